@@ -1,0 +1,231 @@
+/**
+ * The intermediate representation: a readonly, fully defaulted description of one project,
+ * produced by `compiler/lower` from a validated spec and the workspace. It holds data, never
+ * rendered text. Generators read only these types; they never see YAML or zod.
+ *
+ * Adding a capability means adding data here (one field), filling it in `lower`, and one
+ * generator that reads it.
+ */
+
+export type Task = "text-classification" | "tabular-classification";
+export type StepName = "ingest" | "register" | "train" | "compile" | "serve";
+export const STEP_ORDER: readonly StepName[] = ["ingest", "register", "train", "compile", "serve"];
+export type EnvironmentName = "dev" | "ci" | "stage" | "prod";
+export type ScalarType = "string" | "number" | "integer" | "boolean";
+
+export type FeaturesIR =
+  | {
+      readonly kind: "hashed-ngrams";
+      readonly input: string;
+      readonly dims: number;
+      readonly ngrams: readonly [number, number];
+      readonly lowercase: boolean;
+      readonly maxChars: number;
+    }
+  | { readonly kind: "standardize"; readonly columns: readonly string[] };
+
+/** How the model's input tensor is shaped and named; shared by train, compile and serve. */
+export interface TensorIR {
+  readonly name: string;
+  readonly datatype: "FP32" | "INT64";
+  /** -1 marks the batch dimension. */
+  readonly shape: readonly number[];
+}
+
+export interface ModelIR {
+  readonly task: Task | "tensor";
+  readonly labels: readonly string[];
+  readonly target: string;
+  /** Absent for an App, whose input is the model's own tensors. */
+  readonly features?: FeaturesIR;
+  readonly inputs: readonly TensorIR[];
+  readonly outputs: readonly TensorIR[];
+  /** App only: where the externally maintained model comes from. */
+  readonly source?: { readonly uri: string; readonly sha256?: string };
+}
+
+export interface IngestIR {
+  readonly uri: string;
+  readonly format: "auto" | "jsonl" | "csv" | "json" | "json-folder";
+  readonly columns: readonly string[];
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
+
+export interface ColumnIR {
+  readonly name: string;
+  readonly type: ScalarType;
+  readonly from: string;
+  readonly enum: readonly string[];
+  /** Ordered glob → value pairs; first match wins. */
+  readonly map: readonly (readonly [string, string])[];
+  readonly maxLength: number;
+}
+
+export interface RegisterIR {
+  readonly dataset: string;
+  readonly columns: readonly ColumnIR[];
+  readonly split: { readonly test: number; readonly seed: number };
+  readonly dedupe: boolean;
+  readonly badRowsMaxFraction: number;
+}
+
+export interface GateIR {
+  readonly metric: "accuracy" | "macro_f1" | "log_loss";
+  readonly op: ">=" | "<=" | ">" | "<";
+  readonly value: number;
+}
+
+export interface TrainIR {
+  readonly trainer: "logistic-regression" | "mlp";
+  readonly params: {
+    readonly epochs: number;
+    readonly learningRate: number;
+    readonly l2: number;
+    readonly batchSize: number;
+    readonly optimizer: "sgd" | "adam";
+    readonly hidden: readonly number[];
+    readonly patience: number;
+    readonly seed: number;
+  };
+  readonly gates: readonly GateIR[];
+  readonly goldenSamples: number;
+}
+
+export type CompileTargetIR =
+  | { readonly kind: "onnx"; readonly optimization: "disabled" | "basic" | "extended" | "all" }
+  | {
+      readonly kind: "neuron";
+      readonly instance: "inf1" | "inf2" | "trn1";
+      readonly batchSize: number;
+      readonly maxLength: number;
+      readonly dynamicBatch: boolean;
+      readonly compilerArgs: readonly string[];
+    };
+
+export interface CompileIR {
+  readonly targets: readonly CompileTargetIR[];
+  readonly validate: { readonly samples: number; readonly atol: number; readonly rtol: number };
+}
+
+export interface FieldIR {
+  readonly name: string;
+  /** "number[]" is one row of a tensor input (App models): a flat array of `length` numbers. */
+  readonly type: ScalarType | "number[]";
+  readonly length?: number;
+  readonly maxLength?: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface ParameterIR extends FieldIR {
+  readonly default?: string | number | boolean;
+  readonly enum?: readonly string[];
+}
+
+export interface ResponseFieldIR {
+  readonly name: string;
+  /** "scores": an object label → probability; "number[]": a raw output row (App models). */
+  readonly type: ScalarType | "scores" | "number[]";
+}
+
+export interface ExampleIR {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly expect: Readonly<Record<string, unknown>>;
+}
+
+/** The served HTTP API: the one URL rule and payload shapes, generated for every project. */
+export interface ServeApiIR {
+  /** `/<name>/v1` — the seed's scheme. */
+  readonly basePath: string;
+  readonly namespace: string;
+  readonly attributes: readonly FieldIR[];
+  readonly parameters: readonly ParameterIR[];
+  readonly response: readonly ResponseFieldIR[];
+}
+
+export interface ServeIR {
+  readonly runtime: "onnxruntime";
+  /** Bind address inside images; local runs bind loopback unless told otherwise. */
+  readonly host: string;
+  readonly port: number;
+  readonly workers: number;
+  readonly threads: { readonly intraOp: number; readonly interOp: number };
+  readonly batching: { readonly enabled: boolean; readonly maxBatch: number; readonly maxDelayMs: number; readonly queue: number };
+  readonly limits: { readonly bodyBytes: number; readonly timeoutMs: number; readonly maxRows: number };
+  readonly drainMs: number;
+  readonly api: ServeApiIR;
+  readonly examples: readonly ExampleIR[];
+  readonly slo: { readonly p99Ms: number; readonly minRps: number };
+  readonly load: { readonly durationS: number; readonly connections: number };
+  readonly image: { readonly maxMb: number; readonly model: "baked" | "download" };
+  readonly replicas: number;
+  readonly resources: { readonly cpu: string; readonly memory: string };
+}
+
+export interface EnvironmentIR {
+  readonly name: EnvironmentName;
+  readonly registry: string;
+  readonly imageTag: string;
+  readonly serve: Pick<ServeIR, "port" | "workers" | "replicas" | "batching" | "limits" | "resources" | "threads">;
+}
+
+export interface ImagesIR {
+  /** Registry prefix for pushed images, "" for local only. */
+  readonly prefix: string;
+  readonly base: string;
+  readonly neuronCompile: string;
+  readonly neuronInference: string;
+  readonly nodeVersion: string;
+  readonly neuronSdk: string;
+  readonly torch: string;
+  readonly python: string;
+}
+
+/** One image per step, described as data; the Dockerfile generator renders it. */
+export interface StepImageIR {
+  readonly step: StepName;
+  /** `<name>-<step>`, without registry prefix or tag. */
+  readonly repository: string;
+  /** The image the final stage starts FROM. */
+  readonly base: string;
+  /** The core image family this step runs on. */
+  readonly runtime: "mesh-serve" | "mesh-train" | "mesh-neuron-compile" | "mesh-neuron-inference";
+}
+
+export interface ProjectIR {
+  readonly kind: "Project" | "App";
+  readonly name: string;
+  readonly key: string;
+  readonly description: string;
+  readonly owners: readonly string[];
+  /** Workspace-relative path of the spec, POSIX separators, e.g. `projects/spam/project.yaml`. */
+  readonly specPath: string;
+  /** sha256 (hex) of the canonical JSON of the validated spec. */
+  readonly specHash: string;
+  readonly meshVersion: string;
+  readonly model: ModelIR;
+  readonly ingest?: IngestIR;
+  readonly register?: RegisterIR;
+  readonly train?: TrainIR;
+  readonly compile?: CompileIR;
+  readonly serve: ServeIR;
+  /** Steps present, in lifecycle order. */
+  readonly steps: readonly StepName[];
+  readonly stepImages: readonly StepImageIR[];
+  readonly images: ImagesIR;
+  /** Default registry URI (dev), then one entry per environment, in dev, ci, stage, prod order. */
+  readonly registry: string;
+  readonly environments: readonly EnvironmentIR[];
+  readonly aws: { readonly region: string; readonly s3Endpoint: string; readonly s3ForcePathStyle: boolean };
+}
+
+/** What a generator returns: a file relative to `out/<name>/`, and its mode. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly contents: string;
+  readonly mode: 0o644 | 0o755;
+}

@@ -1,0 +1,26 @@
+/**
+ * The generator registry: one entry per artifact, sorted by name. A generator is a pure
+ * function from the IR to files under `out/<name>/`; it never reads the disk, the clock or
+ * the environment. Adding an artifact = one module + one entry here.
+ */
+import type { GeneratedFile, ProjectIR } from "../compiler/ir.js";
+
+export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
+
+export const GENERATORS: Readonly<Record<string, Generator>> = {
+};
+
+/** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */
+export function generateProject(ir: ProjectIR): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  const seen = new Map<string, string>();
+  for (const [name, generate] of Object.entries(GENERATORS).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const file of generate(ir)) {
+      const owner = seen.get(file.path);
+      if (owner !== undefined) throw new Error(`generators ${owner} and ${name} both write ${file.path}`);
+      seen.set(file.path, name);
+      files.push(file);
+    }
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

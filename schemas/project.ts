@@ -1,0 +1,261 @@
+/**
+ * The user-facing shape of `projects/<name>/project.yaml`.
+ *
+ * Fields are optional here wherever a sensible default exists: the defaults themselves live
+ * in one place, `compiler/lower/defaults.ts`, and the fully defaulted model is the IR.
+ * Every object is strict, so a misspelled key is an error (with a "did you mean").
+ * Cross-field rules ("serve's API must fit the task") live in `project-rules.ts`.
+ */
+import { z } from "zod";
+import { dnsLabel, fieldName, imageRef, label, registryKey, registryUri, sourceUri } from "./identifiers.js";
+
+const int = (min: number, max: number) => z.int().min(min).max(max);
+const positive = z.number().positive().max(1e9);
+
+/** One-line free text: a description, an owner note. Newlines are refused in one-liners. */
+const oneLine = z.string().max(500).regex(/^[^\r\n]*$/, "must be a single line");
+
+// ---------------------------------------------------------------- model
+
+export const hashedNgramsFeatures = z.strictObject({
+  kind: z.literal("hashed-ngrams"),
+  input: fieldName.optional().describe("request attribute / dataset column holding the text (default: text)"),
+  dims: int(16, 1 << 20).optional().describe("hash buckets = width of the model input (default 4096)"),
+  ngrams: z.tuple([int(1, 5), int(1, 5)]).optional().describe("[min, max] word n-gram sizes (default [1, 2])"),
+  lowercase: z.boolean().optional(),
+  max_chars: int(1, 10_000_000).optional().describe("text is truncated to this many characters before hashing"),
+});
+
+export const standardizeFeatures = z.strictObject({
+  kind: z.literal("standardize"),
+  columns: z.array(fieldName).min(1).max(4096).describe("numeric inputs, in model input order"),
+});
+
+export const featuresSchema = z.discriminatedUnion("kind", [hashedNgramsFeatures, standardizeFeatures]);
+
+export const taskSchema = z.enum(["text-classification", "tabular-classification"]);
+
+export const projectModelSchema = z.strictObject({
+  task: taskSchema,
+  labels: z.array(label).min(2).max(1000),
+  target: fieldName.optional().describe("dataset column holding the label (default: label)"),
+  features: featuresSchema,
+});
+
+export const appModelSchema = z.strictObject({
+  source: z.strictObject({
+    uri: sourceUri.describe("file:// (relative to the project folder), npm:PACKAGE/PATH, https:// or s3://"),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex digits").optional(),
+  }),
+  labels: z.array(label).min(2).max(1000).optional().describe("names of the output classes, in output order"),
+});
+
+// ---------------------------------------------------------------- steps
+
+const formatSchema = z.enum(["auto", "jsonl", "csv", "json", "json-folder"]);
+
+export const ingestSchema = z.strictObject({
+  source: z.strictObject({
+    uri: sourceUri,
+    format: formatSchema.optional(),
+    columns: z.array(fieldName).min(1).max(4096).optional().describe("names for rows given as arrays or header-less CSV"),
+    max_bytes: int(1, 1 << 40).optional(),
+    timeout_ms: int(1, 3_600_000).optional(),
+    retries: int(0, 10).optional(),
+  }),
+});
+
+const scalarType = z.enum(["string", "number", "integer", "boolean"]);
+export const columnSchema = z.union([
+  scalarType,
+  z.strictObject({
+    type: scalarType.optional(),
+    enum: z.array(label).min(1).max(1000).optional(),
+    from: fieldName.optional().describe("source column to read (default: the same name)"),
+    map: z
+      .record(z.string().min(1).max(200), label)
+      .optional()
+      .describe("glob pattern on the source value → value, first match wins"),
+    max_length: int(1, 100_000_000).optional(),
+  }),
+]);
+
+export const registerSchema = z.strictObject({
+  dataset: dnsLabel,
+  schema: z.record(fieldName, columnSchema),
+  split: z.strictObject({ test: z.number().gt(0).lt(1), seed: int(0, 2 ** 31 - 1).optional() }).optional(),
+  dedupe: z.boolean().optional(),
+  bad_rows: z.strictObject({ max_fraction: z.number().min(0).max(1) }).optional(),
+});
+
+export const gateSchema = z
+  .string()
+  .regex(/^\s*(>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$/, 'must be a comparison such as ">= 0.95"');
+export const metricName = z.enum(["accuracy", "macro_f1", "log_loss"]);
+
+export const trainSchema = z.strictObject({
+  trainer: z.enum(["logistic-regression", "mlp"]),
+  params: z
+    .strictObject({
+      epochs: int(1, 10_000).optional(),
+      learning_rate: positive.optional(),
+      l2: z.number().min(0).max(10).optional(),
+      batch_size: int(1, 65_536).optional(),
+      optimizer: z.enum(["sgd", "adam"]).optional(),
+      hidden: z.array(int(1, 4096)).max(4).optional().describe("hidden layer widths (mlp only)"),
+      patience: int(0, 1000).optional().describe("early stopping: epochs without improvement on validation loss"),
+      seed: int(0, 2 ** 31 - 1).optional(),
+    })
+    .optional(),
+  gates: z.partialRecord(metricName, gateSchema).optional(),
+  golden_samples: int(1, 10_000).optional().describe("held-out rows stored with the model as golden predictions"),
+});
+
+export const onnxTargetSchema = z.strictObject({
+  kind: z.literal("onnx"),
+  optimization: z.enum(["disabled", "basic", "extended", "all"]).optional(),
+});
+export const neuronTargetSchema = z.strictObject({
+  kind: z.literal("neuron"),
+  instance: z.enum(["inf1", "inf2", "trn1"]),
+  batch_size: int(1, 256),
+  max_length: int(1, 8192).optional(),
+  dynamic_batch: z.boolean().optional(),
+  compiler_args: z
+    .array(z.string().regex(/^[A-Za-z0-9=._,-]{1,64}$/, "may only hold letters, digits and = . _ , -"))
+    .max(32)
+    .optional(),
+});
+export const compileTargetSchema = z.discriminatedUnion("kind", [onnxTargetSchema, neuronTargetSchema]);
+
+export const compileSchema = z.strictObject({
+  targets: z.array(compileTargetSchema).min(1).max(8),
+  validate: z
+    .strictObject({
+      samples: int(1, 100_000).optional(),
+      atol: z.number().min(0).max(1).optional(),
+      rtol: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+});
+
+const attributeSchema = z.union([
+  scalarType,
+  z.strictObject({
+    type: scalarType,
+    max_length: int(1, 100_000_000).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  }),
+]);
+const parameterSchema = z.strictObject({
+  type: scalarType,
+  default: z.union([z.string().max(1000), z.number(), z.boolean()]).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  enum: z.array(label).min(1).max(100).optional(),
+});
+const responseFieldSchema = z.enum(["string", "number", "integer", "boolean", "scores"]);
+
+const jsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+export const exampleSchema = z.strictObject({
+  name: oneLine.optional(),
+  attributes: z.record(fieldName, jsonValue),
+  parameters: z.record(fieldName, jsonValue).optional(),
+  expect: z.record(fieldName, jsonValue).optional(),
+});
+
+export const serveSchema = z.strictObject({
+  runtime: z.enum(["onnxruntime"]).optional(),
+  host: z.union([z.ipv4(), z.ipv6()]).optional().describe("address to bind (default 0.0.0.0 in images, 127.0.0.1 locally)"),
+  port: int(1, 65_535).optional(),
+  workers: int(1, 64).optional().describe("server processes, one model session each"),
+  threads: z.strictObject({ intra_op: int(1, 64).optional(), inter_op: int(1, 64).optional() }).optional(),
+  batching: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      max_batch: int(1, 4096).optional(),
+      max_delay_ms: z.number().min(0).max(1000).optional(),
+      queue: int(1, 1_000_000).optional().describe("rows waiting at most; beyond → 503 with Retry-After"),
+    })
+    .optional(),
+  limits: z
+    .strictObject({
+      body_bytes: int(64, 1 << 30).optional(),
+      timeout_ms: int(1, 600_000).optional(),
+      max_rows: int(1, 100_000).optional().describe("rows one request may carry"),
+    })
+    .optional(),
+  drain_ms: int(0, 600_000).optional().describe("grace period for in-flight requests on SIGTERM"),
+  api: z
+    .strictObject({
+      attributes: z.record(fieldName, attributeSchema).optional(),
+      parameters: z.record(fieldName, parameterSchema).optional(),
+      response: z.record(fieldName, responseFieldSchema).optional(),
+    })
+    .optional(),
+  examples: z.array(exampleSchema).max(100).optional(),
+  slo: z.strictObject({ p99_ms: positive.optional(), min_rps: positive.optional() }).optional(),
+  load: z.strictObject({ duration_s: int(1, 600).optional(), connections: int(1, 1024).optional() }).optional(),
+  image: z.strictObject({ max_mb: int(1, 100_000).optional(), model: z.enum(["baked", "download"]).optional() }).optional(),
+  replicas: int(0, 1000).optional(),
+  resources: z
+    .strictObject({
+      cpu: z.string().regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as "500m" or "2"').optional(),
+      memory: z.string().regex(/^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a memory quantity such as "512Mi"').optional(),
+    })
+    .optional(),
+});
+
+// ---------------------------------------------------------------- environments
+
+export const environmentNames = ["dev", "ci", "stage", "prod"] as const;
+export const environmentOverlaySchema = z.strictObject({
+  registry: registryUri.optional(),
+  image_tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a valid image tag").optional(),
+  serve: serveSchema.pick({ port: true, workers: true, replicas: true, batching: true, limits: true, resources: true, threads: true }).partial().optional(),
+});
+export const environmentsSchema = z.partialRecord(z.enum(environmentNames), environmentOverlaySchema);
+
+// ---------------------------------------------------------------- root
+
+const header = {
+  apiVersion: z.literal("mesh/v1"),
+  name: dnsLabel,
+  key: registryKey,
+  description: z.string().max(10_000).optional(),
+  owners: z.array(label).max(50).optional(),
+  environments: environmentsSchema.optional(),
+  base_image: imageRef.optional().describe("overrides mesh.yaml images.base for this project"),
+};
+
+export const projectKindSchema = z.strictObject({
+  ...header,
+  kind: z.literal("Project"),
+  model: projectModelSchema,
+  steps: z.strictObject({
+    ingest: ingestSchema.optional(),
+    register: registerSchema.optional(),
+    train: trainSchema.optional(),
+    compile: compileSchema.optional(),
+    serve: serveSchema.optional(),
+  }),
+});
+
+export const appKindSchema = z.strictObject({
+  ...header,
+  kind: z.literal("App"),
+  model: appModelSchema,
+  steps: z.strictObject({ serve: serveSchema }),
+});
+
+export const projectSpecSchema = z.discriminatedUnion("kind", [projectKindSchema, appKindSchema]);
+
+export type ProjectSpec = z.infer<typeof projectSpecSchema>;
+export type ProjectKindSpec = z.infer<typeof projectKindSchema>;
+export type AppKindSpec = z.infer<typeof appKindSchema>;
+export type ServeSpec = z.infer<typeof serveSchema>;
+export type EnvironmentName = (typeof environmentNames)[number];

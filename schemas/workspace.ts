@@ -1,0 +1,44 @@
+/**
+ * The workspace file `mesh.yaml` at the repository root: everything that is the same for
+ * every project and used to be hard-coded in each of them (account ids, regions, base tags).
+ * The file is optional; `compiler/lower/defaults.ts` holds what applies without it.
+ */
+import { z } from "zod";
+import { environmentNames } from "./project.js";
+import { imageRef, registryUri } from "./identifiers.js";
+
+const version = z.string().regex(/^[0-9][A-Za-z0-9.+-]{0,31}$/, "must be a version such as 20.20.2");
+
+export const workspaceSchema = z.strictObject({
+  apiVersion: z.literal("mesh/v1"),
+  kind: z.literal("Workspace"),
+  projects: z
+    .array(z.string().regex(/^[A-Za-z0-9_*./-]+$/, "must be a relative glob such as projects/*/project.yaml"))
+    .optional(),
+  registry: registryUri.optional().describe("default model registry when no environment overrides it"),
+  environments: z.partialRecord(z.enum(environmentNames), z.strictObject({ registry: registryUri.optional() })).optional(),
+  images: z
+    .strictObject({
+      prefix: z
+        .string()
+        .regex(/^[a-z0-9]+([._:/-][a-z0-9]+)*$/, "must be a registry prefix such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh")
+        .optional(),
+      base: imageRef.optional().describe("the Node base every mesh image starts FROM; pin it by digest"),
+      neuron_compile: imageRef.optional(),
+      neuron_inference: imageRef.optional(),
+    })
+    .optional(),
+  toolchain: z
+    .strictObject({ node: version.optional(), neuron_sdk: version.optional(), torch: version.optional(), python: version.optional() })
+    .optional(),
+  aws: z
+    .strictObject({
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1").optional(),
+      s3_endpoint: z.url({ protocol: /^https?$/ }).optional(),
+      s3_force_path_style: z.boolean().optional(),
+    })
+    .optional(),
+  out: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "must be a relative folder").refine((s) => !s.includes(".."), "must not contain '..'").optional(),
+});
+
+export type WorkspaceSpec = z.infer<typeof workspaceSchema>;
