@@ -204,6 +204,11 @@ export interface ProjectIR {
   readonly owners: readonly string[];
   /** Workspace-relative path of the spec, POSIX separators, e.g. `projects/spam/project.yaml`. */
   readonly specPath: string;
+  /**
+   * Relative path from `out/<name>/` back to the workspace root (POSIX), e.g. `../..`, so
+   * generated Makefiles and scripts find `bin/mesh.js` wherever `--out` points inside it.
+   */
+  readonly rootFromOut: string;
   /** sha256 (hex) of the canonical JSON of the validated spec. */
   readonly specHash: string;
   readonly meshVersion: string;

@@ -36,6 +36,8 @@ export interface LowerInput {
   /** Workspace-relative, POSIX separators. */
   readonly specPath: string;
   readonly meshVersion: string;
+  /** Relative path from the project's output folder back to the workspace root (default `../..`). */
+  readonly rootFromOut?: string;
   /** App only: the model's signature, read from the ONNX file by the compiler before lowering. */
   readonly appSignature?: { readonly inputs: readonly TensorIR[]; readonly outputs: readonly TensorIR[] };
 }
@@ -56,6 +58,7 @@ export function lower(input: LowerInput): ProjectIR {
     description: spec.description ?? "",
     owners: [...(spec.owners ?? [])],
     specPath: input.specPath,
+    rootFromOut: input.rootFromOut ?? "../..",
     specHash: sha256Hex(canonicalJson(spec)),
     meshVersion: input.meshVersion,
     model,

@@ -1,0 +1,99 @@
+/**
+ * The Host seam: every file-system access of the compiler goes through it, so most tests run
+ * in memory. `nodeHost` is the real one; `memoryHost` (test/support) is the fake.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface Host {
+  /** Absolute path of the workspace root; every other path is relative to it (POSIX). */
+  readonly root: string;
+  readFile(relPath: string): Uint8Array | undefined;
+  /** Size in bytes, or undefined when absent; lets the loader refuse huge files before reading. */
+  fileSize(relPath: string): number | undefined;
+  /** Relative POSIX paths of files matching `projects/<dir>/project.yaml`, sorted. */
+  listProjectSpecs(): string[];
+  /** Files below a relative folder (recursive), relative to the root, sorted; [] if absent. */
+  listFiles(relDir: string): string[];
+  /** Atomic write: temp file in the same folder, then rename. Creates parent folders. */
+  writeFileAtomic(relPath: string, contents: string | Uint8Array, mode: number): void;
+  deleteFile(relPath: string): void;
+  /** Removes empty parent folders of a deleted file, up to (not including) `stopAt`. */
+  pruneEmptyDirs(relDir: string, stopAt: string): void;
+}
+
+const toPosix = (p: string) => p.split(path.sep).join("/");
+
+export function nodeHost(root: string): Host {
+  const abs = (rel: string) => path.join(root, rel);
+  return {
+    root,
+    readFile(rel) {
+      try {
+        return fs.readFileSync(abs(rel));
+      } catch {
+        return undefined;
+      }
+    },
+    fileSize(rel) {
+      try {
+        const st = fs.statSync(abs(rel));
+        return st.isFile() ? st.size : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    listProjectSpecs() {
+      const dir = abs("projects");
+      if (!fs.existsSync(dir)) return [];
+      return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "project.yaml")))
+        .map((d) => `projects/${d.name}/project.yaml`)
+        .sort();
+    },
+    listFiles(relDir) {
+      const start = abs(relDir);
+      if (!fs.existsSync(start)) return [];
+      const out: string[] = [];
+      const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.isFile()) out.push(toPosix(path.relative(root, p)));
+        }
+      };
+      walk(start);
+      return out.sort();
+    },
+    writeFileAtomic(rel, contents, mode) {
+      const target = abs(rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.mesh-tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      try {
+        fs.writeFileSync(tmp, contents, { mode });
+        fs.chmodSync(tmp, mode);
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        fs.rmSync(tmp, { force: true });
+        throw err;
+      }
+    },
+    deleteFile(rel) {
+      fs.rmSync(abs(rel), { force: true });
+    },
+    pruneEmptyDirs(relDir, stopAt) {
+      let dir = relDir;
+      while (dir && dir !== stopAt && dir !== "." && dir.startsWith(`${stopAt}/`)) {
+        const a = abs(dir);
+        try {
+          if (fs.readdirSync(a).length > 0) return;
+          fs.rmdirSync(a);
+        } catch {
+          return;
+        }
+        dir = path.posix.dirname(dir);
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Hashed word n-grams: the text featurizer shared by the trainer and the server, so the two
+ * can never disagree. The Python twin (generated for the Neuron server) must give identical
+ * vectors; `test/features` pins shared test vectors for both.
+ *
+ * text → (truncate to maxChars) → (lowercase) → tokens = maximal runs of Unicode letters or
+ * digits → n-grams joined by one space → FNV-1a 32-bit over UTF-8 → bucket = hash mod dims
+ * → counts → L2-normalised.
+ */
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/** FNV-1a (32-bit) over the UTF-8 encoding of `s`, without allocating the bytes. */
+export function fnv1aUtf8(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x80) {
+      h = Math.imul(h ^ c, 0x01000193);
+    } else if (c < 0x800) {
+      h = Math.imul(h ^ (0xc0 | (c >> 6)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
+    } else if (c < 0x10000) {
+      h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
+    } else {
+      h = Math.imul(h ^ (0xf0 | (c >> 18)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
+    }
+  }
+  return h >>> 0;
+}
+
+export interface HashedNgramsOptions {
+  readonly dims: number;
+  readonly ngrams: readonly [number, number];
+  readonly lowercase: boolean;
+  readonly maxChars: number;
+}
+
+export function tokenize(text: string, opts: Pick<HashedNgramsOptions, "lowercase" | "maxChars">): string[] {
+  let t = text.length > opts.maxChars ? text.slice(0, opts.maxChars) : text;
+  if (opts.lowercase) t = t.toLowerCase();
+  return t.match(TOKEN) ?? [];
+}
+
+/** Writes the feature row of `text` into `out[offset … offset+dims)`, which must be zeroed. */
+export function encodeHashedNgrams(text: string, opts: HashedNgramsOptions, out: Float32Array, offset: number): void {
+  const tokens = tokenize(text, opts);
+  const [lo, hi] = opts.ngrams;
+  for (let n = lo; n <= hi; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) {
+      const gram = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(" ");
+      out[offset + (fnv1aUtf8(gram) % opts.dims)]! += 1;
+    }
+  }
+  let sq = 0;
+  for (let j = offset; j < offset + opts.dims; j++) sq += out[j]! * out[j]!;
+  if (sq > 0) {
+    const inv = 1 / Math.sqrt(sq);
+    for (let j = offset; j < offset + opts.dims; j++) out[j]! *= inv;
+  }
+}

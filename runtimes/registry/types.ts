@@ -1,0 +1,98 @@
+/**
+ * The model registry contract (CONTRACTS.md). One URI picks the backend: `file://PATH`
+ * (embedded default `.mesh/registry`) or `s3://BUCKET/PREFIX`. Layout under the root:
+ *
+ *   <project>/datasets/<dataset>/<version>/{data.jsonl, schema.json, card.json}
+ *   <project>/models/<KEY>-TRAINED/<n>/{model.onnx, card.json, test_files/{inputs,predictions}.json}
+ *   <project>/models/<KEY>-COMPILED/<n>/{model.onnx | neuron/…, card.json, test_files/…}
+ *
+ * Versions are immutable once published, numbered atomically (two writers never get the
+ * same number), and invisible until complete. A trained version lists its compiled children
+ * in an append-only record beside its card.
+ */
+
+export type ModelStage = "TRAINED" | "COMPILED";
+
+/** A reference to one model version, e.g. { project: "spam", key: "SPAM", stage: "TRAINED", version: 3 } → SPAM-TRAINED-3. */
+export interface ModelRef {
+  readonly project: string;
+  readonly key: string;
+  readonly stage: ModelStage;
+  readonly version: number;
+}
+
+export interface DatasetRef {
+  readonly project: string;
+  readonly dataset: string;
+  readonly version: number;
+}
+
+export interface ModelCard {
+  readonly type: "trained" | "compiled";
+  readonly id: string; // e.g. SPAM-TRAINED-3
+  readonly project: string;
+  readonly specHash: string;
+  readonly dataset?: { readonly name: string; readonly version: number; readonly sha256: string };
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  /** compiled → trained: the parent's id. */
+  readonly parent?: string;
+  readonly target?: Readonly<Record<string, unknown>>;
+  readonly toolVersion: string;
+  /** ISO-8601; the one place a clock value is recorded. */
+  readonly createdAt: string;
+  /** Relative path → sha256 of every artifact file of the version. */
+  readonly files: Readonly<Record<string, string>>;
+  /** Hash of the step inputs that produced this version, used to skip unchanged steps. */
+  readonly inputsHash?: string;
+}
+
+export interface DatasetCard {
+  readonly id: string; // <dataset>-<n>
+  readonly project: string;
+  readonly dataset: string;
+  readonly sha256: string;
+  readonly rows: number;
+  readonly stats: Readonly<Record<string, unknown>>;
+  readonly inputsHash?: string;
+  readonly createdAt: string;
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Files to publish in one version: relative path → bytes, or a local file to stream. */
+export type ArtifactFiles = Readonly<Record<string, Uint8Array | { readonly localPath: string }>>;
+
+export interface Registry {
+  /** The URI this registry was opened with, for messages (never includes credentials). */
+  readonly uri: string;
+  publishModel(
+    project: string,
+    key: string,
+    stage: ModelStage,
+    files: ArtifactFiles,
+    card: Omit<ModelCard, "id" | "files" | "createdAt">,
+  ): Promise<ModelRef>;
+  publishDataset(
+    project: string,
+    dataset: string,
+    files: ArtifactFiles,
+    card: Omit<DatasetCard, "id" | "files" | "createdAt">,
+  ): Promise<DatasetRef>;
+  /** Complete versions only, ascending. */
+  listModelVersions(project: string, key: string, stage: ModelStage): Promise<number[]>;
+  listDatasetVersions(project: string, dataset: string): Promise<number[]>;
+  readModelCard(ref: ModelRef): Promise<ModelCard>;
+  readDatasetCard(ref: DatasetRef): Promise<DatasetCard>;
+  /** Reads one artifact and verifies its sha256 against the card; throws on mismatch. */
+  readModelFile(ref: ModelRef, relPath: string): Promise<Uint8Array>;
+  readDatasetFile(ref: DatasetRef, relPath: string): Promise<Uint8Array>;
+  /** Downloads a whole version to a local folder (verified), returns the folder. */
+  downloadModel(ref: ModelRef, localDir: string): Promise<string>;
+  /** Append-only lineage record beside a trained version's card. */
+  appendChild(parent: ModelRef, child: ModelRef): Promise<void>;
+  listChildren(parent: ModelRef): Promise<ModelRef[]>;
+  /** Projects present in the registry, sorted. */
+  listProjects(): Promise<string[]>;
+}
+
+export const modelId = (r: Pick<ModelRef, "key" | "stage" | "version">) => `${r.key}-${r.stage}-${r.version}`;
