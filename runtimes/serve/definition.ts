@@ -1,0 +1,64 @@
+/**
+ * The seam between generated serving code (`out/<name>/serve/`, written by
+ * `generators/serving`) and the server library (`runtimes/serve`). The generated code
+ * supplies what is specific to one project — typed request validation, featurization
+ * wiring, response shaping, the OpenAPI document — and the library supplies HTTP, batching,
+ * the onnxruntime session, probes, metrics, logs and shutdown.
+ */
+
+/** One error in the CONTRACTS shape: `{status, code, detail, source: {pointer}}`. */
+export interface ApiError {
+  readonly status: string;
+  readonly code: string;
+  readonly detail: string;
+  readonly source?: { readonly pointer: string };
+}
+
+/** A decoded predict request: `rows` model rows, in order, plus what `respond` needs. */
+export interface Decoded<Req> {
+  readonly value: Req;
+  readonly rows: number;
+  /** True when attributes held arrays (batch form): the response holds arrays too. */
+  readonly batch: boolean;
+}
+
+export type DecodeResult<Req> = { readonly ok: true; readonly decoded: Decoded<Req> } | { readonly ok: false; readonly errors: readonly ApiError[] };
+
+export interface TensorSpec {
+  readonly name: string;
+  readonly datatype: "FP32" | "INT64";
+  /** -1 marks the batch dimension. */
+  readonly shape: readonly number[];
+}
+
+export interface ServiceDefinition<Req = unknown, Res = unknown> {
+  /** Project name: the URL prefix `/<name>/v1` and the `namespace` requests must carry. */
+  readonly name: string;
+  readonly basePath: string;
+  readonly labels: readonly string[];
+  /** Model input and output tensors (the first input is what `encode` fills). */
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+  /**
+   * Validates the `data` member of a predict request body (already JSON-parsed): namespace,
+   * attributes, parameters. Never throws; errors carry JSON pointers from the body root,
+   * e.g. `/data/attributes/text`.
+   */
+  decode(data: unknown, maxRows: number): DecodeResult<Req>;
+  /** Writes the features of row `row` of the request into `out` at `offset` (zeroed). */
+  encode(value: Req, row: number, out: Float32Array, offset: number): void;
+  /**
+   * Builds the response `attributes` for a request from its model output rows:
+   * `output` holds `rows × width` values of the first output, starting at row 0 of this request.
+   */
+  respond(decoded: Decoded<Req>, output: Float32Array, width: number): Res;
+  /** OpenAPI 3.1 document of exactly the served routes. */
+  readonly openapi: Readonly<Record<string, unknown>>;
+}
+
+/** Everything about the model version being served, for `/bio` and metrics labels. */
+export interface ModelInfo {
+  readonly path: string;
+  readonly version: string;
+  readonly card?: Readonly<Record<string, unknown>>;
+}
