@@ -1,0 +1,30 @@
+/**
+ * Handlebars, the one way generators render text templates. Templates live beside their
+ * generator in `templates/*.hbs` and are logic-free: the generator precomputes a view model;
+ * templates only substitute, `each` and `if`. Strict mode turns a missing view-model field
+ * into an error instead of an empty string. Escaping is off: none of our outputs are HTML,
+ * and each generator quotes values for its own target syntax before rendering.
+ *
+ * Templates are read once per process, at first use (not per generation), from the source
+ * tree or from dist/ (the build copies them there: scripts/copy-assets.mjs).
+ */
+import { readFileSync } from "node:fs";
+import Handlebars from "handlebars";
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/**
+ * Returns a compiled template. `base` is the caller's `import.meta.url`; `relPath` is relative
+ * to it, e.g. `templates/makefile.hbs`.
+ */
+export function template(base: string, relPath: string): (view: object) => string {
+  const url = new URL(relPath, base).href;
+  let compiled = cache.get(url);
+  if (!compiled) {
+    const source = readFileSync(new URL(url), "utf8");
+    compiled = Handlebars.compile(source, { strict: true, noEscape: true, preventIndent: true });
+    cache.set(url, compiled);
+  }
+  const render = compiled;
+  return (view) => render(view);
+}

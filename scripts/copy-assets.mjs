@@ -1,0 +1,15 @@
+// Copies non-TypeScript assets the compiled code reads at run time (Handlebars templates)
+// from the source tree into dist/, keeping their relative paths.
+import { cpSync, existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const roots = ["generators", "runtimes", "compiler"];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (!statSync(p).isDirectory()) continue;
+    if (name === "templates") cpSync(p, join("dist", p), { recursive: true });
+    else walk(p);
+  }
+}
+for (const r of roots) if (existsSync(r)) walk(r);
