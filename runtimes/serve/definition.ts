@@ -54,6 +54,38 @@ export interface ServiceDefinition<Req = unknown, Res = unknown> {
   respond(decoded: Decoded<Req>, output: Float32Array, width: number): Res;
   /** OpenAPI 3.1 document of exactly the served routes. */
   readonly openapi: Readonly<Record<string, unknown>>;
+  /** Optional (added later, backward compatible): sha256 of the spec, shown by `/bio` and the model info metric. */
+  readonly specHash?: string;
+  /** Optional: the mesh version that generated this code, shown by `/bio`. */
+  readonly meshVersion?: string;
+}
+
+/**
+ * Spec values the generated `main` passes to `runMain(definition, defaults)`; each is
+ * overridden by its `MESH_*` environment variable (see `runtimes/serve/config.ts`, which
+ * declares every variable with its type and doc). All optional: the library has its own
+ * defaults (the same as `compiler/lower/defaults.ts`).
+ */
+export interface ServeDefaults {
+  readonly host?: string; // MESH_HOST
+  readonly port?: number; // MESH_PORT
+  readonly modelPath?: string; // MESH_MODEL_PATH
+  readonly modelCard?: string; // MESH_MODEL_CARD (path of card.json)
+  readonly logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent"; // MESH_LOG_LEVEL
+  readonly workers?: number; // MESH_WORKERS
+  readonly batchEnabled?: boolean; // MESH_BATCH_ENABLED
+  readonly batchMax?: number; // MESH_BATCH_MAX
+  readonly batchDelayMs?: number; // MESH_BATCH_DELAY_MS
+  readonly queueRows?: number; // MESH_QUEUE_ROWS
+  readonly bodyBytes?: number; // MESH_BODY_BYTES
+  readonly timeoutMs?: number; // MESH_TIMEOUT_MS
+  readonly maxRows?: number; // MESH_MAX_ROWS
+  readonly drainMs?: number; // MESH_DRAIN_MS
+  readonly intraOpThreads?: number; // MESH_INTRA_OP_THREADS
+  readonly interOpThreads?: number; // MESH_INTER_OP_THREADS
+  readonly graphOptimization?: "disabled" | "basic" | "extended" | "all"; // MESH_GRAPH_OPTIMIZATION
+  readonly registry?: string; // MESH_REGISTRY
+  readonly modelRef?: string; // MESH_MODEL_REF, e.g. SPAM-COMPILED-3 (downloaded at start)
 }
 
 /** Everything about the model version being served, for `/bio` and metrics labels. */
