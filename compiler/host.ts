@@ -20,6 +20,13 @@ export interface Host {
   deleteFile(relPath: string): void;
   /** Removes empty parent folders of a deleted file, up to (not including) `stopAt`. */
   pruneEmptyDirs(relDir: string, stopAt: string): void;
+  /** Permission bits (e.g. 0o755) of a file, or undefined when absent. Optional: lets plan see mode drift. */
+  fileMode?(relPath: string): number | undefined;
+  /**
+   * Absolute real path (symbolic links resolved) of an existing file or folder, or undefined
+   * when absent; `""` is the root. Optional: lets plan refuse output folders that are links.
+   */
+  realPath?(relPath: string): string | undefined;
 }
 
 const toPosix = (p: string) => p.split(path.sep).join("/");
@@ -77,6 +84,21 @@ export function nodeHost(root: string): Host {
       } catch (err) {
         fs.rmSync(tmp, { force: true });
         throw err;
+      }
+    },
+    fileMode(rel) {
+      try {
+        const st = fs.statSync(abs(rel));
+        return st.isFile() ? st.mode & 0o777 : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    realPath(rel) {
+      try {
+        return fs.realpathSync(abs(rel));
+      } catch {
+        return undefined;
       }
     },
     deleteFile(rel) {
