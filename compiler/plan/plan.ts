@@ -1,0 +1,140 @@
+/**
+ * plan: what generating a project would change under `out/<name>/`, decided before anything is
+ * written. Each generated file is compared byte for byte (and by mode) with the disk — never
+ * with the manifest's hashes, so a hand edit shows up as drift — and files recorded in the
+ * previous manifest but no longer generated become deletions. Every path, generated or recorded,
+ * is checked to stay inside `out/<name>/`; any problem is a diagnostic and no plan.
+ */
+import * as path from "node:path";
+import type { Host } from "../host.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { GeneratedFile, ProjectIR } from "../ir.js";
+import { PLAN_CODES, planError } from "./codes.js";
+import { MANIFEST_FILE, buildManifest, parseManifest, renderManifest } from "./manifest.js";
+import { unsafePathReason } from "./safe-path.js";
+import { symlinkDiagnostics } from "./symlinks.js";
+
+export type Action = "create" | "update" | "delete" | "unchanged";
+
+/** The bytes and mode a file had before this run, kept so emit can roll a failed run back. */
+export interface Previous {
+  readonly bytes: Uint8Array;
+  readonly mode: number;
+}
+
+export interface PlannedFile {
+  /** Relative to the project's output folder, e.g. `serve/Dockerfile`. */
+  readonly path: string;
+  /** Workspace-relative, e.g. `out/spam/serve/Dockerfile`. */
+  readonly target: string;
+  readonly action: Action;
+  /** New bytes and mode (absent for deletions). */
+  readonly bytes?: Uint8Array;
+  readonly mode?: number;
+  /** What is on disk now (absent for creations). */
+  readonly previous?: Previous;
+  /** Why an update or delete happens, for the plan printout. */
+  readonly reason?: "contents" | "mode" | "link" | "orphan" | "stale temp file";
+}
+
+export interface ProjectPlan {
+  readonly name: string;
+  /** Workspace-relative output folder, e.g. `out/spam`. */
+  readonly dir: string;
+  /** Sorted by path; includes the manifest. */
+  readonly files: readonly PlannedFile[];
+}
+
+export interface PlanResult {
+  readonly plan?: ProjectPlan;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Temp files the writer makes (`<file>.mesh-tmp-<pid>-<random>`); one left by a killed run is removed. */
+const STALE_TEMP = /\.mesh-tmp-\d+-[a-z0-9]+$/;
+
+/** Plans one project. `outDir` is the workspace-relative output root (e.g. `out`), already checked. */
+export function planProject(host: Host, ir: ProjectIR, files: readonly GeneratedFile[], outDir: string): PlanResult {
+  const dir = path.posix.join(outDir, ir.name);
+  const manifestTarget = `${dir}/${MANIFEST_FILE}`;
+  const diagnostics: Diagnostic[] = [...generatedPathDiagnostics(ir, files, dir)];
+
+  const oldManifest = host.readFile(manifestTarget);
+  const recorded = oldManifest ? parseManifest(oldManifest, manifestTarget) : { paths: [], diagnostics: [] };
+  diagnostics.push(...recorded.diagnostics);
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const generated = new Set(files.map((f) => f.path));
+  const orphans = recorded.paths.filter((p) => !generated.has(p));
+  diagnostics.push(...symlinkDiagnostics(host, outDir, dir, [...generated, ...orphans, MANIFEST_FILE]));
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const planned: PlannedFile[] = files.map((f) => compare(host, dir, f.path, Buffer.from(f.contents, "utf8"), f.mode));
+  for (const p of orphans) {
+    const previous = readPrevious(host, `${dir}/${p}`);
+    if (previous) planned.push({ path: p, target: `${dir}/${p}`, action: "delete", previous, reason: "orphan" });
+  }
+  for (const target of host.listFiles(dir)) {
+    const p = target.slice(dir.length + 1);
+    if (STALE_TEMP.test(p) && !generated.has(p)) {
+      planned.push({ path: p, target, action: "delete", previous: readPrevious(host, target)!, reason: "stale temp file" });
+    }
+  }
+  const manifest = renderManifest(buildManifest(ir, files));
+  planned.push(compare(host, dir, MANIFEST_FILE, Buffer.from(manifest, "utf8"), 0o644));
+  planned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { plan: { name: ir.name, dir, files: planned }, diagnostics };
+}
+
+function compare(host: Host, dir: string, relPath: string, bytes: Uint8Array, mode: number): PlannedFile {
+  const target = `${dir}/${relPath}`;
+  const previous = readPrevious(host, target);
+  if (!previous) return { path: relPath, target, action: "create", bytes, mode };
+  const base = { path: relPath, target, bytes, mode, previous };
+  if (!Buffer.from(previous.bytes).equals(bytes)) return { ...base, action: "update", reason: "contents" };
+  // A file that is a symbolic link is replaced by a real one, even with equal bytes: the
+  // link's target lies wherever it points, possibly outside out/.
+  if (isLink(host, target)) return { ...base, action: "update", reason: "link" };
+  if (previous.mode !== mode) return { ...base, action: "update", reason: "mode" };
+  return { ...base, action: "unchanged" };
+}
+
+function readPrevious(host: Host, target: string): Previous | undefined {
+  const bytes = host.readFile(target);
+  if (!bytes) return undefined;
+  // Without mode information, assume it is right rather than rewrite every run.
+  return { bytes, mode: host.fileMode?.(target) ?? 0o644 };
+}
+
+function isLink(host: Host, target: string): boolean {
+  if (!host.realPath) return false;
+  const real = host.realPath(target);
+  const rootReal = host.realPath("");
+  return real !== undefined && rootReal !== undefined && real !== path.join(rootReal, target);
+}
+
+/** Refuses unsafe or conflicting generated paths (a generator bug; no spec can cause one). */
+function generatedPathDiagnostics(ir: ProjectIR, files: readonly GeneratedFile[], dir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const hint = "this is a bug in a mesh generator; please report it";
+  for (const f of files) {
+    const reason = unsafePathReason(f.path);
+    if (reason) {
+      out.push(planError(PLAN_CODES.unsafeGeneratedPath, ir.specPath, `generated path ${JSON.stringify(f.path)} ${reason}; refusing to write outside ${dir}/`, hint));
+    } else if (f.path === MANIFEST_FILE) {
+      out.push(planError(PLAN_CODES.pathConflict, ir.specPath, `a generator writes ${MANIFEST_FILE}, which mesh reserves for its manifest`, hint));
+    } else if (seen.has(f.path)) {
+      out.push(planError(PLAN_CODES.pathConflict, ir.specPath, `two generated files share the path ${f.path}`, hint));
+    }
+    seen.add(f.path);
+  }
+  for (const p of seen) {
+    const parts = p.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join("/");
+      if (seen.has(parent)) out.push(planError(PLAN_CODES.pathConflict, ir.specPath, `${parent} is generated as a file and as a folder (of ${p})`, hint));
+    }
+  }
+  return out;
+}

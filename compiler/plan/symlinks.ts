@@ -1,0 +1,42 @@
+/**
+ * Symbolic-link refusal. Lexically safe paths can still lead outside `out/<name>/` when a folder
+ * on the way is a link (`out/spam/serve -> /etc`). Every existing folder from the output root
+ * down to each file's parent must be a real folder at its expected place below the workspace.
+ */
+import * as path from "node:path";
+import type { Host } from "../host.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { PLAN_CODES, planError } from "./codes.js";
+
+/** Diagnostics for every linked folder between `outDir` and the parents of `relPaths` (relative to `dir`). */
+export function symlinkDiagnostics(host: Host, outDir: string, dir: string, relPaths: readonly string[]): Diagnostic[] {
+  if (!host.realPath) return [];
+  const rootReal = host.realPath("");
+  if (rootReal === undefined) return [];
+  const folders = new Set<string>();
+  const addWithParents = (d: string) => {
+    for (let f = d; f !== "." && f !== ""; f = path.posix.dirname(f)) folders.add(f);
+  };
+  addWithParents(dir);
+  addWithParents(outDir);
+  for (const p of relPaths) addWithParents(path.posix.dirname(`${dir}/${p}`));
+  const out: Diagnostic[] = [];
+  const linked: string[] = [];
+  for (const folder of [...folders].sort()) {
+    // Below a linked folder everything resolves elsewhere too; report only the link itself.
+    if (linked.some((l) => folder.startsWith(`${l}/`))) continue;
+    const real = host.realPath(folder);
+    if (real !== undefined && real !== path.join(rootReal, folder)) {
+      linked.push(folder);
+      out.push(
+        planError(
+          PLAN_CODES.symlinkedFolder,
+          folder,
+          `is a symbolic link (to ${real}); mesh writes generated output only into real folders inside the workspace`,
+          `replace ${folder} with a real folder`,
+        ),
+      );
+    }
+  }
+  return out;
+}
