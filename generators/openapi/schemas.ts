@@ -1,0 +1,174 @@
+/**
+ * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of one project's payloads: request
+ * attributes and parameters, response attributes — each in the single and the batch form —
+ * the CONTRACTS error shape, and the Open Inference Protocol (V2) tensors.
+ */
+import type { FieldIR, ParameterIR, ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
+
+type Schema = Record<string, unknown>;
+
+function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonly string[]): Schema {
+  const s: Schema = {};
+  switch (f.type) {
+    case "string":
+      s["type"] = "string";
+      if ("maxLength" in f && f.maxLength !== undefined) s["maxLength"] = f.maxLength;
+      if ("enum" in f && f.enum && f.enum.length > 0) s["enum"] = [...f.enum];
+      break;
+    case "number":
+    case "integer":
+      s["type"] = f.type;
+      if ("min" in f && f.min !== undefined) s["minimum"] = f.min;
+      if ("max" in f && f.max !== undefined) s["maximum"] = f.max;
+      break;
+    case "boolean":
+      s["type"] = "boolean";
+      break;
+    case "number[]": {
+      s["type"] = "array";
+      s["items"] = { type: "number" };
+      const length = "length" in f ? f.length : undefined;
+      if (length !== undefined) Object.assign(s, { minItems: length, maxItems: length });
+      break;
+    }
+    case "scores":
+      Object.assign(s, {
+        type: "object",
+        additionalProperties: false,
+        required: [...labels],
+        properties: Object.fromEntries(labels.map((l) => [l, { type: "number" }])),
+      });
+      break;
+  }
+  if ("default" in f && f.default !== undefined) s["default"] = f.default;
+  return s;
+}
+
+function object(props: readonly [string, Schema][], required: readonly string[]): Schema {
+  return { type: "object", additionalProperties: false, required: [...required], properties: Object.fromEntries(props) };
+}
+
+/** Every named schema of the document, keyed by component name. */
+export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
+  const api = ir.serve.api;
+  const labels = ir.model.labels;
+  const column = (s: Schema): Schema => ({ type: "array", items: s, minItems: 1, maxItems: ir.serve.limits.maxRows });
+  const responseField = (f: ResponseFieldIR): Schema =>
+    f.name === "label" && f.type === "string" && labels.length > 0 ? { type: "string", enum: [...labels] } : fieldSchema(f, labels);
+  const attrNames = api.attributes.map((f) => f.name);
+  const respNames = api.response.map((f) => f.name);
+  const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+  const tensor: Schema = object(
+    [
+      ["name", { type: "string" }],
+      ["shape", { type: "array", items: { type: "integer", minimum: 0 } }],
+      ["datatype", { type: "string", enum: ["FP32", "INT64"] }],
+      ["data", { type: "array", items: { type: "number" } }],
+    ],
+    ["name", "shape", "datatype", "data"],
+  );
+  const tensorMeta: Schema = object(
+    [
+      ["name", { type: "string" }],
+      ["datatype", { type: "string" }],
+      ["shape", { type: "array", items: { type: "integer" } }],
+    ],
+    ["name", "datatype", "shape"],
+  );
+  return {
+    Attributes: object(api.attributes.map((f) => [f.name, fieldSchema(f, labels)]), attrNames),
+    BatchAttributes: object(api.attributes.map((f) => [f.name, column(fieldSchema(f, labels))]), attrNames),
+    Parameters: object(api.parameters.map((p) => [p.name, fieldSchema(p, labels)]), []),
+    ResponseAttributes: object(api.response.map((f) => [f.name, responseField(f)]), respNames),
+    BatchResponseAttributes: object(api.response.map((f) => [f.name, { type: "array", items: responseField(f) }]), respNames),
+    PredictRequest: object(
+      [
+        [
+          "data",
+          object(
+            [
+              ["namespace", { type: "string", const: api.namespace }],
+              ["attributes", { oneOf: [ref("Attributes"), ref("BatchAttributes")] }],
+              ["parameters", ref("Parameters")],
+              ["identifier", { type: ["string", "null"] }],
+            ],
+            ["namespace", "attributes"],
+          ),
+        ],
+      ],
+      ["data"],
+    ),
+    PredictResponse: object(
+      [
+        ["version", { type: "integer", const: 1 }],
+        [
+          "data",
+          object(
+            [
+              ["namespace", { type: "string", const: api.namespace }],
+              ["attributes", { oneOf: [ref("ResponseAttributes"), ref("BatchResponseAttributes")] }],
+            ],
+            ["namespace", "attributes"],
+          ),
+        ],
+      ],
+      ["version", "data"],
+    ),
+    Error: object(
+      [
+        [
+          "errors",
+          {
+            type: "array",
+            minItems: 1,
+            items: object(
+              [
+                ["status", { type: "string", description: "HTTP status code, as a string" }],
+                ["code", { type: "string", description: "machine-readable reason, e.g. wrong_namespace" }],
+                ["detail", { type: "string" }],
+                ["source", object([["pointer", { type: "string", description: "JSON pointer into the request body" }]], ["pointer"])],
+              ],
+              ["status", "code", "detail"],
+            ),
+          },
+        ],
+      ],
+      ["errors"],
+    ),
+    Live: object([["live", { type: "boolean" }]], ["live"]),
+    Ready: object([["ready", { type: "boolean" }]], ["ready"]),
+    Bio: { type: "object", description: "Model card: name, version ids, lineage, metrics, compile target, spec hash." },
+    InferTensor: tensor,
+    InferRequest: object(
+      [
+        ["id", { type: "string" }],
+        ["parameters", { type: "object" }],
+        ["inputs", { type: "array", minItems: 1, items: ref("InferTensor") }],
+        ["outputs", { type: "array", items: object([["name", { type: "string" }], ["parameters", { type: "object" }]], ["name"]) }],
+      ],
+      ["inputs"],
+    ),
+    InferResponse: {
+      type: "object",
+      required: ["model_name", "outputs"],
+      properties: {
+        model_name: { type: "string" },
+        model_version: { type: "string" },
+        id: { type: "string" },
+        parameters: { type: "object" },
+        outputs: { type: "array", items: ref("InferTensor") },
+      },
+    },
+    ModelMetadata: {
+      type: "object",
+      required: ["name", "platform", "inputs", "outputs"],
+      properties: {
+        name: { type: "string" },
+        versions: { type: "array", items: { type: "string" } },
+        platform: { type: "string" },
+        inputs: { type: "array", items: tensorMeta },
+        outputs: { type: "array", items: tensorMeta },
+      },
+    },
+  };
+}

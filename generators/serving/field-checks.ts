@@ -1,0 +1,125 @@
+/**
+ * The body of one generated check function per declared field: a tight, hand-rolled test
+ * of exactly what the spec says (type, length, range, enum, finiteness), no schema engine
+ * on the hot path. Each check reports at most one error for its value (arrays: one per bad
+ * element, capped by the decoder) and returns whether the value is good.
+ */
+import type { FieldIR, ParameterIR } from "../../compiler/ir.js";
+
+const lit = (v: unknown): string => JSON.stringify(v);
+
+/** A number literal that survives JSON and TypeScript (the spec's min/max are finite). */
+const num = (n: number): string => (Object.is(n, -0) ? "0" : String(n));
+
+function rangeLines(f: FieldIR, value: string): string[] {
+  const lines: string[] = [];
+  const range =
+    f.min !== undefined && f.max !== undefined
+      ? `between ${num(f.min)} and ${num(f.max)}`
+      : f.min !== undefined
+        ? `at least ${num(f.min)}`
+        : f.max !== undefined
+          ? `at most ${num(f.max)}`
+          : "";
+  const conds: string[] = [];
+  if (f.min !== undefined) conds.push(`${value} < ${num(f.min)}`);
+  if (f.max !== undefined) conds.push(`${value} > ${num(f.max)}`);
+  if (conds.length > 0) {
+    lines.push(`if (${conds.join(" || ")}) {`, `  fail(errors, "out_of_range", pointer, ${lit(`must be ${range}`)});`, "  return false;", "}");
+  }
+  return lines;
+}
+
+function numberLines(f: FieldIR, value: string, integer: boolean): string[] {
+  const what = integer ? "an integer" : "a number";
+  return [
+    `if (typeof ${value} !== "number") {`,
+    `  fail(errors, "invalid_type", pointer, ${lit(`must be ${what}, got `)} + kind(${value}));`,
+    "  return false;",
+    "}",
+    // JSON.parse turns 1e999 into Infinity: refused here, never fed to the model.
+    `if (!Number.isFinite(${value})) {`,
+    `  fail(errors, "not_finite", pointer, "must be a finite number");`,
+    "  return false;",
+    "}",
+    ...(integer
+      ? [`if (!Number.isInteger(${value})) {`, `  fail(errors, "invalid_type", pointer, "must be an integer");`, "  return false;", "}"]
+      : []),
+    ...rangeLines(f, value),
+  ];
+}
+
+/** Statements of `check_<name>(v: unknown, pointer: string, errors: ApiError[]): boolean`. */
+export function checkBody(f: FieldIR | ParameterIR): string[] {
+  const lines: string[] = [];
+  switch (f.type) {
+    case "string":
+      lines.push(
+        `if (typeof v !== "string") {`,
+        `  fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));`,
+        "  return false;",
+        "}",
+      );
+      if (f.maxLength !== undefined) {
+        lines.push(
+          `if (v.length > ${f.maxLength}) {`,
+          `  fail(errors, "too_long", pointer, ${lit(`must be at most ${f.maxLength} characters long`)});`,
+          "  return false;",
+          "}",
+        );
+      }
+      if ("enum" in f && f.enum && f.enum.length > 0) {
+        lines.push(
+          `if (!${enumConst(f.name)}.has(v)) {`,
+          `  fail(errors, "not_in_enum", pointer, ${lit(`must be one of ${f.enum.join(", ")}`)});`,
+          "  return false;",
+          "}",
+        );
+      }
+      break;
+    case "number":
+    case "integer":
+      lines.push(...numberLines(f, "v", f.type === "integer"));
+      break;
+    case "boolean":
+      lines.push(`if (typeof v !== "boolean") {`, `  fail(errors, "invalid_type", pointer, "must be a boolean, got " + kind(v));`, "  return false;", "}");
+      break;
+    case "number[]": {
+      const length = f.length ?? 0;
+      lines.push(
+        "if (!Array.isArray(v)) {",
+        `  fail(errors, "invalid_type", pointer, "must be an array of numbers, got " + kind(v));`,
+        "  return false;",
+        "}",
+        `if (v.length !== ${length}) {`,
+        `  fail(errors, "wrong_length", pointer, ${lit(`must hold exactly ${length} numbers, got `)} + v.length);`,
+        "  return false;",
+        "}",
+        "let good = true;",
+        "for (let j = 0; j < v.length; j++) {",
+        "  const x: unknown = v[j];",
+        `  if (typeof x !== "number" || !Number.isFinite(x)) {`,
+        `    fail(errors, typeof x === "number" ? "not_finite" : "invalid_type", pointer + "/" + j, "must be a finite number");`,
+        "    good = false;",
+        "  }",
+        "}",
+        "return good;",
+      );
+      return lines;
+    }
+  }
+  lines.push("return true;");
+  return lines;
+}
+
+/** Name of the generated `Set` holding a parameter's allowed values. */
+export const enumConst = (name: string): string => `ENUM_${name}`;
+
+/**
+ * For the batch form: does this attribute's value look like a column (an array of values)
+ * rather than one value? For `number[]` fields one value is itself an array, so a column
+ * is an array whose first element is an array (or an empty array: an empty batch).
+ */
+export function isColumnExpr(f: FieldIR, value: string): string {
+  return f.type === "number[]" ? `(Array.isArray(${value}) && (${value}.length === 0 || Array.isArray(${value}[0])))` : `Array.isArray(${value})`;
+}
