@@ -1,0 +1,101 @@
+/**
+ * Register: raw snapshot → a published dataset version
+ * `<project>/datasets/<dataset>/<n>/{data.jsonl, schema.json, card.json}`. data.jsonl holds
+ * one validated row per line with a `_split` column ("train" | "test"); the card holds
+ * the sha256 of data.jsonl, the stats and the inputs hash (snapshot hash + config), so an
+ * unchanged register is skipped by comparing with the newest version's card.
+ */
+import * as fs from "node:fs";
+import { inputsHash, jsonBytes, sha256Hex } from "../lifecycle/canonical-json.js";
+import { LifecycleError, reason } from "../lifecycle/errors.js";
+import type { Log } from "../lifecycle/progress.js";
+import type { DatasetCard, DatasetRef, Registry } from "../registry/types.js";
+import { BadRowsError, buildDataset, describeBadRow, type DatasetStats } from "./build-dataset.js";
+import { SPLIT_COLUMN, type RegisterConfig } from "./types.js";
+
+export type { ColumnConfig, RegisterConfig, ScalarType, DatasetRow, Split } from "./types.js";
+export { SPLIT_COLUMN } from "./types.js";
+
+export interface RegisterContext {
+  readonly project: string;
+  readonly registry: Registry;
+  readonly log: Log;
+}
+
+export interface RegisterResult {
+  readonly ref: DatasetRef;
+  readonly card: DatasetCard;
+  readonly skipped: boolean;
+}
+
+/** Yields [line number, row] for each non-blank line of a JSON Lines file. */
+function* readJsonl(text: string): Generator<readonly [number, Record<string, unknown>]> {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() !== "") yield [i + 1, JSON.parse(line) as Record<string, unknown>];
+  }
+}
+
+export function registerInputsHash(cfg: RegisterConfig, snapshotSha256: string): string {
+  return inputsHash({ step: "register", snapshot: snapshotSha256, config: cfg });
+}
+
+/** The newest dataset version, with its card; undefined when there is none. */
+export async function latestDataset(registry: Registry, project: string, dataset: string): Promise<{ ref: DatasetRef; card: DatasetCard } | undefined> {
+  const versions = await registry.listDatasetVersions(project, dataset);
+  const version = versions.at(-1);
+  if (version === undefined) return undefined;
+  const ref = { project, dataset, version };
+  return { ref, card: await registry.readDatasetCard(ref) };
+}
+
+export async function register(
+  cfg: RegisterConfig,
+  ctx: RegisterContext,
+  snapshot: { readonly path: string; readonly sha256: string },
+  opts: { force?: boolean } = {},
+): Promise<RegisterResult> {
+  if (cfg.columns.some((c) => c.name === SPLIT_COLUMN)) throw new LifecycleError("register", `column name ${SPLIT_COLUMN} is reserved for the split`);
+  const hash = registerInputsHash(cfg, snapshot.sha256);
+  const latest = await latestDataset(ctx.registry, ctx.project, cfg.dataset);
+  if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
+
+  let text: string;
+  try {
+    text = fs.readFileSync(snapshot.path, "utf8");
+  } catch (err) {
+    throw new LifecycleError("register", `raw snapshot ${snapshot.path} is missing (${reason(err)}); run the ingest step first`);
+  }
+  if (sha256Hex(text) !== snapshot.sha256) throw new LifecycleError("register", `raw snapshot ${snapshot.path} does not match its recorded sha256; run the ingest step again`);
+
+  let built;
+  try {
+    built = buildDataset(readJsonl(text), cfg);
+  } catch (err) {
+    if (err instanceof BadRowsError) throw new LifecycleError("register", `dataset ${cfg.dataset}: ${err.message}`);
+    throw new LifecycleError("register", `raw snapshot ${snapshot.path} is corrupt: ${reason(err)}`);
+  }
+  if (built.badRows.length > 0) {
+    ctx.log(`  dropped ${built.badRows.length} row(s) that do not fit the schema (within budget), e.g. ${describeBadRow(built.badRows[0]!)}`);
+  }
+  if (built.stats.duplicates > 0) ctx.log(`  dropped ${built.stats.duplicates} duplicate row(s)`);
+
+  const data = Buffer.from(built.rows.map((r) => `${JSON.stringify(r)}\n`).join(""), "utf8");
+  const sha256 = sha256Hex(data);
+  const schema = {
+    columns: cfg.columns.map((c) => ({ name: c.name, type: c.type, ...(c.enum.length ? { enum: c.enum } : {}), ...(c.maxLength ? { maxLength: c.maxLength } : {}) })),
+    splitColumn: SPLIT_COLUMN,
+    target: cfg.target,
+  };
+  const card = {
+    project: ctx.project,
+    dataset: cfg.dataset,
+    sha256,
+    rows: built.stats.rows,
+    stats: { ...(built.stats as DatasetStats), source: { sha256: snapshot.sha256 } },
+    inputsHash: hash,
+  };
+  const ref = await ctx.registry.publishDataset(ctx.project, cfg.dataset, { "data.jsonl": data, "schema.json": jsonBytes(schema) }, card);
+  return { ref, card: await ctx.registry.readDatasetCard(ref), skipped: false };
+}

@@ -1,0 +1,84 @@
+/**
+ * The training loop: seeded shuffles, mini-batches, early stopping on a validation slice
+ * carved from the training split (10%, at least one row) when patience > 0; the weights
+ * of the best validation epoch are kept. Everything random comes from one mulberry32
+ * stream, so the same seed and data give the same weights, bit for bit.
+ */
+import type { Log } from "../lifecycle/progress.js";
+import type { SparseRow } from "./feature-matrix.js";
+import { backward, cloneNetwork, initNetwork, predict, zeroGradients, type Network } from "./network.js";
+import { createOptimizer } from "./optimizer.js";
+import { mulberry32, shuffle } from "./prng.js";
+import type { TrainParams } from "./types.js";
+
+export interface FitResult {
+  readonly net: Network;
+  readonly epochsRun: number;
+  /** 1-based epoch whose weights were kept. */
+  readonly bestEpoch: number;
+  readonly trainRows: number;
+  readonly validationRows: number;
+  readonly finalTrainLoss: number;
+  readonly bestValidationLoss: number | null;
+}
+
+function meanLoss(net: Network, xs: readonly SparseRow[], ys: readonly number[]): number {
+  let loss = 0;
+  for (let i = 0; i < xs.length; i++) loss -= Math.log(Math.max(predict(net, xs[i]!)[ys[i]!]!, 1e-15));
+  return loss / Math.max(xs.length, 1);
+}
+
+export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: readonly number[], p: TrainParams, log: Log): FitResult {
+  const rng = mulberry32(p.seed);
+  let net = initNetwork(widths, rng);
+  const order = shuffle(
+    xs.map((_, i) => i),
+    rng,
+  );
+  const nVal = p.patience > 0 && xs.length >= 10 ? Math.max(1, Math.round(xs.length * 0.1)) : 0;
+  const valIdx = order.slice(0, nVal).sort((a, b) => a - b);
+  const trainIdx = order.slice(nVal).sort((a, b) => a - b);
+  const valX = valIdx.map((i) => xs[i]!);
+  const valY = valIdx.map((i) => ys[i]!);
+  const g = zeroGradients(net);
+  const opt = createOptimizer(p.optimizer, p.learningRate, p.l2, net);
+  let best = { loss: Infinity, epoch: 0, net: net };
+  let since = 0;
+  let epoch = 0;
+  let trainLoss = NaN;
+  const every = Math.max(1, Math.round(p.epochs / 10));
+  while (epoch < p.epochs) {
+    epoch++;
+    shuffle(trainIdx, rng);
+    let sum = 0;
+    for (let start = 0; start < trainIdx.length; start += p.batchSize) {
+      const batch = trainIdx.slice(start, start + p.batchSize);
+      for (const i of batch) sum += backward(net, xs[i]!, ys[i]!, g);
+      opt.step(net, g, batch.length);
+    }
+    trainLoss = sum / Math.max(trainIdx.length, 1);
+    if (!Number.isFinite(trainLoss)) throw new Error(`training diverged at epoch ${epoch} (loss ${trainLoss}); lower learning_rate`);
+    const valLoss = nVal > 0 ? meanLoss(net, valX, valY) : NaN;
+    if (epoch % every === 0 || epoch === p.epochs) {
+      log(`  epoch ${epoch}/${p.epochs}: loss ${trainLoss.toFixed(4)}${nVal > 0 ? `, validation loss ${valLoss.toFixed(4)}` : ""}`);
+    }
+    if (nVal === 0) continue;
+    if (valLoss < best.loss - 1e-9) {
+      best = { loss: valLoss, epoch, net: cloneNetwork(net) };
+      since = 0;
+    } else if (++since >= p.patience) {
+      log(`  early stop at epoch ${epoch}: no validation improvement for ${p.patience} epoch(s); keeping epoch ${best.epoch}`);
+      break;
+    }
+  }
+  if (nVal > 0) net = best.net;
+  return {
+    net,
+    epochsRun: epoch,
+    bestEpoch: nVal > 0 ? best.epoch : epoch,
+    trainRows: trainIdx.length,
+    validationRows: nVal,
+    finalTrainLoss: trainLoss,
+    bestValidationLoss: nVal > 0 ? best.loss : null,
+  };
+}
