@@ -7,6 +7,7 @@ import type { GeneratedFile, ProjectIR } from "../compiler/ir.js";
 import { generateClient } from "./client/index.js";
 import { generateOpenapi } from "./openapi/index.js";
 import { generateServing } from "./serving/index.js";
+import { dockerfileFiles } from "./dockerfile/index.js";
 
 export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
 
@@ -14,6 +15,7 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   client: generateClient,
   openapi: generateOpenapi,
   serving: generateServing,
+  dockerfile: dockerfileFiles,
 };
 
 /** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */

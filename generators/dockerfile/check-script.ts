@@ -1,0 +1,38 @@
+/**
+ * The build-time check each step image runs in its `check` stage, as the non-root user and
+ * with no network: it proves the staged dependencies load on the image's platform (native
+ * onnxruntime binding, shared libraries) and, for a baked serve image, that the model opens
+ * and has the inputs the spec declares. A broken image fails `mesh build`, not production.
+ * The script is one line of CommonJS for `node -e` (exec form, no shell in the base needed).
+ */
+import type { ProjectIR, StepName } from "../../compiler/ir.js";
+import { bakesModel, CONTAINER } from "./layout.js";
+
+const done = (what: string) =>
+  `require("fs").writeFileSync(${JSON.stringify(CONTAINER.checkFile)},JSON.stringify(${what})+"\\n")`;
+const fail = `e=>{console.error("mesh image check failed: "+(e&&e.message||e));process.exit(1)}`;
+
+/** `node -e` source for the step's check stage. */
+export function checkScript(ir: ProjectIR, step: StepName): string {
+  const ort = JSON.stringify(`${CONTAINER.nodeModules}/onnxruntime-node`);
+  if (step !== "serve") {
+    // The CLI's whole import graph must resolve inside the image: `mesh --version` loads it.
+    const bin = JSON.stringify(`${CONTAINER.meshPackage}/bin/mesh.js`);
+    return [
+      `require(${ort})`,
+      `const r=require("child_process").spawnSync(process.execPath,[${bin},"--version"],{encoding:"utf8"})`,
+      `if(r.status!==0){console.error("mesh image check failed: mesh --version: "+r.stderr);process.exit(1)}`,
+      done(`{step:${JSON.stringify(step)},mesh:r.stdout.trim()}`),
+    ].join(";");
+  }
+  if (!bakesModel(ir)) return [`require(${ort})`, done(`{step:"serve",model:"download"}`)].join(";");
+  const model = JSON.stringify(`${CONTAINER.model}/model.onnx`);
+  const inputs = JSON.stringify(ir.model.inputs.map((t) => t.name));
+  return (
+    `const ort=require(${ort});` +
+    `ort.InferenceSession.create(${model}).then(s=>{` +
+    `const missing=${inputs}.filter(n=>!s.inputNames.includes(n));` +
+    `if(missing.length)throw new Error("the model lacks the inputs the spec declares: "+missing.join(", ")+" (it has "+s.inputNames.join(", ")+")");` +
+    `${done(`{step:"serve",inputs:s.inputNames,outputs:s.outputNames}`)}}).catch(${fail})`
+  );
+}

@@ -1,0 +1,13 @@
+/**
+ * `.dockerignore` per step: exclude everything, then re-admit exactly the context roots the
+ * Dockerfile COPYs. `mesh build` filters its staged context through this file
+ * (`compiler/build/dockerignore-match.ts`), so the file is the context's allow-list.
+ */
+import type { ProjectIR, StepName } from "../../compiler/ir.js";
+import { contextRoots } from "./layout.js";
+import { headerLine } from "./step-image.js";
+
+export function dockerignore(ir: ProjectIR, step: StepName): string {
+  const lines = [`# ${headerLine(ir)}`, "*", ...contextRoots(ir, step).map((r) => `!${r}/`)];
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,15 @@
+/**
+ * The Dockerfile generator: `out/<name>/<step>/Dockerfile` and `.dockerignore` for every step
+ * image of the IR (Node steps; Neuron images are core images, see runtimes/images).
+ */
+import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
+import { dockerignore } from "./dockerignore.js";
+import { renderDockerfile } from "./render.js";
+import { stepDockerfile } from "./step-image.js";
+
+export function dockerfileFiles(ir: ProjectIR): GeneratedFile[] {
+  return ir.stepImages.flatMap((image) => [
+    { path: `${image.step}/Dockerfile`, contents: renderDockerfile(stepDockerfile(ir, image)), mode: 0o644 as const },
+    { path: `${image.step}/.dockerignore`, contents: dockerignore(ir, image.step), mode: 0o644 as const },
+  ]);
+}

@@ -1,0 +1,71 @@
+/**
+ * The contract between the generated Dockerfiles and `mesh build` (compiler/build), which
+ * stages the build context: the context roots each step's Dockerfile COPYs, where they land in
+ * the image, the non-root user, the mounted registry path and the build ARGs. The Makefile and
+ * compose generators use the same container paths, uid and port.
+ */
+import type { ProjectIR, StepName } from "../../compiler/ir.js";
+
+export const CONTAINER = {
+  /** Non-root user and group every mesh image runs as. */
+  uid: 10001,
+  gid: 10001,
+  app: "/app",
+  nodeModules: "/app/node_modules",
+  /** The mesh package inside the image: the runtimes (serve) or the whole CLI (lifecycle steps). */
+  meshPackage: "/app/node_modules/mesh",
+  model: "/app/model",
+  /** Where lifecycle images expect a file registry to be mounted. */
+  registry: "/var/lib/mesh/registry",
+  /** Written by the build-time check stage, copied into the final image as proof it ran. */
+  checkFile: "/tmp/mesh-check.json",
+} as const;
+
+/**
+ * Roots of a step's build context, each staged by `mesh build` from the workspace:
+ * `deps` third-party production packages (onnxruntime-node reduced to linux/x64), `mesh` the
+ * mesh package (package.json + the compiled code the image runs), `serve` the generated server
+ * compiled to JavaScript, `model` model.onnx + card.json, `workspace` the spec (and mesh.yaml).
+ */
+export type ContextRoot = "deps" | "mesh" | "serve" | "model" | "workspace";
+
+/** Build ARGs `mesh build` passes; each only feeds a LABEL, so it never changes a layer. */
+export const BUILD_ARGS = {
+  imageTag: "MESH_IMAGE_TAG",
+  revision: "MESH_REVISION",
+  modelVersion: "MESH_MODEL_VERSION",
+} as const;
+
+/** Image label keys that `mesh build` and tests read back. */
+export const LABELS = {
+  title: "org.opencontainers.image.title",
+  description: "org.opencontainers.image.description",
+  version: "org.opencontainers.image.version",
+  revision: "org.opencontainers.image.revision",
+  baseName: "org.opencontainers.image.base.name",
+  project: "dev.mesh.project",
+  step: "dev.mesh.step",
+  specHash: "dev.mesh.spec-hash",
+  meshVersion: "dev.mesh.version",
+  modelVersion: "dev.mesh.model-version",
+  /** Set by `mesh build` through the API (not in the Dockerfile): hash of the whole context. */
+  contentHash: "dev.mesh.content-hash",
+} as const;
+
+/** Whether the serve image carries its model (immutable) or fetches it from the registry at start. */
+export const bakesModel = (ir: ProjectIR): boolean => ir.serve.image.model === "baked";
+
+/** The context roots a step's Dockerfile uses, in layer order (slowest-changing first). */
+export function contextRoots(ir: ProjectIR, step: StepName): readonly ContextRoot[] {
+  if (step === "serve") return bakesModel(ir) ? ["deps", "mesh", "serve", "model"] : ["deps", "mesh", "serve"];
+  return ["deps", "mesh", "workspace"];
+}
+
+/** Where each context root lands in the image. */
+export const ROOT_DEST: Readonly<Record<ContextRoot, string>> = {
+  deps: `${CONTAINER.nodeModules}/`,
+  mesh: `${CONTAINER.meshPackage}/`,
+  serve: `${CONTAINER.app}/serve/`,
+  model: `${CONTAINER.model}/`,
+  workspace: `${CONTAINER.app}/`,
+};
