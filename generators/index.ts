@@ -8,6 +8,8 @@ import { generateClient } from "./client/index.js";
 import { generateOpenapi } from "./openapi/index.js";
 import { generateServing } from "./serving/index.js";
 import { dockerfileFiles } from "./dockerfile/index.js";
+import { generateMakefile } from "./makefile/makefile.js";
+import { generateCompose } from "./compose/compose.js";
 
 export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
 
@@ -16,6 +18,8 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   openapi: generateOpenapi,
   serving: generateServing,
   dockerfile: dockerfileFiles,
+  makefile: generateMakefile,
+  compose: generateCompose,
 };
 
 /** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */

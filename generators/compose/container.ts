@@ -1,0 +1,62 @@
+/**
+ * How mesh runs a step image as a container, in one place, so the Makefile's `run-<step>`
+ * targets and compose.yaml cannot drift apart (uid and registry path come from the Dockerfile
+ * generator's layout, so they match the images too): the non-root user, where the model registry is
+ * mounted, the port the server listens on inside the container, and image names.
+ */
+import type { ProjectIR, StepName } from "../../compiler/ir.js";
+import { CONTAINER } from "../dockerfile/layout.js";
+
+/** The non-root uid:gid every mesh image runs as (the Dockerfiles' USER). */
+export const CONTAINER_USER = `${CONTAINER.uid}:${CONTAINER.gid}`;
+/**
+ * Port the serve container listens on: set explicitly as MESH_PORT (the image's default is the
+ * spec's port), so every project's container looks the same and only the host side varies.
+ */
+export const CONTAINER_PORT = 8000;
+/** Where a file registry is mounted inside step containers (the images' MESH_REGISTRY). */
+export const REGISTRY_MOUNT = CONTAINER.registry;
+/** The MESH_REGISTRY value that points a container at that mount. */
+export const REGISTRY_MOUNT_URI = `file://${REGISTRY_MOUNT}`;
+/** The Neuron device the compile-neuron container needs on an Inferentia/Trainium host. */
+export const NEURON_DEVICE = "/dev/neuron0";
+
+/** `<prefix>/<name>-<step>` (no tag): the repository of a step image. */
+export function imageRepository(ir: ProjectIR, stem: string): string {
+  const prefix = ir.images.prefix.replace(/\/+$/, "");
+  return prefix === "" ? stem : `${prefix}/${stem}`;
+}
+
+/** Image repository of a lifecycle step. */
+export function stepRepository(ir: ProjectIR, step: StepName): string {
+  const image = ir.stepImages.find((s) => s.step === step);
+  return imageRepository(ir, image?.repository ?? `${ir.name}-${step}`);
+}
+
+/** Repository of the Neuron compile image (FROM the AWS Neuron compile container). */
+export function neuronCompileRepository(ir: ProjectIR): string {
+  return imageRepository(ir, `${ir.name}-compile-neuron`);
+}
+
+/** True when the project compiles for AWS Neuron (adds compile-neuron targets and services). */
+export function hasNeuronTarget(ir: ProjectIR): boolean {
+  return ir.compile?.targets.some((t) => t.kind === "neuron") ?? false;
+}
+
+/**
+ * The workspace-relative folder of a `file://` registry URI (`file://.mesh/registry` →
+ * `.mesh/registry`), or undefined for other schemes. Absolute paths stay absolute.
+ */
+export function fileRegistryPath(uri: string): string | undefined {
+  if (!uri.startsWith("file://")) return undefined;
+  const path = uri.slice("file://".length).replace(/\/+$/, "");
+  return path === "" ? undefined : path;
+}
+
+/**
+ * Seconds a container gets between SIGTERM and SIGKILL: the server's drain deadline plus a
+ * margin for closing the listener and flushing logs, so a drain is never cut short.
+ */
+export function stopGraceSeconds(ir: ProjectIR): number {
+  return Math.ceil(ir.serve.drainMs / 1000) + 5;
+}

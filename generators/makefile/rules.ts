@@ -1,0 +1,123 @@
+/**
+ * The Makefile's rules, as data, from the IR. Every target delegates to the tested `mesh`
+ * CLI (or to docker for `run-<step>`, `up`, `down`), so the Makefile holds no logic of its own.
+ * Recipe text is built only from identifiers the schema validated (project name, steps, image
+ * names, registry URIs) and quoted references to the exported variables.
+ */
+import type { ProjectIR, StepName } from "../../compiler/ir.js";
+import {
+  CONTAINER_PORT,
+  CONTAINER_USER,
+  REGISTRY_MOUNT,
+  REGISTRY_MOUNT_URI,
+  fileRegistryPath,
+  hasNeuronTarget,
+  stepRepository,
+  stopGraceSeconds,
+} from "../compose/container.js";
+import { phony, type MakeRule } from "./make-rule.js";
+import { recipeWord } from "./text.js";
+
+/** Lifecycle steps that `mesh run --only` runs; serve is the `serve` target instead. */
+const LIFECYCLE_STEPS: readonly StepName[] = ["ingest", "register", "train", "compile"];
+
+/**
+ * Workspace folders (relative to ROOT) holding files `mesh` derives for a project that are safe
+ * to delete because any command re-creates them: lifecycle caches, staged image build contexts
+ * and load-test reports. The model registry and out/ are deliberately not here.
+ */
+export function derivedDirs(name: string): string[] {
+  return [".mesh/cache", ".mesh/build", ".mesh/reports"].map((d) => `${d}/${name}`);
+}
+
+/** A mesh command run from the workspace root: `cd "$ROOT" && $MESH …` (MESH split into words). */
+const mesh = (args: string): string => `cd "$$ROOT" && $$MESH ${args}`;
+
+const STEP_HELP: Readonly<Record<StepName, string>> = {
+  ingest: "fetch the raw data into the registry (mesh run --only ingest)",
+  register: "validate, split and register the dataset version (mesh run --only register)",
+  train: "train, check the gates, register <KEY>-TRAINED-<n> (mesh run --only train)",
+  compile: "compile and validate, register <KEY>-COMPILED-<n> (mesh run --only compile)",
+  serve: "",
+};
+
+function lifecycleRules(ir: ProjectIR): MakeRule[] {
+  const rules = LIFECYCLE_STEPS.filter((s) => ir.steps.includes(s)).map((step) =>
+    phony(step, STEP_HELP[step].replace("<KEY>", ir.key), mesh(`run ${ir.name} --only ${step}`)),
+  );
+  if (hasNeuronTarget(ir)) {
+    rules.push(
+      phony("compile-neuron", "compile for AWS Neuron (needs an Inferentia/Trainium host)", mesh(`run ${ir.name} --only compile --target neuron`)),
+      phony("compile-neuron-cpu", "trace the Neuron model on CPU with the same shapes and validate it", mesh(`run ${ir.name} --only compile --target cpu`)),
+    );
+  }
+  if (ir.kind === "Project") {
+    rules.push(phony("run", "the whole lifecycle, skipping unchanged steps, without serving", mesh(`run ${ir.name} --no-serve`)));
+  }
+  return rules;
+}
+
+function serviceRules(ir: ProjectIR): MakeRule[] {
+  return [
+    phony("serve", "serve the newest compiled (else trained) model on 127.0.0.1:$(PORT)", mesh(`serve ${ir.name} --port "$$PORT"`)),
+    phony("test", "contract tests: start a server on a free loopback port, run the spec's examples", mesh(`test ${ir.name}`)),
+    phony("load", "bounded load test on loopback, checks the spec's slo, writes a JSON report", mesh(`load ${ir.name}`)),
+    phony("generate-check", "fail when this folder differs from what the spec generates", mesh(`generate --check ${recipeWord(ir.specPath)}`)),
+  ];
+}
+
+/** `docker run` of one step image: non-root, registry mounted, serve published on loopback only. */
+function dockerRun(ir: ProjectIR, step: StepName): string {
+  const args = ["docker run --rm", `--user ${CONTAINER_USER}`];
+  const local = fileRegistryPath(ir.registry);
+  const needsRegistry = step !== "serve" || ir.serve.image.model === "download";
+  const prepare: string[] = [];
+  if (needsRegistry) {
+    if (local !== undefined) {
+      // Created here, not by docker, so the folder belongs to the user and not to root.
+      prepare.push(`mkdir -p ${recipeWord(local)}`);
+      const source = local.startsWith("/") ? recipeWord(local) : `"$$PWD"/${recipeWord(local)}`;
+      args.push(`-v ${source}:${REGISTRY_MOUNT}`);
+    }
+    // REGISTRY (exported as MESH_REGISTRY) wins; otherwise the mounted workspace registry.
+    args.push(`-e MESH_REGISTRY="$\${MESH_REGISTRY:-${local !== undefined ? REGISTRY_MOUNT_URI : ir.registry}}"`);
+  }
+  if (step === "serve") {
+    args.push("--read-only --tmpfs /tmp", `--stop-timeout ${stopGraceSeconds(ir)}`, `-p "127.0.0.1:$$PORT:${CONTAINER_PORT}"`);
+    args.push(`-e MESH_HOST=0.0.0.0 -e MESH_PORT=${CONTAINER_PORT}`);
+  }
+  args.push(`"${stepRepository(ir, step)}:$$IMAGE_TAG"`);
+  return ["cd \"$$ROOT\"", ...prepare, args.join(" ")].join(" && ");
+}
+
+function imageRules(ir: ProjectIR): MakeRule[] {
+  const steps = ir.stepImages.map((s) => s.step);
+  return [
+    phony("build", "build every step image with dockerode (mesh build)", mesh(`build ${ir.name}`)),
+    ...steps.map((step) => phony(`build-${step}`, `build the ${step} image`, mesh(`build ${ir.name} --step ${step}`))),
+    phony("push", "build and push the images to the registry prefix in mesh.yaml", mesh(`build ${ir.name} --push`)),
+    ...steps.map((step) =>
+      phony(
+        `run-${step}`,
+        step === "serve" ? "run the serve image, published on 127.0.0.1:$(PORT)" : `run the ${step} image against the workspace registry`,
+        dockerRun(ir, step),
+      ),
+    ),
+    phony("up", "docker compose up the $(ENV) profile of compose.yaml", 'docker compose -f compose.yaml --profile "$$ENV" up'),
+    phony("down", "docker compose down the $(ENV) profile", 'docker compose -f compose.yaml --profile "$$ENV" down'),
+  ];
+}
+
+function cleanRule(ir: ProjectIR): MakeRule {
+  const dirs = derivedDirs(ir.name).map(recipeWord).join(" ");
+  return phony(
+    "clean",
+    `delete ${derivedDirs(ir.name).join(", ")} (re-created on demand); keeps the registry and generated files`,
+    `cd "$$ROOT" && rm -rf -- ${dirs}`,
+  );
+}
+
+/** Every rule except `help`, in the order `make help` lists them. */
+export function makeRules(ir: ProjectIR): MakeRule[] {
+  return [...lifecycleRules(ir), ...serviceRules(ir), ...imageRules(ir), cleanRule(ir)];
+}
