@@ -1,56 +1,81 @@
 /**
- * The compiler front half as one call: load every spec (or the given ones), validate,
- * check workspace-wide rules, lower to IR. Returns all diagnostics at once and IR only
- * when there are no errors. Used by `generate`, `run`, `serve`, `build`.
- *
- * NOTE (skeleton): load/validate here are a placeholder until compiler/load and
- * compiler/validate land with positions; the signature is final.
+ * The compiler front half as one call: load every spec (or the given ones) and the optional
+ * workspace file `mesh.yaml`, validate them, check each spec's cross-field rules and the
+ * workspace-wide ones, then lower to IR. Returns all diagnostics at once (sorted) and IR only
+ * when there are no errors: when any spec is invalid, no project gets IR, so nothing is written.
+ * Used by `validate`, `generate`, `run`, `serve`, `build`.
  */
-import { parse } from "yaml";
+import * as path from "node:path";
 import type { Host } from "./host.js";
-import type { Diagnostic, Result } from "./diagnostics/diagnostic.js";
+import { hasErrors, type Diagnostic, type Result } from "./diagnostics/diagnostic.js";
+import { createDiagnostic } from "./diagnostics/registry.js";
+import { sortDiagnostics } from "./diagnostics/format.js";
 import type { ProjectIR } from "./ir.js";
-import { projectSpecSchema } from "../schemas/project.js";
 import { lower } from "./lower/lower.js";
 import { MESH_VERSION } from "./version.js";
+import { checkSpec, type CheckedSpec } from "./validate/check-spec.js";
+import { checkWorkspaceFile } from "./validate/check-workspace.js";
+import { ruleDiagnostics } from "./validate/apply-rules.js";
+import { workspaceRules } from "../schemas/project-rules.js";
 
 export interface CompileOptions {
   /** Spec paths relative to the workspace root; default: every projects/<dir>/project.yaml. */
   readonly specPaths?: readonly string[];
-  /** Output root relative to the workspace root (default "out"). */
+  /** Output root relative to the workspace root (default: mesh.yaml `out`, else "out"). */
   readonly outDir?: string;
 }
 
+export const DEFAULT_OUT_DIR = "out";
+
 export async function compileWorkspace(host: Host, options: CompileOptions = {}): Promise<Result<ProjectIR[]>> {
-  const paths = options.specPaths ?? host.listProjectSpecs();
   const diagnostics: Diagnostic[] = [];
-  const irs: ProjectIR[] = [];
+  const workspace = checkWorkspaceFile(host);
+  diagnostics.push(...workspace.diagnostics);
+
+  const paths = [...new Set(options.specPaths ?? host.listProjectSpecs())];
+  const checked: CheckedSpec[] = [];
   for (const specPath of paths) {
-    const bytes = host.readFile(specPath);
-    if (!bytes) {
-      diagnostics.push({ file: specPath, line: 0, column: 0, severity: "error", code: "MESH001", path: "", message: "file not found" });
-      continue;
-    }
-    const parsed = projectSpecSchema.safeParse(parse(Buffer.from(bytes).toString("utf8")));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        diagnostics.push({ file: specPath, line: 1, column: 1, severity: "error", code: "MESH010", path: issue.path.join("."), message: issue.message });
-      }
-      continue;
-    }
-    irs.push(lower({ spec: parsed.data, specPath, meshVersion: MESH_VERSION }));
+    const result = checkSpec(host, specPath);
+    diagnostics.push(...result.diagnostics);
+    if (result.value) checked.push(result.value);
   }
-  return diagnostics.length > 0 ? { diagnostics } : { value: irs, diagnostics };
+  const byFile = new Map(checked.map((c) => [c.file, c]));
+  for (const v of workspaceRules(checked.map((c) => ({ file: c.file, spec: c.spec })))) {
+    const loaded = byFile.get(v.file)!.loaded;
+    diagnostics.push(...ruleDiagnostics(loaded, [v]));
+  }
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  const outDir = options.outDir ?? workspace.value?.out ?? DEFAULT_OUT_DIR;
+  const irs = checked.map((c) =>
+    lower({
+      spec: c.spec,
+      ...(workspace.value ? { workspace: workspace.value } : {}),
+      specPath: c.file,
+      meshVersion: MESH_VERSION,
+      rootFromOut: rootFromOut(host.root, outDir, c.spec.name),
+      ...(c.appSignature ? { appSignature: c.appSignature } : {}),
+    }),
+  );
+  return { value: irs, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Relative POSIX path from `<outDir>/<name>` back to the workspace root, e.g. `../..`. */
+export function rootFromOut(root: string, outDir: string, name: string): string {
+  const from = path.resolve(root, outDir, name);
+  const rel = path.relative(from, path.resolve(root));
+  return rel.split(path.sep).join("/") || ".";
 }
 
 /** Finds one project's IR by name among the workspace's specs. */
-export async function compileProject(host: Host, name: string): Promise<Result<ProjectIR>> {
-  const result = await compileWorkspace(host);
+export async function compileProject(host: Host, name: string, options: CompileOptions = {}): Promise<Result<ProjectIR>> {
+  const result = await compileWorkspace(host, options);
   if (!result.value) return { diagnostics: result.diagnostics };
   const ir = result.value.find((p) => p.name === name);
   if (!ir) {
     const known = result.value.map((p) => p.name).join(", ") || "none";
-    return { diagnostics: [{ file: "projects", line: 0, column: 0, severity: "error", code: "MESH002", path: "", message: `no project named "${name}" (projects: ${known})` }] };
+    const at = { file: "projects", line: 0, column: 0, path: "" };
+    return { diagnostics: [...result.diagnostics, createDiagnostic("project-not-found", at, { name, known })] };
   }
   return { value: ir, diagnostics: result.diagnostics };
 }

@@ -1,0 +1,191 @@
+/**
+ * Reading a zod schema the way a user reads the docs: which schema applies at a path of the
+ * document (following discriminated unions by the data's own discriminator), which keys an
+ * object allows (for "did you mean"), and a short English description of what a field expects
+ * ("integer from 1 to 4096", "one of sgd, adam").
+ *
+ * zod 4 keeps each schema's definition in `_zod.def`; only the fields used here are typed.
+ */
+import type { z } from "zod";
+
+interface Def {
+  readonly type: string;
+  readonly innerType?: Schema;
+  readonly getter?: () => Schema;
+  readonly in?: Schema;
+  readonly shape?: Record<string, Schema>;
+  readonly valueType?: Schema;
+  readonly keyType?: Schema;
+  readonly element?: Schema;
+  readonly items?: readonly Schema[];
+  readonly options?: readonly Schema[];
+  readonly discriminator?: string;
+  readonly entries?: Record<string, string | number>;
+  readonly values?: readonly unknown[];
+  readonly checks?: readonly { readonly _zod: { readonly def: CheckDef } }[];
+  readonly format?: string;
+}
+interface CheckDef {
+  readonly check: string;
+  readonly value?: number;
+  readonly inclusive?: boolean;
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+type Schema = z.ZodType | { readonly _zod: { readonly def: Def } };
+
+const defOf = (s: Schema): Def => (s as { _zod: { def: Def } })._zod.def;
+
+/** Strips wrappers that do not change what a value must look like. */
+export function unwrap(schema: Schema): Schema {
+  let s = schema;
+  for (let i = 0; i < 32; i++) {
+    const d = defOf(s);
+    if ((d.type === "optional" || d.type === "nullable" || d.type === "default" || d.type === "prefault" || d.type === "readonly" || d.type === "catch") && d.innerType) s = d.innerType;
+    else if (d.type === "lazy" && d.getter) s = d.getter();
+    else if (d.type === "pipe" && d.in) s = d.in;
+    else break;
+  }
+  return s;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Picks the option of a union that applies to `data` (by discriminator, else by shape). */
+export function pickOption(schema: Schema, data: unknown): Schema | undefined {
+  const d = defOf(schema);
+  const options = d.options ?? [];
+  if (d.discriminator && isObject(data)) {
+    const want = data[d.discriminator];
+    return options.find((o) => {
+      const lit = defOf(unwrap(defOf(unwrap(o)).shape?.[d.discriminator!] ?? o));
+      return lit.type === "literal" && (lit.values ?? []).includes(want);
+    });
+  }
+  const kind = (o: Schema) => defOf(unwrap(o)).type;
+  if (isObject(data)) return options.find((o) => ["object", "record"].includes(kind(o)));
+  if (Array.isArray(data)) return options.find((o) => ["array", "tuple"].includes(kind(o)));
+  return undefined;
+}
+
+/** The schema that applies at `path`, given the document value `root`; undefined if none. */
+export function schemaAt(root: Schema, path: readonly PropertyKey[], data: unknown): Schema | undefined {
+  let s: Schema | undefined = unwrap(root);
+  let here: unknown = data;
+  for (const seg of path) {
+    if (!s) return undefined;
+    s = unwrap(s);
+    let d = defOf(s);
+    if (d.type === "union") {
+      const picked = pickOption(s, here);
+      if (!picked) return undefined;
+      s = unwrap(picked);
+      d = defOf(s);
+    }
+    if (d.type === "object") s = d.shape?.[String(seg)];
+    else if (d.type === "record") s = d.valueType;
+    else if (d.type === "array") s = d.element;
+    else if (d.type === "tuple") s = d.items?.[Number(seg)];
+    else return undefined;
+    here = isObject(here) || Array.isArray(here) ? (here as Record<string, unknown>)[String(seg)] : undefined;
+  }
+  return s ? unwrap(s) : undefined;
+}
+
+/** Keys an object schema (or the object option of a union, picked by `data`) allows. */
+export function allowedKeys(schema: Schema | undefined, data: unknown): string[] {
+  if (!schema) return [];
+  let s = unwrap(schema);
+  if (defOf(s).type === "union") s = unwrap(pickOption(s, data) ?? s);
+  const d = defOf(s);
+  if (d.type === "object") return Object.keys(d.shape ?? {});
+  if (d.type === "record" && d.keyType) return enumValues(d.keyType) ?? [];
+  return [];
+}
+
+/** The allowed values when `schema` is an enum or a literal; undefined otherwise. */
+export function enumValues(schema: Schema): string[] | undefined {
+  const d = defOf(unwrap(schema));
+  if (d.type === "enum") return Object.values(d.entries ?? {}).map(String);
+  if (d.type === "literal") return (d.values ?? []).map(String);
+  return undefined;
+}
+
+/** Numeric bounds as a phrase: "from 1 to 4096", "≥ 0", "> 0 and < 1", or "". */
+export function numberBounds(schema: Schema): string {
+  let min: { v: number; inc: boolean } | undefined;
+  let max: { v: number; inc: boolean } | undefined;
+  for (const c of defOf(schema).checks ?? []) {
+    const cd = c._zod.def;
+    if (cd.check === "greater_than" && cd.value !== undefined) min = { v: cd.value, inc: cd.inclusive ?? false };
+    if (cd.check === "less_than" && cd.value !== undefined) max = { v: cd.value, inc: cd.inclusive ?? false };
+  }
+  if (min && max && min.inc && max.inc) return `from ${min.v} to ${max.v}`;
+  const parts = [min ? `${min.inc ? "≥" : ">"} ${min.v}` : "", max ? `${max.inc ? "≤" : "<"} ${max.v}` : ""].filter(Boolean);
+  return parts.join(" and ");
+}
+
+function lengthLimits(schema: Schema): { min?: number; max?: number } {
+  const out: { min?: number; max?: number } = {};
+  for (const c of defOf(schema).checks ?? []) {
+    const cd = c._zod.def;
+    if (cd.check === "min_length" && cd.minimum !== undefined) out.min = cd.minimum;
+    if (cd.check === "max_length" && cd.maximum !== undefined) out.max = cd.maximum;
+  }
+  return out;
+}
+
+/** Short description of what `schema` accepts, for "expected …" messages. */
+export function describe(schema: Schema | undefined, depth = 0): string {
+  if (!schema || depth > 4) return "a valid value";
+  const s = unwrap(schema);
+  const d = defOf(s);
+  switch (d.type) {
+    case "number": {
+      const isInt = d.format === "safeint" || d.format === "int32" || d.format === "uint32";
+      const bounds = numberBounds(s);
+      return `${isInt ? "integer" : "number"}${bounds ? ` ${bounds}` : ""}`;
+    }
+    case "int":
+      return "integer";
+    case "string": {
+      const { max } = lengthLimits(s);
+      return max !== undefined ? `string of at most ${max} characters` : "string";
+    }
+    case "boolean":
+      return "true or false";
+    case "null":
+      return "null";
+    case "enum":
+    case "literal": {
+      const values = enumValues(s) ?? [];
+      return values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.join(", ")}`;
+    }
+    case "object":
+    case "record":
+      return "a mapping";
+    case "array": {
+      const { min, max } = lengthLimits(s);
+      const n = min !== undefined && max !== undefined ? ` of ${min} to ${max} items` : min ? ` of at least ${min} item${min === 1 ? "" : "s"}` : "";
+      return `a list${n}`;
+    }
+    case "tuple":
+      return `a list of ${d.items?.length ?? 0} items`;
+    case "union": {
+      const options = (d.options ?? []).map((o) => describe(o, depth + 1));
+      return [...new Set(options)].join(" or ");
+    }
+    default:
+      return "a valid value";
+  }
+}
+
+/** Shows a value found in the document, short and unambiguous: `"8x"`, `12`, `a list`. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
+  return "a mapping";
+}

@@ -1,0 +1,89 @@
+/**
+ * Cross-field rules of a validated spec: what zod's per-field schemas cannot say alone
+ * ("train needs register", "serve's API must fit the task", "Neuron batch sizes must be
+ * consistent with serve batching"). Each rule yields a violation pointing at the offending
+ * node by path; the compiler turns it into a positioned diagnostic through its registry.
+ *
+ * Pure data in, data out: no zod, no compiler imports. Defaults the rules depend on are
+ * passed in by the caller (they live in `compiler/lower/defaults.ts`).
+ */
+import type { ProjectKindSpec, ProjectSpec, ServeSpec } from "./project.js";
+import { checkExamples, declaredAttributes, declaredResponse, type DeclaredField } from "./rules/examples.js";
+import { checkNeuronBatching } from "./rules/neuron.js";
+import { checkRegister } from "./rules/register.js";
+import { checkServeApi } from "./rules/serve-api.js";
+import type { RuleContext, RuleViolation } from "./rules/types.js";
+
+export type { AppInput, RuleContext, RuleDefaults, RuleId, RuleViolation } from "./rules/types.js";
+
+const LIFECYCLE = ["ingest", "register", "train", "compile"] as const;
+
+/** Every cross-field violation of one spec, in document order of the rules. */
+export function projectRules(spec: ProjectSpec, ctx: RuleContext): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const serve: ServeSpec = spec.steps.serve ?? {};
+  if (spec.kind === "Project") {
+    out.push(...stepOrder(spec));
+    out.push(...checkRegister(spec, ctx.defaults));
+    out.push(...checkNeuronBatching(spec, ctx.defaults));
+  } else {
+    const steps = spec.steps as Record<string, unknown>;
+    for (const step of LIFECYCLE) if (steps[step] !== undefined) out.push(v("app-no-lifecycle", ["steps", step], { step }, "key"));
+  }
+  out.push(...checkServeApi(spec, serve, ctx));
+  const attributes: DeclaredField[] = declaredAttributes(spec, serve, ctx);
+  const response = declaredResponse(spec, serve, ctx);
+  out.push(...checkExamples(spec, serve, attributes, response));
+  return out;
+}
+
+/** compile needs train, train needs register, register needs ingest; a Project trains its model. */
+function stepOrder(spec: ProjectKindSpec): RuleViolation[] {
+  const s = spec.steps;
+  const out: RuleViolation[] = [];
+  const need = (step: string, needs: string, why: string) => v("step-requires", ["steps", step], { step, needs, why }, "key");
+  if (s.compile && !s.train) out.push(need("compile", "train", "it compiles the trained model"));
+  if (s.train && !s.register) out.push(need("train", "register", "it trains on a registered dataset"));
+  if (s.register && !s.ingest) out.push(need("register", "ingest", "it registers an ingested dataset"));
+  if (!s.train) {
+    out.push({
+      rule: "step-requires",
+      path: ["steps"],
+      anchor: "key",
+      params: { step: "serve", needs: "train", why: "a Project serves the model it trains" },
+      hint: "to serve an externally maintained model, use kind: App",
+    });
+  }
+  return out;
+}
+
+/** The spec files of a workspace, validated, for the workspace-wide rules. */
+export interface WorkspaceEntry {
+  readonly file: string;
+  readonly spec: ProjectSpec;
+}
+
+/** Names and registry keys unique across the workspace; the project folder named after `name`. */
+export function workspaceRules(entries: readonly WorkspaceEntry[]): (RuleViolation & { readonly file: string })[] {
+  const out: (RuleViolation & { file: string })[] = [];
+  const firstByName = new Map<string, string>();
+  const firstByKey = new Map<string, string>();
+  for (const { file, spec } of entries) {
+    const otherName = firstByName.get(spec.name);
+    if (otherName !== undefined) out.push({ file, ...v("duplicate-name", ["name"], { name: spec.name, other: otherName }) });
+    else firstByName.set(spec.name, file);
+    const otherKey = firstByKey.get(spec.key);
+    if (otherKey !== undefined) out.push({ file, ...v("duplicate-registry-key", ["key"], { key: spec.key, other: otherKey }) });
+    else firstByKey.set(spec.key, file);
+    const parts = file.split("/");
+    const folder = parts.at(-2);
+    if (parts.at(-1) === "project.yaml" && folder !== undefined && folder !== spec.name) {
+      out.push({ file, ...v("folder-name", ["name"], { name: spec.name, folder }, "value", `rename the folder to ${spec.name}/ or set name: ${folder}`) });
+    }
+  }
+  return out;
+}
+
+function v(rule: RuleViolation["rule"], path: RuleViolation["path"], params: RuleViolation["params"], anchor: "key" | "value" = "value", hint?: string): RuleViolation {
+  return { rule, path, params, anchor, ...(hint ? { hint } : {}) };
+}
