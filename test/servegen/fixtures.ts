@@ -3,7 +3,7 @@
  * front half) and an App, lowered here with an explicit ONNX signature (an App's signature
  * is read from its model file by the compiler before lowering).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeHost } from "../../compiler/host.js";
@@ -56,11 +56,19 @@ export function appIR(opts: { labels?: readonly string[] } = {}): ProjectIR {
 export function writeTree(files: readonly GeneratedFile[], prefix: string): string {
   const base = join(REPO, ".mesh", "tmp");
   mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, `${prefix}-`));
+  const dir = mkdtempSync(join(base, `servegen-${prefix}-`));
+  written.push(dir);
   for (const f of files) {
     const p = join(dir, f.path);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, f.contents, { mode: f.mode });
   }
   return dir;
+}
+
+const written: string[] = [];
+
+/** Removes every folder `writeTree` made in this test file (call from afterAll). */
+export function removeTrees(): void {
+  for (const dir of written.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
