@@ -1,9 +1,17 @@
 /** Every CLI command, one module each. Adding a command = one module + one line here. */
 import type { Command } from "commander";
 import { register as generate } from "./generate.js";
+import { register as validate } from "./validate.js";
+import { register as schema } from "./schema.js";
+import { register as newSpec } from "./new.js";
+import { register as run } from "./run.js";
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  validate,
   generate,
+  schema,
+  newSpec,
+  run,
 ];

@@ -1,0 +1,56 @@
+/**
+ * `mesh new NAME [--task T]`: scaffold `projects/NAME/project.yaml`, a spec that validates
+ * as written. NAME is checked as a DNS-1123 label before any path is built from it.
+ * Exit 0 · 1 when the spec exists or cannot be written · 2 usage (bad NAME or task).
+ */
+import { Option, type Command } from "commander";
+import { NEW_TASKS, type NewTask } from "./new-spec.js";
+
+interface NewFlags {
+  readonly task: NewTask;
+}
+
+export function register(program: Command): void {
+  program
+    .command("new")
+    .description("scaffold projects/NAME/project.yaml, a valid spec to start from")
+    .argument("<name>", "project name: a DNS-1123 label (lower-case letters, digits, '-'), also the folder name")
+    .addOption(new Option("--task <task>", "what the model does").choices([...NEW_TASKS]).default("text-classification"))
+    .action(async (name: string, flags: NewFlags) => {
+      process.exitCode = await runNew(name, flags, process.cwd());
+    });
+}
+
+/** The command body; returns the exit code. */
+export async function runNew(name: string, flags: NewFlags, cwd: string): Promise<number> {
+  const [{ DNS_LABEL }, { newSpecText }, { findWorkspaceRoot }, fs, path] = await Promise.all([
+    import("../../../schemas/identifiers.js"),
+    import("./new-spec.js"),
+    import("../workspace.js"),
+    import("node:fs"),
+    import("node:path"),
+  ]);
+  // Validate before any path exists: NAME becomes a folder, an image name and a URL prefix.
+  if (!DNS_LABEL.test(name)) {
+    process.stderr.write(`mesh new: "${name}" is not a valid project name: use lower-case letters, digits and '-', starting with a letter, at most 40 characters\n`);
+    return 2;
+  }
+  if (!NEW_TASKS.includes(flags.task)) {
+    process.stderr.write(`mesh new: unknown task "${String(flags.task)}" (tasks: ${NEW_TASKS.join(", ")})\n`);
+    return 2;
+  }
+  const root = findWorkspaceRoot(cwd);
+  const rel = `projects/${name}/project.yaml`;
+  const target = path.join(root, "projects", name, "project.yaml");
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    // "wx": create only; never overwrite a spec someone wrote, even in a race.
+    fs.writeFileSync(target, newSpecText(name, flags.task), { flag: "wx" });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    process.stderr.write(code === "EEXIST" ? `mesh new: ${rel} already exists\n` : `mesh new: cannot write ${rel}: ${code ?? String(err)}\n`);
+    return 1;
+  }
+  process.stdout.write(`created ${rel}\nnext: mesh validate ${rel} && mesh run ${name}\n`);
+  return 0;
+}
