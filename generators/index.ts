@@ -10,6 +10,7 @@ import { generateServing } from "./serving/index.js";
 import { dockerfileFiles } from "./dockerfile/index.js";
 import { generateMakefile } from "./makefile/makefile.js";
 import { generateCompose } from "./compose/compose.js";
+import { generateReadme } from "./readme/readme.js";
 
 export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
 
@@ -20,6 +21,7 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   dockerfile: dockerfileFiles,
   makefile: generateMakefile,
   compose: generateCompose,
+  readme: generateReadme,
 };
 
 /** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */

@@ -5,7 +5,7 @@
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { template } from "../support/templates.js";
 import { helpLines, renderRules, type MakeRule } from "./make-rule.js";
-import { makeRules } from "./rules.js";
+import { HELP_DESCRIPTION, makeRules } from "./rules.js";
 import { commentText, headerText, recipeWord } from "./text.js";
 import { literalizeLines, makeVariables, type MakeVariable } from "./variables.js";
 
@@ -13,7 +13,7 @@ const render = template(import.meta.url, "templates/makefile.hbs");
 
 /** The `help` rule: every target with its description, then the variables and their defaults. */
 function helpRule(ir: ProjectIR, rules: readonly MakeRule[], variables: readonly MakeVariable[]): MakeRule {
-  const self: MakeRule = { targets: ["help"], prerequisites: [], recipe: [], phony: true, help: "list the targets and variables (the default goal)" };
+  const self: MakeRule = { targets: ["help"], prerequisites: [], recipe: [], phony: true, help: HELP_DESCRIPTION };
   const width = Math.max(...variables.map((v) => v.name.length + v.default.length + 4));
   const lines = [
     `${ir.name}: make targets (run from out/${ir.name}, or make -C out/${ir.name} TARGET)`,

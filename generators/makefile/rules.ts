@@ -18,6 +18,9 @@ import {
 import { phony, type MakeRule } from "./make-rule.js";
 import { recipeWord } from "./text.js";
 
+/** What `make help` says about itself. */
+export const HELP_DESCRIPTION = "list the targets and variables (the default goal)";
+
 /** Lifecycle steps that `mesh run --only` runs; serve is the `serve` target instead. */
 const LIFECYCLE_STEPS: readonly StepName[] = ["ingest", "register", "train", "compile"];
 

@@ -1,0 +1,41 @@
+/**
+ * Free text as inert Markdown: whatever a spec's description or an example's name holds, it
+ * renders as the same plain text — no heading, list, quote, code, link, HTML, table cell break
+ * or math. CommonMark lets any ASCII punctuation be backslash-escaped, so escaping is lossless.
+ */
+
+/** Characters that start inline constructs anywhere in a line (and `|`, which splits table cells). */
+const INLINE = /[\\`*_[\]<>&~|$!]/g;
+/** Control characters (other than line breaks, handled first) render as spaces. */
+const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f\u0085]/g;
+
+function escapeLine(line: string): string {
+  let t = line.replace(CONTROL, " ").replace(/\s+/g, " ").trim().replace(INLINE, (c) => `\\${c}`);
+  // Block starts: heading, list bullets, setext underline, thematic break, quote, ordered list.
+  t = t.replace(/^([#+\-=>])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
+  return t;
+}
+
+/**
+ * Multi-line free text as Markdown paragraphs: each line escaped and trimmed (so no line can
+ * become an indented code block), blank lines kept as paragraph breaks, at most one in a row.
+ */
+export function markdownText(text: string): string {
+  const lines = text.split(/\r\n|\r|\n|\u2028|\u2029/).map(escapeLine);
+  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+
+/** Free text as one Markdown line (a heading, a table cell): line breaks become spaces. */
+export function markdownInline(text: string): string {
+  return escapeLine(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, " "));
+}
+
+/** A table row from cells that are already Markdown. */
+export function tableRow(cells: readonly string[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+/** Inline code for identifiers and paths; text that could break out of it is escaped instead. */
+export function code(text: string): string {
+  return /[`\r\n\u2028\u2029]/.test(text) ? markdownInline(text) : `\`${text}\``;
+}
