@@ -1,9 +1,10 @@
 /**
  * `s3://BUCKET/KEY` (one object) or `s3://BUCKET/PREFIX/` (every object below, a folder).
- * Endpoint, region and path style come from the workspace (S3-compatible servers) or the
- * standard AWS environment; credentials only ever from the AWS SDK's own chain.
+ * Endpoint, region and path style come from the standard AWS environment or the workspace
+ * (S3-compatible servers); credentials from the environment or the AWS SDK's own chain.
  */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { createS3Client } from "../registry/s3-client.js";
 import { sha256Hex } from "../lifecycle/canonical-json.js";
 import { reason } from "../lifecycle/errors.js";
 import { SourceError } from "./source-local.js";
@@ -15,15 +16,9 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
   return { bucket: m[1], key: m[2] ?? "" };
 }
 
+/** The registry's S3 client factory: same endpoint, region, path-style and credential rules. */
 export function s3Client(ctx: IngestContext, cfg: IngestConfig): S3Client {
-  const s = ctx.s3 ?? {};
-  return new S3Client({
-    region: s.region || process.env.AWS_REGION || "us-east-1",
-    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-    forcePathStyle: s.forcePathStyle ?? false,
-    maxAttempts: cfg.retries + 1,
-    requestHandler: { requestTimeout: cfg.timeoutMs, connectionTimeout: cfg.timeoutMs },
-  });
+  return createS3Client({ ...(ctx.s3 ?? {}), maxAttempts: cfg.retries + 1 }, process.env).client;
 }
 
 function s3Reason(err: unknown): string {

@@ -18,17 +18,14 @@ export interface IngestConfig {
 }
 
 /** S3 client settings (endpoint override and path style for S3-compatible servers). */
-export interface S3Settings {
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly forcePathStyle?: boolean;
-}
+export type { S3Options as S3Settings } from "../registry/s3-client.js";
+import type { S3Options } from "../registry/s3-client.js";
 
 export interface IngestContext {
   /** Absolute workspace root: `file://` paths and `npm:` packages resolve from it. */
   readonly root: string;
   readonly log: Log;
-  readonly s3?: S3Settings;
+  readonly s3?: S3Options;
   /** First retry delay for https (doubles per attempt); tests shorten it. */
   readonly retryDelayMs?: number;
 }

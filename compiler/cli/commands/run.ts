@@ -1,0 +1,122 @@
+/**
+ * `mesh run NAME [--port P] [--no-serve] [--registry URI] [--only STEP] [--force]`: the whole
+ * lifecycle locally (ingest → register → train → compile, unchanged steps skipped), then
+ * serve. The logic lives in runtimes/lifecycle; this module maps the IR to its configs,
+ * opens the registry (`--registry` > MESH_REGISTRY > mesh.yaml/IR > file://.mesh/registry)
+ * and turns failures into one sentence and an exit code (0 ok · 1 failure · 2 usage).
+ */
+import { InvalidArgumentError, Option, type Command } from "commander";
+import type { ProjectIR } from "../../ir.js";
+import type { LifecycleConfig, LifecycleStep } from "../../../runtimes/lifecycle/index.js";
+
+export interface RunFlags {
+  readonly port?: number;
+  readonly serve: boolean;
+  readonly registry?: string;
+  readonly only?: LifecycleStep;
+  readonly force?: boolean;
+}
+
+const parsePort = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+};
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run the lifecycle locally (ingest → register → train → compile, unchanged steps skipped), then serve")
+    .argument("<name>", "project name (projects/<name>/project.yaml)")
+    .option("--port <port>", "port to serve on (default: the spec's serve.port)", parsePort)
+    .option("--no-serve", "stop after compile")
+    .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
+    .addOption(new Option("--only <step>", "run just this step").choices(["ingest", "register", "train", "compile"]))
+    .option("--force", "redo steps even when their inputs did not change")
+    .action(async (name: string, flags: RunFlags) => {
+      process.exitCode = await runRun(name, flags, process.cwd());
+    });
+}
+
+/** IR → the lifecycle's step configs (structurally the same data; runtimes never see the IR). */
+export function lifecycleConfig(ir: ProjectIR): LifecycleConfig {
+  const features = ir.model.features;
+  if (!features) throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
+  return {
+    project: ir.name,
+    key: ir.key,
+    specHash: ir.specHash,
+    toolVersion: ir.meshVersion,
+    model: { labels: ir.model.labels, target: ir.model.target, features },
+    ...(ir.ingest ? { ingest: ir.ingest } : {}),
+    ...(ir.register ? { register: { ...ir.register, target: ir.model.target } } : {}),
+    // Compile validates on `validate.samples` golden rows, so train stores at least that many.
+    ...(ir.train ? { train: { ...ir.train, goldenSamples: Math.max(ir.train.goldenSamples, ir.compile?.validate.samples ?? 0) } } : {}),
+    ...(ir.compile ? { compile: ir.compile } : {}),
+  };
+}
+
+/** The command body; returns the exit code. Exported for in-process tests. */
+export async function runRun(name: string, flags: RunFlags, cwd: string): Promise<number> {
+  const [{ findWorkspaceRoot }, { nodeHost }, { compileProject }, { formatDiagnostics }, lifecycle, registryLib] = await Promise.all([
+    import("../workspace.js"),
+    import("../../host.js"),
+    import("../../pipeline.js"),
+    import("../../diagnostics/format.js"),
+    import("../../../runtimes/lifecycle/index.js"),
+    import("../../../runtimes/registry/index.js"),
+  ]);
+  const root = findWorkspaceRoot(cwd);
+  const compiled = await compileProject(nodeHost(root), name);
+  if (compiled.diagnostics.length > 0) process.stderr.write(`${formatDiagnostics(compiled.diagnostics)}\n`);
+  const ir = compiled.value;
+  if (!ir) return 1;
+  if (ir.kind !== "Project") return fail(`project ${name} is an App: there is no lifecycle to run; use mesh serve ${name}`);
+
+  const uri = registryLib.resolveRegistryUri(flags.registry, process.env, ir.registry);
+  const s3 = registryLib.s3OptionsFromWorkspace(ir.aws, process.env);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    const registry = registryLib.openRegistry(uri, { cwd: root, s3 });
+    out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}`);
+    const t0 = performance.now();
+    await lifecycle.runLifecycle(lifecycleConfig(ir), {
+      root,
+      registry,
+      report: out,
+      log: lifecycle.stderrLog,
+      s3,
+      ...(flags.only ? { only: flags.only } : {}),
+      ...(flags.force ? { force: true } : {}),
+    });
+    out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  } catch (err) {
+    if (lifecycle.isLifecycleError(err)) return fail(`${err.step} failed: ${err.message}`);
+    if (registryLib.isRegistryError(err)) return fail(err.message);
+    throw err;
+  }
+  if (!flags.serve || flags.only) return 0;
+  return serve(ir, uri, flags.port, root);
+}
+
+/** Hands over to the serve command's library entry, which runs until stopped. */
+async function serve(ir: ProjectIR, registry: string, port: number | undefined, root: string): Promise<number> {
+  // Resolved at run time: serving lands in its own module (compiler/serve/serve-project.ts).
+  const specifier = "../../serve/serve-project.js";
+  let mod: { serveProject?: (options: Record<string, unknown>) => Promise<number | void> };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch {
+    mod = {};
+  }
+  if (typeof mod.serveProject !== "function") {
+    return fail(`lifecycle done, but serving is not available in this build yet; rerun with --no-serve`);
+  }
+  const code = await mod.serveProject({ ir, registry, root, ...(port !== undefined ? { port } : {}) });
+  return typeof code === "number" ? code : 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`mesh run: ${message}\n`);
+  return 1;
+}

@@ -1,0 +1,34 @@
+/**
+ * Target kind → compiler. `onnx` is built in; Neuron (`neuron`, and its CPU twin traced
+ * with torch.jit.trace) belongs to the Neuron engineer, who registers a compiler here with
+ * one line. A kind without a compiler fails with a clear "not available here" message.
+ */
+import { compileOnnx } from "./onnx-target.js";
+import type { CompileTarget, TargetCompiler } from "./types.js";
+
+export const TARGET_COMPILERS: Readonly<Record<string, TargetCompiler | undefined>> = {
+  onnx: compileOnnx,
+};
+
+/**
+ * Kinds a plain `mesh run` on a laptop skips with a note: they need hardware or an image
+ * this machine does not have (the generated Makefile and Neuron scripts handle them).
+ */
+export const REMOTE_TARGET_KINDS: readonly string[] = ["neuron"];
+
+export class TargetUnavailableError extends Error {}
+
+export function targetCompiler(target: CompileTarget): TargetCompiler {
+  const compiler = TARGET_COMPILERS[target.kind];
+  if (!compiler) {
+    throw new TargetUnavailableError(
+      `compile target "${target.kind}" is not available here; it is compiled by its own image (see the generated Makefile)`,
+    );
+  }
+  return compiler;
+}
+
+/** "onnx (all)", "neuron (inf2, batch 8)": for progress lines. */
+export function describeTarget(t: CompileTarget): string {
+  return t.kind === "onnx" ? `onnx (optimization ${t.optimization})` : `${t.kind} (${t.instance}, batch ${t.batchSize})`;
+}

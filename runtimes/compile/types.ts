@@ -1,0 +1,48 @@
+/**
+ * Compile configuration, structurally the IR's `CompileIR`, and the hook every compile
+ * target implements. Adding a target kind = one TargetCompiler registered in targets.ts.
+ */
+import type { FeatureSpec } from "../features/index.js";
+import type { Log } from "../lifecycle/progress.js";
+import type { ArtifactFiles } from "../registry/types.js";
+import type { AttributeRow } from "../train/golden.js";
+
+export type CompileTarget =
+  | { readonly kind: "onnx"; readonly optimization: "disabled" | "basic" | "extended" | "all" }
+  | {
+      readonly kind: "neuron";
+      readonly instance: "inf1" | "inf2" | "trn1";
+      readonly batchSize: number;
+      readonly maxLength: number;
+      readonly dynamicBatch: boolean;
+      readonly compilerArgs: readonly string[];
+    };
+
+export interface CompileConfig {
+  readonly targets: readonly CompileTarget[];
+  readonly validate: { readonly samples: number; readonly atol: number; readonly rtol: number };
+}
+
+/** What a target compiler receives: the downloaded trained version and a scratch folder. */
+export interface TargetInput {
+  readonly target: CompileTarget;
+  /** Local folder holding the trained version (model.onnx, card.json, test_files/). */
+  readonly trainedDir: string;
+  /** Scratch folder for this target's output; removed by the caller. */
+  readonly workDir: string;
+  readonly features: FeatureSpec;
+  readonly log: Log;
+}
+
+/** A compiled artifact: its files (relative path → bytes or local file) and a way to run it. */
+export interface CompiledArtifact {
+  readonly files: ArtifactFiles;
+  /** Probabilities for raw attribute rows, one array per row in label order. */
+  predict(rows: readonly AttributeRow[]): Promise<number[][]>;
+  /** Releases sessions or processes. */
+  close(): Promise<void>;
+  /** Facts about the compilation for the card (optimisation level, sizes, …). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export type TargetCompiler = (input: TargetInput) => Promise<CompiledArtifact>;

@@ -1,0 +1,53 @@
+/**
+ * What `mesh run` hands the lifecycle: one project's step configs, structurally the IR's
+ * (the CLI maps IR → this; runtimes never import the compiler).
+ */
+import type { CompileConfig } from "../compile/types.js";
+import type { IngestConfig, S3Settings } from "../ingest/types.js";
+import type { Registry } from "../registry/types.js";
+import type { RegisterConfig } from "../register/types.js";
+import type { ModelConfig, TrainConfig } from "../train/types.js";
+import type { Log } from "./progress.js";
+
+export type LifecycleStep = "ingest" | "register" | "train" | "compile";
+export const LIFECYCLE_STEPS: readonly LifecycleStep[] = ["ingest", "register", "train", "compile"];
+
+export interface LifecycleConfig {
+  readonly project: string;
+  readonly key: string;
+  readonly specHash: string;
+  readonly toolVersion: string;
+  readonly model: ModelConfig;
+  readonly ingest?: IngestConfig;
+  readonly register?: RegisterConfig;
+  readonly train?: TrainConfig;
+  readonly compile?: CompileConfig;
+}
+
+export interface LifecycleOptions {
+  /** Absolute workspace root: sources resolve from it; the work folder lives under it. */
+  readonly root: string;
+  readonly registry: Registry;
+  /** Run just this step (its inputs must exist from an earlier run). */
+  readonly only?: LifecycleStep;
+  /** Redo steps even when their inputs did not change. */
+  readonly force?: boolean;
+  /** Step summaries (stdout in the CLI). */
+  readonly report: Log;
+  /** Progress within a step (stderr in the CLI). */
+  readonly log: Log;
+  readonly s3?: S3Settings;
+}
+
+export type StepStatus = "done" | "skipped" | "absent";
+
+export interface StepOutcome {
+  readonly step: LifecycleStep;
+  readonly status: StepStatus;
+  /** One line: what was produced or reused. */
+  readonly detail: string;
+  readonly ms: number;
+}
+
+/** `.mesh/work/<project>/<step>`: local scratch and the ingest snapshot. */
+export const workDir = (root: string, project: string, step: LifecycleStep) => `${root}/.mesh/work/${project}/${step}`;

@@ -1,0 +1,110 @@
+/**
+ * `mesh run`: ingest → register → train → compile, in order, each skipped when its inputs
+ * did not change (content hashes recorded on the snapshot manifest and the registry
+ * cards), each with a progress line and its timing. `only` runs one step from the
+ * previous step's recorded output (what the generated Makefile's step targets call).
+ */
+import * as path from "node:path";
+import { compileTarget, describeTarget, REMOTE_TARGET_KINDS } from "../compile/index.js";
+import { ingest, readSnapshotManifest, SNAPSHOT_FILE } from "../ingest/index.js";
+import { latestDataset, register } from "../register/index.js";
+import type { DatasetCard, DatasetRef, ModelCard, ModelRef } from "../registry/types.js";
+import { modelId } from "../registry/types.js";
+import { latestModel, train } from "../train/index.js";
+import { LIFECYCLE_STEPS, workDir, type LifecycleConfig, type LifecycleOptions, type LifecycleStep, type StepOutcome } from "./config.js";
+import { LifecycleError, reason } from "./errors.js";
+
+const short = (sha: string) => sha.slice(0, 12);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+interface Carry {
+  snapshot?: { path: string; sha256: string };
+  dataset?: { ref: DatasetRef; card: DatasetCard };
+  trained?: { ref: ModelRef; card: ModelCard };
+}
+
+type StepRun = (carry: Carry) => Promise<{ status: "done" | "skipped"; detail: string }>;
+
+export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions): Promise<StepOutcome[]> {
+  const { registry, log } = opts;
+  const base = { project: cfg.project, registry, log };
+  const model = { project: cfg.project, key: cfg.key, specHash: cfg.specHash, toolVersion: cfg.toolVersion, registry, log };
+  const force = opts.force ? { force: true } : {};
+
+  const steps: Record<LifecycleStep, StepRun | undefined> = {
+    ingest: cfg.ingest
+      ? async (c) => {
+          const r = await ingest(cfg.ingest!, { root: opts.root, log, ...(opts.s3 ? { s3: opts.s3 } : {}) }, workDir(opts.root, cfg.project, "ingest"), force);
+          c.snapshot = { path: r.snapshotPath, sha256: r.manifest.sha256 };
+          return { status: r.skipped ? "skipped" : "done", detail: `${r.manifest.rows} rows from ${r.manifest.uri} (${r.manifest.format}), snapshot sha256 ${short(r.manifest.sha256)}` };
+        }
+      : undefined,
+    register: cfg.register
+      ? async (c) => {
+          const dir = workDir(opts.root, cfg.project, "ingest");
+          const manifest = c.snapshot ? undefined : readSnapshotManifest(dir);
+          const snapshot = c.snapshot ?? (manifest ? { path: path.join(dir, SNAPSHOT_FILE), sha256: manifest.sha256 } : undefined);
+          if (!snapshot) throw new LifecycleError("register", `no raw snapshot in ${dir}; run the ingest step first`);
+          const r = await register(cfg.register!, base, snapshot, force);
+          c.dataset = r;
+          const s = r.card.stats as { splits?: { train?: { rows: number }; test?: { rows: number } } };
+          return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${r.card.rows} rows (train ${s.splits?.train?.rows}, test ${s.splits?.test?.rows}), sha256 ${short(r.card.sha256)}` };
+        }
+      : undefined,
+    train: cfg.train
+      ? async (c) => {
+          const dataset = c.dataset ?? (cfg.register ? await latestDataset(registry, cfg.project, cfg.register.dataset) : undefined);
+          if (!dataset) throw new LifecycleError("train", `no version of dataset ${cfg.register?.dataset ?? "(none configured)"} in ${registry.uri}; run the register step first`);
+          const r = await train(cfg.train!, cfg.model, model, dataset, force);
+          c.trained = r;
+          const m = r.card.metrics as Record<string, number>;
+          return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: accuracy ${m.accuracy?.toFixed(4)}, macro-F1 ${m.macro_f1?.toFixed(4)}, log-loss ${m.log_loss?.toFixed(4)} on ${m.testRows} held-out rows` };
+        }
+      : undefined,
+    compile: cfg.compile
+      ? async (c) => {
+          const trained = c.trained ?? (await latestModel(registry, cfg.project, cfg.key, "TRAINED"));
+          if (!trained) throw new LifecycleError("compile", `no ${cfg.key}-TRAINED version in ${registry.uri}; run the train step first`);
+          const parts: string[] = [];
+          let ran = false;
+          for (const target of cfg.compile!.targets) {
+            if (REMOTE_TARGET_KINDS.includes(target.kind)) {
+              log(`  note: skipping ${describeTarget(target)}: it needs its own image and hardware (the generated Makefile's Neuron targets build it)`);
+              parts.push(`${describeTarget(target)} not built here`);
+              continue;
+            }
+            const r = await compileTarget(cfg.compile!, target, model, trained, force);
+            ran ||= !r.skipped;
+            parts.push(`${r.card.id} ← ${modelId(trained.ref)} [${describeTarget(target)}]${r.skipped ? " unchanged" : `, max |Δ| ${r.maxAbsDiff?.toExponential(2)}`}`);
+          }
+          return { status: ran ? "done" : "skipped", detail: parts.join("; ") };
+        }
+      : undefined,
+  };
+
+  const order = opts.only ? [opts.only] : LIFECYCLE_STEPS;
+  const outcomes: StepOutcome[] = [];
+  const carry: Carry = {};
+  for (const [i, step] of order.entries()) {
+    const run = steps[step];
+    const tag = `[${i + 1}/${order.length}] ${step.padEnd(8)}`;
+    if (!run) {
+      opts.report(`${tag} not configured in the spec`);
+      outcomes.push({ step, status: "absent", detail: "not configured", ms: 0 });
+      continue;
+    }
+    const t0 = performance.now();
+    let r;
+    try {
+      r = await run(carry);
+    } catch (err) {
+      if (err instanceof LifecycleError) throw err;
+      if ((err as Error)?.name === "RegistryError") throw new LifecycleError(step, (err as Error).message, { cause: err });
+      throw new LifecycleError(step, `${step} failed: ${reason(err)}`, { cause: err });
+    }
+    const ms = performance.now() - t0;
+    opts.report(`${tag} ${r.status === "skipped" ? "skipped (unchanged)" : `done in ${seconds(ms)}`}: ${r.detail}`);
+    outcomes.push({ step, status: r.status, detail: r.detail, ms });
+  }
+  return outcomes;
+}
