@@ -43,6 +43,8 @@ export interface ModelCard {
   readonly createdAt: string;
   /** Relative path → sha256 of every artifact file of the version. */
   readonly files: Readonly<Record<string, string>>;
+  /** Relative path → size in bytes (written by the registry; absent in hand-made cards). */
+  readonly sizes?: Readonly<Record<string, number>>;
   /** Hash of the step inputs that produced this version, used to skip unchanged steps. */
   readonly inputsHash?: string;
 }
@@ -57,6 +59,8 @@ export interface DatasetCard {
   readonly inputsHash?: string;
   readonly createdAt: string;
   readonly files: Readonly<Record<string, string>>;
+  /** Relative path → size in bytes (written by the registry). */
+  readonly sizes?: Readonly<Record<string, number>>;
 }
 
 /** Files to publish in one version: relative path → bytes, or a local file to stream. */
@@ -95,4 +99,37 @@ export interface Registry {
   listProjects(): Promise<string[]>;
 }
 
+/** A model name present in a project: `<KEY>-<STAGE>` has at least one folder. */
+export interface ModelName {
+  readonly key: string;
+  readonly stage: ModelStage;
+}
+
+/**
+ * What `openRegistry` returns: the `Registry` contract plus lookups used by `mesh registry`,
+ * serving (newest version) and the lifecycle (dataset downloads). Kept as an extension so
+ * hand-written fakes of `Registry` stay valid.
+ */
+export interface MeshRegistry extends Registry {
+  /** Model names (`KEY` + stage) with at least one version folder in a project, sorted. */
+  listModels(project: string): Promise<ModelName[]>;
+  /** Dataset names of a project, sorted. */
+  listDatasets(project: string): Promise<string[]>;
+  /** Newest complete version, or undefined when there is none. */
+  latestModel(project: string, key: string, stage: ModelStage): Promise<ModelRef | undefined>;
+  latestDataset(project: string, dataset: string): Promise<DatasetRef | undefined>;
+  /** Downloads a whole dataset version to a local folder (verified, streamed), returns the folder. */
+  downloadDataset(ref: DatasetRef, localDir: string): Promise<string>;
+}
+
 export const modelId = (r: Pick<ModelRef, "key" | "stage" | "version">) => `${r.key}-${r.stage}-${r.version}`;
+
+/** `<dataset>-<n>`, e.g. spam-assassin-1. */
+export const datasetId = (r: Pick<DatasetRef, "dataset" | "version">) => `${r.dataset}-${r.version}`;
+
+/** Parses `SPAM-COMPILED-1` into its parts, or undefined when it is not a model id. */
+export function parseModelId(id: string): { key: string; stage: ModelStage; version: number } | undefined {
+  const m = /^([A-Z][A-Z0-9_]{0,31})-(TRAINED|COMPILED)-([1-9][0-9]{0,8})$/.exec(id);
+  if (!m) return undefined;
+  return { key: m[1]!, stage: m[2] as ModelStage, version: Number(m[3]) };
+}

@@ -1,0 +1,92 @@
+/**
+ * Atomic version numbers on a store that only offers strongly consistent put, delete and
+ * list — no conditional put (s3rver ignores `If-None-Match: *`, and older S3-compatible
+ * servers do too). This is Lamport's bakery algorithm with objects as its shared registers,
+ * run once per candidate number `n` under `<base>/.claims/<n>/`:
+ *
+ *   1. put    entering/<uid>                 "I am choosing a ticket"
+ *   2. list   tickets/                        ticket t = 1 + the largest ticket seen
+ *   3. put    tickets/<t>-<uid>
+ *   4. delete entering/<uid>
+ *   5. wait until every entering/* seen now is gone (each writer is about to put its ticket)
+ *   6. list   tickets/   → the smallest (t, uid) wins n; the others delete their ticket and
+ *                          try n + 1.
+ *
+ * Why it is safe: a writer that enters after step 5's snapshot lists tickets after ours was
+ * put, so it draws a larger t and loses; a writer that was choosing during the snapshot is
+ * waited for, so its ticket is in step 6's list; a winner never deletes its ticket, so every
+ * later contender sees it and loses.
+ *
+ * Crashes never block: a winner that dies before committing leaves its ticket, so `n` is
+ * skipped (a gap, never a reuse); new writers start after the largest claimed number. The one
+ * rule with a clock: an entering marker older than STALE_ENTERING_MS (writer crashed between
+ * steps 1 and 4) is ignored; a live writer takes two requests between those steps, so this
+ * assumes no writer stalls that long there and that clocks agree within that bound.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseVersionName } from "./names.js";
+
+export const STALE_ENTERING_MS = 60_000;
+
+/** The primitives the protocol needs (all strongly consistent). */
+export interface ClaimOps {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
+  listFiles(prefix: string): Promise<string[]>;
+  listDirs(prefix: string): Promise<string[]>;
+  /** Optional: lets tests slow down step 5 polling; default 10–40 ms. */
+  pollDelayMs?: () => number;
+}
+
+const EMPTY = new Uint8Array(0);
+const pad = (n: number) => String(n).padStart(10, "0");
+const newUid = () => `${String(Date.now()).padStart(15, "0")}-${randomUUID()}`;
+const uidTime = (uid: string) => Number(uid.split("-", 1)[0]);
+const TICKET = /^[0-9]{10}-[0-9]{15}-[0-9a-f-]{36}$/;
+const tickets = async (ops: ClaimOps, prefix: string) => (await ops.listFiles(prefix)).filter((t) => TICKET.test(t)).sort();
+
+/** Takes the next free version number under `base` (see the module comment). */
+export async function claimVersionBakery(ops: ClaimOps, base: string): Promise<number> {
+  const taken = [...(await ops.listDirs(base)), ...(await ops.listDirs(`${base}/.claims`))]
+    .map(parseVersionName)
+    .filter((n): n is number => n !== undefined);
+  for (let n = Math.max(0, ...taken) + 1; ; n += 1) {
+    if (await tryClaim(ops, base, n)) return n;
+  }
+}
+
+async function tryClaim(ops: ClaimOps, base: string, n: number): Promise<boolean> {
+  const dir = `${base}/.claims/${n}`;
+  const uid = newUid();
+  await ops.put(`${dir}/entering/${uid}`, EMPTY);
+  let mine: string;
+  try {
+    const seen = await tickets(ops, `${dir}/tickets`);
+    mine = `${pad(Math.max(0, ...seen.map((t) => Number(t.slice(0, 10)))) + 1)}-${uid}`;
+    await ops.put(`${dir}/tickets/${mine}`, EMPTY);
+  } finally {
+    await ops.delete(`${dir}/entering/${uid}`);
+  }
+  await waitForChoosers(ops, `${dir}/entering`);
+  const all = await tickets(ops, `${dir}/tickets`);
+  if (all[0] !== mine) {
+    await ops.delete(`${dir}/tickets/${mine}`);
+    return false;
+  }
+  // Won the number. A version folder that exists anyway (claims deleted, data copied in by
+  // hand, a crashed writer from before) is never written over: keep the ticket, move on.
+  const existing = [...(await ops.listFiles(`${base}/${n}`)), ...(await ops.listDirs(`${base}/${n}`))];
+  return existing.length === 0;
+}
+
+async function waitForChoosers(ops: ClaimOps, prefix: string): Promise<void> {
+  // Unparseable names count as stale: only markers this protocol wrote may make us wait.
+  const live = (names: string[]) => names.filter((u) => Number.isFinite(uidTime(u)) && Date.now() - uidTime(u) <= STALE_ENTERING_MS);
+  let waiting = new Set(live(await ops.listFiles(prefix)));
+  while (waiting.size > 0) {
+    await sleep(ops.pollDelayMs?.() ?? 10 + Math.random() * 30);
+    const now = new Set(live(await ops.listFiles(prefix)));
+    waiting = new Set([...waiting].filter((u) => now.has(u)));
+  }
+}
