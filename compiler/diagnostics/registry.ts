@@ -63,6 +63,15 @@ export const MESSAGES = {
   "model-sha256": { code: "MESH043", severity: "error", template: "model file {file} has sha256 {actual}, the spec pins {expected}" },
   "model-signature": { code: "MESH044", severity: "error", template: "{message}" },
   "model-too-large": { code: "MESH045", severity: "error", template: "model file {file} is {size} bytes; at most {max} bytes can be inspected" },
+
+  // ---- plan and emit (compiler/plan, compiler/emit): paths, manifest, writing
+  "unsafe-generated-path": { code: "MESH301", severity: "error", template: "generated path {path} {reason}; refusing to write outside {dir}/" },
+  "generated-path-conflict": { code: "MESH302", severity: "error", template: "{message}" },
+  "bad-manifest": { code: "MESH303", severity: "error", template: "{message}" },
+  "unsafe-manifest-path": { code: "MESH304", severity: "error", template: "recorded path {path} {reason}; refusing to touch it" },
+  "symlinked-folder": { code: "MESH305", severity: "error", template: "is a symbolic link (to {target}); mesh writes generated output only into real folders inside the workspace" },
+  "generator-failed": { code: "MESH306", severity: "error", template: "generating failed: {message}" },
+  "write-failed": { code: "MESH307", severity: "error", template: "could not write or delete: {message}; {undone}" },
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageId = keyof typeof MESSAGES;

@@ -13,7 +13,7 @@ import type { Host } from "../host.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { PlannedFile, Previous, ProjectPlan } from "../plan/plan.js";
 import { MANIFEST_FILE } from "../plan/manifest.js";
-import { PLAN_CODES, planError } from "../plan/codes.js";
+import { planDiagnostic } from "../plan/codes.js";
 
 export interface ApplyResult {
   /** Workspace-relative paths written (created or updated), in order. */
@@ -58,8 +58,8 @@ export function applyPlans(host: Host, plans: readonly ProjectPlan[]): ApplyResu
   } catch (err) {
     const failures = rollback(host, journal);
     const undone = failures.length === 0 ? "every change of this run was undone" : `undoing failed for ${failures.join("; ")}`;
-    const message = `could not write or delete: ${err instanceof Error ? err.message : String(err)}; ${undone}`;
-    return { written: [], deleted: [], diagnostics: [planError(PLAN_CODES.writeFailed, current, message)] };
+    const message = err instanceof Error ? err.message : String(err);
+    return { written: [], deleted: [], diagnostics: [planDiagnostic("write-failed", current, { message, undone })] };
   }
   return { written, deleted, diagnostics: [] };
 }

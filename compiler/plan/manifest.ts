@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { GeneratedFile, ProjectIR } from "../ir.js";
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
-import { PLAN_CODES, planError } from "./codes.js";
+import { planDiagnostic } from "./codes.js";
 import { unsafePathReason } from "./safe-path.js";
 
 export const MANIFEST_FILE = ".mesh-manifest.json";
@@ -55,17 +55,17 @@ export function parseManifest(bytes: Uint8Array, file: string): ParsedManifest {
   try {
     value = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch (err) {
-    return { paths: [], diagnostics: [planError(PLAN_CODES.badManifest, file, `not valid JSON (${(err as Error).message})`, hint)] };
+    return { paths: [], diagnostics: [planDiagnostic("bad-manifest", file, { message: `not valid JSON (${(err as Error).message})` }, hint)] };
   }
   if (!isRecord(value) || value.generator !== "mesh" || !isRecord(value.files)) {
-    return { paths: [], diagnostics: [planError(PLAN_CODES.badManifest, file, `not a mesh manifest (expected {"generator": "mesh", "files": {…}})`, hint)] };
+    return { paths: [], diagnostics: [planDiagnostic("bad-manifest", file, { message: `not a mesh manifest (expected {"generator": "mesh", "files": {…}})` }, hint)] };
   }
   const paths: string[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const p of Object.keys(value.files).sort()) {
     const reason = p === MANIFEST_FILE ? "is the manifest itself" : unsafePathReason(p);
     if (reason) {
-      diagnostics.push(planError(PLAN_CODES.unsafeManifestPath, file, `recorded path ${JSON.stringify(p)} ${reason}; refusing to touch it`, hint, `files.${p}`));
+      diagnostics.push(planDiagnostic("unsafe-manifest-path", file, { path: JSON.stringify(p), reason }, hint, `files.${p}`));
     } else {
       paths.push(p);
     }

@@ -5,7 +5,7 @@
 import type { Host } from "../host.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { GeneratedFile, ProjectIR } from "../ir.js";
-import { PLAN_CODES, planError } from "./codes.js";
+import { planDiagnostic } from "./codes.js";
 import { planProject, type ProjectPlan } from "./plan.js";
 
 export type GenerateFn = (ir: ProjectIR) => readonly GeneratedFile[];
@@ -18,7 +18,7 @@ export function planWorkspace(host: Host, irs: readonly ProjectIR[], outDir: str
   for (const ir of irs) {
     const other = owners.get(ir.name);
     if (other !== undefined) {
-      diagnostics.push(planError(PLAN_CODES.pathConflict, ir.specPath, `project name "${ir.name}" is also used by ${other}; both would write ${outDir}/${ir.name}/`));
+      diagnostics.push(planDiagnostic("generated-path-conflict", ir.specPath, { message: `project name "${ir.name}" is also used by ${other}; both would write ${outDir}/${ir.name}/` }));
       continue;
     }
     owners.set(ir.name, ir.specPath);
@@ -26,7 +26,7 @@ export function planWorkspace(host: Host, irs: readonly ProjectIR[], outDir: str
     try {
       files = generate(ir);
     } catch (err) {
-      diagnostics.push(planError(PLAN_CODES.generatorFailed, ir.specPath, `generating failed: ${err instanceof Error ? err.message : String(err)}`, "this is a bug in mesh; please report it with the spec"));
+      diagnostics.push(planDiagnostic("generator-failed", ir.specPath, { message: err instanceof Error ? err.message : String(err) }, "this is a bug in mesh; please report it with the spec"));
       continue;
     }
     const result = planProject(host, ir, files, outDir);

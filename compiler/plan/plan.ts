@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Host } from "../host.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { GeneratedFile, ProjectIR } from "../ir.js";
-import { PLAN_CODES, planError } from "./codes.js";
+import { planDiagnostic } from "./codes.js";
 import { MANIFEST_FILE, buildManifest, parseManifest, renderManifest } from "./manifest.js";
 import { unsafePathReason } from "./safe-path.js";
 import { symlinkDiagnostics } from "./symlinks.js";
@@ -121,11 +121,11 @@ function generatedPathDiagnostics(ir: ProjectIR, files: readonly GeneratedFile[]
   for (const f of files) {
     const reason = unsafePathReason(f.path);
     if (reason) {
-      out.push(planError(PLAN_CODES.unsafeGeneratedPath, ir.specPath, `generated path ${JSON.stringify(f.path)} ${reason}; refusing to write outside ${dir}/`, hint));
+      out.push(planDiagnostic("unsafe-generated-path", ir.specPath, { path: JSON.stringify(f.path), reason, dir }, hint));
     } else if (f.path === MANIFEST_FILE) {
-      out.push(planError(PLAN_CODES.pathConflict, ir.specPath, `a generator writes ${MANIFEST_FILE}, which mesh reserves for its manifest`, hint));
+      out.push(planDiagnostic("generated-path-conflict", ir.specPath, { message: `a generator writes ${MANIFEST_FILE}, which mesh reserves for its manifest` }, hint));
     } else if (seen.has(f.path)) {
-      out.push(planError(PLAN_CODES.pathConflict, ir.specPath, `two generated files share the path ${f.path}`, hint));
+      out.push(planDiagnostic("generated-path-conflict", ir.specPath, { message: `two generated files share the path ${f.path}` }, hint));
     }
     seen.add(f.path);
   }
@@ -133,7 +133,7 @@ function generatedPathDiagnostics(ir: ProjectIR, files: readonly GeneratedFile[]
     const parts = p.split("/");
     for (let i = 1; i < parts.length; i++) {
       const parent = parts.slice(0, i).join("/");
-      if (seen.has(parent)) out.push(planError(PLAN_CODES.pathConflict, ir.specPath, `${parent} is generated as a file and as a folder (of ${p})`, hint));
+      if (seen.has(parent)) out.push(planDiagnostic("generated-path-conflict", ir.specPath, { message: `${parent} is generated as a file and as a folder (of ${p})` }, hint));
     }
   }
   return out;

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import type { Host } from "../host.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { PLAN_CODES, planError } from "./codes.js";
+import { planDiagnostic } from "./codes.js";
 
 /** Diagnostics for every linked folder between `outDir` and the parents of `relPaths` (relative to `dir`). */
 export function symlinkDiagnostics(host: Host, outDir: string, dir: string, relPaths: readonly string[]): Diagnostic[] {
@@ -28,14 +28,7 @@ export function symlinkDiagnostics(host: Host, outDir: string, dir: string, relP
     const real = host.realPath(folder);
     if (real !== undefined && real !== path.join(rootReal, folder)) {
       linked.push(folder);
-      out.push(
-        planError(
-          PLAN_CODES.symlinkedFolder,
-          folder,
-          `is a symbolic link (to ${real}); mesh writes generated output only into real folders inside the workspace`,
-          `replace ${folder} with a real folder`,
-        ),
-      );
+      out.push(planDiagnostic("symlinked-folder", folder, { target: real }, `replace ${folder} with a real folder`));
     }
   }
   return out;

@@ -91,6 +91,24 @@ describe("mesh generate", () => {
     expect(readTree(elsewhere)).toEqual({});
   });
 
+  it("takes the output root from mesh.yaml's `out` when --out is absent, relative to the root", async () => {
+    const ws = workspace(["alpha"]);
+    fs.writeFileSync(path.join(ws, "mesh.yaml"), "apiVersion: mesh/v1\nkind: Workspace\nout: build/generated\n");
+    expect(await runGenerate([], TEXT, path.join(ws, "projects"))).toBe(0);
+    expect(fs.existsSync(path.join(ws, "build/generated/alpha/.mesh-manifest.json"))).toBe(true);
+    expect(fs.existsSync(path.join(ws, "out"))).toBe(false);
+  });
+
+  it("refuses mesh.yaml's `out` when it leads outside through a link", async () => {
+    const ws = workspace(["alpha"]);
+    const elsewhere = workspace([]);
+    fs.symlinkSync(elsewhere, path.join(ws, "gen"));
+    fs.writeFileSync(path.join(ws, "mesh.yaml"), "apiVersion: mesh/v1\nkind: Workspace\nout: gen\n");
+    expect(await runGenerate([], TEXT, ws)).toBe(2);
+    expect(stderr).toContain("mesh.yaml out: gen leads to");
+    expect(readTree(elsewhere)).toEqual({});
+  });
+
   it("a spec outside the workspace is a usage error", async () => {
     const ws = workspace(["alpha"]);
     expect(await runGenerate(["/etc/hosts"], TEXT, ws)).toBe(2);

@@ -29,13 +29,21 @@ export function register(program: Command): void {
 
 /** The command body; returns the exit code. Exported for tests that run it in-process. */
 export async function runGenerate(specs: readonly string[], flags: GenerateFlags, cwd: string): Promise<number> {
-  const [{ findWorkspaceRoot, toWorkspacePath }, { resolveOutDir }, { nodeHost }] = await Promise.all([
+  const [{ findWorkspaceRoot, toWorkspacePath }, { resolveOutDir }, { nodeHost }, { checkWorkspaceFile }] = await Promise.all([
     import("../workspace.js"),
     import("../../plan/out-dir.js"),
     import("../../host.js"),
+    import("../../validate/check-workspace.js"),
   ]);
   const root = findWorkspaceRoot(cwd);
-  const out = resolveOutDir(root, cwd, flags.out);
+  const host = nodeHost(root);
+  // --out is typed relative to the cwd; mesh.yaml's `out` is relative to the root. An invalid
+  // mesh.yaml falls back to `out` here and fails compilation below with its diagnostics.
+  const configured = flags.out === undefined ? checkWorkspaceFile(host).value?.out : undefined;
+  const out =
+    flags.out !== undefined
+      ? resolveOutDir(root, cwd, flags.out, "--out")
+      : resolveOutDir(root, root, configured ?? "out", configured !== undefined ? "mesh.yaml out:" : "the default output folder");
   if ("error" in out) return usage(out.error);
   const specPaths: string[] = [];
   for (const s of specs) {
@@ -50,7 +58,7 @@ export async function runGenerate(specs: readonly string[], flags: GenerateFlags
     import("../../diagnostics/format.js"),
   ]);
   const mode = flags.check ? "check" : flags.dryRun ? "dry-run" : "write";
-  const outcome = await generateWorkspace(nodeHost(root), { ...(specs.length ? { specPaths } : {}), outDir: out.outDir, mode });
+  const outcome = await generateWorkspace(host, { ...(specs.length ? { specPaths } : {}), outDir: out.outDir, mode });
   if (outcome.diagnostics.length > 0) process.stderr.write(`${formatDiagnostics(outcome.diagnostics, flags.format)}\n`);
   if (!outcome.plans) return 1;
   const plans = outcome.plans;
