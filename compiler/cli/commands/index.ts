@@ -5,6 +5,8 @@ import { register as validate } from "./validate.js";
 import { register as schema } from "./schema.js";
 import { register as newSpec } from "./new.js";
 import { register as run } from "./run.js";
+import { register as contractTest } from "./test.js";
+import { register as load } from "./load.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +16,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   schema,
   newSpec,
   run,
+  contractTest,
+  load,
 ];

@@ -1,0 +1,81 @@
+/**
+ * Everything `mesh test` and `mesh load` need before a server can start: the project's IR,
+ * its generated output brought up to date (generate when needed), and the model to serve —
+ * a file given with `--model`, or the newest compiled (else trained) version in the
+ * registry, downloaded (verified) to a temporary folder.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { ProjectIR } from "../ir.js";
+import { nodeHost } from "../host.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { compileProject } from "../pipeline.js";
+
+export interface PrepareFlags {
+  readonly model?: string;
+  readonly registry?: string;
+}
+
+export interface Prepared {
+  readonly ir: ProjectIR;
+  readonly root: string;
+  /** Absolute `out/<name>/`. */
+  readonly projectOut: string;
+  /** MESH_* variables naming the model for the server. */
+  readonly modelEnv: Readonly<Record<string, string>>;
+  /** What is served, for the report: a path or a version id. */
+  readonly modelLabel: string;
+  /** Removes the temporary model download, if any. */
+  cleanup(): void;
+}
+
+export type PrepareOutcome = { readonly ok: true; readonly prepared: Prepared } | { readonly ok: false; readonly message: string; readonly diagnostics?: readonly Diagnostic[] };
+
+export async function prepareProject(root: string, name: string, flags: PrepareFlags): Promise<PrepareOutcome> {
+  const host = nodeHost(root);
+  const compiled = await compileProject(host, name);
+  if (!compiled.value) return { ok: false, message: `cannot compile project ${name}`, diagnostics: compiled.diagnostics };
+  const ir = compiled.value;
+
+  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([
+    import("../validate/check-workspace.js"),
+    import("../emit/generate.js"),
+  ]);
+  const outDir = checkWorkspaceFile(host).value?.out ?? "out";
+  const generated = await generateWorkspace(host, { specPaths: [ir.specPath], outDir, mode: "write" });
+  if (!generated.plans || hasErrors(generated.diagnostics)) {
+    return { ok: false, message: `cannot generate ${outDir}/${name}`, diagnostics: generated.diagnostics };
+  }
+  const projectOut = resolve(root, outDir, name);
+
+  if (flags.model !== undefined) {
+    const path = resolve(flags.model);
+    if (!existsSync(path)) return { ok: false, message: `model file ${flags.model} does not exist` };
+    return { ok: true, prepared: { ir, root, projectOut, modelEnv: { MESH_MODEL_PATH: path }, modelLabel: flags.model, cleanup: () => {} } };
+  }
+
+  const { openRegistry, resolveRegistryUri, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
+  const uri = resolveRegistryUri(flags.registry, process.env, ir.registry);
+  const registry = openRegistry(uri, { cwd: root, s3: s3OptionsFromWorkspace(ir.aws, process.env) });
+  const ref = (await registry.latestModel(ir.name, ir.key, "COMPILED")) ?? (await registry.latestModel(ir.name, ir.key, "TRAINED"));
+  if (!ref) {
+    return { ok: false, message: `no model of ${name} in ${registry.uri}: run \`mesh run ${name} --no-serve\` first, or pass --model PATH` };
+  }
+  const id = `${ref.key}-${ref.stage}-${ref.version}`;
+  const dir = mkdtempSync(join(tmpdir(), `mesh-${name}-model-`));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const local = await registry.downloadModel(ref, dir);
+    const model = join(local, "model.onnx");
+    if (!existsSync(model)) {
+      cleanup();
+      return { ok: false, message: `${id} in ${registry.uri} has no model.onnx (a Neuron-only version cannot be served by onnxruntime)` };
+    }
+    const modelEnv = { MESH_MODEL_PATH: model, MESH_MODEL_CARD: join(local, "card.json") };
+    return { ok: true, prepared: { ir, root, projectOut, modelEnv, modelLabel: `${id} (${registry.uri})`, cleanup } };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
