@@ -258,18 +258,18 @@ export function registryContract(getBackend: () => Backend): void {
     test("path traversal and reserved names are refused before anything is written", async () => {
       const fx = await fresh();
       const reg = fx.open();
-      const bad: Promise<unknown>[] = [
-        reg.publishModel("../x", "SPAM", "TRAINED", { "m.onnx": enc("x") }, trainedCard({ project: "../x" })),
-        reg.publishModel("spam", "../SPAM", "TRAINED", { "m.onnx": enc("x") }, trainedCard()),
-        reg.publishModel("spam", "SPAM", "DEPLOYED" as "TRAINED", { "m.onnx": enc("x") }, trainedCard()),
-        reg.publishDataset("spam", "..", { "d.jsonl": enc("x") }, { ...datasetCard, dataset: ".." }),
-        ...["../m.onnx", "/etc/passwd", "a\\b", "a//b", "./m", "card.json", "children/x.json", "a/../../b", ""].map((rel) =>
+      const bad: (() => Promise<unknown>)[] = [
+        () => reg.publishModel("../x", "SPAM", "TRAINED", { "m.onnx": enc("x") }, trainedCard({ project: "../x" })),
+        () => reg.publishModel("spam", "../SPAM", "TRAINED", { "m.onnx": enc("x") }, trainedCard()),
+        () => reg.publishModel("spam", "SPAM", "DEPLOYED" as "TRAINED", { "m.onnx": enc("x") }, trainedCard()),
+        () => reg.publishDataset("spam", "..", { "d.jsonl": enc("x") }, { ...datasetCard, dataset: ".." }),
+        ...["../m.onnx", "/etc/passwd", "a\\b", "a//b", "./m", "card.json", "children/x.json", "a/../../b", ""].map((rel) => () =>
           reg.publishModel("spam", "SPAM", "TRAINED", { [rel]: enc("x") }, trainedCard()),
         ),
-        reg.readModelFile({ project: "spam", key: "SPAM", stage: "TRAINED", version: 1 }, "../../../etc/passwd"),
-        reg.readModelCard({ project: "spam", key: "SPAM", stage: "TRAINED", version: 0 }),
+        () => reg.readModelFile({ project: "spam", key: "SPAM", stage: "TRAINED", version: 1 }, "../../../etc/passwd"),
+        () => reg.readModelCard({ project: "spam", key: "SPAM", stage: "TRAINED", version: 0 }),
       ];
-      for (const p of bad) expect((await rejection(p)).code).toBe("invalid");
+      for (const p of bad) expect((await rejection(p())).code).toBe("invalid");
       expect(await fx.rawList()).toEqual([]);
     });
 

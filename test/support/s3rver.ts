@@ -31,7 +31,7 @@ export interface S3rverHandle {
   /** The server's data folder (buckets live in sub-folders). */
   readonly directory: string;
   readonly pid: number;
-  /** Stops the server (by its PID) and removes its data folder. Idempotent. */
+  /** Stops the server (by its PID) and removes its data folder unless it was given. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -39,6 +39,11 @@ export interface S3rverOptions {
   readonly bucket?: string;
   /** Default 0: any free port. */
   readonly port?: number;
+  /**
+   * Data folder to use (and keep on stop), e.g. to restart a server on the same data after
+   * taking it down. Default: a fresh temp folder removed on stop.
+   */
+  readonly directory?: string;
 }
 
 // The child: start s3rver on loopback, create the bucket, print the port, exit when stdin closes.
@@ -65,7 +70,9 @@ const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 /** Starts s3rver on 127.0.0.1 (a free port by default) with a fresh temp directory and one bucket. */
 export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverHandle> {
   const bucket = options.bucket ?? "mesh-test";
-  const directory = await mkdtemp(join(tmpdir(), "mesh-s3rver-"));
+  const owned = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), "mesh-s3rver-")));
+  const removeDir = () => (owned ? rm(directory, { recursive: true, force: true }) : Promise.resolve());
   const child = spawn(process.execPath, ["-e", CHILD], {
     cwd: repoRoot,
     stdio: ["pipe", "pipe", "pipe"],
@@ -81,7 +88,7 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverHa
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const port = await waitForPort(child, () => stderr).catch(async (err: unknown) => {
     child.kill("SIGKILL");
-    await rm(directory, { recursive: true, force: true });
+    await removeDir();
     throw err;
   });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -102,7 +109,7 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverHa
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     },
-    stop: () => (stopped ??= stopChild(child).then(() => rm(directory, { recursive: true, force: true }))),
+    stop: () => (stopped ??= stopChild(child).then(removeDir)),
   };
 }
 
