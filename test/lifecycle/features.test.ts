@@ -1,0 +1,75 @@
+/**
+ * Pinned vectors for the shared featurizers (runtimes/features). The trainer and the
+ * server both call this code, and the Python twin must reproduce these numbers, so any
+ * change here is a model-breaking change. Hash values are the published FNV-1a 32-bit
+ * test vectors and values computed independently with Python.
+ */
+import { describe, expect, test } from "vitest";
+import { createFeaturizer, encodeHashedNgrams, fnv1aUtf8, tokenize } from "../../runtimes/features/index.js";
+
+const opts = { dims: 16, ngrams: [1, 2] as const, lowercase: true, maxChars: 1000 };
+
+describe("fnv1aUtf8", () => {
+  test.each([
+    ["", 0x811c9dc5],
+    ["a", 0xe40c292c],
+    ["foobar", 0xbf9cf968],
+    ["hello world", 0xd58b3fa7],
+    ["héllo", 0x4aa48540],
+    ["日本", 0x9f26ee51],
+    ["😀", 0x33a29608],
+  ])("%j hashes like FNV-1a over its UTF-8 bytes", (s, h) => {
+    expect(fnv1aUtf8(s)).toBe(h);
+  });
+});
+
+describe("tokenize", () => {
+  test("keeps runs of Unicode letters and digits, lower-cased", () => {
+    expect(tokenize("Hello, WORLD! It's 2024 — naïve café 日本語", { lowercase: true, maxChars: 100 })).toEqual([
+      "hello", "world", "it", "s", "2024", "naïve", "café", "日本語",
+    ]);
+  });
+  test("truncates to maxChars before tokenizing and keeps case when asked", () => {
+    expect(tokenize("Alpha Beta Gamma", { lowercase: false, maxChars: 8 })).toEqual(["Alpha", "Be"]);
+  });
+});
+
+describe("hashed n-grams", () => {
+  test("counts unigrams and bigrams into FNV buckets, L2-normalised", () => {
+    // free→11 ×2, money→15 ×2, now→7, "free money"→3 ×2, "money free"→3, "money now"→15.
+    const out = new Float32Array(16);
+    encodeHashedNgrams("Free money, free MONEY now", opts, out, 0);
+    const n = Math.sqrt(3 * 3 + 1 + 2 * 2 + 3 * 3);
+    const want = new Float32Array(16);
+    want[3] = 3 / n;
+    want[7] = 1 / n;
+    want[11] = 2 / n;
+    want[15] = 3 / n;
+    expect(Array.from(out)).toEqual(Array.from(want));
+  });
+
+  test("empty text gives a zero row (no NaN from normalising)", () => {
+    const out = new Float32Array(16);
+    encodeHashedNgrams("  ,,, ", opts, out, 0);
+    expect(Array.from(out)).toEqual(new Array(16).fill(0));
+  });
+
+  test("writes at an offset and leaves neighbours alone", () => {
+    const f = createFeaturizer({ kind: "hashed-ngrams", input: "body", ...opts });
+    const out = new Float32Array(48).fill(0);
+    f.encode({ body: "free" }, out, 16);
+    expect(f.width).toBe(16);
+    expect(out[16 + 11]).toBe(1);
+    expect(out.slice(0, 16).every((v) => v === 0) && out.slice(32).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe("tabular packing", () => {
+  test("packs the named columns in order, raw (standardisation lives in the graph)", () => {
+    const f = createFeaturizer({ kind: "standardize", columns: ["b", "a", "c"] });
+    const out = new Float32Array(3);
+    f.encode({ a: 1.5, b: "2", c: -3, extra: 9 }, out, 0);
+    expect(f.width).toBe(3);
+    expect(Array.from(out)).toEqual([2, 1.5, -3]);
+  });
+});
