@@ -41,5 +41,6 @@ export function generateMakefile(ir: ProjectIR): GeneratedFile[] {
     phonyTargets: rules.filter((r) => r.phony).flatMap((r) => r.targets).join(" "),
     rules: renderRules(rules),
   });
-  return [{ path: "Makefile", contents, mode: 0o644 }];
+  // The template leaves a blank line after every rule; the file ends with exactly one newline.
+  return [{ path: "Makefile", contents: `${contents.trimEnd()}\n`, mode: 0o644 }];
 }

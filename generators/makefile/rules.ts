@@ -62,7 +62,11 @@ function lifecycleRules(ir: ProjectIR): MakeRule[] {
 
 function serviceRules(ir: ProjectIR): MakeRule[] {
   return [
-    phony("serve", "serve the newest compiled (else trained) model on 127.0.0.1:$(PORT)", mesh(`serve ${ir.name} --port "$$PORT"`)),
+    phony(
+      "serve",
+      ir.kind === "App" ? "serve the external model on 127.0.0.1:$(PORT)" : "serve the newest compiled (else trained) model on 127.0.0.1:$(PORT)",
+      mesh(`serve ${ir.name} --port "$$PORT"`),
+    ),
     phony("test", "contract tests: start a server on a free loopback port, run the spec's examples", mesh(`test ${ir.name}`)),
     phony("load", "bounded load test on loopback, checks the spec's slo, writes a JSON report", mesh(`load ${ir.name}`)),
     phony("generate-check", "fail when this folder differs from what the spec generates", mesh(`generate --check ${recipeWord(ir.specPath)}`)),
