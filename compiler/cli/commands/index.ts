@@ -7,6 +7,9 @@ import { register as newSpec } from "./new.js";
 import { register as run } from "./run.js";
 import { register as contractTest } from "./test.js";
 import { register as load } from "./load.js";
+import { register as registry } from "./registry.js";
+import { register as build } from "./build.js";
+import { register as images } from "./images.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -18,4 +21,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   run,
   contractTest,
   load,
+  registry,
+  build,
+  images,
 ];

@@ -1,0 +1,56 @@
+/** Plain-text rendering of registry listings and version details for the terminal. */
+import type { RegistryListing, VersionDetail } from "./inspect.js";
+
+const fmtNumber = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) < 1e-3 ? n.toExponential(2) : n.toFixed(4).replace(/0+$/, ""));
+
+function fmtBytes(n: number | undefined): string {
+  if (n === undefined) return "";
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Left-aligned columns, two spaces apart, trailing blanks trimmed. */
+function table(rows: string[][], indent: string): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => (indent + r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
+}
+
+export function renderListing(listing: RegistryListing): string {
+  const lines = [`registry ${listing.uri}`];
+  if (listing.projects.length === 0) lines.push("  (empty)");
+  for (const p of listing.projects) {
+    lines.push(`${p.name}`);
+    const rows: string[][] = [];
+    for (const d of p.datasets) {
+      for (const v of d.versions) {
+        rows.push(v.error ? [`${d.name}/${v.version}`, "dataset", `error: ${v.error}`] : [`${d.name}/${v.version}`, "dataset", v.createdAt ?? "", `rows=${v.rows ?? "?"}`, `sha256=${(v.sha256 ?? "").slice(0, 12)}`]);
+      }
+    }
+    for (const m of p.models) {
+      for (const v of m.versions) {
+        if (v.error) {
+          rows.push([v.id, "?", `error: ${v.error}`]);
+          continue;
+        }
+        const metrics = Object.entries(v.metrics).map(([k, n]) => `${k}=${fmtNumber(n)}`).join(" ");
+        const lineage = [v.parent ? `parent ${v.parent}` : "", v.children.length ? `children ${v.children.join(",")}` : ""].filter(Boolean).join("; ");
+        rows.push([v.id, v.type ?? "", v.createdAt ?? "", fmtBytes(v.bytes), metrics, lineage]);
+      }
+    }
+    if (rows.length === 0) lines.push("  (no complete versions)");
+    lines.push(...table(rows, "  "));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderDetail(detail: VersionDetail, uri: string): string {
+  const lines = [`${detail.id} (${detail.kind} of project ${detail.project}) in ${uri}`];
+  if (detail.kind === "model") {
+    lines.push(`parent:   ${detail.lineage.parent ?? "none"}`);
+    lines.push(`children: ${detail.lineage.children.length ? detail.lineage.children.join(", ") : "none"}`);
+  }
+  lines.push("card:", JSON.stringify(detail.card, null, 2));
+  return `${lines.join("\n")}\n`;
+}
