@@ -135,7 +135,11 @@ function unionIssue(issue: Extract<Issue, { code: "invalid_union" }>, ctx: Issue
     if (isMissing(root, keyPath)) return [createDiagnostic("missing-field", locate(ctx.loaded, keyPath), { key: issue.discriminator, expected: exp })];
     return [createDiagnostic("invalid-enum", locate(ctx.loaded, keyPath), { expected: exp, got: showValue(got), suggestion: suggestion(got, options) })];
   }
-  const branches = issue.errors.filter((b) => !(b.length === 1 && b[0]!.code === "invalid_type" && b[0]!.path.length === 0));
+  // A branch that failed only because the value has another type altogether (a number where
+  // a string enum or a mapping was expected) was not the one the user meant.
+  const wrongKind = (i: Issue) =>
+    i.path.length === 0 && (i.code === "invalid_type" || (i.code === "invalid_value" && i.values.every((x) => typeof x !== typeof value)));
+  const branches = issue.errors.filter((b) => !(b.length === 1 && wrongKind(b[0]!)));
   if (branches.length === 0) {
     if (isMissing(root, path)) return [missing(ctx, path)];
     return [createDiagnostic("invalid-type", locate(ctx.loaded, path), { expected: describe(schemaAt(ctx.schema, path, root)), got: showValue(value) })];
