@@ -22,25 +22,27 @@ export function renderListing(listing: RegistryListing): string {
   if (listing.projects.length === 0) lines.push("  (empty)");
   for (const p of listing.projects) {
     lines.push(`${p.name}`);
-    const rows: string[][] = [];
+    const datasets: string[][] = [];
     for (const d of p.datasets) {
       for (const v of d.versions) {
-        rows.push(v.error ? [`${d.name}/${v.version}`, "dataset", `error: ${v.error}`] : [`${d.name}/${v.version}`, "dataset", v.createdAt ?? "", `rows=${v.rows ?? "?"}`, `sha256=${(v.sha256 ?? "").slice(0, 12)}`]);
+        datasets.push(v.error ? [`${d.name}/${v.version}`, `error: ${v.error}`] : [`${d.name}/${v.version}`, v.createdAt ?? "", `rows=${v.rows ?? "?"}`, `sha256=${(v.sha256 ?? "").slice(0, 12)}`]);
       }
     }
+    const models: string[][] = [];
     for (const m of p.models) {
       for (const v of m.versions) {
         if (v.error) {
-          rows.push([v.id, "?", `error: ${v.error}`]);
+          models.push([v.id, `error: ${v.error}`]);
           continue;
         }
         const metrics = Object.entries(v.metrics).map(([k, n]) => `${k}=${fmtNumber(n)}`).join(" ");
         const lineage = [v.parent ? `parent ${v.parent}` : "", v.children.length ? `children ${v.children.join(",")}` : ""].filter(Boolean).join("; ");
-        rows.push([v.id, v.type ?? "", v.createdAt ?? "", fmtBytes(v.bytes), metrics, lineage]);
+        models.push([v.id, v.type ?? "", v.createdAt ?? "", fmtBytes(v.bytes), metrics, lineage]);
       }
     }
-    if (rows.length === 0) lines.push("  (no complete versions)");
-    lines.push(...table(rows, "  "));
+    if (datasets.length > 0) lines.push("  datasets", ...table(datasets, "    "));
+    if (models.length > 0) lines.push("  models", ...table(models, "    "));
+    if (datasets.length + models.length === 0) lines.push("  (no complete versions)");
   }
   return `${lines.join("\n")}\n`;
 }
