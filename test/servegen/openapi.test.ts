@@ -19,7 +19,8 @@ const documentOf = (ir: ProjectIR) => JSON.parse(generateOpenapi(ir)[0]!.content
 const cases: [string, () => Promise<ProjectIR>][] = [
   ["spam", () => exampleIR("spam")],
   ["iris", () => exampleIR("iris")],
-  ["sensor (App)", async () => appIR()],
+  ["colors (App example)", () => exampleIR("colors")],
+  ["sensor (App without labels)", async () => appIR()],
 ];
 
 describe.each(cases)("openapi.json of %s", (_, load) => {
