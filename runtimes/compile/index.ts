@@ -98,7 +98,7 @@ export async function compileTarget(
       const w = parity.worst;
       throw new LifecycleError(
         "compile",
-        `${describeTarget(target)} of ${parentId} failed validation: max |Δ| ${parity.maxAbsDiff} exceeds atol ${cfg.validate.atol} + rtol ${cfg.validate.rtol}${w ? ` (row ${w.row + 1}, class ${w.column + 1}: got ${w.got}, golden ${w.want})` : ""}; nothing was registered`,
+        `${describeTarget(target)} of ${parentId} failed validation: max |Δ| ${parity.maxAbsDiff.toExponential(2)} exceeds atol ${cfg.validate.atol} + rtol ${cfg.validate.rtol}${w ? ` (row ${w.row + 1}, class ${w.column + 1}: got ${w.got}, golden ${w.want})` : ""}; nothing was registered`,
       );
     }
     const card: Omit<ModelCard, "id" | "files" | "createdAt"> = {
