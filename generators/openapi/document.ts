@@ -33,7 +33,14 @@ export function openapiDocument(ir: ProjectIR): Obj {
   const v2 = `/v2/models/${ir.name}`;
   const examples = requestExamples(ir);
   const notReady = { description: "not ready: the model is loading or the server is draining", ...json(ref("Error")) };
-  const predictErrors = { "400": errorRef("BadRequest"), "413": errorRef("TooLarge"), "415": errorRef("UnsupportedMediaType"), "503": errorRef("Unavailable") };
+  const predictErrors = {
+    "400": errorRef("BadRequest"),
+    "408": errorRef("RequestTimeout"),
+    "413": errorRef("TooLarge"),
+    "415": errorRef("UnsupportedMediaType"),
+    "503": errorRef("Unavailable"),
+    "504": errorRef("Timeout"),
+  };
   const paths: Obj = {
     [`${base}/live`]: get("live", "Liveness: 200 while the process runs", "v1", { "200": ok("alive", ref("Live")) }),
     [`${base}/ready`]: get("ready", "Readiness: 200 once the model is loaded and warmed up", "v1", {
@@ -89,6 +96,8 @@ export function openapiDocument(ir: ProjectIR): Obj {
       schemas: componentSchemas(ir),
       responses: {
         BadRequest: errorResponse("malformed JSON, wrong namespace, missing, extra or wrongly typed fields"),
+        RequestTimeout: errorResponse(`the request body did not arrive within ${ir.serve.limits.timeoutMs} ms`),
+        Timeout: errorResponse(`no answer within ${ir.serve.limits.timeoutMs} ms (queue + model)`),
         TooLarge: errorResponse(`body over the limit (${ir.serve.limits.bodyBytes} bytes)`),
         UnsupportedMediaType: errorResponse("the body is not application/json"),
         Unavailable: errorResponse("queue full, overloaded, not ready or draining; retry after the given seconds", {
