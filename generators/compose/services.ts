@@ -24,8 +24,11 @@ export type ComposeProfile = (typeof COMPOSE_PROFILES)[number];
 
 export type Service = Record<string, unknown>;
 
+/**
+ * No top-level `name`: compose names the project after the folder, which is already the project's
+ * name (`out/<name>/`), and older Compose implementations refuse the key.
+ */
 export interface ComposeModel {
-  readonly name: string;
   readonly services: Record<string, Service>;
   readonly volumes?: Record<string, Record<string, unknown>>;
 }
@@ -45,18 +48,13 @@ function environment(ir: ProjectIR, profile: ComposeProfile): EnvironmentIR {
 }
 
 /** How a container reaches the profile's registry: a mount plus MESH_REGISTRY, or just the URI (s3). */
-function registryAccess(ir: ProjectIR, env: EnvironmentIR, profile: ComposeProfile): { volumes: unknown[]; environment: Record<string, string> } {
+function registryAccess(ir: ProjectIR, env: EnvironmentIR, profile: ComposeProfile): { volumes: string[]; environment: Record<string, string> } {
   const local = fileRegistryPath(env.registry);
   if (local === undefined) return { volumes: [], environment: { MESH_REGISTRY: env.registry } };
-  const volume =
-    profile === "ci"
-      ? { type: "volume", source: CI_REGISTRY_VOLUME, target: REGISTRY_MOUNT }
-      : {
-          type: "bind",
-          source: local.startsWith("/") ? local : `${ir.rootFromOut}/${local}`,
-          target: REGISTRY_MOUNT,
-          bind: { create_host_path: true },
-        };
+  // Short syntax on purpose: it creates a missing bind source in every
+  // Compose implementation, where the long syntax needs `create_host_path`, which older ones refuse.
+  const source = profile === "ci" ? CI_REGISTRY_VOLUME : local.startsWith("/") ? local : `${ir.rootFromOut}/${local}`;
+  const volume = `${source}:${REGISTRY_MOUNT}`;
   return { volumes: [volume], environment: { MESH_REGISTRY: REGISTRY_MOUNT_URI } };
 }
 
@@ -92,7 +90,7 @@ export function readyProbe(ir: ProjectIR): string[] {
 
 function serveService(ir: ProjectIR, env: EnvironmentIR, profile: ComposeProfile, dependsOn: string | undefined): Service {
   const download = ir.serve.image.model === "download";
-  const registry = download ? registryAccess(ir, env, profile) : { volumes: [], environment: {} };
+  const registry = download ? registryAccess(ir, env, profile) : { volumes: [] as string[], environment: {} };
   return {
     ...baseService(stepRepository(ir, "serve"), env.imageTag, profile),
     ports: [`127.0.0.1:${env.serve.port}:${CONTAINER_PORT}`],
@@ -141,7 +139,7 @@ function profileServices(ir: ProjectIR, profile: ComposeProfile): Record<string,
 export function composeModel(ir: ProjectIR): ComposeModel {
   const services = Object.assign({}, ...COMPOSE_PROFILES.map((p) => profileServices(ir, p))) as Record<string, Service>;
   const usesVolume = Object.values(services).some(
-    (s) => Array.isArray(s.volumes) && s.volumes.some((v: { source?: unknown }) => v.source === CI_REGISTRY_VOLUME),
+    (s) => Array.isArray(s.volumes) && s.volumes.some((v) => typeof v === "string" && v.startsWith(`${CI_REGISTRY_VOLUME}:`)),
   );
-  return { name: ir.name, services, ...(usesVolume ? { volumes: { [CI_REGISTRY_VOLUME]: {} } } : {}) };
+  return { services, ...(usesVolume ? { volumes: { [CI_REGISTRY_VOLUME]: {} } } : {}) };
 }

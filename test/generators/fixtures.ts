@@ -33,6 +33,7 @@ export function appIR(base: ProjectIR): ProjectIR {
     stepImages: base.stepImages.filter((s) => s.step === "serve").map((s) => ({ ...s, repository: "digits-serve" })),
     serve: { ...base.serve, port: 8002, image: { ...base.serve.image, model: "download" }, api: { ...base.serve.api, basePath: "/digits/v1", namespace: "digits" } },
     images: { ...base.images, prefix: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh" },
+    environments: base.environments.map((e) => ({ ...e, serve: { ...e.serve, port: 8002 } })),
   };
 }
 
