@@ -86,13 +86,19 @@ export function s3Store(loc: S3Location): BlobStore {
       // An interrupted multipart upload is aborted so no parts linger.
       leavePartsOnError: false,
     });
-    const [read, sent] = await Promise.allSettled([reading, upload.done()]);
+    // A failed upload stops consuming the stream; destroy it so the file read ends too
+    // instead of waiting forever on back-pressure.
+    const sending = upload.done().catch((err: unknown) => {
+      hashing.destroy(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    });
+    const [read, sent] = await Promise.allSettled([reading, sending]);
+    if (sent.status === "rejected" && (read.status === "fulfilled" || read.reason === sent.reason)) fail(`upload ${key}`)(sent.reason);
     if (read.status === "rejected") {
       await upload.abort().catch(() => undefined);
       const code = (read.reason as NodeJS.ErrnoException).code;
       throw new RegistryError("io", `cannot read ${source.localPath} to upload it as ${key}: ${code ?? String(read.reason)}`, { cause: read.reason });
     }
-    if (sent.status === "rejected") fail(`upload ${key}`)(sent.reason);
     return hashing.result();
   }
 
