@@ -1,0 +1,100 @@
+/**
+ * `mesh images build|ls`: the core images of runtimes/images/lineage.ts in topological order.
+ * A child starts FROM its parent's content tag, so its own hash changes when the parent's
+ * does. Neuron images are rendered and linted always, built only when their AWS base image is
+ * on the engine (it cannot be pulled offline) — and the output says so.
+ */
+import type Docker from "dockerode";
+import type { ImagesIR } from "../ir.js";
+import { DEFAULTS } from "../lower/defaults.js";
+import type { WorkspaceSpec } from "../../schemas/workspace.js";
+import { ancestry, CORE_IMAGES, topologicalOrder, type CoreImage } from "../../runtimes/images/lineage.js";
+import { coreContextRoots, coreDockerfile } from "../../generators/dockerfile/core-image.js";
+import { LABELS } from "../../generators/dockerfile/layout.js";
+import { lintDockerfile } from "../../generators/dockerfile/lint.js";
+import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { contextHash, contextTar, textEntry, type ContextEntry } from "./context.js";
+import { inspectImage } from "./docker-client.js";
+import { BuildError } from "./errors.js";
+import { moduleGraph } from "./module-graph.js";
+import { runBuild, type ProgressSink } from "./run-build.js";
+import { allDistFiles, depsEntries, meshEntries, requireDist } from "./stage-files.js";
+
+export type CoreImagesSettings = Pick<ImagesIR, "prefix" | "base" | "neuronCompile" | "neuronInference">;
+
+/** The workspace's image settings (mesh.yaml `images`), with the defaults of lower/defaults.ts. */
+export function workspaceImages(ws: WorkspaceSpec | undefined): CoreImagesSettings {
+  const d = DEFAULTS.images;
+  return {
+    prefix: ws?.images?.prefix ?? d.prefix,
+    base: ws?.images?.base ?? d.base,
+    neuronCompile: ws?.images?.neuron_compile ?? d.neuronCompile,
+    neuronInference: ws?.images?.neuron_inference ?? d.neuronInference,
+  };
+}
+
+export interface CoreImageResult {
+  readonly name: string;
+  readonly ref: string;
+  readonly status: "built" | "up to date" | "not buildable here";
+  readonly dockerfile: string;
+  readonly note?: string;
+}
+
+const repo = (images: { prefix: string }, name: string) => `${images.prefix ? `${images.prefix}/` : ""}${name}`;
+
+function payloadEntries(root: string, image: CoreImage): ContextEntry[] {
+  if (image.payload === "serve") {
+    const graph = moduleGraph(root, [requireDist(root, "runtimes/serve/index.js")]);
+    return [...depsEntries(root, graph.packages), ...meshEntries(root, graph.files, false)];
+  }
+  if (image.payload === "cli") {
+    const dist = allDistFiles(root);
+    const graph = moduleGraph(root, dist.filter((f) => f.endsWith(".js")));
+    return [...depsEntries(root, graph.packages), ...meshEntries(root, dist, true)];
+  }
+  return [];
+}
+
+/** Renders (and lints) every core image; builds those whose base is present. */
+export async function buildCoreImages(
+  docker: Docker,
+  root: string,
+  images: CoreImagesSettings,
+  meshVersion: string,
+  progress: ProgressSink,
+  only?: readonly string[],
+): Promise<CoreImageResult[]> {
+  const built = new Map<string, string>();
+  const results: CoreImageResult[] = [];
+  // Asking for one image builds its ancestors first.
+  const unknown = (only ?? []).filter((n) => !CORE_IMAGES.some((i) => i.name === n));
+  if (unknown.length > 0) throw new BuildError(`no core image named ${unknown.join(", ")} (core images: ${CORE_IMAGES.map((i) => i.name).join(", ")})`);
+  const targets = new Set(only && only.length > 0 ? only.flatMap((n) => ancestry(n as CoreImage["name"]).map((i) => i.name)) : CORE_IMAGES.map((i) => i.name));
+  for (const image of topologicalOrder(CORE_IMAGES).filter((i) => targets.has(i.name))) {
+    const parent = image.parent;
+    const from = "core" in parent ? built.get(parent.core) ?? `${repo(images, parent.core)}:latest` : images[parent.external];
+    const dockerfile = renderDockerfile(coreDockerfile({ name: image.name, from, payload: image.payload, doc: image.doc, meshVersion }));
+    const findings = lintDockerfile(dockerfile);
+    if (findings.length > 0) throw new BuildError(`the ${image.name} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);
+    if (!(await inspectImage(docker, from))) {
+      const why = image.payload === "python" ? `its base ${from} is an AWS Neuron DLC that cannot be pulled offline` : `its base ${from} is not on this engine (run \`mesh images bootstrap\`)`;
+      results.push({ name: image.name, ref: repo(images, image.name), status: "not buildable here", dockerfile, note: `${why}; Dockerfile rendered and checked` });
+      continue;
+    }
+    const entries = [textEntry("Dockerfile", dockerfile), ...(coreContextRoots(image.payload).length > 0 ? payloadEntries(root, image) : [])];
+    const hash = contextHash(entries);
+    const ref = `${repo(images, image.name)}:${hash.slice(0, 12)}`;
+    const existing = await inspectImage(docker, ref);
+    let status: CoreImageResult["status"] = "up to date";
+    if (existing?.Config?.Labels?.[LABELS.contentHash] !== hash) {
+      progress(`building ${ref} FROM ${from}`);
+      await runBuild(docker, { context: contextTar(entries), tag: ref, buildArgs: {}, labels: { [LABELS.contentHash]: hash }, noCache: false }, progress);
+      status = "built";
+    }
+    for (const t of ["latest", meshVersion]) await docker.getImage(ref).tag({ repo: repo(images, image.name), tag: t });
+    built.set(image.name, ref);
+    results.push({ name: image.name, ref, status, dockerfile });
+  }
+  return results;
+}

@@ -1,0 +1,54 @@
+/**
+ * The model a serve image bakes in: `--model PATH` (an .onnx file, with its card.json beside
+ * it when present), else the newest COMPILED version in the registry, else the newest
+ * TRAINED one. Bytes are read through the registry, which verifies them against the card.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { ProjectIR } from "../ir.js";
+import { openRegistry, type S3Options } from "../../runtimes/registry/index.js";
+import { modelId, type ModelStage } from "../../runtimes/registry/types.js";
+import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
+import { BuildError } from "./errors.js";
+
+export interface ModelPick {
+  /** Shown in the `dev.mesh.model-version` label, e.g. SPAM-COMPILED-3 or file:model.onnx@1a2b3c4d5e6f. */
+  readonly version: string;
+  readonly onnx: Uint8Array;
+  readonly card: Uint8Array;
+}
+
+export interface ModelSourceOptions {
+  readonly root: string;
+  readonly registryUri: string;
+  readonly modelPath?: string;
+  /** S3 settings from mesh.yaml and the AWS environment (s3:// registries). */
+  readonly s3?: S3Options;
+}
+
+function fromFile(root: string, path: string): ModelPick {
+  const abs = resolve(root, path);
+  if (!existsSync(abs)) throw new BuildError(`--model ${path}: no such file`);
+  const onnx = readFileSync(abs);
+  const cardPath = join(dirname(abs), "card.json");
+  const version = `file:${basename(abs)}@${sha256Hex(onnx).slice(0, 12)}`;
+  const card = existsSync(cardPath) ? readFileSync(cardPath) : Buffer.from(canonicalJson({ id: version, source: basename(abs) }, true));
+  return { version, onnx, card };
+}
+
+/** Picks the model for `ir`'s serve image; one clear sentence when there is none. */
+export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Promise<ModelPick> {
+  if (options.modelPath) return fromFile(options.root, options.modelPath);
+  const registry = openRegistry(options.registryUri, { cwd: options.root, ...(options.s3 ? { s3: options.s3 } : {}) });
+  for (const stage of ["COMPILED", "TRAINED"] as const satisfies readonly ModelStage[]) {
+    const ref = await registry.latestModel(ir.name, ir.key, stage);
+    if (!ref) continue;
+    const card = await registry.readModelCard(ref);
+    if (!("model.onnx" in card.files)) continue; // e.g. a Neuron-only compiled version
+    const onnx = await registry.readModelFile(ref, "model.onnx");
+    return { version: modelId(ref), onnx, card: Buffer.from(canonicalJson(card, true)) };
+  }
+  throw new BuildError(
+    `no trained or compiled ${ir.name} model in ${options.registryUri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH to an .onnx file`,
+  );
+}

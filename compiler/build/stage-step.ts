@@ -1,0 +1,106 @@
+/**
+ * Stages one step image's build context, in memory as a list of entries (see layout.ts for
+ * the roots): the rendered Dockerfile and .dockerignore (the same text `mesh generate` writes
+ * to out/<name>/<step>/), then exactly what the Dockerfile COPYs, filtered through the
+ * .dockerignore, which must leave every COPY root non-empty.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import ignoreModule from "@balena/dockerignore";
+import type { ProjectIR, StepName } from "../ir.js";
+import { GENERATORS } from "../../generators/index.js";
+import { dockerignore } from "../../generators/dockerfile/dockerignore.js";
+import { contextRoots, type ContextRoot } from "../../generators/dockerfile/layout.js";
+import { lintDockerfile } from "../../generators/dockerfile/lint.js";
+import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
+import { textEntry, treeEntries, type ContextEntry } from "./context.js";
+import { BuildError } from "./errors.js";
+import type { ModelPick } from "./model-source.js";
+import { importSpecifiers, moduleGraph, packageName } from "./module-graph.js";
+import { allDistFiles, depsEntries, meshEntries, requireDist } from "./stage-files.js";
+
+// A CommonJS package whose typings declare an ES default export: take whichever is callable.
+type IgnoreFactory = (o?: { ignorecase?: boolean }) => { add(patterns: string): { ignores(path: string): boolean } };
+const createIgnore = ((ignoreModule as unknown as { default?: IgnoreFactory }).default ?? ignoreModule) as unknown as IgnoreFactory;
+
+export interface StagedContext {
+  readonly dockerfile: string;
+  readonly entries: readonly ContextEntry[];
+}
+
+/** The generated server's JavaScript (in memory, from the same generator as `mesh generate`). */
+function serveSources(ir: ProjectIR): { path: string; contents: string }[] {
+  const serving = GENERATORS["serving"];
+  if (!serving) throw new BuildError("this mesh has no serving generator registered, so it cannot build a serve image");
+  return serving(ir)
+    .filter((f) => /^serve\/[^/]+\.js$/.test(f.path))
+    .map((f) => ({ path: f.path, contents: f.contents }));
+}
+
+/** Third-party packages a lifecycle step needs beyond the CLI's own: an `npm:` ingest source. */
+function sourcePackages(ir: ProjectIR, step: StepName): string[] {
+  const uri = step === "ingest" ? ir.ingest?.uri : undefined;
+  const name = uri?.startsWith("npm:") ? packageName(uri.slice(4)) : undefined;
+  return name ? [name] : [];
+}
+
+function serveRoots(root: string, ir: ProjectIR): Map<ContextRoot, ContextEntry[]> {
+  const sources = serveSources(ir);
+  const entries = new Map<ContextRoot, ContextEntry[]>();
+  // ESM needs "type": "module" from the nearest package.json, which in the image is serve/'s own.
+  entries.set("serve", [...sources.map((s) => textEntry(s.path, s.contents)), textEntry("serve/package.json", '{\n  "private": true,\n  "type": "module"\n}\n')]);
+  const distEntries: string[] = [];
+  const packages = new Set<string>();
+  for (const s of sources) {
+    for (const spec of importSpecifiers(s.contents)) {
+      const pkg = packageName(spec);
+      if (pkg === "mesh") distEntries.push(requireDist(root, spec.slice("mesh/".length)));
+      else if (pkg) packages.add(pkg);
+    }
+  }
+  const graph = moduleGraph(root, distEntries);
+  for (const p of graph.packages) packages.add(p);
+  entries.set("mesh", meshEntries(root, graph.files, false));
+  entries.set("deps", depsEntries(root, [...packages].sort()));
+  return entries;
+}
+
+function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<ContextRoot, ContextEntry[]> {
+  const dist = allDistFiles(root);
+  const graph = moduleGraph(root, dist.filter((f) => f.endsWith(".js")));
+  const entries = new Map<ContextRoot, ContextEntry[]>();
+  entries.set("deps", depsEntries(root, [...new Set([...graph.packages, ...sourcePackages(ir, step)])].sort()));
+  entries.set("mesh", meshEntries(root, dist, true));
+  const specDir = ir.specPath.split("/").slice(0, -1).join("/");
+  const workspace = treeEntries(join(root, specDir), `workspace/${specDir}`, (r) => r === "project.yaml");
+  if (existsSync(join(root, "mesh.yaml"))) workspace.push(...treeEntries(root, "workspace", (r) => r === "mesh.yaml"));
+  entries.set("workspace", workspace);
+  return entries;
+}
+
+/** Builds the context of `ir`'s image for `step`; `model` is required for a baked serve image. */
+export function stageStep(root: string, ir: ProjectIR, step: StepName, model?: ModelPick): StagedContext {
+  const image = ir.stepImages.find((i) => i.step === step);
+  if (!image) throw new BuildError(`${ir.name} has no ${step} step (its steps: ${ir.stepImages.map((i) => i.step).join(", ")})`);
+  const dockerfile = renderDockerfile(stepDockerfile(ir, image));
+  const findings = lintDockerfile(dockerfile);
+  if (findings.length > 0) throw new BuildError(`the generated ${step} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);
+  const ignoreText = dockerignore(ir, step);
+  const roots = step === "serve" ? serveRoots(root, ir) : lifecycleRoots(root, ir, step);
+  if (contextRoots(ir, step).includes("model")) {
+    if (!model) throw new BuildError(`the ${ir.name} serve image bakes its model in, and no model was given`);
+    roots.set("model", [
+      { path: "model/model.onnx", mode: 0o644, size: model.onnx.length, bytes: model.onnx },
+      { path: "model/card.json", mode: 0o644, size: model.card.length, bytes: model.card },
+    ]);
+  }
+  const ignore = createIgnore({ ignorecase: false }).add(ignoreText);
+  const entries: ContextEntry[] = [textEntry("Dockerfile", dockerfile), textEntry(".dockerignore", ignoreText)];
+  for (const r of contextRoots(ir, step)) {
+    const kept = (roots.get(r) ?? []).filter((e) => !ignore.ignores(e.path));
+    if (kept.length === 0) throw new BuildError(`the ${step} image's context root ${r}/ is empty after .dockerignore; the Dockerfile COPYs it`);
+    entries.push(...kept);
+  }
+  return { dockerfile, entries };
+}
