@@ -10,8 +10,7 @@ import { register as load } from "./load.js";
 import { register as registry } from "./registry.js";
 import { register as build } from "./build.js";
 import { register as images } from "./images.js";
-import { register as build } from "./build.js";
-import { register as images } from "./images.js";
+
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
@@ -23,8 +22,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   contractTest,
   load,
   registry,
-  build,
-  images,
   build,
   images,
 ];
