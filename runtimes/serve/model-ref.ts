@@ -1,0 +1,43 @@
+/**
+ * MESH_MODEL_REF: download one model version from the registry at start-up into
+ * `.mesh/cache/<id>/` (verified against the card's hashes by the registry client).
+ * `latest` means the newest COMPILED version, else the newest TRAINED one.
+ */
+import { join, resolve } from "node:path";
+import type { ModelRef, ModelStage, Registry } from "../registry/types.js";
+import { modelId } from "../registry/types.js";
+
+export interface FetchedModel {
+  readonly id: string;
+  readonly modelPath: string;
+  readonly cardPath: string;
+}
+
+const REF = /^([A-Z][A-Z0-9_]*)-(TRAINED|COMPILED)-(\d+)$/;
+
+/** Parses `KEY-STAGE-N`; `latest` and `KEY-STAGE-latest` are resolved against the registry. */
+export async function pickVersion(registry: Registry, project: string, ref: string, key?: string): Promise<ModelRef> {
+  const m = REF.exec(ref);
+  if (m) return { project, key: m[1]!, stage: m[2] as ModelStage, version: Number(m[3]) };
+  const latest = /^(?:([A-Z][A-Z0-9_]*)-(TRAINED|COMPILED)-)?latest$/.exec(ref);
+  if (!latest) throw new Error(`invalid MESH_MODEL_REF ${JSON.stringify(ref)}: expected KEY-STAGE-N (e.g. SPAM-COMPILED-3) or latest`);
+  const k = latest[1] ?? key ?? project.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  const stages: ModelStage[] = latest[2] ? [latest[2] as ModelStage] : ["COMPILED", "TRAINED"];
+  for (const stage of stages) {
+    const versions = await registry.listModelVersions(project, k, stage);
+    const newest = versions[versions.length - 1];
+    if (newest !== undefined) return { project, key: k, stage, version: newest };
+  }
+  throw new Error(`the registry ${registry.uri} has no ${stages.join(" or ")} version of ${project} (key ${k})`);
+}
+
+export async function resolveModelRef(project: string, ref: string, registryUri: string, cacheRoot = ".mesh/cache"): Promise<FetchedModel> {
+  if (!registryUri) throw new Error("MESH_MODEL_REF needs MESH_REGISTRY (file://… or s3://…)");
+  // Loaded only when used: the registry client pulls in the S3 SDK.
+  const { openRegistry } = (await import("../registry/index.js")) as { openRegistry: (uri: string) => Registry | Promise<Registry> };
+  const registry = await openRegistry(registryUri);
+  const picked = await pickVersion(registry, project, ref);
+  const id = modelId(picked);
+  const dir = await registry.downloadModel(picked, resolve(join(cacheRoot, id)));
+  return { id, modelPath: join(dir, "model.onnx"), cardPath: join(dir, "card.json") };
+}

@@ -1,0 +1,59 @@
+/**
+ * The response writers every route uses: one place sets the request id header, answers at
+ * most once, and reports to `finish` (metrics, access log, drain bookkeeping).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiError } from "./definition.js";
+import { apiError } from "./errors.js";
+
+/** Request state shared by routes, the router and metrics. */
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly id: string;
+  readonly start: number;
+  /** Route label for metrics: the route template, never the raw URL (bounded cardinality). */
+  route: string;
+  /** Set once the response is written, so late paths (timeouts, batch errors) never answer twice. */
+  answered: boolean;
+  /** The server's state: while draining every response closes its connection. */
+  readonly server: { readonly draining: boolean };
+}
+
+export type Finish = (ex: Exchange, status: number, errorCode?: string) => void;
+
+/**
+ * Writes a JSON response once; later calls are ignored. `extra` adds headers (Retry-After,
+ * Allow, Connection). `finish` records metrics and the access log.
+ */
+export function sendJson(ex: Exchange, status: number, body: unknown, finish: Finish, extra?: Record<string, string>, errorCode?: string): void {
+  sendText(ex, status, JSON_TYPE, JSON.stringify(body), finish, extra, errorCode);
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** Writes a text body (JSON already serialized, HTML, Prometheus text) once. */
+export function sendText(ex: Exchange, status: number, contentType: string, text: string, finish: Finish, extra?: Record<string, string>, errorCode?: string): void {
+  if (ex.answered) return;
+  ex.answered = true;
+  const headers: Record<string, string | number> = {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(text),
+    "x-request-id": ex.id,
+    ...extra,
+  };
+  if (ex.server.draining) headers["connection"] = "close";
+  ex.res.writeHead(status, headers);
+  ex.res.end(text);
+  finish(ex, status, errorCode);
+}
+
+/** Sends `{"errors": [...]}` with the status of the first error. */
+export function sendErrors(ex: Exchange, errors: readonly ApiError[], finish: Finish, extra?: Record<string, string>): void {
+  const first = errors[0]!;
+  sendJson(ex, Number(first.status), { errors }, finish, extra, first.code);
+}
+
+export function sendError(ex: Exchange, status: number, code: string, detail: string, finish: Finish, pointer?: string, extra?: Record<string, string>): void {
+  sendErrors(ex, [apiError(status, code, detail, pointer)], finish, extra);
+}
