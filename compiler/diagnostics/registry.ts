@@ -40,7 +40,7 @@ export const MESSAGES = {
   "invalid-value": { code: "MESH020", severity: "error", template: "{message}" },
 
   // ---- cross-field rules of one project (schemas/project-rules.ts)
-  "step-requires": { code: "MESH021", severity: "error", template: 'the {step} step needs a {needs} step ({why})' },
+  "step-requires": { code: "MESH021", severity: "error", template: 'the {step} step needs the {needs} step ({why})' },
   "app-no-lifecycle": { code: "MESH022", severity: "error", template: 'an App serves an externally maintained model and has no "{step}" step; only "serve"' },
   "target-column-missing": { code: "MESH023", severity: "error", template: 'register.schema has no column "{column}", the model\'s target (model.target)' },
   "target-enum": { code: "MESH024", severity: "error", template: "{message}" },

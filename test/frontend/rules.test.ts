@@ -24,13 +24,13 @@ describe("lifecycle order", () => {
   it("compile needs train (and a Project serves what it trains)", async () => {
     const r = await compileSpec(cut(SPAM, "  train:\n", "  compile:\n"));
     expect(r.lines).toEqual([
-      `${S}:21:1 error MESH021 steps: the serve step needs a train step (a Project serves the model it trains)\n    hint: to serve an externally maintained model, use kind: App`,
-      `${S}:36:3 error MESH021 steps.compile: the compile step needs a train step (it compiles the trained model)`,
+      `${S}:21:1 error MESH021 steps: the serve step needs the train step (a Project serves the model it trains)\n    hint: to serve an externally maintained model, use kind: App`,
+      `${S}:36:3 error MESH021 steps.compile: the compile step needs the train step (it compiles the trained model)`,
     ]);
   });
   it("train needs register, register needs ingest", async () => {
-    expect((await compileSpec(cut(SPAM, "  register:\n", "  train:\n"))).lines).toEqual([`${S}:26:3 error MESH021 steps.train: the train step needs a register step (it trains on a registered dataset)`]);
-    expect((await compileSpec(cut(SPAM, "  ingest:\n", "  register:\n"))).lines).toEqual([`${S}:22:3 error MESH021 steps.register: the register step needs a ingest step (it registers an ingested dataset)`]);
+    expect((await compileSpec(cut(SPAM, "  register:\n", "  train:\n"))).lines).toEqual([`${S}:26:3 error MESH021 steps.train: the train step needs the register step (it trains on a registered dataset)`]);
+    expect((await compileSpec(cut(SPAM, "  ingest:\n", "  register:\n"))).lines).toEqual([`${S}:22:3 error MESH021 steps.register: the register step needs the ingest step (it registers an ingested dataset)`]);
   });
 });
 
