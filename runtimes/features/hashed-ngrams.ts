@@ -10,9 +10,19 @@
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
+const FNV_OFFSET = 0x811c9dc5;
+
 /** FNV-1a (32-bit) over the UTF-8 encoding of `s`, without allocating the bytes. */
 export function fnv1aUtf8(s: string): number {
-  let h = 0x811c9dc5;
+  return fnv1aUtf8From(FNV_OFFSET, s);
+}
+
+/**
+ * Continues an FNV-1a state over more UTF-8 text: fnv1aUtf8From(fnv1aUtf8(a), b) equals
+ * fnv1aUtf8(a + b). N-grams are hashed this way without building the joined string.
+ */
+export function fnv1aUtf8From(state: number, s: string): number {
+  let h = state;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
@@ -54,14 +64,20 @@ export function tokenize(text: string, opts: Pick<HashedNgramsOptions, "lowercas
   return t.match(TOKEN) ?? [];
 }
 
+const SPACE = 0x20;
+
 /** Writes the feature row of `text` into `out[offset … offset+dims)`, which must be zeroed. */
 export function encodeHashedNgrams(text: string, opts: HashedNgramsOptions, out: Float32Array, offset: number): void {
   const tokens = tokenize(text, opts);
   const [lo, hi] = opts.ngrams;
+  // Hash of each token once; an n-gram continues the state of its first token over
+  // " " + next token, which is the hash of the space-joined n-gram (no string built).
+  const heads = tokens.map((t) => fnv1aUtf8From(FNV_OFFSET, t));
   for (let n = lo; n <= hi; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
-      const gram = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(" ");
-      out[offset + (fnv1aUtf8(gram) % opts.dims)]! += 1;
+      let h = heads[i]!;
+      for (let k = 1; k < n; k++) h = fnv1aUtf8From(Math.imul(h ^ SPACE, 0x01000193), tokens[i + k]!);
+      out[offset + ((h >>> 0) % opts.dims)]! += 1;
     }
   }
   let sq = 0;

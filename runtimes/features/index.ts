@@ -37,4 +37,4 @@ export function createFeaturizer(features: FeatureSpec): Featurizer {
   };
 }
 
-export { encodeHashedNgrams, fnv1aUtf8, tokenize } from "./hashed-ngrams.js";
+export { encodeHashedNgrams, fnv1aUtf8, fnv1aUtf8From, tokenize } from "./hashed-ngrams.js";

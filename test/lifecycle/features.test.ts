@@ -5,7 +5,7 @@
  * test vectors and values computed independently with Python.
  */
 import { describe, expect, test } from "vitest";
-import { createFeaturizer, encodeHashedNgrams, fnv1aUtf8, tokenize } from "../../runtimes/features/index.js";
+import { createFeaturizer, encodeHashedNgrams, fnv1aUtf8, fnv1aUtf8From, tokenize } from "../../runtimes/features/index.js";
 
 const opts = { dims: 16, ngrams: [1, 2] as const, lowercase: true, maxChars: 1000 };
 
@@ -21,6 +21,12 @@ describe("fnv1aUtf8", () => {
   ])("%j hashes like FNV-1a over its UTF-8 bytes", (s, h) => {
     expect(fnv1aUtf8(s)).toBe(h);
   });
+});
+
+test("fnv1aUtf8From continues a hash: h(a) then b equals h(a + b)", () => {
+  for (const [a, b] of [["free", " money"], ["", "x"], ["日", "本"], ["a😀", " é"]] as const) {
+    expect(fnv1aUtf8From(fnv1aUtf8(a), b)).toBe(fnv1aUtf8(a + b));
+  }
 });
 
 describe("tokenize", () => {
@@ -46,6 +52,12 @@ describe("hashed n-grams", () => {
     want[11] = 2 / n;
     want[15] = 3 / n;
     expect(Array.from(out)).toEqual(Array.from(want));
+  });
+
+  test("trigrams hash the space-joined words", () => {
+    const out = new Float32Array(64);
+    encodeHashedNgrams("a b c", { dims: 64, ngrams: [3, 3], lowercase: true, maxChars: 100 }, out, 0);
+    expect(out[fnv1aUtf8("a b c") % 64]).toBe(1);
   });
 
   test("empty text gives a zero row (no NaN from normalising)", () => {
