@@ -3,6 +3,7 @@
  * compiler), and the shapes sources hand to parsers.
  */
 import type { Log } from "../lifecycle/progress.js";
+import type { S3Options } from "../registry/s3-client.js";
 
 export type IngestFormat = "auto" | "jsonl" | "csv" | "json" | "json-folder";
 
@@ -17,15 +18,14 @@ export interface IngestConfig {
   readonly retries: number;
 }
 
-/** S3 client settings (endpoint override and path style for S3-compatible servers). */
-export type { S3Options as S3Settings } from "../registry/s3-client.js";
-import type { S3Options } from "../registry/s3-client.js";
+/** S3 client settings (endpoint override and path style for S3-compatible servers): the registry's. */
+export type S3Settings = S3Options;
 
 export interface IngestContext {
   /** Absolute workspace root: `file://` paths and `npm:` packages resolve from it. */
   readonly root: string;
   readonly log: Log;
-  readonly s3?: S3Options;
+  readonly s3?: S3Settings;
   /** First retry delay for https (doubles per attempt); tests shorten it. */
   readonly retryDelayMs?: number;
 }
