@@ -87,12 +87,12 @@ describe("trainModel", () => {
     expect(m.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([["", 17]]);
     expect(m.producerVersion).toBe("9.9.9");
     const g = m.graph!;
-    expect(g.node.map((n) => n.opType)).toEqual(["Sub", "Div", "MatMul", "Add", "Softmax"]);
-    expect(g.input[0]!.name).toBe("features");
-    expect(g.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(["N", 2]);
-    expect(g.output[0]!.name).toBe("probabilities");
-    expect(g.output[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(["N", 3]);
-    const mean = new Float32Array(new Uint8Array(g.initializer.find((i) => i.name === "mean")!.rawData!).slice().buffer);
+    expect(g.node!.map((n) => n.opType)).toEqual(["Sub", "Div", "MatMul", "Add", "Softmax"]);
+    expect(g.input![0]!.name).toBe("features");
+    expect(g.input![0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(["N", 2]);
+    expect(g.output![0]!.name).toBe("probabilities");
+    expect(g.output![0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(["N", 3]);
+    const mean = new Float32Array(new Uint8Array(g.initializer!.find((i) => i.name === "mean")!.rawData!).slice().buffer);
     const a = data.train.rows.map((r) => Number(r.a));
     expect(mean[0]).toBeCloseTo(a.reduce((x, y) => x + y, 0) / a.length, 3);
     // Golden inputs are raw attributes, as a client sends them.
@@ -103,7 +103,7 @@ describe("trainModel", () => {
 
   test("an MLP graph has a Relu between its layers", async () => {
     const t = await trainModel(blobs(90), train({ epochs: 3, hidden: [8, 4] }, "mlp"), tabular, "t", quiet);
-    expect(onnx.ModelProto.decode(t.onnx).graph!.node.map((n) => n.opType)).toEqual(["Sub", "Div", "MatMul", "Add", "Relu", "MatMul", "Add", "Relu", "MatMul", "Add", "Softmax"]);
+    expect(onnx.ModelProto.decode(t.onnx).graph!.node!.map((n) => n.opType)).toEqual(["Sub", "Div", "MatMul", "Add", "Relu", "MatMul", "Add", "Relu", "MatMul", "Add", "Softmax"]);
   });
 });
 
