@@ -13,7 +13,8 @@ function escapeLine(line: string): string {
   let t = line.replace(CONTROL, " ").replace(/\s+/g, " ").trim().replace(INLINE, (c) => `\\${c}`);
   // Block starts: heading, list bullets, setext underline, thematic break, quote, ordered list.
   t = t.replace(/^([#+\-=>])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
-  return t;
+  // GitHub-flavoured autolinks (scheme://, www., e-mail addresses): break the pattern, not the text.
+  return t.replace(/:\/\//g, "\\://").replace(/\b(www)\./gi, "$1\\.").replace(/@/g, "\\@");
 }
 
 /**

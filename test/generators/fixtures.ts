@@ -45,7 +45,7 @@ export function hostileText(sentinel: string): string {
   return [
     `Evil $(shell touch ${sentinel}/make) \`touch ${sentinel}/tick\` $$(touch ${sentinel}/dollar) 'quote' "dq" # hash \\`,
     `RUN touch ${sentinel}/run`,
-    `\ttouch ${sentinel}/tab\r\n# Heading? <script>alert(1)</script> [link](http://x) | cell | ${"`"}code${"`"} *em* $x$`,
+    `\ttouch ${sentinel}/tab\r\n# Heading? <script>alert(1)</script> [link](http://x) www.example.com a@b.io | cell | ${"`"}code${"`"} *em* $x$`,
     `1. list \u2028next line \\`,
   ].join("\n");
 }

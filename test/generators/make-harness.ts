@@ -1,19 +1,35 @@
 /**
  * Runs generated Makefiles for real: a temp folder laid out like a workspace
  * (`<ws>/out/<name>/Makefile`), a fake `mesh` (MESH override) and a fake `docker` (on PATH)
- * that record their argv, working folder and MESH_REGISTRY as JSON lines instead of acting.
+ * that record their argv, working folder and MESH_REGISTRY instead of acting.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GeneratedFile } from "../../compiler/ir.js";
 
-const RECORDER = `
-const fs = require("node:fs");
-const line = JSON.stringify({ tool: process.argv[2], argv: process.argv.slice(3), cwd: process.cwd(), registry: process.env.MESH_REGISTRY ?? null });
-fs.appendFileSync(process.env.RECORD_FILE, line + "\\n");
+/**
+ * The recorder, in sh (a node start per call made the suite slow): one record per call, fields
+ * separated by US (\037), records by RS (\036): tool, cwd, MESH_REGISTRY (GS, \035, when unset), argv.
+ */
+const RECORDER = `#!/bin/sh
+tool=$1; shift
+if [ -n "\${MESH_REGISTRY+set}" ]; then reg=$MESH_REGISTRY; else reg=$(printf '\\035'); fi
+{ printf '%s\\037' "$tool" "$(pwd -P)" "$reg" "$@"; printf '\\036'; } >> "$RECORD_FILE"
 `;
+
+/** Parses the recorder's file. */
+function parseRecords(text: string): Invocation[] {
+  return text
+    .split("\x1e")
+    .filter((r) => r !== "")
+    .map((r) => {
+      const [tool, cwd, registry, ...argv] = r.split("\x1f");
+      argv.pop(); // the separator after the last field
+      return { tool: tool as Invocation["tool"], argv, cwd: cwd ?? "", registry: registry === "\x1d" ? null : (registry ?? null) };
+    });
+}
 
 export interface Invocation {
   readonly tool: "mesh" | "docker";
@@ -35,14 +51,17 @@ export class MakeWorkspace {
   readonly record = join(this.root, ".record.jsonl");
   /** The MESH override that records instead of running mesh (no spaces in tmp paths). */
   readonly fakeMesh: string;
+  /** The recorder script: `sh <recorder> <tool> ARGS…`. */
+  readonly recorder: string;
 
   constructor() {
     mkdirSync(this.bin, { recursive: true });
-    const recorder = join(this.bin, "recorder.cjs");
+    const recorder = join(this.bin, "recorder.sh");
     writeFileSync(recorder, RECORDER);
-    writeFileSync(join(this.bin, "docker"), `#!/bin/sh\nexec node ${recorder} docker "$@"\n`);
+    writeFileSync(join(this.bin, "docker"), `#!/bin/sh\nexec sh ${recorder} docker "$@"\n`);
     chmodSync(join(this.bin, "docker"), 0o755);
-    this.fakeMesh = `node ${recorder} mesh`;
+    this.fakeMesh = `sh ${recorder} mesh`;
+    this.recorder = recorder;
   }
 
   /** Writes generated files under `out/<name>/`. */
@@ -64,12 +83,7 @@ export class MakeWorkspace {
       env: { ...base, PATH: `${this.bin}:${process.env.PATH ?? ""}`, RECORD_FILE: this.record, ...env },
       timeout: 30_000,
     });
-    let calls: Invocation[] = [];
-    try {
-      calls = readFileSync(this.record, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Invocation);
-    } catch {
-      calls = [];
-    }
+    const calls = existsSync(this.record) ? parseRecords(readFileSync(this.record, "utf8")) : [];
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls };
   }
 

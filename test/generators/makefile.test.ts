@@ -133,11 +133,14 @@ describe("make", () => {
     expect(dry.stdout).toContain('cd "$ROOT" && $MESH run spam --only train');
     // The default MESH runs node on <ROOT>/bin/mesh.js: give the temp workspace one that records.
     mkdirSync(join(ws.root, "bin"), { recursive: true });
-    writeFileSync(join(ws.root, "bin", "mesh.js"), `require(${JSON.stringify(join(ws.bin, "recorder.cjs"))});`);
+    writeFileSync(
+      join(ws.root, "bin", "mesh.js"),
+      `require("node:child_process").execFileSync("sh", [${JSON.stringify(ws.recorder)}, "mesh", ...process.argv.slice(2)], { stdio: "inherit" });`,
+    );
     writeFileSync(join(ws.root, "bin", "package.json"), '{"type":"commonjs"}');
     const r = ws.make("spam", ["train"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.calls[0]).toMatchObject({ tool: "run", argv: ["spam", "--only", "train"], cwd: realpathSync(ws.root) });
+    expect(r.calls[0]).toMatchObject({ tool: "mesh", argv: ["run", "spam", "--only", "train"], cwd: realpathSync(ws.root) });
     const other = ws.make("spam", ["train", `ROOT=${ws.root}`]);
     expect(other.calls[0]?.cwd).toBe(realpathSync(ws.root));
   });
