@@ -115,8 +115,12 @@ export async function ingest(cfg: IngestConfig, ctx: IngestContext, dir: string,
       files: read.files,
       skippedFiles: read.skipped,
     };
+    // Snapshot first, manifest last, each renamed into place: a reader never sees a
+    // manifest describing a snapshot that is not there yet.
     fs.renameSync(tmp, snapshotPath);
-    fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    const manifestTmp = path.join(dir, `${MANIFEST_FILE}.tmp-${process.pid}`);
+    fs.writeFileSync(manifestTmp, `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.renameSync(manifestTmp, path.join(dir, MANIFEST_FILE));
     return { manifest, snapshotPath, skipped: false };
   } catch (err) {
     if (err instanceof SourceError || err instanceof ParseError) throw new LifecycleError("ingest", err.message);

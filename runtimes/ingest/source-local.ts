@@ -69,7 +69,8 @@ export function openNpmUri(uri: string, root: string): OpenedSource {
     if (fs.existsSync(path.join(candidate, "package.json"))) {
       const base = fs.realpathSync(candidate);
       const target = path.join(base, sub);
-      if (fs.existsSync(target) && !fs.realpathSync(target).startsWith(base)) {
+      const real = fs.existsSync(target) ? fs.realpathSync(target) : target;
+      if (real !== base && !real.startsWith(`${base}${path.sep}`)) {
         throw new SourceError(`source ${uri} resolves outside the package ${pkg}`);
       }
       return openLocalPath(uri, target);

