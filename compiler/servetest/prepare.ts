@@ -11,7 +11,9 @@ import { sha256Hex } from "../../generators/support/canonical-json.js";
 import type { ProjectIR } from "../ir.js";
 import { nodeHost } from "../host.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { compileProject } from "../pipeline.js";
+import { compileProject, compileWorkspace } from "../pipeline.js";
+import type { Host } from "../host.js";
+import type { Result } from "../diagnostics/diagnostic.js";
 
 export interface PrepareFlags {
   readonly model?: string;
@@ -35,7 +37,7 @@ export type PrepareOutcome = { readonly ok: true; readonly prepared: Prepared } 
 
 export async function prepareProject(root: string, name: string, flags: PrepareFlags): Promise<PrepareOutcome> {
   const host = nodeHost(root);
-  const compiled = await compileProject(host, name);
+  const compiled = await compileByName(host, name);
   if (!compiled.value) return { ok: false, message: `cannot compile project ${name}`, diagnostics: compiled.diagnostics };
   const ir = compiled.value;
 
@@ -94,4 +96,18 @@ function appModelFile(root: string, ir: ProjectIR): { path: string; sha256?: str
   if (ir.kind !== "App" || !source?.uri.startsWith("file://")) return undefined;
   const path = resolve(root, dirname(ir.specPath), source.uri.slice("file://".length));
   return source.sha256 ? { path, sha256: source.sha256 } : { path };
+}
+
+/**
+ * The project's IR. Tries the conventional `projects/<name>/project.yaml` alone first (one
+ * spec compiled instead of the whole workspace), else searches every spec by name.
+ */
+async function compileByName(host: Host, name: string): Promise<Result<ProjectIR>> {
+  const conventional = `projects/${name}/project.yaml`;
+  if (/^[a-z][-a-z0-9]*$/.test(name) && host.fileSize(conventional) !== undefined) {
+    const one = await compileWorkspace(host, { specPaths: [conventional] });
+    const ir = one.value?.find((p) => p.name === name);
+    if (ir) return { value: ir, diagnostics: one.diagnostics };
+  }
+  return compileProject(host, name);
 }
