@@ -9,10 +9,14 @@ import type { LogLevel } from "./config.js";
 
 export type { Logger } from "pino";
 
-/** `destination` lets tests capture lines; production writes to fd 1. */
+/**
+ * `destination` lets tests capture lines; production writes to fd 1 synchronously: at the
+ * default level only start, stop and errors are logged, and sync writes are never lost when
+ * the process exits right after draining.
+ */
 export function createLogger(level: LogLevel, name: string, destination?: NodeJS.WritableStream): Logger {
   const options = { level, base: { service: name, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
-  return destination ? pino(options, destination) : pino(options, pino.destination({ dest: 1, sync: false }));
+  return destination ? pino(options, destination) : pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;

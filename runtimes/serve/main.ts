@@ -61,7 +61,6 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
     log.info({ signal, drainMs: config.drainMs }, "draining");
     h.close().then((outcome) => {
       log.info({ outcome }, "stopped");
-      log.flush?.();
       process.exit(0);
     }, () => process.exit(0));
   };
@@ -70,7 +69,6 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
   try {
     await h.ready;
   } catch (err) {
-    log.flush?.();
     die(err instanceof Error ? err.message : String(err));
   }
   log.info({ url: h.url, model: h.context.model.version, worker: cluster.isWorker ? cluster.worker?.id : undefined }, "ready");
