@@ -40,6 +40,8 @@ export const renderManifest = (m: Manifest) => canonicalJson(m, true);
 export interface ParsedManifest {
   /** Paths recorded by the previous run, each already checked to be safe. */
   readonly paths: readonly string[];
+  /** The recorded entries of those paths (hash and mode as written; not checked). */
+  readonly entries: Readonly<Record<string, Partial<ManifestEntry>>>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -55,22 +57,25 @@ export function parseManifest(bytes: Uint8Array, file: string): ParsedManifest {
   try {
     value = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch (err) {
-    return { paths: [], diagnostics: [planDiagnostic("bad-manifest", file, { message: `not valid JSON (${(err as Error).message})` }, hint)] };
+    return { paths: [], entries: {}, diagnostics: [planDiagnostic("bad-manifest", file, { message: `not valid JSON (${(err as Error).message})` }, hint)] };
   }
   if (!isRecord(value) || value.generator !== "mesh" || !isRecord(value.files)) {
-    return { paths: [], diagnostics: [planDiagnostic("bad-manifest", file, { message: `not a mesh manifest (expected {"generator": "mesh", "files": {…}})` }, hint)] };
+    return { paths: [], entries: {}, diagnostics: [planDiagnostic("bad-manifest", file, { message: `not a mesh manifest (expected {"generator": "mesh", "files": {…}})` }, hint)] };
   }
+  const files = value.files;
   const paths: string[] = [];
+  const entries: Record<string, Partial<ManifestEntry>> = {};
   const diagnostics: Diagnostic[] = [];
-  for (const p of Object.keys(value.files).sort()) {
+  for (const p of Object.keys(files).sort()) {
     const reason = p === MANIFEST_FILE ? "is the manifest itself" : unsafePathReason(p);
     if (reason) {
       diagnostics.push(planDiagnostic("unsafe-manifest-path", file, { path: JSON.stringify(p), reason }, hint, `files.${p}`));
     } else {
       paths.push(p);
+      entries[p] = isRecord(files[p]) ? (files[p] as Partial<ManifestEntry>) : {};
     }
   }
-  return { paths, diagnostics };
+  return { paths, entries, diagnostics };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);

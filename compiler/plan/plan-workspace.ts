@@ -10,8 +10,17 @@ import { planProject, type ProjectPlan } from "./plan.js";
 
 export type GenerateFn = (ir: ProjectIR) => readonly GeneratedFile[];
 
-/** Plans each project under `outDir`; returns plans only when no project has an error. */
-export function planWorkspace(host: Host, irs: readonly ProjectIR[], outDir: string, generate: GenerateFn): Result<ProjectPlan[]> {
+/**
+ * Plans each project under `outDir`; returns plans only when no project has an error.
+ * `cached` may supply a project's plan from the generate cache, so its generators never run.
+ */
+export function planWorkspace(
+  host: Host,
+  irs: readonly ProjectIR[],
+  outDir: string,
+  generate: GenerateFn,
+  cached: (ir: ProjectIR) => ProjectPlan | undefined = () => undefined,
+): Result<ProjectPlan[]> {
   const diagnostics: Diagnostic[] = [];
   const plans: ProjectPlan[] = [];
   const owners = new Map<string, string>();
@@ -22,6 +31,11 @@ export function planWorkspace(host: Host, irs: readonly ProjectIR[], outDir: str
       continue;
     }
     owners.set(ir.name, ir.specPath);
+    const fromCache = cached(ir);
+    if (fromCache) {
+      plans.push(fromCache);
+      continue;
+    }
     let files: readonly GeneratedFile[];
     try {
       files = generate(ir);

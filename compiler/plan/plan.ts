@@ -51,7 +51,7 @@ export interface PlanResult {
 }
 
 /** Temp files the writer makes (`<file>.mesh-tmp-<pid>-<random>`); one left by a killed run is removed. */
-const STALE_TEMP = /\.mesh-tmp-\d+-[a-z0-9]+$/;
+export const STALE_TEMP = /\.mesh-tmp-\d+-[a-z0-9]+$/;
 
 /** Plans one project. `outDir` is the workspace-relative output root (e.g. `out`), already checked. */
 export function planProject(host: Host, ir: ProjectIR, files: readonly GeneratedFile[], outDir: string): PlanResult {
@@ -60,7 +60,7 @@ export function planProject(host: Host, ir: ProjectIR, files: readonly Generated
   const diagnostics: Diagnostic[] = [...generatedPathDiagnostics(ir, files, dir)];
 
   const oldManifest = host.readFile(manifestTarget);
-  const recorded = oldManifest ? parseManifest(oldManifest, manifestTarget) : { paths: [], diagnostics: [] };
+  const recorded = oldManifest ? parseManifest(oldManifest, manifestTarget) : { paths: [], entries: {}, diagnostics: [] };
   diagnostics.push(...recorded.diagnostics);
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -88,7 +88,7 @@ export function planProject(host: Host, ir: ProjectIR, files: readonly Generated
 
 function compare(host: Host, dir: string, relPath: string, bytes: Uint8Array, mode: number): PlannedFile {
   const target = `${dir}/${relPath}`;
-  const previous = readPrevious(host, target);
+  const previous = readPrevious(host, target, mode);
   if (!previous) return { path: relPath, target, action: "create", bytes, mode };
   const base = { path: relPath, target, bytes, mode, previous };
   if (!Buffer.from(previous.bytes).equals(bytes)) return { ...base, action: "update", reason: "contents" };
@@ -99,14 +99,14 @@ function compare(host: Host, dir: string, relPath: string, bytes: Uint8Array, mo
   return { ...base, action: "unchanged" };
 }
 
-function readPrevious(host: Host, target: string): Previous | undefined {
+/** What is on disk at `target`; a host that cannot tell modes reports `assumedMode` (assume it is right). */
+export function readPrevious(host: Host, target: string, assumedMode = 0o644): Previous | undefined {
   const bytes = host.readFile(target);
   if (!bytes) return undefined;
-  // Without mode information, assume it is right rather than rewrite every run.
-  return { bytes, mode: host.fileMode?.(target) ?? 0o644 };
+  return { bytes, mode: host.fileMode?.(target) ?? assumedMode };
 }
 
-function isLink(host: Host, target: string): boolean {
+export function isLink(host: Host, target: string): boolean {
   if (!host.realPath) return false;
   const real = host.realPath(target);
   const rootReal = host.realPath("");

@@ -51,11 +51,17 @@ describe("determinism (real generators, real folders)", () => {
     const first = await generateWorkspace(nodeHost(ws), { outDir: "out", mode: "write" });
     expect(first.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const bytes1 = readTree(path.join(ws, "out"));
-    const second = await generateWorkspace(nodeHost(ws), { outDir: "out", mode: "write" });
+    // cache: false, so the generators really run again: this is what determinism means.
+    const second = await generateWorkspace(nodeHost(ws), { outDir: "out", mode: "write", cache: false });
+    expect(second.cached).toBe(0);
     expect(second.changed).toBe(false);
     expect(second.wrote).toBe(false);
     expect(second.plans!.flatMap((p) => p.files.map((f) => f.action)).every((a) => a === "unchanged")).toBe(true);
     expect(readTree(path.join(ws, "out"))).toEqual(bytes1);
+    // And with the cache (the default), the third run skips the generators altogether.
+    const third = await generateWorkspace(nodeHost(ws), { outDir: "out", mode: "write" });
+    expect(third.cached).toBe(2);
+    expect(third.changed).toBe(false);
   });
 
   it("the same workspace at two different absolute locations gives identical bytes", async () => {

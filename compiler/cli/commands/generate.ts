@@ -11,6 +11,8 @@ interface GenerateFlags {
   readonly check?: boolean;
   readonly dryRun?: boolean;
   readonly format: "text" | "json";
+  /** false with --no-cache. */
+  readonly cache?: boolean;
 }
 
 export function register(program: Command): void {
@@ -22,6 +24,7 @@ export function register(program: Command): void {
     .option("--check", "write nothing; exit 1 when any generated file would change (CI gate)")
     .option("--dry-run", "write nothing; print what would be created, updated and deleted")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--no-cache", "run every generator even when .mesh/cache says the output is current")
     .action(async (specs: string[], flags: GenerateFlags) => {
       process.exitCode = await runGenerate(specs, flags, process.cwd());
     });
@@ -58,7 +61,7 @@ export async function runGenerate(specs: readonly string[], flags: GenerateFlags
     import("../../diagnostics/format.js"),
   ]);
   const mode = flags.check ? "check" : flags.dryRun ? "dry-run" : "write";
-  const outcome = await generateWorkspace(host, { ...(specs.length ? { specPaths } : {}), outDir: out.outDir, mode });
+  const outcome = await generateWorkspace(host, { ...(specs.length ? { specPaths } : {}), outDir: out.outDir, mode, cache: flags.cache !== false });
   if (outcome.diagnostics.length > 0) process.stderr.write(`${formatDiagnostics(outcome.diagnostics, flags.format)}\n`);
   if (!outcome.plans) return 1;
   const plans = outcome.plans;

@@ -1,0 +1,41 @@
+/**
+ * The fast path of plan: when the generate cache says this project's IR and the generator code
+ * are what produced the manifest on disk, the expected files are exactly the manifest's entries,
+ * so checking each file's bytes (sha256), mode and link-ness against it decides "all unchanged"
+ * without running a generator. Anything else — a miss, a hand edit, a stray temp file, a link —
+ * returns undefined and the caller plans in full, which reports and repairs it.
+ */
+import * as path from "node:path";
+import { sha256Hex } from "../../generators/support/canonical-json.js";
+import type { Host } from "../host.js";
+import type { ProjectIR } from "../ir.js";
+import type { CacheEntry } from "./cache.js";
+import { MANIFEST_FILE, parseManifest } from "./manifest.js";
+import { STALE_TEMP, isLink, readPrevious, type PlannedFile, type ProjectPlan } from "./plan.js";
+import { symlinkDiagnostics } from "./symlinks.js";
+
+/** An all-unchanged plan when the cache entry vouches for what is on disk; otherwise undefined. */
+export function planFromCache(host: Host, ir: ProjectIR, outDir: string, entry: CacheEntry | undefined, key: string): ProjectPlan | undefined {
+  if (!entry || entry.key !== key) return undefined;
+  const dir = path.posix.join(outDir, ir.name);
+  const manifestTarget = `${dir}/${MANIFEST_FILE}`;
+  const manifest = readPrevious(host, manifestTarget);
+  if (!manifest || sha256Hex(manifest.bytes) !== entry.manifest || isLink(host, manifestTarget)) return undefined;
+  const parsed = parseManifest(manifest.bytes, manifestTarget);
+  if (parsed.diagnostics.length > 0) return undefined;
+  if (symlinkDiagnostics(host, outDir, dir, [...parsed.paths, MANIFEST_FILE]).length > 0) return undefined;
+  if (host.listFiles(dir).some((t) => STALE_TEMP.test(t))) return undefined;
+
+  const files: PlannedFile[] = [{ path: MANIFEST_FILE, target: manifestTarget, action: "unchanged", bytes: manifest.bytes, mode: 0o644, previous: manifest }];
+  for (const p of parsed.paths) {
+    const target = `${dir}/${p}`;
+    const recorded = parsed.entries[p] ?? {};
+    const previous = readPrevious(host, target);
+    const mode = typeof recorded.mode === "string" ? Number.parseInt(recorded.mode, 8) : Number.NaN;
+    if (!previous || sha256Hex(previous.bytes) !== recorded.sha256 || previous.mode !== mode || isLink(host, target)) return undefined;
+    files.push({ path: p, target, action: "unchanged", bytes: previous.bytes, mode, previous });
+  }
+  if (manifest.mode !== 0o644) return undefined;
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { name: ir.name, dir, files };
+}
