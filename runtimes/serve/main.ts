@@ -52,12 +52,16 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
     die(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const h = handle;
-  let signals = 0;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
+    if (firstSignalAt > 0) {
+      // Ctrl-C reaches both `mesh serve` (which forwards it) and this process: a repeat within
+      // a second is that echo, not a user asking to skip the drain.
+      if (Date.now() - firstSignalAt < 1000) return;
       log.warn({ signal }, "second signal: closing connections now");
       process.exit(0);
     }
+    firstSignalAt = Date.now();
     log.info({ signal, drainMs: config.drainMs }, "draining");
     h.close().then((outcome) => {
       log.info({ outcome }, "stopped");

@@ -10,6 +10,7 @@ import { register as load } from "./load.js";
 import { register as registry } from "./registry.js";
 import { register as build } from "./build.js";
 import { register as images } from "./images.js";
+import { register as serve } from "./serve.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -24,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registry,
   build,
   images,
+  serve,
 ];

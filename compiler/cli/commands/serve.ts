@@ -1,0 +1,35 @@
+/**
+ * `mesh serve NAME [--port P] [--host H] [--model PATH] [--registry URI]`: serve the newest
+ * compiled (else trained) version of a project, or a model file, with the generated server.
+ * Runs until SIGINT/SIGTERM; the server drains and the exit code is its own (0 after a drain).
+ */
+import { InvalidArgumentError, type Command } from "commander";
+
+interface ServeFlags {
+  readonly port?: number;
+  readonly host?: string;
+  readonly model?: string;
+  readonly registry?: string;
+}
+
+const parsePort = (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+};
+
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("serve a project's newest compiled (else trained) model version, or a model file, on loopback")
+    .argument("<name>", "project name (projects/<name>/project.yaml)")
+    .option("--port <port>", "port (default: the spec's serve.port; 0 picks a free one)", parsePort)
+    .option("--host <host>", "bind address (default 127.0.0.1)")
+    .option("--model <path>", "serve this ONNX file instead of a registry version")
+    .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
+    .action(async (name: string, flags: ServeFlags) => {
+      const [{ findWorkspaceRoot }, { serveProject }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js")]);
+      const cwd = process.cwd();
+      process.exitCode = await serveProject({ root: findWorkspaceRoot(cwd), cwd, name, ...flags });
+    });
+}

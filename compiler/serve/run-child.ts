@@ -1,0 +1,58 @@
+/**
+ * Runs the generated server (`node out/<name>/serve/main.js`) as a child: its JSON logs pass
+ * through to stdout, the URL is printed once it is ready, SIGINT/SIGTERM are forwarded once
+ * (the child drains), and its exit code becomes ours.
+ */
+import { spawn } from "node:child_process";
+
+export interface RunChildOptions {
+  readonly mainJs: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Called with the server's URL once its "ready" log line appears. */
+  readonly onReady: (url: string) => void;
+  readonly out?: NodeJS.WritableStream;
+}
+
+export function runChild(opts: RunChildOptions): Promise<number> {
+  const out = opts.out ?? process.stdout;
+  const child = spawn(process.execPath, [opts.mainJs], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "inherit"] });
+  let buf = "";
+  let announced = false;
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out.write(chunk);
+    if (announced) return;
+    buf += chunk.toString("utf8");
+    let i;
+    while (!announced && (i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        const parsed = JSON.parse(line) as { msg?: string; url?: string };
+        if ((parsed.msg === "ready" || parsed.msg === "all workers ready") && parsed.url) {
+          announced = true;
+          buf = "";
+          opts.onReady(parsed.url);
+        }
+      } catch {
+        // not a JSON line: passed through as is
+      }
+    }
+  });
+  let forwarded = false;
+  const forward = (signal: NodeJS.Signals) => {
+    if (forwarded) return;
+    forwarded = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(1));
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * `serveProject(opts)`: what `mesh serve NAME` and the end of `mesh run NAME` do — compile
+ * the spec, bring `out/NAME/` up to date, pick the model, and run the generated server in a
+ * child process (loopback by default) until it is stopped. Returns the exit code.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { ProjectIR } from "../ir.js";
+import { nodeHost } from "../host.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { compileProject } from "../pipeline.js";
+import { pickModel } from "./pick-model.js";
+import { runChild } from "./run-child.js";
+
+export interface ServeProjectOptions {
+  /** Workspace root (absolute). */
+  readonly root: string;
+  /** The project's IR, or its name to compile. */
+  readonly ir?: ProjectIR;
+  readonly name?: string;
+  readonly port?: number;
+  /** Bind address; default 127.0.0.1 (local runs are never exposed unless asked). */
+  readonly host?: string;
+  /** Serve this ONNX file instead of a registry version (relative to `cwd`). */
+  readonly model?: string;
+  /** Resolved registry URI; default: MESH_REGISTRY, then the IR's registry. */
+  readonly registry?: string;
+  readonly cwd?: string;
+  /** Where messages go (default stderr) and where the server's logs go (default stdout). */
+  readonly err?: NodeJS.WritableStream;
+  readonly out?: NodeJS.WritableStream;
+}
+
+function formatDiagnostics(list: readonly Diagnostic[]): string {
+  return list.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.path}: ${d.message}`).join("\n");
+}
+
+export async function serveProject(opts: ServeProjectOptions): Promise<number> {
+  const err = opts.err ?? process.stderr;
+  const fail = (message: string) => {
+    err.write(`mesh serve: ${message}\n`);
+    return 1;
+  };
+  const host = nodeHost(opts.root);
+  let ir = opts.ir;
+  if (!ir) {
+    const compiled = await compileProject(host, opts.name ?? "");
+    if (!compiled.value) {
+      err.write(`${formatDiagnostics(compiled.diagnostics)}\n`);
+      return 1;
+    }
+    ir = compiled.value;
+  }
+
+  // Bring out/<name>/ up to date (cheap when the generate cache says nothing changed).
+  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([import("../validate/check-workspace.js"), import("../emit/generate.js")]);
+  const outDir = checkWorkspaceFile(host).value?.out ?? "out";
+  const generated = await generateWorkspace(host, { specPaths: [ir.specPath], outDir, mode: "write" });
+  if (!generated.plans || hasErrors(generated.diagnostics)) {
+    err.write(`${formatDiagnostics(generated.diagnostics)}\n`);
+    return fail(`cannot generate ${outDir}/${ir.name}`);
+  }
+  const mainJs = resolve(opts.root, outDir, ir.name, "serve", "main.js");
+  if (!existsSync(mainJs)) return fail(`${outDir}/${ir.name}/serve/main.js was not generated`);
+  // The generated server imports the built runtime (package self-reference mesh/runtimes/…).
+  if (!existsSync(join(opts.root, "dist/runtimes/serve/index.js"))) return fail("the serving runtime is not built: run `npm run build` in the repository root first");
+
+  const registry = opts.registry ?? (process.env["MESH_REGISTRY"] || ir.registry);
+  const picked = await pickModel(ir, { root: opts.root, cwd: opts.cwd ?? process.cwd(), registry, ...(opts.model !== undefined ? { model: opts.model } : {}) }).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
+  if (!picked.ok) return fail(picked.message);
+
+  // The user's MESH_* settings pass through (the server validates them); these win.
+  const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.port), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
+  delete env["MESH_MODEL_REF"];
+  if (!env["MESH_MODEL_CARD"]) delete env["MESH_MODEL_CARD"];
+  const base = ir.serve.api.basePath;
+  err.write(`mesh serve: starting ${ir.name} with ${picked.model.label}\n`);
+  return runChild({
+    mainJs,
+    cwd: opts.root,
+    env,
+    ...(opts.out ? { out: opts.out } : {}),
+    onReady: (url) => err.write(`mesh serve: ${ir.name} is ready at ${url}${base}/predict (docs ${url}${base}/docs, V2 ${url}/v2/models/${ir.name}); Ctrl-C stops it\n`),
+  });
+}
