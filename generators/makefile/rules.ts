@@ -25,12 +25,13 @@ export const HELP_DESCRIPTION = "list the targets and variables (the default goa
 const LIFECYCLE_STEPS: readonly StepName[] = ["ingest", "register", "train", "compile"];
 
 /**
- * Workspace folders (relative to ROOT) holding files `mesh` derives for a project that are safe
- * to delete because any command re-creates them: lifecycle caches, staged image build contexts
- * and load-test reports. The model registry and out/ are deliberately not here.
+ * Workspace folders (relative to ROOT) holding files `mesh` derives for one project, safe to
+ * delete because the commands re-create them: the lifecycle's scratch and ingest snapshot
+ * (`.mesh/work/<name>`, runtimes/lifecycle) and load-test reports (`.mesh/reports/<name>`,
+ * `mesh load`). The model registry and out/ are deliberately not here.
  */
 export function derivedDirs(name: string): string[] {
-  return [".mesh/cache", ".mesh/build", ".mesh/reports"].map((d) => `${d}/${name}`);
+  return [".mesh/work", ".mesh/reports"].map((d) => `${d}/${name}`);
 }
 
 /** A mesh command run from the workspace root: `cd "$ROOT" && $MESH …` (MESH split into words). */

@@ -46,7 +46,9 @@ export function provenanceLines(ir: ProjectIR): string[] {
   const lines: string[] = [];
   if (ir.kind === "App") {
     const src = ir.model.source;
-    lines.push(`The model is maintained outside mesh: ${src ? code(src.uri) : "see the spec"}${src?.sha256 ? ` (sha256 ${code(src.sha256)})` : ""}.`);
+    const where = src?.uri.startsWith("file://") ? `, a path relative to ${code(ir.specPath.replace(/[^/]*$/, ""))}` : "";
+    const pin = src?.sha256 ? `, pinned by sha256 ${code(src.sha256)}` : "";
+    lines.push(`The model is maintained outside mesh: ${src ? code(src.uri) : "see the spec"}${where}${pin}.`);
   }
   if (ir.train) {
     const gates = ir.train.gates.map((g) => code(`${g.metric} ${g.op} ${g.value}`)).join(", ");

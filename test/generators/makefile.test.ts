@@ -14,6 +14,7 @@ import { helpTargets, MakeWorkspace, phonyTargets, ruleTargets } from "./make-ha
 let spam: ProjectIR;
 let iris: ProjectIR;
 let app: ProjectIR;
+let colors: ProjectIR;
 const ws = new MakeWorkspace();
 const makefileOf = (ir: ProjectIR) => generateMakefile(ir)[0]!.contents;
 
@@ -21,7 +22,8 @@ beforeAll(async () => {
   spam = await exampleIR("spam");
   iris = await exampleIR("iris");
   app = appIR(spam);
-  for (const ir of [spam, iris, app]) ws.write(ir.name, generateMakefile(ir));
+  colors = await exampleIR("colors");
+  for (const ir of [spam, iris, colors, app]) ws.write(ir.name, generateMakefile(ir));
 });
 afterAll(() => ws.dispose());
 
@@ -56,7 +58,7 @@ describe("Makefile text", () => {
   });
 
   it("marks every rule phony and has no rule twice", () => {
-    for (const ir of [spam, iris, app]) {
+    for (const ir of [spam, iris, colors, app]) {
       const text = makefileOf(ir);
       const rules = ruleTargets(text);
       expect(new Set(rules).size).toBe(rules.length);
@@ -65,7 +67,7 @@ describe("Makefile text", () => {
   });
 
   it("never expands a Make variable inside a recipe: recipes read quoted shell variables", () => {
-    for (const ir of [spam, iris, app]) {
+    for (const ir of [spam, iris, colors, app]) {
       const recipes = makefileOf(ir).split("\n").filter((l) => l.startsWith("\t"));
       expect(recipes.length).toBeGreaterThan(20);
       // After `$$` (a literal `$` for the shell), no `$` may remain: nothing for Make to expand.
@@ -76,7 +78,7 @@ describe("Makefile text", () => {
 
 describe("make", () => {
   it("dry-runs every target of every generated Makefile", () => {
-    for (const ir of [spam, iris, app]) {
+    for (const ir of [spam, iris, colors, app]) {
       const targets = phonyTargets(makefileOf(ir));
       expect(targets.length).toBeGreaterThan(10);
       for (const target of targets) {
@@ -88,7 +90,7 @@ describe("make", () => {
   });
 
   it("lists every target, aligned, in make help (the default goal)", () => {
-    for (const ir of [spam, iris, app]) {
+    for (const ir of [spam, iris, colors, app]) {
       const r = ws.make(ir.name, []);
       expect(r.status, r.stderr).toBe(0);
       expect(helpTargets(r.stdout).sort()).toEqual(phonyTargets(makefileOf(ir)).sort());
@@ -174,8 +176,8 @@ describe("make", () => {
   });
 
   it("clean deletes only this project's derived files, never the registry or generated sources", () => {
-    const keep = [".mesh/registry/spam/models/SPAM-TRAINED/1/card.json", ".mesh/cache/iris/x", "out/spam/Makefile", "projects/spam/project.yaml"];
-    const gone = [".mesh/cache/spam/data.json", ".mesh/build/spam/serve/ctx.tar", ".mesh/reports/spam/load.json"];
+    const keep = [".mesh/registry/spam/models/SPAM-TRAINED/1/card.json", ".mesh/work/iris/ingest/raw.jsonl", ".mesh/cache/generate.json", "out/spam/Makefile", "projects/spam/project.yaml"];
+    const gone = [".mesh/work/spam/ingest/raw.jsonl", ".mesh/work/spam/train/x", ".mesh/reports/spam/load.json"];
     for (const f of [...keep, ...gone].filter((p) => p !== "out/spam/Makefile")) {
       mkdirSync(join(ws.root, f, ".."), { recursive: true });
       writeFileSync(join(ws.root, f), "x");

@@ -20,6 +20,7 @@ const scratch = mkdtempSync(join(tmpdir(), "mesh-readme-"));
 let spam: ProjectIR;
 let iris: ProjectIR;
 let app: ProjectIR;
+let colors: ProjectIR;
 let evil: ProjectIR;
 const readme = (ir: ProjectIR) => generateReadme(ir)[0]!.contents;
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
   spam = await exampleIR("spam");
   iris = await exampleIR("iris");
   app = appIR(spam);
+  colors = await exampleIR("colors");
   evil = await hostileIR(join(scratch, "ws"), sentinel);
 });
 afterAll(() => {
@@ -83,7 +85,7 @@ describe("README.md", () => {
   });
 
   it("lists every Make target of the generated Makefile", () => {
-    for (const ir of [spam, iris, app]) {
+    for (const ir of [spam, iris, colors, app]) {
       const targets = firstColumn(tableWith(ir, "target"));
       expect(targets.sort()).toEqual(phonyTargets(generateMakefile(ir)[0]!.contents).sort());
     }
@@ -115,12 +117,13 @@ describe("README.md", () => {
     expect(readme(spam)).toContain("`SPAM-COMPILED-<n>`");
     expect(readme(spam)).toContain("`accuracy >= 0.95`");
     expect(readme(iris)).not.toContain("compile-neuron");
+    expect(readme(colors)).toContain("`file://model.onnx`, a path relative to `projects/colors/`");
   });
 });
 
 describe("README curl examples", () => {
   it("are valid shell (sh -n)", () => {
-    for (const ir of [spam, iris, app, evil]) {
+    for (const ir of [spam, iris, colors, app, evil]) {
       const blocks = codeBlocks(ir, "sh");
       expect(blocks.length).toBeGreaterThan(2);
       for (const block of blocks) {
@@ -131,9 +134,11 @@ describe("README curl examples", () => {
   });
 
   it("send each example's exact JSON body to the loopback server on the project port", () => {
-    for (const ir of [spam, iris, evil]) {
+    for (const ir of [spam, iris, colors, evil]) {
       const blocks = codeBlocks(ir, "sh").filter((b) => b.startsWith("curl -sS -X POST"));
-      expect(blocks.length).toBe(ir.serve.examples.length + (ir.serve.examples.length > 1 ? 1 : 0));
+      // The batch form stacks scalar attributes into arrays; tensor rows (number[]) are not stacked.
+      const batch = ir.serve.examples.length > 1 && ir.serve.api.attributes.every((f) => f.type !== "number[]");
+      expect(blocks.length).toBe(ir.serve.examples.length + (batch ? 1 : 0));
       const calls = runWithFakeCurl(blocks.join("\n"));
       for (const [i, example] of ir.serve.examples.entries()) {
         const argv = calls[i]!;
@@ -141,8 +146,8 @@ describe("README curl examples", () => {
         const body = JSON.parse(argv[argv.indexOf("--data-binary") + 1]!) as { data: { namespace: string; attributes: unknown } };
         expect(body).toEqual({ data: { namespace: ir.name, attributes: example.attributes } });
       }
-      const batch = calls.at(-1)!;
-      const columns = (JSON.parse(batch.at(-1)!) as { data: { attributes: Record<string, unknown[]> } }).data.attributes;
+      if (!batch) continue;
+      const columns = (JSON.parse(calls.at(-1)!.at(-1)!) as { data: { attributes: Record<string, unknown[]> } }).data.attributes;
       for (const f of ir.serve.api.attributes) expect(columns[f.name]).toEqual(ir.serve.examples.map((e) => e.attributes[f.name]));
     }
     expect(readdirSync(sentinel)).toEqual([]);
