@@ -73,17 +73,23 @@ export function encodeHashedNgrams(text: string, opts: HashedNgramsOptions, out:
   // Hash of each token once; an n-gram continues the state of its first token over
   // " " + next token, which is the hash of the space-joined n-gram (no string built).
   const heads = tokens.map((t) => fnv1aUtf8From(FNV_OFFSET, t));
+  // Buckets touched, so normalising costs O(distinct n-grams), not O(dims).
+  const touched: number[] = [];
   for (let n = lo; n <= hi; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
       let h = heads[i]!;
       for (let k = 1; k < n; k++) h = fnv1aUtf8From(Math.imul(h ^ SPACE, 0x01000193), tokens[i + k]!);
-      out[offset + ((h >>> 0) % opts.dims)]! += 1;
+      const j = offset + ((h >>> 0) % opts.dims);
+      if (out[j] === 0) touched.push(j);
+      out[j]! += 1;
     }
   }
+  // Ascending order, as a dense loop would sum: the same float result to the last bit.
+  touched.sort((a, b) => a - b);
   let sq = 0;
-  for (let j = offset; j < offset + opts.dims; j++) sq += out[j]! * out[j]!;
+  for (const j of touched) sq += out[j]! * out[j]!;
   if (sq > 0) {
     const inv = 1 / Math.sqrt(sq);
-    for (let j = offset; j < offset + opts.dims; j++) out[j]! *= inv;
+    for (const j of touched) out[j]! *= inv;
   }
 }

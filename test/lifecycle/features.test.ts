@@ -4,6 +4,7 @@
  * change here is a model-breaking change. Hash values are the published FNV-1a 32-bit
  * test vectors and values computed independently with Python.
  */
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createFeaturizer, encodeHashedNgrams, fnv1aUtf8, fnv1aUtf8From, tokenize } from "../../runtimes/features/index.js";
 
@@ -74,6 +75,33 @@ describe("hashed n-grams", () => {
     expect(out[16 + 11]).toBe(1);
     expect(out.slice(0, 16).every((v) => v === 0) && out.slice(32).every((v) => v === 0)).toBe(true);
   });
+});
+
+/** The featurizer as its doc comment states it, written the slow obvious way. */
+function reference(text: string, o: { dims: number; ngrams: readonly [number, number]; lowercase: boolean; maxChars: number }): Float32Array {
+  const tokens = tokenize(text, o);
+  const out = new Float32Array(o.dims);
+  for (let n = o.ngrams[0]; n <= o.ngrams[1]; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) out[fnv1aUtf8(tokens.slice(i, i + n).join(" ")) % o.dims]! += 1;
+  }
+  let sq = 0;
+  for (let j = 0; j < o.dims; j++) sq += out[j]! * out[j]!;
+  if (sq > 0) for (let j = 0; j < o.dims; j++) out[j]! *= 1 / Math.sqrt(sq);
+  return out;
+}
+
+test("the fast encoder equals the reference definition bit for bit, on any text", () => {
+  const words = fc.constantFrom("free", "Money", "naïve", "日本", "😀", "a", "b", "1999", "x-y", "don't", " ", ",", "\n");
+  fc.assert(
+    fc.property(fc.array(words, { maxLength: 60 }), fc.constantFrom<[number, number]>([1, 1], [1, 2], [2, 3], [1, 5]), fc.constantFrom(16, 97, 4096), (parts, ngrams, dims) => {
+      const text = parts.join(" ");
+      const o = { dims, ngrams, lowercase: true, maxChars: 10_000 };
+      const out = new Float32Array(dims);
+      encodeHashedNgrams(text, o, out, 0);
+      expect(Array.from(out)).toEqual(Array.from(reference(text, o)));
+    }),
+    { numRuns: 300 },
+  );
 });
 
 describe("tabular packing", () => {
