@@ -12,6 +12,8 @@ export interface RunChildOptions {
   /** Called with the server's URL once its "ready" log line appears. */
   readonly onReady: (url: string) => void;
   readonly out?: NodeJS.WritableStream;
+  /** Aborting sends SIGTERM to the server (embedding and tests stop it this way). */
+  readonly signal?: AbortSignal;
 }
 
 export function runChild(opts: RunChildOptions): Promise<number> {
@@ -47,11 +49,14 @@ export function runChild(opts: RunChildOptions): Promise<number> {
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
+  const onAbort = () => forward("SIGTERM");
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
   return new Promise((resolve) => {
     child.on("error", () => resolve(1));
     child.on("exit", (code, signal) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
+      opts.signal?.removeEventListener("abort", onAbort);
       resolve(code ?? (signal ? 1 : 0));
     });
   });

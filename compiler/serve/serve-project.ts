@@ -4,7 +4,8 @@
  * child process (loopback by default) until it is stopped. Returns the exit code.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { createRequire } from "node:module";
 import type { ProjectIR } from "../ir.js";
 import { nodeHost } from "../host.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -29,6 +30,8 @@ export interface ServeProjectOptions {
   /** Where messages go (default stderr) and where the server's logs go (default stdout). */
   readonly err?: NodeJS.WritableStream;
   readonly out?: NodeJS.WritableStream;
+  /** Aborting stops the server (SIGTERM: it drains, and the result is its exit code). */
+  readonly signal?: AbortSignal;
 }
 
 function formatDiagnostics(list: readonly Diagnostic[]): string {
@@ -63,7 +66,13 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   const mainJs = resolve(opts.root, outDir, ir.name, "serve", "main.js");
   if (!existsSync(mainJs)) return fail(`${outDir}/${ir.name}/serve/main.js was not generated`);
   // The generated server imports the built runtime (package self-reference mesh/runtimes/…).
-  if (!existsSync(join(opts.root, "dist/runtimes/serve/index.js"))) return fail("the serving runtime is not built: run `npm run build` in the repository root first");
+  let runtime: string | undefined;
+  try {
+    runtime = createRequire(mainJs).resolve("mesh/runtimes/serve/index.js");
+  } catch {
+    runtime = undefined;
+  }
+  if (!runtime || !existsSync(runtime)) return fail("the serving runtime is not built or not found from the generated code: run `npm run build` in the mesh repository first");
 
   const registry = opts.registry ?? (process.env["MESH_REGISTRY"] || ir.registry);
   const picked = await pickModel(ir, { root: opts.root, cwd: opts.cwd ?? process.cwd(), registry, ...(opts.model !== undefined ? { model: opts.model } : {}) }).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
@@ -80,6 +89,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
     cwd: opts.root,
     env,
     ...(opts.out ? { out: opts.out } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     onReady: (url) => err.write(`mesh serve: ${ir.name} is ready at ${url}${base}/predict (docs ${url}${base}/docs, V2 ${url}/v2/models/${ir.name}); Ctrl-C stops it\n`),
   });
 }
