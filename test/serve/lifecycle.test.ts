@@ -131,6 +131,22 @@ describe("graceful shutdown", () => {
   });
 });
 
+describe("workers", () => {
+  test("MESH_WORKERS=2: two processes share the port, both answer, SIGTERM stops all with exit 0", async () => {
+    const c = start({ MESH_MODEL_PATH: textModel(tempDir()), MESH_WORKERS: "2" });
+    const all = await c.waitFor((l) => l["msg"] === "all workers ready");
+    const url = String(all["url"]);
+    const pids = new Set(c.lines.filter((l) => l["msg"] === "ready").map((l) => l["pid"]));
+    expect(pids.size).toBe(2);
+    expect(pids.has(c.proc.pid)).toBe(false);
+    const replies = await Promise.all(Array.from({ length: 8 }, () => postJson(url, "/spamlike/v1/predict", { data: { namespace: "spamlike", attributes: { text: "hi" } } })));
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    c.proc.kill("SIGTERM");
+    expect(await c.exited).toBe(0);
+    expect(c.lines.filter((l) => l["msg"] === "stopped")).toHaveLength(2);
+  });
+});
+
 describe("overload", () => {
   test("queue full → 503 with Retry-After; queued requests still succeed", async () => {
     const c = start({ MESH_MODEL_PATH: textModel(tempDir()), FIXTURE_SLOW_MS: "400", MESH_QUEUE_ROWS: "2", MESH_MAX_ROWS: "2" });
