@@ -8,7 +8,7 @@ import type { ProjectIR, StepName } from "../ir.js";
 import { resolveRegistryUri, s3OptionsFromWorkspace } from "../../runtimes/registry/index.js";
 import { bakesModel } from "../../generators/dockerfile/layout.js";
 import { buildStep, type StepBuildResult } from "./build-step.js";
-import { inspectImage } from "./docker-client.js";
+import { ensureCoreImage } from "./core-images.js";
 import { BuildError } from "./errors.js";
 import { pickModel } from "./model-source.js";
 import type { ProgressSink } from "./run-build.js";
@@ -38,11 +38,6 @@ export function selectSteps(ir: ProjectIR, step: string | undefined): StepName[]
 export async function buildProject(docker: Docker, opts: ProjectBuildOptions): Promise<StepBuildResult[]> {
   const { ir } = opts;
   const steps = selectSteps(ir, opts.step);
-  for (const base of new Set(ir.stepImages.filter((i) => steps.includes(i.step)).map((i) => i.base))) {
-    if (!(await inspectImage(docker, base))) {
-      throw new BuildError(`the base image ${base} is not on this engine and mesh never pulls during a build: run \`mesh images bootstrap\` (offline) or \`docker pull ${base}\` first`);
-    }
-  }
   const model =
     steps.includes("serve") && bakesModel(ir)
       ? await pickModel(ir, {
@@ -53,13 +48,22 @@ export async function buildProject(docker: Docker, opts: ProjectBuildOptions): P
         })
       : undefined;
   if (model) opts.progress(`serve model: ${model.version}`);
+  // Core runtime images first (topological, each skipped when up to date).
+  const runtimes = new Map<string, string>();
+  for (const image of ir.stepImages.filter((i) => steps.includes(i.step))) {
+    if (!runtimes.has(image.runtime)) {
+      runtimes.set(image.runtime, await ensureCoreImage(docker, opts.root, { ...ir.images, base: image.base }, ir.meshVersion, image.runtime, opts.progress));
+    }
+  }
   const results: StepBuildResult[] = [];
   for (const step of steps) {
+    const runtime = ir.stepImages.find((i) => i.step === step)!.runtime;
     results.push(
       await buildStep(docker, {
         root: opts.root,
         ir,
         step,
+        runtimeImage: runtimes.get(runtime)!,
         ...(step === "serve" && model ? { model } : {}),
         noCache: opts.noCache ?? false,
         push: opts.push ?? false,

@@ -6,8 +6,9 @@
 import type Docker from "dockerode";
 import { execFileSync } from "node:child_process";
 import type { ProjectIR, StepName } from "../ir.js";
+import { sha256Hex } from "../../generators/support/canonical-json.js";
 import { BUILD_ARGS, LABELS } from "../../generators/dockerfile/layout.js";
-import { contextBytes, contextHash, contextTar } from "./context.js";
+import { contextBytes, contextHash, contextTar, snapshot } from "./context.js";
 import { inspectImage } from "./docker-client.js";
 import { BuildError } from "./errors.js";
 import type { ModelPick } from "./model-source.js";
@@ -19,6 +20,8 @@ export interface StepBuildOptions {
   readonly ir: ProjectIR;
   readonly step: StepName;
   readonly model?: ModelPick;
+  /** The content-tagged core runtime image the step starts FROM (mesh-serve or mesh-train). */
+  readonly runtimeImage: string;
   readonly noCache?: boolean;
   readonly push?: boolean;
   /** Overrides `serve.image.max_mb` (tests). */
@@ -78,8 +81,10 @@ async function push(docker: Docker, repository: string, tag: string, progress: P
 
 export async function buildStep(docker: Docker, opts: StepBuildOptions): Promise<StepBuildResult> {
   const started = Date.now();
-  const staged = stageStep(opts.root, opts.ir, opts.step, opts.model);
-  const hash = contextHash(staged.entries);
+  const staged = await stageStep(opts.root, opts.ir, opts.step, opts.model);
+  const entries = snapshot(staged.entries);
+  // The runtime image is chosen by a build ARG, not by the context: it is part of the identity.
+  const hash = sha256Hex(`${contextHash(entries)}\n${opts.runtimeImage}`);
   const repository = imageRepository(opts.ir, opts.step);
   const tag = hash.slice(0, 12);
   const ref = `${repository}:${tag}`;
@@ -93,14 +98,14 @@ export async function buildStep(docker: Docker, opts: StepBuildOptions): Promise
     imageId = existing.Id;
     status = "up to date";
   } else {
-    const files = staged.entries.length;
-    opts.progress(`building ${ref} (context: ${files} files, ${toMb(contextBytes(staged.entries))} MB)`);
+    opts.progress(`building ${ref} (context: ${entries.length} files, ${toMb(contextBytes(entries))} MB)`);
     imageId = await runBuild(
       docker,
       {
-        context: contextTar(staged.entries),
+        context: contextTar(entries),
         tag: ref,
         buildArgs: {
+          [BUILD_ARGS.runtimeImage]: opts.runtimeImage,
           [BUILD_ARGS.imageTag]: tag,
           [BUILD_ARGS.revision]: gitRevision(opts.root),
           ...(opts.step === "serve" ? { [BUILD_ARGS.modelVersion]: opts.model?.version ?? "download" } : {}),

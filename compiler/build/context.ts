@@ -18,6 +18,8 @@ export interface ContextEntry {
   /** Either a host file to stream, or literal bytes. */
   readonly localPath?: string;
   readonly bytes?: Uint8Array;
+  /** Modification time of `localPath` when listed (for cheap fingerprints). */
+  readonly mtimeMs?: number;
 }
 
 /** Fixed mtime for every entry: the context depends on content, not on when files were touched. */
@@ -46,7 +48,7 @@ export function treeEntries(localDir: string, prefix: string, keep: (rel: string
       const st = statSync(abs, { throwIfNoEntry: false });
       if (!st?.isFile()) continue;
       // Executable bits survive (native tools), everything else is read-only for the user.
-      out.push({ path: `${prefix}/${r}`, mode: st.mode & 0o111 ? 0o755 : 0o644, size: st.size, localPath: abs });
+      out.push({ path: `${prefix}/${r}`, mode: st.mode & 0o111 ? 0o755 : 0o644, size: st.size, localPath: abs, mtimeMs: st.mtimeMs });
     }
   };
   walk(localDir, "");
@@ -67,11 +69,36 @@ function entryHash(e: ContextEntry): string {
   return h;
 }
 
+/**
+ * Reads every host file of the context into memory once, so that the hash and the tar see
+ * the same bytes even when files change meanwhile (a rebuild of dist/ running next to us).
+ */
+export function snapshot(entries: readonly ContextEntry[]): ContextEntry[] {
+  return entries.map((e) => {
+    if (e.bytes) return e;
+    const bytes = readFileSync(e.localPath!);
+    return { path: e.path, mode: e.mode, size: bytes.length, bytes };
+  });
+}
+
 /** sha256 over every entry's path, mode and content, in path order. */
 export function contextHash(entries: readonly ContextEntry[]): string {
   const h = createHash("sha256");
   for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     h.update(`${e.path}\0${e.mode.toString(8)}\0${entryHash(e)}\n`);
+  }
+  return h.digest("hex");
+}
+
+/**
+ * A cheap identity of the entries from file metadata (path, mode, size, mtime) and literal
+ * bytes, without reading host files: when it matches a recorded one, so does the content hash.
+ */
+export function fingerprint(entries: readonly ContextEntry[]): string {
+  const h = createHash("sha256");
+  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const id = e.bytes ? createHash("sha256").update(e.bytes).digest("hex") : `${e.localPath}\0${e.size}\0${e.mtimeMs ?? statSync(e.localPath!).mtimeMs}`;
+    h.update(`${e.path}\0${e.mode.toString(8)}\0${id}\n`);
   }
   return h.digest("hex");
 }

@@ -5,6 +5,7 @@
  * on the engine (it cannot be pulled offline) — and the output says so.
  */
 import type Docker from "dockerode";
+import { join } from "node:path";
 import type { ImagesIR } from "../ir.js";
 import { DEFAULTS } from "../lower/defaults.js";
 import type { WorkspaceSpec } from "../../schemas/workspace.js";
@@ -13,7 +14,8 @@ import { coreContextRoots, coreDockerfile } from "../../generators/dockerfile/co
 import { LABELS } from "../../generators/dockerfile/layout.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
 import { renderDockerfile } from "../../generators/dockerfile/render.js";
-import { contextHash, contextTar, textEntry, type ContextEntry } from "./context.js";
+import { contextHash, contextTar, fingerprint, snapshot, textEntry, type ContextEntry } from "./context.js";
+import { cachedHash, rememberHash } from "./hash-cache.js";
 import { inspectImage } from "./docker-client.js";
 import { BuildError } from "./errors.js";
 import { moduleGraph } from "./module-graph.js";
@@ -43,9 +45,18 @@ export interface CoreImageResult {
 
 const repo = (images: { prefix: string }, name: string) => `${images.prefix ? `${images.prefix}/` : ""}${name}`;
 
+/** Entry modules of the serve runtime image: what generated serving code may import. */
+const SERVE_ENTRIES = ["runtimes/serve/index.js", "runtimes/features/index.js", "runtimes/registry/index.js"];
+
+/** The compiled files (absolute) and packages mesh-serve carries. */
+export function servePayload(root: string): { files: string[]; packages: string[] } {
+  requireDist(root, SERVE_ENTRIES[0]!);
+  return moduleGraph(root, SERVE_ENTRIES.map((e) => join(root, "dist", e)));
+}
+
 function payloadEntries(root: string, image: CoreImage): ContextEntry[] {
   if (image.payload === "serve") {
-    const graph = moduleGraph(root, [requireDist(root, "runtimes/serve/index.js")]);
+    const graph = servePayload(root);
     return [...depsEntries(root, graph.packages), ...meshEntries(root, graph.files, false)];
   }
   if (image.payload === "cli") {
@@ -54,6 +65,23 @@ function payloadEntries(root: string, image: CoreImage): ContextEntry[] {
     return [...depsEntries(root, graph.packages), ...meshEntries(root, dist, true)];
   }
   return [];
+}
+
+/** Builds (or finds up to date) one core image and its ancestors; returns its content-tagged reference. */
+export async function ensureCoreImage(
+  docker: Docker,
+  root: string,
+  images: CoreImagesSettings,
+  meshVersion: string,
+  name: CoreImage["name"],
+  progress: ProgressSink,
+): Promise<string> {
+  const results = await buildCoreImages(docker, root, images, meshVersion, progress, [name]);
+  const blocked = results.find((r) => r.status === "not buildable here");
+  if (blocked) throw new BuildError(`${blocked.name} cannot be built: ${blocked.note}`);
+  const mine = results.find((r) => r.name === name);
+  if (!mine) throw new BuildError(`core image ${name} was not built`);
+  return mine.ref;
 }
 
 /** Renders (and lints) every core image; builds those whose base is present. */
@@ -78,20 +106,32 @@ export async function buildCoreImages(
     const findings = lintDockerfile(dockerfile);
     if (findings.length > 0) throw new BuildError(`the ${image.name} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);
     if (!(await inspectImage(docker, from))) {
-      const why = image.payload === "python" ? `its base ${from} is an AWS Neuron DLC that cannot be pulled offline` : `its base ${from} is not on this engine (run \`mesh images bootstrap\`)`;
+      const why =
+        image.payload === "python"
+          ? `its base ${from} is an AWS Neuron DLC that cannot be pulled offline`
+          : `its base ${from} is not on this engine and mesh never pulls during a build (run \`mesh images bootstrap\` offline, or \`docker pull ${from}\`)`;
       results.push({ name: image.name, ref: repo(images, image.name), status: "not buildable here", dockerfile, note: `${why}; Dockerfile rendered and checked` });
       continue;
     }
-    const entries = [textEntry("Dockerfile", dockerfile), ...(coreContextRoots(image.payload).length > 0 ? payloadEntries(root, image) : [])];
-    const hash = contextHash(entries);
-    const ref = `${repo(images, image.name)}:${hash.slice(0, 12)}`;
-    const existing = await inspectImage(docker, ref);
+    const listed = [textEntry("Dockerfile", dockerfile), ...(coreContextRoots(image.payload).length > 0 ? payloadEntries(root, image) : [])];
+    const fp = fingerprint(listed);
+    const known = cachedHash(root, fp);
+    const upToDate = async (h: string) => (await inspectImage(docker, `${repo(images, image.name)}:${h.slice(0, 12)}`))?.Config?.Labels?.[LABELS.contentHash] === h;
+    let hash: string;
     let status: CoreImageResult["status"] = "up to date";
-    if (existing?.Config?.Labels?.[LABELS.contentHash] !== hash) {
-      progress(`building ${ref} FROM ${from}`);
-      await runBuild(docker, { context: contextTar(entries), tag: ref, buildArgs: {}, labels: { [LABELS.contentHash]: hash }, noCache: false }, progress);
-      status = "built";
+    if (known !== undefined && (await upToDate(known))) {
+      hash = known;
+    } else {
+      const entries = snapshot(listed);
+      hash = contextHash(entries);
+      if (!(await upToDate(hash))) {
+        progress(`building ${repo(images, image.name)}:${hash.slice(0, 12)} FROM ${from}`);
+        await runBuild(docker, { context: contextTar(entries), tag: `${repo(images, image.name)}:${hash.slice(0, 12)}`, buildArgs: {}, labels: { [LABELS.contentHash]: hash }, noCache: false }, progress);
+        status = "built";
+      }
+      rememberHash(root, fp, hash);
     }
+    const ref = `${repo(images, image.name)}:${hash.slice(0, 12)}`;
     for (const t of ["latest", meshVersion]) await docker.getImage(ref).tag({ repo: repo(images, image.name), tag: t });
     built.set(image.name, ref);
     results.push({ name: image.name, ref, status, dockerfile });

@@ -31,11 +31,11 @@ function keepPackageFile(name: string) {
 }
 
 /** `deps/<path below node_modules>/…` for every package the image needs. */
-export function depsEntries(root: string, packages: readonly string[]): ContextEntry[] {
+export function depsEntries(root: string, packages: readonly string[], required = false): ContextEntry[] {
   try {
-    // Names come from a textual import scan (which may see specifiers inside strings), so an
-    // uninstalled one is skipped; a real miss fails the image's check stage instead.
-    return packageClosure(join(root, "node_modules"), packages, false).flatMap((p) => treeEntries(p.dir, `deps/${p.rel}`, keepPackageFile(p.name)));
+    // Names usually come from a textual import scan (which may see specifiers inside strings),
+    // so an uninstalled one is skipped; a real miss fails the image's check stage instead.
+    return packageClosure(join(root, "node_modules"), packages, required).flatMap((p) => treeEntries(p.dir, `deps/${p.rel}`, keepPackageFile(p.name)));
   } catch (err) {
     if (err instanceof MissingPackageError) throw new BuildError(err.message);
     throw err;

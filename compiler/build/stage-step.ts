@@ -8,17 +8,17 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import ignoreModule from "@balena/dockerignore";
 import type { ProjectIR, StepName } from "../ir.js";
-import { GENERATORS } from "../../generators/index.js";
 import { dockerignore } from "../../generators/dockerfile/dockerignore.js";
-import { contextRoots, type ContextRoot } from "../../generators/dockerfile/layout.js";
+import { contextRoots, ingestsNpm, type ContextRoot } from "../../generators/dockerfile/layout.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
 import { renderDockerfile } from "../../generators/dockerfile/render.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
 import { textEntry, treeEntries, type ContextEntry } from "./context.js";
 import { BuildError } from "./errors.js";
 import type { ModelPick } from "./model-source.js";
-import { importSpecifiers, moduleGraph, packageName } from "./module-graph.js";
-import { allDistFiles, depsEntries, meshEntries, requireDist } from "./stage-files.js";
+import { servePayload } from "./core-images.js";
+import { importSpecifiers, packageName } from "./module-graph.js";
+import { depsEntries } from "./stage-files.js";
 
 // A CommonJS package whose typings declare an ES default export: take whichever is callable.
 type IgnoreFactory = (o?: { ignorecase?: boolean }) => { add(patterns: string): { ignores(path: string): boolean } };
@@ -30,7 +30,9 @@ export interface StagedContext {
 }
 
 /** The generated server's JavaScript (in memory, from the same generator as `mesh generate`). */
-function serveSources(ir: ProjectIR): { path: string; contents: string }[] {
+async function serveSources(ir: ProjectIR): Promise<{ path: string; contents: string }[]> {
+  // Loaded on demand: the generators pull in ts-morph, which only the serve image needs.
+  const { GENERATORS } = await import("../../generators/index.js");
   const serving = GENERATORS["serving"];
   if (!serving) throw new BuildError("this mesh has no serving generator registered, so it cannot build a serve image");
   return serving(ir)
@@ -38,40 +40,34 @@ function serveSources(ir: ProjectIR): { path: string; contents: string }[] {
     .map((f) => ({ path: f.path, contents: f.contents }));
 }
 
-/** Third-party packages a lifecycle step needs beyond the CLI's own: an `npm:` ingest source. */
-function sourcePackages(ir: ProjectIR, step: StepName): string[] {
-  const uri = step === "ingest" ? ir.ingest?.uri : undefined;
-  const name = uri?.startsWith("npm:") ? packageName(uri.slice(4)) : undefined;
-  return name ? [name] : [];
+/** The npm package an `npm:` ingest source names (its image carries it). */
+function sourcePackage(ir: ProjectIR): string | undefined {
+  const uri = ir.ingest?.uri;
+  return uri?.startsWith("npm:") ? packageName(uri.slice(4)) : undefined;
 }
 
-function serveRoots(root: string, ir: ProjectIR): Map<ContextRoot, ContextEntry[]> {
-  const sources = serveSources(ir);
-  const entries = new Map<ContextRoot, ContextEntry[]>();
-  // ESM needs "type": "module" from the nearest package.json, which in the image is serve/'s own.
-  entries.set("serve", [...sources.map((s) => textEntry(s.path, s.contents)), textEntry("serve/package.json", '{\n  "private": true,\n  "type": "module"\n}\n')]);
-  const distEntries: string[] = [];
-  const packages = new Set<string>();
+async function serveRoots(root: string, ir: ProjectIR): Promise<Map<ContextRoot, ContextEntry[]>> {
+  const sources = await serveSources(ir);
+  // Generated code may only use what the mesh-serve runtime image carries.
+  const carried = new Set(servePayload(root).files);
   for (const s of sources) {
     for (const spec of importSpecifiers(s.contents)) {
       const pkg = packageName(spec);
-      if (pkg === "mesh") distEntries.push(requireDist(root, spec.slice("mesh/".length)));
-      else if (pkg) packages.add(pkg);
+      if (pkg === "mesh" && !carried.has(join(root, "dist", spec.slice("mesh/".length)))) {
+        throw new BuildError(`the generated ${s.path} imports ${spec}, which the mesh-serve runtime image does not carry`);
+      }
+      if (pkg !== undefined && pkg !== "mesh") throw new BuildError(`the generated ${s.path} imports the package ${pkg}; generated serving code may only import mesh runtimes`);
     }
   }
-  const graph = moduleGraph(root, distEntries);
-  for (const p of graph.packages) packages.add(p);
-  entries.set("mesh", meshEntries(root, graph.files, false));
-  entries.set("deps", depsEntries(root, [...packages].sort()));
-  return entries;
+  // ESM needs "type": "module" from the nearest package.json, which in the image is serve/'s own.
+  const entries = [...sources.map((s) => textEntry(s.path, s.contents)), textEntry("serve/package.json", '{\n  "private": true,\n  "type": "module"\n}\n')];
+  return new Map([["serve", entries]]);
 }
 
 function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<ContextRoot, ContextEntry[]> {
-  const dist = allDistFiles(root);
-  const graph = moduleGraph(root, dist.filter((f) => f.endsWith(".js")));
   const entries = new Map<ContextRoot, ContextEntry[]>();
-  entries.set("deps", depsEntries(root, [...new Set([...graph.packages, ...sourcePackages(ir, step)])].sort()));
-  entries.set("mesh", meshEntries(root, dist, true));
+  const source = step === "ingest" && ingestsNpm(ir) ? sourcePackage(ir) : undefined;
+  if (source) entries.set("deps", depsEntries(root, [source], true));
   const specDir = ir.specPath.split("/").slice(0, -1).join("/");
   const workspace = treeEntries(join(root, specDir), `workspace/${specDir}`, (r) => r === "project.yaml");
   if (existsSync(join(root, "mesh.yaml"))) workspace.push(...treeEntries(root, "workspace", (r) => r === "mesh.yaml"));
@@ -80,14 +76,14 @@ function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<Contex
 }
 
 /** Builds the context of `ir`'s image for `step`; `model` is required for a baked serve image. */
-export function stageStep(root: string, ir: ProjectIR, step: StepName, model?: ModelPick): StagedContext {
+export async function stageStep(root: string, ir: ProjectIR, step: StepName, model?: ModelPick): Promise<StagedContext> {
   const image = ir.stepImages.find((i) => i.step === step);
   if (!image) throw new BuildError(`${ir.name} has no ${step} step (its steps: ${ir.stepImages.map((i) => i.step).join(", ")})`);
   const dockerfile = renderDockerfile(stepDockerfile(ir, image));
   const findings = lintDockerfile(dockerfile);
   if (findings.length > 0) throw new BuildError(`the generated ${step} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);
   const ignoreText = dockerignore(ir, step);
-  const roots = step === "serve" ? serveRoots(root, ir) : lifecycleRoots(root, ir, step);
+  const roots = step === "serve" ? await serveRoots(root, ir) : lifecycleRoots(root, ir, step);
   if (contextRoots(ir, step).includes("model")) {
     if (!model) throw new BuildError(`the ${ir.name} serve image bakes its model in, and no model was given`);
     roots.set("model", [

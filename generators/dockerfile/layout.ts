@@ -22,15 +22,19 @@ export const CONTAINER = {
 } as const;
 
 /**
- * Roots of a step's build context, each staged by `mesh build` from the workspace:
- * `deps` third-party production packages (onnxruntime-node reduced to linux/x64), `mesh` the
- * mesh package (package.json + the compiled code the image runs), `serve` the generated server
- * compiled to JavaScript, `model` model.onnx + card.json, `workspace` the spec (and mesh.yaml).
+ * Roots of a build context, each staged by `mesh build` from the workspace: `deps`
+ * third-party production packages (onnxruntime-node reduced to linux/x64), `mesh` the mesh
+ * package (package.json + compiled code), `serve` the generated server as JavaScript, `model`
+ * model.onnx + card.json, `workspace` the spec (and mesh.yaml). `deps` and `mesh` go into the
+ * core runtime images (mesh-serve, mesh-train), which step images start FROM, so a step's
+ * own context is small and a spec or model change rebuilds in seconds.
  */
 export type ContextRoot = "deps" | "mesh" | "serve" | "model" | "workspace";
 
-/** Build ARGs `mesh build` passes; each only feeds a LABEL, so it never changes a layer. */
+/** Build ARGs `mesh build` passes; apart from the runtime image each only feeds a LABEL. */
 export const BUILD_ARGS = {
+  /** The core runtime image a step image starts FROM (declared before FROM). */
+  runtimeImage: "MESH_RUNTIME_IMAGE",
   imageTag: "MESH_IMAGE_TAG",
   revision: "MESH_REVISION",
   modelVersion: "MESH_MODEL_VERSION",
@@ -55,10 +59,21 @@ export const LABELS = {
 /** Whether the serve image carries its model (immutable) or fetches it from the registry at start. */
 export const bakesModel = (ir: ProjectIR): boolean => ir.serve.image.model === "baked";
 
+/** Whether the ingest step reads an npm package, which its image must then carry. */
+export const ingestsNpm = (ir: ProjectIR): boolean => ir.ingest?.uri.startsWith("npm:") ?? false;
+
 /** The context roots a step's Dockerfile uses, in layer order (slowest-changing first). */
 export function contextRoots(ir: ProjectIR, step: StepName): readonly ContextRoot[] {
-  if (step === "serve") return bakesModel(ir) ? ["deps", "mesh", "serve", "model"] : ["deps", "mesh", "serve"];
-  return ["deps", "mesh", "workspace"];
+  if (step === "serve") return bakesModel(ir) ? ["serve", "model"] : ["serve"];
+  return step === "ingest" && ingestsNpm(ir) ? ["deps", "workspace"] : ["workspace"];
+}
+
+/**
+ * The default core runtime image of a step (`mesh build` passes the exact content tag):
+ * `<prefix/>mesh-serve:<mesh version>` or `<prefix/>mesh-train:<mesh version>`.
+ */
+export function runtimeImageDefault(ir: ProjectIR, runtime: string): string {
+  return `${ir.images.prefix ? `${ir.images.prefix}/` : ""}${runtime}:${ir.meshVersion}`;
 }
 
 /** Where each context root lands in the image. */

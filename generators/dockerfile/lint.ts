@@ -32,7 +32,11 @@ export function lintDockerfile(text: string): LintFinding[] {
   const add = (line: number, rule: string, message: string) => out.push({ line, rule, message });
   const stages = new Set<string>();
   let user: string | undefined;
+  let stageName: string | undefined;
+  const stageUser = new Map<string, string | undefined>();
   let perStage = new Map<string, number>();
+  const globalArgs = new Map<string, string>();
+  let seenFrom = false;
   const lines = text.split("\n");
   lines.forEach((raw, i) => {
     const n = i + 1;
@@ -43,20 +47,34 @@ export function lintDockerfile(text: string): LintFinding[] {
     const op = m?.[1]?.toUpperCase();
     const rest = m?.[2] ?? "";
     if (!op || !INSTRUCTIONS.has(op)) return add(n, "MESH002", `not an instruction: ${line.slice(0, 60)}`);
+    if (op === "ARG" && !seenFrom) {
+      const a = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(rest);
+      if (a?.[1]) globalArgs.set(a[1], (a[2] ?? "").replace(/^"(.*)"$/, "$1"));
+      return;
+    }
     if (op === "FROM") {
-      const [image = "", as, name] = rest.split(/\s+/);
+      seenFrom = true;
+      const [written = "", as, name] = rest.split(/\s+/);
+      // FROM ${ARG}: judge the ARG's default, which is what a plain `docker build` uses.
+      const ref = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(written)?.[1];
+      if (ref !== undefined && !globalArgs.has(ref)) add(n, "DL3006", `FROM ${written}: the ARG is not declared before FROM`);
+      const image = ref !== undefined ? (globalArgs.get(ref) ?? "") : written;
       if (!stages.has(image)) {
         const digest = image.includes("@sha256:");
         const tag = /:[^/@]+(@|$)/.exec(image.replace(/^[^/]*:\d+\//, ""));
         if (!digest && !tag) add(n, "DL3006", `FROM ${image}: pin a tag or digest`);
         if (/:latest(@|$)/.test(image)) add(n, "DL3007", `FROM ${image}: do not use latest`);
       }
+      if (stageName !== undefined) stageUser.set(stageName, user);
+      // A stage built FROM an earlier one inherits its USER.
+      user = stages.has(image) ? stageUser.get(image) : undefined;
+      stageName = undefined;
       if (as?.toUpperCase() === "AS" && name) {
         if (stages.has(name)) add(n, "DL3024", `duplicate stage name ${name}`);
         stages.add(name);
+        stageName = name;
       }
       perStage = new Map();
-      user = undefined;
       return;
     }
     perStage.set(op, (perStage.get(op) ?? 0) + 1);

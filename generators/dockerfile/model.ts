@@ -10,6 +10,8 @@ export type LabelValue = { readonly text: string } | { readonly arg: string };
 export type Instruction =
   | { readonly kind: "comment"; readonly text: string }
   | { readonly kind: "arg"; readonly name: string; readonly default?: string }
+  /** Several ARGs in one instruction (one build step instead of one per ARG). */
+  | { readonly kind: "args"; readonly args: readonly (readonly [string, string | undefined])[] }
   | { readonly kind: "workdir"; readonly path: string }
   /** `from` names an earlier stage; `src` is a context path or a path in that stage. */
   | { readonly kind: "copy"; readonly src: string; readonly dest: string; readonly from?: string }

@@ -28,6 +28,9 @@ function instruction(i: Instruction): string {
     case "arg":
       check(ARG_NAME.test(i.name), "ARG name", i.name);
       return i.default === undefined ? `ARG ${i.name}` : `ARG ${i.name}=${quoteWord(i.default)}`;
+    case "args":
+      for (const [k] of i.args) check(ARG_NAME.test(k), "ARG name", k);
+      return `ARG ${i.args.map(([k, v]) => (v === undefined ? k : `${k}=${quoteWord(v)}`)).join(" ")}`;
     case "workdir":
       check(PATH.test(i.path) && i.path.startsWith("/"), "WORKDIR", i.path);
       return `WORKDIR ${i.path}`;
@@ -60,8 +63,9 @@ function instruction(i: Instruction): string {
   }
 }
 
-function stage(s: Stage, earlier: ReadonlySet<string>): string[] {
-  check(IMAGE.test(s.from) || earlier.has(s.from), "FROM", s.from);
+function stage(s: Stage, earlier: ReadonlySet<string>, args: ReadonlySet<string>): string[] {
+  const argFrom = /^\$\{([A-Z][A-Z0-9_]*)\}$/.exec(s.from)?.[1];
+  check(IMAGE.test(s.from) || earlier.has(s.from) || (argFrom !== undefined && args.has(argFrom)), "FROM", s.from);
   if (s.name !== undefined) check(/^[a-z][a-z0-9-]*$/.test(s.name) && !earlier.has(s.name), "stage name", s.name);
   const from = `FROM ${s.from}${s.name !== undefined ? ` AS ${s.name}` : ""}`;
   return [from, ...s.instructions.map(instruction)];
@@ -70,11 +74,19 @@ function stage(s: Stage, earlier: ReadonlySet<string>): string[] {
 /** Renders a Dockerfile. Throws on a value no spec can produce (a generator bug). */
 export function renderDockerfile(model: DockerfileModel): string {
   const lines: string[] = model.header.map((h) => `# ${oneLine(h)}`);
-  for (const a of model.globalArgs) lines.push(instruction(a));
+  const args = new Set<string>();
+  for (const a of model.globalArgs) {
+    lines.push(instruction(a));
+    // A global ARG used in FROM must carry a default image reference, pinned like any FROM.
+    if (a.kind === "arg") {
+      check(a.default !== undefined && IMAGE.test(a.default), "ARG default image", a.default);
+      args.add(a.name);
+    }
+  }
   const names = new Set<string>();
   for (const s of model.stages) {
     lines.push("");
-    lines.push(...stage(s, names));
+    lines.push(...stage(s, names, args));
     if (s.name !== undefined) names.add(s.name);
   }
   return `${lines.join("\n")}\n`;
