@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Benchmark of `mesh generate` (issue 2's goals): in one temp workspace holding 100 synthetic
+// valid specs (renamed copies of the spam, iris and colors examples), measure with the built CLI
+//   - cold `mesh generate` of all 100 into an empty out/   (goal ≤ 2 s)
+//   - no-op regenerate, nothing changed                    (goal ≤ 0.5 s)
+//   - `mesh --help`                                          (goal ≤ 150 ms)
+//   - the no-op again with --no-cache (every generator runs: what the cache saves)
+// beside `node -e 0` (the floor any Node CLI pays), as medians over ROUNDS rounds, each a fresh
+// process; wall time and the children's CPU time (less sensitive to a busy machine). Prints a table and writes bench/results/generate.json. Never a pass/fail gate.
+//
+//   npm run build && node bench/generate/run.mjs [--rounds N] [--specs N]
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const ROUNDS = Math.max(3, arg("--rounds", 3));
+const SPECS = arg("--specs", 100);
+
+if (!fs.existsSync(path.join(REPO, "dist/compiler/cli/main.js"))) {
+  console.error("bench: the CLI is not built; run `npm run build` first");
+  process.exit(2);
+}
+
+/**
+ * A private copy of the built CLI (bin/, dist/, package.json; node_modules linked), so a
+ * rebuild of dist/ while the bench runs cannot change the code between two measured runs.
+ */
+function snapshotCli() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-bench-cli-"));
+  for (const p of ["bin", "dist", "package.json"]) fs.cpSync(path.join(REPO, p), path.join(dir, p), { recursive: true });
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+/** Writes SPECS renamed copies of the examples into a fresh workspace; returns its path. */
+function makeWorkspace() {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-bench-generate-"));
+  const templates = ["spam", "iris", "colors"].map((name) => ({
+    name,
+    text: fs.readFileSync(path.join(REPO, "projects", name, "project.yaml"), "utf8"),
+    dir: path.join(REPO, "projects", name),
+  }));
+  for (let i = 0; i < SPECS; i++) {
+    const t = templates[i % templates.length];
+    const name = `${t.name}-${String(i).padStart(3, "0")}`;
+    const dir = path.join(ws, "projects", name);
+    fs.mkdirSync(dir, { recursive: true });
+    const text = t.text
+      .replace(new RegExp(`^name: ${t.name}$`, "m"), `name: ${name}`)
+      .replace(new RegExp(`^key: ${t.name.toUpperCase()}$`, "m"), `key: ${name.toUpperCase().replace(/-/g, "_")}`);
+    fs.writeFileSync(path.join(dir, "project.yaml"), text);
+    // An App's model file lives beside its spec; copy whatever the example keeps there.
+    for (const f of fs.readdirSync(t.dir)) if (f.endsWith(".onnx")) fs.copyFileSync(path.join(t.dir, f), path.join(dir, f));
+  }
+  return ws;
+}
+
+/** CPU milliseconds (user + system) of this process's finished children; Linux only, else NaN. */
+function childrenCpuMs() {
+  try {
+    // /proc/self/stat: fields after the ")" of the command name; cutime and cstime are 16 and 17.
+    const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs a command in `cwd`, returns wall and CPU milliseconds; exits the bench if it fails. */
+function timed(args, cwd) {
+  const cpu0 = childrenCpuMs();
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = childrenCpuMs() - cpu0;
+  if (r.status !== 0) {
+    console.error(`bench: \`node ${args.join(" ")}\` exited ${r.status}\n${r.stderr.slice(0, 4000)}`);
+    process.exit(1);
+  }
+  return { ms, cpu, stdout: r.stdout };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const cli = snapshotCli();
+const MESH = path.join(cli, "bin/mesh.js");
+const ws = makeWorkspace();
+const samples = { node: [], help: [], cold: [], noop: [], noopNoCache: [] };
+const cpu = { node: [], help: [], cold: [], noop: [], noopNoCache: [] };
+const record = (k, t) => (samples[k].push(t.ms), cpu[k].push(t.cpu), t);
+let files = 0;
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
+    fs.rmSync(path.join(ws, ".mesh"), { recursive: true, force: true });
+    record("node", timed(["-e", "0"], ws));
+    record("help", timed([MESH, "--help"], ws));
+    const cold = record("cold", timed([MESH, "generate"], ws));
+    files = cold.stdout.split("\n").reduce((n, l) => n + Number(/: (\d+) created/.exec(l)?.[1] ?? 0), 0);
+    const noop = timed([MESH, "generate"], ws);
+    if (/ [1-9]\d* (created|updated|deleted)/.test(noop.stdout)) {
+      console.error(`bench: the second run changed files (not deterministic?):\n${noop.stdout.slice(0, 2000)}`);
+      process.exit(1);
+    }
+    record("noop", noop);
+    record("noopNoCache", timed([MESH, "generate", "--no-cache"], ws));
+  }
+} finally {
+  fs.rmSync(ws, { recursive: true, force: true });
+  fs.rmSync(cli, { recursive: true, force: true });
+}
+
+const rows = [
+  ["node -e 0 (floor)", "node", undefined],
+  ["mesh --help", "help", 150],
+  [`mesh generate, cold (${SPECS} specs, ${files} files)`, "cold", 2000],
+  [`mesh generate, no-op (${SPECS} specs, cache)`, "noop", 500],
+  [`mesh generate --no-cache, no-op (${SPECS} specs)`, "noopNoCache", undefined],
+];
+const floor = median(samples.node);
+const load = os.loadavg()[0].toFixed(1);
+console.log(`mesh generate benchmark — ${ROUNDS} rounds, medians, node ${process.version}, ${os.cpus().length} cpus, load ${load}`);
+console.log("| measure | wall ms (median) | min | max | CPU ms (median) | wall × node floor | goal ms | within goal |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+for (const [label, k, goal] of rows) {
+  const xs = samples[k];
+  const m = median(xs);
+  const ok = goal === undefined ? "" : m <= goal ? "yes" : "NO";
+  console.log(`| ${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(cpu[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |`);
+}
+const resultsDir = path.join(REPO, "bench/results");
+fs.mkdirSync(resultsDir, { recursive: true });
+fs.writeFileSync(
+  path.join(resultsDir, "generate.json"),
+  `${JSON.stringify({ rounds: ROUNDS, specs: SPECS, files, node: process.version, loadavg: os.loadavg(), samples, cpu, medians: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) }, null, 2)}\n`,
+);
