@@ -3,10 +3,14 @@
  * decoding its ModelProto with onnx-proto. No inference runtime starts: the compiler only
  * needs to know what the generated server must accept and return.
  */
-import onnxProto from "onnx-proto";
+import { createRequire } from "node:module";
+import type * as OnnxProto from "onnx-proto";
 import type { TensorIR } from "../ir.js";
 
-const { onnx } = onnxProto;
+// onnx-proto (protobufjs) takes a noticeable part of a cold start; only App specs need it,
+// so it is required on first use instead of imported with the compiler.
+let onnxModule: typeof OnnxProto.onnx | undefined;
+const loadOnnx = () => (onnxModule ??= (createRequire(import.meta.url)("onnx-proto") as typeof OnnxProto).onnx);
 
 export interface ModelSignature {
   readonly inputs: readonly TensorIR[];
@@ -24,9 +28,9 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
 
 /** Decodes `bytes` as an ONNX ModelProto and returns its graph's inputs and outputs. */
 export function readOnnxSignature(bytes: Uint8Array): SignatureResult {
-  let model: InstanceType<typeof onnx.ModelProto>;
+  let model: OnnxProto.onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = loadOnnx().ModelProto.decode(bytes);
   } catch (err) {
     return { ok: false, reason: `cannot decode the protobuf (${err instanceof Error ? err.message : String(err)})` };
   }

@@ -37,7 +37,14 @@ const mutation = fc.record({
   key: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 })),
 });
 
-function mutate(spec: Json, ops: readonly fc.RecordValue<{ at: number; op: string; value: Json; key: string }>[]): Json {
+interface Mutation {
+  readonly at: number;
+  readonly op: string;
+  readonly value: Json;
+  readonly key: string;
+}
+
+function mutate(spec: Json, ops: readonly Mutation[]): Json {
   let root = structuredClone(spec);
   for (const m of ops) {
     const all = paths(root);
