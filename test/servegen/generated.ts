@@ -11,6 +11,7 @@ import { generateClient } from "../../generators/client/index.js";
 import { generateOpenapi } from "../../generators/openapi/index.js";
 import { generateServing } from "../../generators/serving/index.js";
 import { writeTree } from "./fixtures.js";
+import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 
 export type DecodeFn = (data: unknown, maxRows: number) => DecodeResult<{ rows: Record<string, unknown>[]; parameters: Record<string, unknown> }>;
 
@@ -19,8 +20,21 @@ export function servegenFiles(ir: ProjectIR) {
   return [...generateServing(ir), ...generateOpenapi(ir), ...generateClient(ir)];
 }
 
+const cache = new Map<string, ReturnType<typeof servegenFiles>>();
+
+/** Generated files of an IR, memoized by the IR's content (generation is pure; ts-morph is slow to start). */
+export function cachedFiles(ir: ProjectIR) {
+  const key = sha256Hex(canonicalJson(ir));
+  let files = cache.get(key);
+  if (!files) {
+    files = servegenFiles(ir);
+    cache.set(key, files);
+  }
+  return files;
+}
+
 export function writeGenerated(ir: ProjectIR): string {
-  return writeTree(servegenFiles(ir), ir.name);
+  return writeTree(cachedFiles(ir), ir.name);
 }
 
 export async function loadDecode(ir: ProjectIR): Promise<DecodeFn> {
