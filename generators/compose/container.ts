@@ -18,6 +18,11 @@ export const CONTAINER_PORT = 8000;
 export const REGISTRY_MOUNT = CONTAINER.registry;
 /** The MESH_REGISTRY value that points a container at that mount. */
 export const REGISTRY_MOUNT_URI = `file://${REGISTRY_MOUNT}`;
+/**
+ * MESH_MODEL_REF of a serve container that downloads its model at start: the newest compiled
+ * version, else the newest trained one (runtimes/serve resolves it against MESH_REGISTRY).
+ */
+export const DOWNLOAD_MODEL_REF = "latest";
 /** The Neuron device the compile-neuron container needs on an Inferentia/Trainium host. */
 export const NEURON_DEVICE = "/dev/neuron0";
 

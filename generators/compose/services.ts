@@ -8,6 +8,7 @@ import type { EnvironmentIR, ProjectIR, StepName } from "../../compiler/ir.js";
 import {
   CONTAINER_PORT,
   CONTAINER_USER,
+  DOWNLOAD_MODEL_REF,
   NEURON_DEVICE,
   REGISTRY_MOUNT,
   REGISTRY_MOUNT_URI,
@@ -91,10 +92,11 @@ export function readyProbe(ir: ProjectIR): string[] {
 function serveService(ir: ProjectIR, env: EnvironmentIR, profile: ComposeProfile, dependsOn: string | undefined): Service {
   const download = ir.serve.image.model === "download";
   const registry = download ? registryAccess(ir, env, profile) : { volumes: [] as string[], environment: {} };
+  const model = download ? { MESH_MODEL_REF: DOWNLOAD_MODEL_REF } : {};
   return {
     ...baseService(stepRepository(ir, "serve"), env.imageTag, profile),
     ports: [`127.0.0.1:${env.serve.port}:${CONTAINER_PORT}`],
-    environment: { MESH_HOST: "0.0.0.0", MESH_PORT: String(CONTAINER_PORT), ...registry.environment, ...serveOverrides(ir, env) },
+    environment: { MESH_HOST: "0.0.0.0", MESH_PORT: String(CONTAINER_PORT), ...registry.environment, ...model, ...serveOverrides(ir, env) },
     ...(registry.volumes.length > 0 ? { volumes: registry.volumes } : {}),
     healthcheck: { test: readyProbe(ir), interval: "10s", timeout: "3s", retries: 3, start_period: "30s" },
     stop_grace_period: `${stopGraceSeconds(ir)}s`,

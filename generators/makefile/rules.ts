@@ -8,6 +8,7 @@ import type { ProjectIR, StepName } from "../../compiler/ir.js";
 import {
   CONTAINER_PORT,
   CONTAINER_USER,
+  DOWNLOAD_MODEL_REF,
   REGISTRY_MOUNT,
   REGISTRY_MOUNT_URI,
   fileRegistryPath,
@@ -21,8 +22,10 @@ import { recipeWord } from "./text.js";
 /** What `make help` says about itself. */
 export const HELP_DESCRIPTION = "list the targets and variables (the default goal)";
 
+type LifecycleStep = Exclude<StepName, "serve">;
+
 /** Lifecycle steps that `mesh run --only` runs; serve is the `serve` target instead. */
-const LIFECYCLE_STEPS: readonly StepName[] = ["ingest", "register", "train", "compile"];
+const LIFECYCLE_STEPS: readonly LifecycleStep[] = ["ingest", "register", "train", "compile"];
 
 /**
  * Workspace folders (relative to ROOT) holding files `mesh` derives for one project, safe to
@@ -37,12 +40,11 @@ export function derivedDirs(name: string): string[] {
 /** A mesh command run from the workspace root: `cd "$ROOT" && $MESH …` (MESH split into words). */
 const mesh = (args: string): string => `cd "$$ROOT" && $$MESH ${args}`;
 
-const STEP_HELP: Readonly<Record<StepName, string>> = {
+const STEP_HELP: Readonly<Record<LifecycleStep, string>> = {
   ingest: "fetch the raw data into the registry (mesh run --only ingest)",
   register: "validate, split and register the dataset version (mesh run --only register)",
   train: "train, check the gates, register <KEY>-TRAINED-<n> (mesh run --only train)",
   compile: "compile and validate, register <KEY>-COMPILED-<n> (mesh run --only compile)",
-  serve: "",
 };
 
 function lifecycleRules(ir: ProjectIR): MakeRule[] {
@@ -89,6 +91,7 @@ function dockerRun(ir: ProjectIR, step: StepName): string {
     }
     // REGISTRY (exported as MESH_REGISTRY) wins; otherwise the mounted workspace registry.
     args.push(`-e MESH_REGISTRY="$\${MESH_REGISTRY:-${local !== undefined ? REGISTRY_MOUNT_URI : ir.registry}}"`);
+    if (step === "serve") args.push(`-e MESH_MODEL_REF=${DOWNLOAD_MODEL_REF}`);
   }
   if (step === "serve") {
     args.push("--read-only --tmpfs /tmp", `--stop-timeout ${stopGraceSeconds(ir)}`, `-p "127.0.0.1:$$PORT:${CONTAINER_PORT}"`);

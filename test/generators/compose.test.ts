@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
 import { generateCompose } from "../../generators/compose/compose.js";
+import { ENV_VARS } from "../../runtimes/serve/config.js";
 import { appIR, exampleIR } from "./fixtures.js";
 
 interface Service {
@@ -128,9 +129,18 @@ describe("compose.yaml", () => {
     expect(serve.stop_grace_period).toBe(`${Math.ceil(iris.serve.drainMs / 1000) + 5}s`);
     const appServe = model(app).services.serve!;
     expect(appServe.image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh/digits-serve:${IMAGE_TAG:-latest}");
-    expect(appServe.environment?.MESH_REGISTRY).toBe("file:///var/lib/mesh/registry"); // model downloaded at start
+    // Model downloaded at start: the newest version from the mounted registry.
+    expect(appServe.environment).toMatchObject({ MESH_REGISTRY: "file:///var/lib/mesh/registry", MESH_MODEL_REF: "latest" });
+    expect(appServe.volumes).toEqual(["../../.mesh/registry:/var/lib/mesh/registry"]);
+    // Every variable a serve container gets is one the server declares (it refuses unknown MESH_*).
+    const declared = new Set(ENV_VARS.map((v) => v.name));
     for (const ir of [spam, iris, colors, app]) {
-      for (const s of Object.values(model(ir).services)) for (const k of Object.keys(s.environment ?? {})) expect(k).toMatch(/^MESH_[A-Z_]+$/);
+      for (const [name, s] of Object.entries(model(ir).services)) {
+        for (const k of Object.keys(s.environment ?? {})) {
+          expect(k).toMatch(/^MESH_[A-Z_]+$/);
+          if (name.startsWith("serve")) expect(declared.has(k), `${name}: ${k}`).toBe(true);
+        }
+      }
     }
   });
 
@@ -174,6 +184,8 @@ describe("compose.yaml", () => {
     );
     const c = model({ ...spam, environments });
     expect(c.services["serve-ci"]!.environment).toEqual({ MESH_HOST: "0.0.0.0", MESH_PORT: "8000", MESH_WORKERS: "4", MESH_BATCH_MAX: "8" });
+    const declared = new Set(ENV_VARS.map((v) => v.name));
+    for (const k of Object.keys(c.services["serve-ci"]!.environment!)) expect(declared.has(k), k).toBe(true);
     expect(c.services["serve-ci"]!.image).toBe("spam-serve:${IMAGE_TAG:-v7}");
     expect(c.services.serve!.environment).toEqual({ MESH_HOST: "0.0.0.0", MESH_PORT: "8000" });
   });

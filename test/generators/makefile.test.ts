@@ -165,7 +165,7 @@ describe("make", () => {
 
     const appServe = ws.make("digits", ["run-serve"]).calls[0]?.argv ?? [];
     expect(appServe.at(-1)).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh/digits-serve:latest");
-    expect(appServe).toContain("MESH_REGISTRY=file:///var/lib/mesh/registry"); // model downloaded at start
+    expect(appServe).toEqual(expect.arrayContaining(["MESH_REGISTRY=file:///var/lib/mesh/registry", "MESH_MODEL_REF=latest"])); // model downloaded at start
     expect(ws.make("digits", ["run-serve", "REGISTRY=s3://models/mesh"]).calls[0]?.argv).toContain("MESH_REGISTRY=s3://models/mesh");
   });
 
