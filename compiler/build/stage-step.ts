@@ -83,9 +83,10 @@ export async function stageStep(root: string, ir: ProjectIR, step: StepName, mod
   const findings = lintDockerfile(dockerfile);
   if (findings.length > 0) throw new BuildError(`the generated ${step} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);
   const ignoreText = dockerignore(ir, step);
+  const needsModel = contextRoots(ir, step).includes("model");
+  if (needsModel && !model) throw new BuildError(`the ${ir.name} serve image bakes its model in, and no model was given`);
   const roots = step === "serve" ? await serveRoots(root, ir) : lifecycleRoots(root, ir, step);
-  if (contextRoots(ir, step).includes("model")) {
-    if (!model) throw new BuildError(`the ${ir.name} serve image bakes its model in, and no model was given`);
+  if (needsModel && model) {
     roots.set("model", [
       { path: "model/model.onnx", mode: 0o644, size: model.onnx.length, bytes: model.onnx },
       { path: "model/card.json", mode: 0o644, size: model.card.length, bytes: model.card },

