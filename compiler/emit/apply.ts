@@ -43,7 +43,7 @@ export function applyPlans(host: Host, plans: readonly ProjectPlan[]): ApplyResu
         current = f.target;
         host.deleteFile(f.target);
         journal.push({ target: f.target, dir: plan.dir, previous: f.previous });
-        host.pruneEmptyDirs(path.posix.dirname(f.target), plan.dir);
+        host.pruneEmptyDirs(path.posix.dirname(f.target), plan.removed ? path.posix.dirname(plan.dir) : plan.dir);
         deleted.push(f.target);
       }
       const writes = plan.files.filter((x) => x.action === "create" || x.action === "update");

@@ -17,6 +17,7 @@ import type { ProjectPlan } from "../plan/plan.js";
 import { MANIFEST_FILE } from "../plan/manifest.js";
 import { cacheKey, readCache, writeCache, type CacheEntry } from "../plan/cache.js";
 import { planFromCache } from "../plan/plan-cached.js";
+import { planRemovedProjects } from "../plan/plan-removed.js";
 import { generatorFingerprint } from "../plan/fingerprint.js";
 import { applyPlans } from "./apply.js";
 
@@ -71,10 +72,12 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const generate = options.generate ?? (fromCache.size < irs.length ? (await import("../../generators/index.js")).generateProject : unreachable);
 
   const planned = planWorkspace(host, irs, options.outDir, generate, (ir) => fromCache.get(ir));
-  const diagnostics = [...compiled.diagnostics, ...planned.diagnostics];
-  if (!planned.value) return fail(diagnostics);
+  // Over the whole workspace, output folders of projects that no longer exist go too.
+  const removed = options.specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, options.outDir, new Set(irs.map((ir) => ir.name)));
+  const diagnostics = [...compiled.diagnostics, ...planned.diagnostics, ...removed.diagnostics];
+  if (!planned.value || hasErrors(removed.diagnostics)) return fail(diagnostics);
 
-  const plans = planned.value;
+  const plans = [...planned.value, ...removed.plans];
   const changed = plans.some((p) => p.files.some((f) => f.action !== "unchanged"));
   const outcome = { plans, diagnostics, changed, wrote: false, cached: fromCache.size };
   if (options.mode !== "write") return outcome;
@@ -90,7 +93,7 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
 function updateCache(host: Host, cache: Readonly<Record<string, CacheEntry>>, irs: readonly ProjectIR[], plans: readonly ProjectPlan[], keys: ReadonlyMap<ProjectIR, string>): void {
   const next: Record<string, CacheEntry> = { ...cache };
   for (const ir of irs) {
-    const plan = plans.find((p) => p.name === ir.name);
+    const plan = plans.find((p) => p.name === ir.name && !p.removed);
     const manifest = plan?.files.find((f) => f.path === MANIFEST_FILE)?.bytes;
     const key = keys.get(ir);
     if (plan && manifest && key) next[plan.dir] = { key, manifest: sha256Hex(manifest) };

@@ -34,7 +34,7 @@ export interface PlannedFile {
   /** What is on disk now (absent for creations). */
   readonly previous?: Previous;
   /** Why an update or delete happens, for the plan printout. */
-  readonly reason?: "contents" | "mode" | "link" | "orphan" | "stale temp file";
+  readonly reason?: "contents" | "mode" | "link" | "orphan" | "stale temp file" | "project removed";
 }
 
 export interface ProjectPlan {
@@ -43,6 +43,8 @@ export interface ProjectPlan {
   readonly dir: string;
   /** Sorted by path; includes the manifest. */
   readonly files: readonly PlannedFile[];
+  /** The project no longer exists: everything is deleted, and the emptied folder itself too. */
+  readonly removed?: boolean;
 }
 
 export interface PlanResult {

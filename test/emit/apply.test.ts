@@ -135,3 +135,14 @@ describe("emit on disk", () => {
     expect(fs.statSync(path.join(ws, "out/alpha/Makefile")).mtimeMs).toBe(mtimeBefore);
   });
 });
+
+describe("removed projects on disk", () => {
+  it("the emptied output folder of a removed project is pruned too", async () => {
+    const ws = workspace(["alpha", "beta"]);
+    await generateWorkspace(nodeHost(ws), { outDir: "out", mode: "write", generate: fakeGenerate });
+    fs.rmSync(path.join(ws, "projects/beta"), { recursive: true });
+    const r = await generateWorkspace(nodeHost(ws), { outDir: "out", mode: "write", generate: fakeGenerate });
+    expect(r.wrote).toBe(true);
+    expect(fs.readdirSync(path.join(ws, "out"))).toEqual(["alpha"]);
+  });
+});

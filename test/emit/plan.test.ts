@@ -89,3 +89,43 @@ describe("plan", () => {
     expect(host.files.has("build/gen/alpha/Makefile")).toBe(true);
   });
 });
+
+describe("removed projects", () => {
+  it("a whole-workspace run deletes the output of a project whose spec is gone, keeping files mesh never wrote", async () => {
+    const host = memoryWorkspace(["alpha", "beta"]);
+    await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    host.files.delete("projects/beta/project.yaml");
+    host.files.set("out/alpha/notes.md", { bytes: new TextEncoder().encode("mine\n"), mode: 0o644 });
+    const plan = await generateWorkspace(host, { outDir: "out", mode: "dry-run", generate: fakeGenerate });
+    expect(Object.entries(actions(plan.plans)).filter(([p]) => p.startsWith("out/beta/"))).toEqual([
+      ["out/beta/.mesh-manifest.json", "delete (project removed)"],
+      ["out/beta/Makefile", "delete (project removed)"],
+      ["out/beta/bin/run.sh", "delete (project removed)"],
+      ["out/beta/data/beta.txt", "delete (project removed)"],
+    ]);
+    await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    expect([...host.files.keys()].filter((p) => p.startsWith("out/beta/"))).toEqual([]);
+    expect(host.text("out/alpha/notes.md")).toBe("mine\n");
+  });
+
+  it("a run over named specs leaves other projects' output alone", async () => {
+    const host = memoryWorkspace(["alpha", "beta"]);
+    await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    const r = await generateWorkspace(host, { specPaths: ["projects/alpha/project.yaml"], outDir: "out", mode: "write", generate: fakeGenerate });
+    expect(r.plans?.map((p) => p.dir)).toEqual(["out/alpha"]);
+    expect(host.files.has("out/beta/Makefile")).toBe(true);
+  });
+
+  it("a folder without a mesh manifest is not mesh's: untouched", async () => {
+    const host = memoryWorkspace(["alpha"]);
+    host.files.set("out/other/file.txt", { bytes: new TextEncoder().encode("x"), mode: 0o644 });
+    host.files.set("out/other2/.mesh-manifest.json", { bytes: new TextEncoder().encode('{"generator":"not-mesh","files":{"file.txt":{}}}'), mode: 0o644 });
+    const r = await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    // A foreign manifest in mesh's name is an error, not a licence to delete.
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["MESH303"]);
+    host.files.delete("out/other2/.mesh-manifest.json");
+    const ok = await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    expect(ok.diagnostics).toEqual([]);
+    expect(host.files.has("out/other/file.txt")).toBe(true);
+  });
+});
