@@ -58,8 +58,8 @@ for (const name of PROJECTS) {
   try {
     const registry = openRegistry(`file://${path.join(tmp, "registry")}`);
     const ctx = { project: cfg.project, key: cfg.key, specHash: cfg.specHash, toolVersion: cfg.toolVersion, registry, log: quiet };
-    const ing = await time(() => ingest(cfg.ingest, { root: REPO, log: quiet }, path.join(tmp, "ingest")));
-    const reg = await time(() => register(cfg.register, { project: cfg.project, registry, log: quiet }, { path: ing.value.snapshotPath, sha256: ing.value.manifest.sha256 }));
+    const ing = await time(() => ingest(cfg.ingest, { root: REPO, log: quiet }, { project: cfg.project, registry }));
+    const reg = await time(() => register(cfg.register, { project: cfg.project, registry, log: quiet }, ing.value));
     const trainMs = [];
     const compileMs = [];
     let accuracy = 0;

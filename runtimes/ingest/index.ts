@@ -1,81 +1,69 @@
 /**
- * Ingest: source → raw snapshot. The snapshot is the source's rows as normalised JSON
- * Lines (one object per line, source order, source key order) plus a small manifest, kept
- * in the project's work folder (`.mesh/work/<project>/ingest/{raw.jsonl, raw.json}`), not
- * in the registry: raw data is an input of register, and the registered dataset version
- * is what is shared and versioned. The manifest records the snapshot's sha256 (register's
- * input hash) and the source fingerprint, so an unchanged source is not read again.
+ * Ingest: source → raw snapshot, published in the registry as the project's `raw` dataset
+ * (`<project>/datasets/raw/<n>/{data.jsonl, schema.json, card.json}`). data.jsonl holds the
+ * source's rows as normalised JSON Lines (one object per line, source order, source key
+ * order); the card records its sha256 (register's input), the row count, the source and
+ * the inputs hash (source fingerprint + format + columns). Keeping it in the registry,
+ * not on local disk, is what lets each step run in its own container with only the
+ * registry mounted (`mesh run NAME --only STEP`).
+ *
+ * Skipped when the source's fingerprint is unchanged; when a source has no fingerprint
+ * (an https server without ETag) it is read again, and an identical snapshot reuses the
+ * newest version instead of publishing a new one.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { inputsHash } from "../lifecycle/canonical-json.js";
+import { inputsHash, jsonBytes } from "../lifecycle/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
+import type { DatasetCard, DatasetRef, Registry } from "../registry/types.js";
 import { openSource } from "./open-source.js";
 import { ParseError } from "./parse-error.js";
-import { readRows, type ConcreteFormat } from "./read-rows.js";
+import { RAW_DATASET } from "./raw-dataset.js";
+import { readRows } from "./read-rows.js";
 import { SourceError } from "./source-local.js";
 import type { IngestConfig, IngestContext } from "./types.js";
 
 export type { IngestConfig, IngestContext, IngestFormat, S3Settings, Row } from "./types.js";
 
-/** The manifest beside a raw snapshot (`raw.json`). */
-export interface SnapshotManifest {
-  readonly uri: string;
-  readonly format: ConcreteFormat;
-  /** Hash of (source fingerprint, format, columns); absent when the source offers no fingerprint. */
-  readonly inputsHash?: string;
-  readonly sha256: string;
-  readonly rows: number;
-  readonly sourceBytes: number;
-  readonly files: number;
-  readonly skippedFiles: readonly string[];
+export { RAW_DATASET } from "./raw-dataset.js";
+
+export interface RawSnapshot {
+  readonly ref: DatasetRef;
+  readonly card: DatasetCard;
 }
 
-export interface IngestResult {
-  readonly manifest: SnapshotManifest;
-  /** Absolute path of raw.jsonl. */
-  readonly snapshotPath: string;
+export interface IngestResult extends RawSnapshot {
   readonly skipped: boolean;
 }
 
-export const SNAPSHOT_FILE = "raw.jsonl";
-export const MANIFEST_FILE = "raw.json";
-
-/** Reads the manifest of a previous ingest, if any and intact. */
-export function readSnapshotManifest(dir: string): SnapshotManifest | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), "utf8")) as SnapshotManifest;
-  } catch {
-    return undefined;
-  }
+/** What ingest needs beyond reading the source: where to publish. */
+export interface IngestTarget {
+  readonly project: string;
+  readonly registry: Registry;
 }
 
-function fileSha256(file: string): string | undefined {
-  try {
-    return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-  } catch {
-    return undefined;
-  }
+/** The newest raw snapshot of a project, if any. */
+export async function latestRaw(registry: Registry, project: string): Promise<RawSnapshot | undefined> {
+  const version = (await registry.listDatasetVersions(project, RAW_DATASET)).at(-1);
+  if (version === undefined) return undefined;
+  const ref = { project, dataset: RAW_DATASET, version };
+  return { ref, card: await registry.readDatasetCard(ref) };
 }
 
-/**
- * Runs ingest into `dir` (created if needed). Skips when the source fingerprint and config
- * match the previous manifest and the snapshot on disk still has its recorded hash.
- */
-export async function ingest(cfg: IngestConfig, ctx: IngestContext, dir: string, opts: { force?: boolean } = {}): Promise<IngestResult> {
-  const snapshotPath = path.join(dir, SNAPSHOT_FILE);
+export async function ingest(cfg: IngestConfig, ctx: IngestContext, target: IngestTarget, opts: { force?: boolean } = {}): Promise<IngestResult> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-ingest-"));
   try {
     const source = await openSource(cfg, ctx);
     const hash = source.fingerprint === undefined ? undefined : inputsHash({ fingerprint: source.fingerprint, format: cfg.format, columns: cfg.columns });
-    const previous = readSnapshotManifest(dir);
-    if (!opts.force && hash && previous?.inputsHash === hash && fileSha256(snapshotPath) === previous.sha256) {
-      return { manifest: previous, snapshotPath, skipped: true };
-    }
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${snapshotPath}.tmp-${process.pid}`;
-    const fd = fs.openSync(tmp, "w");
+    const latest = await latestRaw(target.registry, target.project);
+    if (!opts.force && hash && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
+
+    const file = path.join(scratch, "data.jsonl");
+    const fd = fs.openSync(file, "w");
     const sha = createHash("sha256");
+    const columns = new Set<string>();
     let rows = 0;
     const pending: string[] = [];
     const flush = () => {
@@ -88,43 +76,31 @@ export async function ingest(cfg: IngestConfig, ctx: IngestContext, dir: string,
     try {
       read = await readRows(source, cfg, ctx, (row) => {
         pending.push(`${JSON.stringify(row)}\n`);
+        if (columns.size < 4096) for (const k of Object.keys(row)) columns.add(k);
         rows++;
         if (pending.length >= 512) flush();
       });
       flush();
+    } finally {
       fs.closeSync(fd);
-    } catch (err) {
-      fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
-      throw err;
     }
-    if (rows === 0) {
-      fs.rmSync(tmp, { force: true });
-      throw new ParseError(`${cfg.uri} holds no rows`);
+    if (rows === 0) throw new ParseError(`${cfg.uri} holds no rows`);
+    if (read.skipped.length > 0) ctx.log(`  note: skipped ${read.skipped.length} file(s) that hold no JSON object, e.g. ${read.skipped[0]}`);
+    const sha256 = sha.digest("hex");
+    if (!opts.force && latest?.card.sha256 === sha256) {
+      ctx.log(`  the source was read again (no fingerprint, or it moved) but its rows are unchanged: reusing ${latest.card.id}`);
+      return { ...latest, skipped: true };
     }
-    if (read.skipped.length > 0) {
-      ctx.log(`  note: skipped ${read.skipped.length} file(s) that hold no JSON object, e.g. ${read.skipped[0]}`);
-    }
-    const manifest: SnapshotManifest = {
-      uri: cfg.uri,
-      format: read.format,
-      ...(hash ? { inputsHash: hash } : {}),
-      sha256: sha.digest("hex"),
-      rows,
-      sourceBytes: read.bytes,
-      files: read.files,
-      skippedFiles: read.skipped,
-    };
-    // Snapshot first, manifest last, each renamed into place: a reader never sees a
-    // manifest describing a snapshot that is not there yet.
-    fs.renameSync(tmp, snapshotPath);
-    const manifestTmp = path.join(dir, `${MANIFEST_FILE}.tmp-${process.pid}`);
-    fs.writeFileSync(manifestTmp, `${JSON.stringify(manifest, null, 2)}\n`);
-    fs.renameSync(manifestTmp, path.join(dir, MANIFEST_FILE));
-    return { manifest, snapshotPath, skipped: false };
+    const stats = { uri: cfg.uri, format: read.format, sourceBytes: read.bytes, files: read.files, skippedFiles: read.skipped };
+    const card = { project: target.project, dataset: RAW_DATASET, sha256, rows, stats, ...(hash ? { inputsHash: hash } : {}) };
+    const schema = { kind: "raw", uri: cfg.uri, format: read.format, columns: [...columns].sort() };
+    const ref = await target.registry.publishDataset(target.project, RAW_DATASET, { "data.jsonl": { localPath: file }, "schema.json": jsonBytes(schema) }, card);
+    return { ref, card: await target.registry.readDatasetCard(ref), skipped: false };
   } catch (err) {
     if (err instanceof SourceError || err instanceof ParseError) throw new LifecycleError("ingest", err.message);
-    if (err instanceof LifecycleError) throw err;
+    if (err instanceof LifecycleError || (err as Error)?.name === "RegistryError") throw err;
     throw new LifecycleError("ingest", `reading ${cfg.uri} failed: ${reason(err)}`, { cause: err });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

