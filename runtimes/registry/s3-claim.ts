@@ -35,8 +35,8 @@ export interface ClaimOps {
   delete(key: string): Promise<void>;
   listFiles(prefix: string): Promise<string[]>;
   listDirs(prefix: string): Promise<string[]>;
-  /** Optional: lets tests slow down step 5 polling; default 10–40 ms. */
-  pollDelayMs?: () => number;
+  /** Optional: how step 5 pauses between polls (tests schedule it); default a 10–40 ms timer. */
+  pause?: () => Promise<void>;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -85,7 +85,7 @@ async function waitForChoosers(ops: ClaimOps, prefix: string): Promise<void> {
   const live = (names: string[]) => names.filter((u) => Number.isFinite(uidTime(u)) && Date.now() - uidTime(u) <= STALE_ENTERING_MS);
   let waiting = new Set(live(await ops.listFiles(prefix)));
   while (waiting.size > 0) {
-    await sleep(ops.pollDelayMs?.() ?? 10 + Math.random() * 30);
+    await (ops.pause ? ops.pause() : sleep(10 + Math.random() * 30));
     const now = new Set(live(await ops.listFiles(prefix)));
     waiting = new Set([...waiting].filter((u) => now.has(u)));
   }
