@@ -110,6 +110,14 @@ function protocolChecks(ctx: ContractContext): Check[] {
       const r = await raw(ctx, "GET", "/metrics");
       return fail(r.status === 200 && /^# (HELP|TYPE) /m.test(r.text), `expected Prometheus text, got ${r.status} ${r.text.slice(0, 100)}`);
     }],
+    ["every GET route of the OpenAPI document answers 200 with its documented media type", async () => {
+      const bad: string[] = [];
+      for (const [path, media] of documentedGets(ctx.openapiFile)) {
+        const r = await raw(ctx, "GET", path);
+        if (r.status !== 200 || !r.type.startsWith(media)) bad.push(`${path}: ${r.status} ${r.type || "no content type"}, documented 200 ${media}`);
+      }
+      return fail(bad.length === 0, bad.join("; "));
+    }],
     ["wrong namespace → 400 at /data/namespace", async () =>
       expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: `not-${ns}`, attributes: goodAttributes } })), 400, "/data/namespace")],
     ["unknown attribute → 400 at its pointer", async () =>
@@ -125,6 +133,14 @@ function protocolChecks(ctx: ContractContext): Check[] {
       return fail(v1Agrees(ir, v1, out), `v1 ${JSON.stringify(v1).slice(0, 200)} vs V2 ${JSON.stringify(out.slice(0, 8))}`);
     }],
   ];
+}
+
+/** `[path, media type of the 200 answer]` of every GET operation in an OpenAPI document. */
+function documentedGets(doc: unknown): [string, string][] {
+  const paths = (doc as { paths?: Record<string, { get?: { responses?: Record<string, { content?: Record<string, unknown> }> } }> }).paths ?? {};
+  return Object.entries(paths)
+    .filter(([, item]) => item.get)
+    .map(([path, item]) => [path, Object.keys(item.get?.responses?.["200"]?.content ?? {})[0] ?? ""]);
 }
 
 /** v1's label/score/scores/rows are what the V2 output row implies. */

@@ -32,7 +32,8 @@ export function openapiDocument(ir: ProjectIR): Obj {
   const base = ir.serve.api.basePath;
   const v2 = `/v2/models/${ir.name}`;
   const examples = requestExamples(ir);
-  const notReady = { description: "not ready: the model is loading or the server is draining", ...json(ref("Error")) };
+  const retry = { "Retry-After": { description: "seconds to wait before asking again", schema: { type: "integer", minimum: 0 } } };
+  const notReady = (schema: string): Obj => ({ description: "not ready: the model is loading or the server is draining", headers: retry, ...json(ref(schema)) });
   const predictErrors = {
     "400": errorRef("BadRequest"),
     "408": errorRef("RequestTimeout"),
@@ -45,7 +46,7 @@ export function openapiDocument(ir: ProjectIR): Obj {
     [`${base}/live`]: get("live", "Liveness: 200 while the process runs", "v1", { "200": ok("alive", ref("Live")) }),
     [`${base}/ready`]: get("ready", "Readiness: 200 once the model is loaded and warmed up", "v1", {
       "200": ok("ready", ref("Ready")),
-      "503": notReady,
+      "503": notReady("Ready"),
     }),
     [`${base}/predict`]: {
       post: {
@@ -61,10 +62,11 @@ export function openapiDocument(ir: ProjectIR): Obj {
     [`${base}/docs`]: get("docs", "A documentation page for this API", "v1", {
       "200": { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } },
     }),
+    "/v2": get("v2Server", "Open Inference Protocol: server metadata", "v2", { "200": ok("server metadata", ref("ServerMetadata")) }),
     "/v2/health/live": get("v2Live", "Open Inference Protocol: server liveness", "v2", { "200": ok("alive", ref("Live")) }),
-    "/v2/health/ready": get("v2Ready", "Open Inference Protocol: server readiness", "v2", { "200": ok("ready", ref("Ready")), "503": notReady }),
+    "/v2/health/ready": get("v2Ready", "Open Inference Protocol: server readiness", "v2", { "200": ok("ready", ref("Ready")), "503": notReady("Ready") }),
     [v2]: get("v2Model", "Open Inference Protocol: model metadata", "v2", { "200": ok("model metadata", ref("ModelMetadata")) }),
-    [`${v2}/ready`]: get("v2ModelReady", "Open Inference Protocol: model readiness", "v2", { "200": ok("ready", ref("Ready")), "503": notReady }),
+    [`${v2}/ready`]: get("v2ModelReady", "Open Inference Protocol: model readiness", "v2", { "200": ok("ready", ref("ModelReady")), "503": notReady("ModelReady") }),
     [`${v2}/infer`]: {
       post: {
         operationId: "v2Infer",
@@ -100,9 +102,7 @@ export function openapiDocument(ir: ProjectIR): Obj {
         Timeout: errorResponse(`no answer within ${ir.serve.limits.timeoutMs} ms (queue + model)`),
         TooLarge: errorResponse(`body over the limit (${ir.serve.limits.bodyBytes} bytes)`),
         UnsupportedMediaType: errorResponse("the body is not application/json"),
-        Unavailable: errorResponse("queue full, overloaded, not ready or draining; retry after the given seconds", {
-          "Retry-After": { description: "seconds to wait before retrying", schema: { type: "integer", minimum: 0 } },
-        }),
+        Unavailable: errorResponse("queue full, overloaded, not ready or draining; retry after the given seconds", retry),
       },
     },
   };

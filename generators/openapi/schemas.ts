@@ -136,7 +136,15 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
       ["errors"],
     ),
     Live: object([["live", { type: "boolean" }]], ["live"]),
-    Ready: object([["ready", { type: "boolean" }]], ["ready"]),
+    Ready: object(
+      [
+        ["ready", { type: "boolean" }],
+        ["reason", { type: "string", enum: ["loading", "draining"], description: "why not ready (503 only)" }],
+      ],
+      ["ready"],
+    ),
+    ModelReady: object([["name", { type: "string", const: ir.name }], ["ready", { type: "boolean" }]], ["name", "ready"]),
+    ServerMetadata: object([["name", { type: "string" }], ["version", { type: "string" }], ["extensions", { type: "array", items: { type: "string" } }]], ["name", "version", "extensions"]),
     Bio: { type: "object", description: "Model card: name, version ids, lineage, metrics, compile target, spec hash." },
     InferTensor: tensor,
     InferRequest: object(

@@ -37,7 +37,7 @@ describe.each(cases)("openapi.json of %s", (_, load) => {
     const b = `/${ir.name}/v1`;
     const m = `/v2/models/${ir.name}`;
     expect(Object.keys(doc.paths).sort()).toEqual(
-      [`${b}/live`, `${b}/ready`, `${b}/predict`, `${b}/bio`, `${b}/openapi.json`, `${b}/docs`, "/v2/health/live", "/v2/health/ready", m, `${m}/ready`, `${m}/infer`, "/metrics"].sort(),
+      [`${b}/live`, `${b}/ready`, `${b}/predict`, `${b}/bio`, `${b}/openapi.json`, `${b}/docs`, "/v2", "/v2/health/live", "/v2/health/ready", m, `${m}/ready`, `${m}/infer`, "/metrics"].sort(),
     );
     expect(Object.keys(doc.paths[`${b}/predict`].post.responses).sort()).toEqual(["200", "400", "408", "413", "415", "503", "504"]);
     expect(doc.components.responses.Unavailable.headers["Retry-After"]).toBeDefined();
