@@ -21,8 +21,8 @@ import { checkParity } from "./parity.js";
 import { describeTarget, targetCompiler, TargetUnavailableError } from "./targets.js";
 import type { CompileConfig, CompileTarget } from "./types.js";
 
-export type { CompileConfig, CompileTarget, CompiledArtifact, TargetCompiler, TargetInput } from "./types.js";
-export { REMOTE_TARGET_KINDS, TARGET_COMPILERS, describeTarget } from "./targets.js";
+export type { CompileConfig, CompileTarget, CompiledArtifact, NeuronTarget, TargetCompiler, TargetInput } from "./types.js";
+export { REMOTE_TARGET_KINDS, TARGET_COMPILERS, describeTarget, selectTargets } from "./targets.js";
 
 export interface CompileContext {
   readonly project: string;

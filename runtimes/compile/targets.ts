@@ -28,7 +28,18 @@ export function targetCompiler(target: CompileTarget): TargetCompiler {
   return compiler;
 }
 
-/** "onnx (all)", "neuron (inf2, batch 8)": for progress lines. */
+/** "onnx (optimization all)", "neuron (inf2, batch 8)": for progress lines. */
 export function describeTarget(t: CompileTarget): string {
-  return t.kind === "onnx" ? `onnx (optimization ${t.optimization})` : `${t.kind} (${t.instance}, batch ${t.batchSize})`;
+  if (t.kind === "onnx") return `onnx (optimization ${t.optimization})`;
+  if (t.kind === "cpu") return `cpu (torch.jit.trace of the ${t.instance} target, batch ${t.batchSize})`;
+  return `${t.kind} (${t.instance}, batch ${t.batchSize})`;
+}
+
+/**
+ * The targets `--target KIND` asks for: the spec's targets of that kind, or for "cpu" the
+ * CPU twin of each Neuron target. Empty when the spec has none.
+ */
+export function selectTargets(targets: readonly CompileTarget[], kind: string): CompileTarget[] {
+  if (kind === "cpu") return targets.flatMap((t) => (t.kind === "neuron" ? [{ ...t, kind: "cpu" as const }] : []));
+  return targets.filter((t) => t.kind === kind);
 }

@@ -7,16 +7,25 @@ import type { Log } from "../lifecycle/progress.js";
 import type { ArtifactFiles } from "../registry/types.js";
 import type { AttributeRow } from "../train/golden.js";
 
+/** A Neuron target as the spec states it. */
+export interface NeuronTarget {
+  readonly kind: "neuron";
+  readonly instance: "inf1" | "inf2" | "trn1";
+  readonly batchSize: number;
+  readonly maxLength: number;
+  readonly dynamicBatch: boolean;
+  readonly compilerArgs: readonly string[];
+}
+
+/**
+ * A target to compile: the spec's (onnx, neuron), or "cpu": a Neuron target traced with
+ * torch.jit.trace on the CPU with the same shapes (`mesh run NAME --only compile --target
+ * cpu`), the check that can run on machines without Inferentia.
+ */
 export type CompileTarget =
   | { readonly kind: "onnx"; readonly optimization: "disabled" | "basic" | "extended" | "all" }
-  | {
-      readonly kind: "neuron";
-      readonly instance: "inf1" | "inf2" | "trn1";
-      readonly batchSize: number;
-      readonly maxLength: number;
-      readonly dynamicBatch: boolean;
-      readonly compilerArgs: readonly string[];
-    };
+  | NeuronTarget
+  | (Omit<NeuronTarget, "kind"> & { readonly kind: "cpu" });
 
 export interface CompileConfig {
   readonly targets: readonly CompileTarget[];

@@ -30,6 +30,11 @@ export interface LifecycleOptions {
   readonly registry: Registry;
   /** Run just this step (its inputs must exist from an earlier run). */
   readonly only?: LifecycleStep;
+  /**
+   * Compile only targets of this kind ("onnx", "neuron", or "cpu": the CPU twin of the
+   * Neuron targets). Kinds asked for explicitly are never skipped as needing other hardware.
+   */
+  readonly targetKind?: string;
   /** Redo steps even when their inputs did not change. */
   readonly force?: boolean;
   /** Step summaries (stdout in the CLI). */

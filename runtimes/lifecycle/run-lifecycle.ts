@@ -4,7 +4,7 @@
  * cards), each with a progress line and its timing. `only` runs one step from the
  * previous step's recorded output (what the generated Makefile's step targets call).
  */
-import { compileTarget, describeTarget, REMOTE_TARGET_KINDS } from "../compile/index.js";
+import { compileTarget, describeTarget, REMOTE_TARGET_KINDS, selectTargets } from "../compile/index.js";
 import { ingest, latestRaw, type RawSnapshot } from "../ingest/index.js";
 import { latestDataset, register } from "../register/index.js";
 import type { DatasetCard, DatasetRef, ModelCard, ModelRef } from "../registry/types.js";
@@ -61,12 +61,14 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
       : undefined,
     compile: cfg.compile
       ? async (c) => {
+          const targets = opts.targetKind ? selectTargets(cfg.compile!.targets, opts.targetKind) : cfg.compile!.targets;
+          if (targets.length === 0) throw new LifecycleError("compile", `the spec has no compile target of kind ${opts.targetKind}${opts.targetKind === "cpu" ? " (cpu traces the neuron targets)" : ""}`);
           const trained = c.trained ?? (await latestModel(registry, cfg.project, cfg.key, "TRAINED"));
           if (!trained) throw new LifecycleError("compile", `no ${cfg.key}-TRAINED version in ${registry.uri}; run the train step first`);
           const parts: string[] = [];
           let ran = false;
-          for (const target of cfg.compile!.targets) {
-            if (REMOTE_TARGET_KINDS.includes(target.kind)) {
+          for (const target of targets) {
+            if (!opts.targetKind && REMOTE_TARGET_KINDS.includes(target.kind)) {
               log(`  note: skipping ${describeTarget(target)}: it needs its own image and hardware (the generated Makefile's Neuron targets build it)`);
               parts.push(`${describeTarget(target)} not built here`);
               continue;

@@ -1,5 +1,5 @@
 /**
- * `mesh run NAME [--port P] [--no-serve] [--registry URI] [--only STEP] [--force]`: the whole
+ * `mesh run NAME [--port P] [--no-serve] [--registry URI] [--only STEP] [--target KIND] [--force]`: the whole
  * lifecycle locally (ingest → register → train → compile, unchanged steps skipped), then
  * serve. The logic lives in runtimes/lifecycle; this module maps the IR to its configs,
  * opens the registry (`--registry` > MESH_REGISTRY > mesh.yaml/IR > file://.mesh/registry)
@@ -14,6 +14,7 @@ export interface RunFlags {
   readonly serve: boolean;
   readonly registry?: string;
   readonly only?: LifecycleStep;
+  readonly target?: "onnx" | "neuron" | "cpu";
   readonly force?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option("--no-serve", "stop after compile")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .addOption(new Option("--only <step>", "run just this step").choices(["ingest", "register", "train", "compile"]))
+    .addOption(new Option("--target <kind>", "compile only targets of this kind (cpu: trace the neuron targets on CPU)").choices(["onnx", "neuron", "cpu"]))
     .option("--force", "redo steps even when their inputs did not change")
     .action(async (name: string, flags: RunFlags) => {
       process.exitCode = await runRun(name, flags, process.cwd());
@@ -78,7 +80,7 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     const registry = registryLib.openRegistry(uri, { cwd: root, s3 });
-    out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}`);
+    out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`);
     const t0 = performance.now();
     await lifecycle.runLifecycle(lifecycleConfig(ir), {
       root,
@@ -87,6 +89,7 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
       log: lifecycle.stderrLog,
       s3,
       ...(flags.only ? { only: flags.only } : {}),
+      ...(flags.target ? { targetKind: flags.target } : {}),
       ...(flags.force ? { force: true } : {}),
     });
     out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
@@ -95,7 +98,7 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
     if (registryLib.isRegistryError(err)) return fail(err.message);
     throw err;
   }
-  if (!flags.serve || flags.only) return 0;
+  if (!flags.serve || flags.only || flags.target) return 0;
   return serve(ir, uri, flags.port, root);
 }
 
