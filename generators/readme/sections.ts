@@ -72,7 +72,8 @@ export function provenanceLines(ir: ProjectIR): string[] {
   );
   if (hasNeuronTarget(ir)) {
     lines.push(
-      `${code("make compile-neuron")} needs an Inferentia/Trainium host (${code("/dev/neuron0")}); ${code("make compile-neuron-cpu")} traces the same shapes on CPU and is what runs without one.`,
+      `${code("make compile-neuron")} needs an Inferentia/Trainium host (${code("/dev/neuron0")}); ${code("make compile-neuron-cpu")} traces the same shapes on CPU and is what runs without one. ` +
+        `In compose the Neuron compile has its own profiles, so ${code("up")} never needs the device: ${code("docker compose --profile dev --profile dev-neuron up compile-neuron")}.`,
     );
   }
   return lines.map((l) => `- ${l}`);
