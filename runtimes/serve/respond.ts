@@ -57,3 +57,17 @@ export function sendErrors(ex: Exchange, errors: readonly ApiError[], finish: Fi
 export function sendError(ex: Exchange, status: number, code: string, detail: string, finish: Finish, pointer?: string, extra?: Record<string, string>): void {
   sendErrors(ex, [apiError(status, code, detail, pointer)], finish, extra);
 }
+
+/**
+ * Runs `fn` for a request outside the router's try/catch (body callbacks, promise
+ * continuations): a throw in generated or library code answers 500 for this request only,
+ * is logged, and never takes the process down.
+ */
+export function guarded(ex: Exchange, finish: Finish, log: { error(obj: object, msg: string): void }, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log.error({ err, reqId: ex.id, route: ex.route }, "request handler failed");
+    sendErrors(ex, [apiError(500, "internal", "the server failed to handle this request")], finish);
+  }
+}

@@ -8,7 +8,7 @@ import type { Router } from "./http-router.js";
 import { isReady, rowWidth, type ServerContext } from "./context.js";
 import { readJsonBody } from "./body.js";
 import { apiError, pointerToken } from "./errors.js";
-import { sendErrors, sendError, sendJson, sendText, type Exchange } from "./respond.js";
+import { guarded, sendErrors, sendError, sendJson, sendText, type Exchange } from "./respond.js";
 import { bioDocument } from "./bio.js";
 import { docsPage } from "./docs-page.js";
 import type { Outputs } from "./session.js";
@@ -38,7 +38,7 @@ function predict(ex: Exchange, ctx: ServerContext): void {
     return;
   }
   const predictor = ctx.predictor;
-  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => {
+  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => guarded(ex, finish, ctx.log, () => {
     if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
     const value = body.value;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -54,7 +54,7 @@ function predict(ex: Exchange, ctx: ServerContext): void {
     if (decoded.rows > config.maxRows) return sendError(ex, 400, "too_many_rows", `the batch holds ${decoded.rows} rows; at most ${config.maxRows} are allowed`, finish, "/data/attributes");
     const accepted = predictor.submit(v1Job(ex, ctx, decoded));
     if (!accepted) sendError(ex, 503, "queue_full", "the server is overloaded; retry shortly", finish, undefined, RETRY);
-  });
+  }));
 }
 
 function v1Job(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknown>) {

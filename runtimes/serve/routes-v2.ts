@@ -6,7 +6,7 @@
 import type { Router } from "./http-router.js";
 import { isReady, rowWidth, type ServerContext } from "./context.js";
 import { readJsonBody } from "./body.js";
-import { sendErrors, sendError, sendJson, type Exchange } from "./respond.js";
+import { guarded, sendErrors, sendError, sendJson, type Exchange } from "./respond.js";
 import { decodeV2, type V2Request } from "./v2-tensors.js";
 import type { Feeds, Outputs } from "./session.js";
 import { floatTensor, int64Tensor } from "./session.js";
@@ -34,7 +34,7 @@ function infer(ex: Exchange, ctx: ServerContext): void {
     return;
   }
   const { predictor, session } = ctx;
-  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => {
+  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => guarded(ex, finish, ctx.log, () => {
     if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
     const decoded = decodeV2(body.value, definition.inputs, definition.outputs, config.maxRows);
     if (!decoded.ok) return sendErrors(ex, decoded.errors, finish);
@@ -56,13 +56,13 @@ function infer(ex: Exchange, ctx: ServerContext): void {
     const feeds: Feeds = {};
     for (const input of request.inputs) feeds[input.name] = input.data instanceof Float32Array ? floatTensor(input.data, input.shape) : int64Tensor(input.data, input.shape);
     session.run(feeds).then(
-      (outputs) => answer(ex, ctx, request, outputs, 0),
+      (outputs) => guarded(ex, finish, ctx.log, () => answer(ex, ctx, request, outputs, 0)),
       (err: unknown) => {
         ctx.log.error({ err }, "model inference failed");
         sendError(ex, 500, "inference_failed", "the model failed to run this request", finish);
       },
     );
-  });
+  }));
 }
 
 function answer(ex: Exchange, ctx: ServerContext, request: V2Request, outputs: Outputs, rowStart: number): void {
