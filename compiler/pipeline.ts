@@ -15,11 +15,12 @@ import { lower } from "./lower/lower.js";
 import { MESH_VERSION } from "./version.js";
 import { checkSpec, type CheckedSpec } from "./validate/check-spec.js";
 import { checkWorkspaceFile } from "./validate/check-workspace.js";
+import { expandSpecGlobs } from "./load/spec-globs.js";
 import { ruleDiagnostics } from "./validate/apply-rules.js";
 import { workspaceRules } from "../schemas/project-rules.js";
 
 export interface CompileOptions {
-  /** Spec paths relative to the workspace root; default: every projects/<dir>/project.yaml. */
+  /** Spec paths relative to the workspace root; default: mesh.yaml `projects` globs, else every projects/<dir>/project.yaml. */
   readonly specPaths?: readonly string[];
   /** Output root relative to the workspace root (default: mesh.yaml `out`, else "out"). */
   readonly outDir?: string;
@@ -32,7 +33,8 @@ export async function compileWorkspace(host: Host, options: CompileOptions = {})
   const workspace = checkWorkspaceFile(host);
   diagnostics.push(...workspace.diagnostics);
 
-  const paths = [...new Set(options.specPaths ?? host.listProjectSpecs())];
+  const globs = workspace.value?.projects;
+  const paths = [...new Set(options.specPaths ?? (globs ? expandSpecGlobs(host, globs) : host.listProjectSpecs()))];
   const checked: CheckedSpec[] = [];
   for (const specPath of paths) {
     const result = checkSpec(host, specPath);
@@ -58,6 +60,12 @@ export async function compileWorkspace(host: Host, options: CompileOptions = {})
     }),
   );
   return { value: irs, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The specs a workspace holds: mesh.yaml `projects` globs, else every projects/<dir>/project.yaml. */
+export function listSpecPaths(host: Host): string[] {
+  const globs = checkWorkspaceFile(host).value?.projects;
+  return globs ? expandSpecGlobs(host, globs) : host.listProjectSpecs();
 }
 
 /** Relative POSIX path from `<outDir>/<name>` back to the workspace root, e.g. `../..`. */

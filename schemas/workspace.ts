@@ -13,8 +13,15 @@ export const workspaceSchema = z.strictObject({
   apiVersion: z.literal("mesh/v1"),
   kind: z.literal("Workspace"),
   projects: z
-    .array(z.string().regex(/^[A-Za-z0-9_*./-]+$/, "must be a relative glob such as projects/*/project.yaml"))
-    .optional(),
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.*-][A-Za-z0-9_*./-]*$/, "must be a relative glob such as projects/*/project.yaml")
+        .refine((s) => !s.split("/").includes(".."), "must not contain '..'")
+        .refine((s) => !s.split("/")[0]!.includes("*"), "must start with a folder name, such as projects/"),
+    )
+    .optional()
+    .describe("globs of the spec files (default: projects/*/project.yaml)"),
   registry: registryUri.optional().describe("default model registry when no environment overrides it"),
   environments: z.partialRecord(z.enum(environmentNames), z.strictObject({ registry: registryUri.optional() })).optional(),
   images: z

@@ -56,6 +56,9 @@ export const MESSAGES = {
   "duplicate-registry-key": { code: "MESH032", severity: "error", template: 'registry key "{key}" is also used by {other}' },
   "folder-name": { code: "MESH033", severity: "error", template: 'name "{name}" must equal the project folder name "{folder}"' },
 
+  // ---- load, added later (codes are stable identifiers; grouping is cosmetic)
+  "reserved-key": { code: "MESH034", severity: "error", template: 'key "{key}" is reserved in JavaScript objects and cannot be used' },
+
   // ---- App models (the ONNX signature read at compile time)
   "model-not-found": { code: "MESH040", severity: "error", template: "model file {file} not found" },
   "model-corrupt": { code: "MESH041", severity: "error", template: "model file {file} is not a readable ONNX model: {reason}" },

@@ -81,6 +81,10 @@ export function parseText(file: string, text: string, maxAliasCount = MAX_ALIAS_
     return fail(createDiagnostic("root-not-mapping", at(doc.contents.range[0]), { got }), diagnostics);
   }
 
+  // `__proto__` would be dropped or, worse, reach an object's prototype in later stages.
+  const reserved = reservedKeyOffsets(doc);
+  if (reserved.length > 0) return { diagnostics: [...diagnostics, ...reserved.map((o) => createDiagnostic("reserved-key", at(o), { key: "__proto__" }))] };
+
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount });
@@ -112,6 +116,16 @@ function keyAt(text: string, offset: number): string {
   const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:\n,{}[\]]*)/.exec(rest);
   const raw = (m?.[1] ?? "").trim();
   return raw.replace(/^["']|["']$/g, "");
+}
+
+function reservedKeyOffsets(doc: Document.Parsed): number[] {
+  const offsets: number[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "__proto__") offsets.push(pair.key.range?.[0] ?? 0);
+    },
+  });
+  return offsets;
 }
 
 function firstAliasOffset(doc: Document.Parsed): number | undefined {

@@ -121,3 +121,13 @@ describe("decodeUtf8", () => {
     expect(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ ok: true, text: "a" });
   });
 });
+
+describe("reserved keys", () => {
+  it("refuses __proto__ anywhere, since it would vanish from (or pollute) objects later", () => {
+    expect(load("a:\n  __proto__: { polluted: true }\nb: [{ __proto__: 1 }]\n").lines).toEqual([
+      `${F}:2:3 error MESH034: key "__proto__" is reserved in JavaScript objects and cannot be used`,
+      `${F}:3:7 error MESH034: key "__proto__" is reserved in JavaScript objects and cannot be used`,
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

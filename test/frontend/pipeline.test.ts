@@ -76,3 +76,29 @@ describe("compileProject", () => {
     expect(r.diagnostics.map(formatDiagnostic)).toEqual(['projects error MESH002: no project named "spa" (projects: colors, iris, spam)']);
   });
 });
+
+describe("mesh.yaml projects globs", () => {
+  it("finds specs by glob instead of projects/*/project.yaml", async () => {
+    const { globRegExp, globBase } = await import("../../compiler/load/spec-globs.js");
+    expect(globRegExp("teams/**/project.yaml").test("teams/a/b/project.yaml")).toBe(true);
+    expect(globRegExp("teams/**/project.yaml").test("teams/project.yaml")).toBe(true);
+    expect(globRegExp("teams/*/project.yaml").test("teams/a/b/project.yaml")).toBe(false);
+    expect(globBase("teams/**/project.yaml")).toBe("teams");
+    const host = workspace({
+      "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\nprojects: [teams/**/project.yaml]\n",
+      "teams/nlp/spam/project.yaml": exampleText("spam"),
+      "teams/node_modules/x/project.yaml": "junk: [",
+      "projects/iris/project.yaml": exampleText("iris"),
+    });
+    const r = await compileLines(host);
+    expect(r.lines).toEqual([]);
+    expect(r.value?.map((p) => p.specPath)).toEqual(["teams/nlp/spam/project.yaml"]);
+  });
+  it("refuses globs that climb out or start with a wildcard", async () => {
+    const r = await compileLines(workspace({ "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\nprojects: [../other/*.yaml, '**/project.yaml']\n" }));
+    expect(r.lines).toEqual([
+      "mesh.yaml:3:12 error MESH016 projects.0: \"../other/*.yaml\" must not contain '..'",
+      "mesh.yaml:3:29 error MESH016 projects.1: \"**/project.yaml\" must start with a folder name, such as projects/",
+    ]);
+  });
+});

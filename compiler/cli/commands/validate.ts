@@ -22,7 +22,7 @@ export function register(program: Command): void {
 
 /** The command body; returns the exit code. Exported for tests that run it in-process. */
 export async function runValidate(specs: readonly string[], flags: ValidateFlags, cwd: string): Promise<number> {
-  const [{ findWorkspaceRoot, toWorkspacePath }, { nodeHost }, { compileWorkspace }, { formatDiagnostics }] = await Promise.all([
+  const [{ findWorkspaceRoot, toWorkspacePath }, { nodeHost }, { compileWorkspace, listSpecPaths }, { formatDiagnostics }] = await Promise.all([
     import("../workspace.js"),
     import("../../host.js"),
     import("../../pipeline.js"),
@@ -36,9 +36,9 @@ export async function runValidate(specs: readonly string[], flags: ValidateFlags
     if (rel === undefined) return usage(`spec ${s} lies outside the workspace ${root}`);
     specPaths.push(rel);
   }
-  const files = specs.length > 0 ? [...new Set(specPaths)] : host.listProjectSpecs();
+  const files = specs.length > 0 ? [...new Set(specPaths)] : listSpecPaths(host);
   if (files.length === 0) {
-    process.stderr.write(`mesh validate: no specs found (looked for projects/*/project.yaml under ${root})\n`);
+    process.stderr.write(`mesh validate: no specs found under ${root} (projects/*/project.yaml, or mesh.yaml projects:)\n`);
     return 1;
   }
   const result = await compileWorkspace(host, { specPaths: files });
