@@ -7,7 +7,8 @@
  *   a blocked registry.
  * - Invisible until complete: files are written under `<base>/.staging/<n>-<uuid>/`, the card
  *   last, each fsync'ed, then the folder is renamed to `<base>/<n>` in one atomic step. A
- *   rename onto an existing version fails, so nothing is ever overwritten.
+ *   rename onto an existing version fails, so nothing is ever overwritten. Staging folders of
+ *   crashed publishers are swept after STALE_STAGING_MS.
  */
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -23,6 +24,8 @@ import type { BlobStore, Source, VersionStage, Written } from "./storage.js";
 
 const CLAIMS = ".claims";
 const STAGING = ".staging";
+/** Staging folders older than this belong to crashed publishers and are removed (best effort). */
+export const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
 
@@ -117,6 +120,7 @@ export function fileStore(root: string, uri: string): BlobStore {
       }
     },
     async stageVersion(base, version) {
+      await sweepStaging(path(`${base}/${STAGING}`));
       const staging = path(`${base}/${STAGING}/${version}-${randomUUID()}`);
       const final = path(`${base}/${version}`);
       await mkdir(staging, { recursive: true }).catch((err: unknown) => {
@@ -125,6 +129,15 @@ export function fileStore(root: string, uri: string): BlobStore {
       return fileStage(staging, final, `${base}/${version}`, uri);
     },
   };
+}
+
+/** Removes staging folders left by publishers that crashed long ago; never fails a publish. */
+async function sweepStaging(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const st = await stat(join(dir, name)).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > STALE_STAGING_MS) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 function fileStage(staging: string, final: string, label: string, uri: string): VersionStage {
