@@ -56,6 +56,8 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
   const responseField = (f: ResponseFieldIR): Schema =>
     f.name === "label" && f.type === "string" && labels.length > 0 ? { type: "string", enum: [...labels] } : fieldSchema(f, labels);
   const attrNames = api.attributes.map((f) => f.name);
+  const int64 = new Set(ir.model.inputs.filter((t) => t.datatype === "INT64").map((t) => t.name));
+  const attributeSchema = (f: FieldIR): Schema => (f.type === "number[]" && int64.has(f.name) ? { ...fieldSchema(f, labels), items: { type: "integer" } } : fieldSchema(f, labels));
   const respNames = api.response.map((f) => f.name);
   const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
   const tensor: Schema = object(
@@ -76,8 +78,8 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
     ["name", "datatype", "shape"],
   );
   return {
-    Attributes: object(api.attributes.map((f) => [f.name, fieldSchema(f, labels)]), attrNames),
-    BatchAttributes: object(api.attributes.map((f) => [f.name, column(fieldSchema(f, labels))]), attrNames),
+    Attributes: object(api.attributes.map((f) => [f.name, attributeSchema(f)]), attrNames),
+    BatchAttributes: object(api.attributes.map((f) => [f.name, column(attributeSchema(f))]), attrNames),
     Parameters: object(api.parameters.map((p) => [p.name, fieldSchema(p, labels)]), []),
     ResponseAttributes: object(api.response.map((f) => [f.name, responseField(f)]), respNames),
     BatchResponseAttributes: object(api.response.map((f) => [f.name, { type: "array", items: responseField(f) }]), respNames),

@@ -76,7 +76,7 @@ export function writeDecodeModule(ir: ProjectIR, file: SourceFile): void {
       docs: [`Attribute \`${f.name}\` (${f.type}).`],
       parameters: [{ name: "v", type: "unknown" }, { name: "pointer", type: "string" }, { name: "errors", type: "ApiError[]" }],
       returnType: "boolean",
-      statements: checkBody(f).join("\n"),
+      statements: checkBody(f, { integerElements: ir.model.inputs.some((t) => t.name === f.name && t.datatype === "INT64") }).join("\n"),
     });
   }
   for (const p of api.parameters) {

@@ -50,7 +50,7 @@ function numberLines(f: FieldIR, value: string, integer: boolean): string[] {
 }
 
 /** Statements of `check_<name>(v: unknown, pointer: string, errors: ApiError[]): boolean`. */
-export function checkBody(f: FieldIR | ParameterIR): string[] {
+export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElements?: boolean } = {}): string[] {
   const lines: string[] = [];
   switch (f.type) {
     case "string":
@@ -102,6 +102,10 @@ export function checkBody(f: FieldIR | ParameterIR): string[] {
         `    fail(errors, typeof x === "number" ? "not_finite" : "invalid_type", pointer + "/" + j, "must be a finite number");`,
         "    good = false;",
         "  }",
+        // An INT64 model input: fractions would be truncated silently, so they are refused.
+        ...(opts.integerElements
+          ? ["  else if (!Number.isSafeInteger(x)) {", `    fail(errors, "invalid_type", pointer + "/" + j, "must be an integer");`, "    good = false;", "  }"]
+          : []),
         "}",
         "return good;",
       );

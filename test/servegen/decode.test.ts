@@ -160,3 +160,10 @@ describe("App decoder (one FP32 row of 8 per request row)", () => {
     expect(pointers(decode(body({ features: "0,1,2" }), 16))).toEqual([["/data/attributes/features", "invalid_type"]]);
   });
 });
+
+test("an INT64 App input refuses fractions (they would be truncated silently)", async () => {
+  const decode = await loadDecode(appIR({ datatype: "INT64" }));
+  const body = (features: unknown) => ({ namespace: "sensor", attributes: { features } });
+  expect(decode(body([0, 1, 2, 3, 4, 5, 6, 7]), 16).ok).toBe(true);
+  expect(pointers(decode(body([0, 1, 2.5, 3, 4, 5, 6, 7]), 16))).toEqual([["/data/attributes/features/2", "invalid_type"]]);
+});

@@ -22,7 +22,7 @@ export async function exampleIR(name: string): Promise<ProjectIR> {
 }
 
 /** An App serving an externally maintained 8 → 3 classifier with labels. */
-export function appIR(opts: { labels?: readonly string[] } = {}): ProjectIR {
+export function appIR(opts: { labels?: readonly string[]; datatype?: "FP32" | "INT64" } = {}): ProjectIR {
   const spec = projectSpecSchema.parse({
     apiVersion: "mesh/v1",
     kind: "App",
@@ -43,7 +43,7 @@ export function appIR(opts: { labels?: readonly string[] } = {}): ProjectIR {
     specPath: "projects/sensor/project.yaml",
     meshVersion: MESH_VERSION,
     appSignature: {
-      inputs: [{ name: "features", datatype: "FP32", shape: [-1, 8] }],
+      inputs: [{ name: "features", datatype: opts.datatype ?? "FP32", shape: [-1, 8] }],
       outputs: [{ name: "probabilities", datatype: "FP32", shape: [-1, 3] }],
     },
   });
