@@ -3,6 +3,7 @@
  * target, and the real recipes call mesh/docker with exactly the arguments we mean (fakes record
  * them), from the workspace root, with overrides passed literally.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,6 +73,22 @@ describe("Makefile text", () => {
       expect(recipes.length).toBeGreaterThan(20);
       // After `$$` (a literal `$` for the shell), no `$` may remain: nothing for Make to expand.
       for (const line of recipes) expect(line.replace(/\$\$/g, ""), line).not.toContain("$");
+    }
+  });
+});
+
+describe("shellcheck", () => {
+  it("finds nothing in the recipes, read as the shell sees them (SC2016 aside: help prints `$(PORT)` literally)", () => {
+    for (const ir of [spam, iris, colors, app]) {
+      const script = makefileOf(ir)
+        .split("\n")
+        .filter((l) => l.startsWith("\t"))
+        .map((l) => l.slice(1).replace(/^@/, "").replace(/\$\$/g, "$"))
+        .join("\n");
+      const r = spawnSync("shellcheck", ["-s", "sh", "-e", "SC2016", "-"], { input: `#!/bin/sh\n${script}\n`, encoding: "utf8" });
+      expect(r.error, "shellcheck must be installed (.ci/run installs it)").toBeUndefined();
+      expect(r.stdout, ir.name).toBe("");
+      expect(r.status).toBe(0);
     }
   });
 });

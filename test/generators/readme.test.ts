@@ -133,6 +133,15 @@ describe("README curl examples", () => {
     }
   });
 
+  it("pass shellcheck (warnings and errors; its info notes flag the literal `$(…)` we mean)", () => {
+    for (const ir of [spam, iris, colors, app, evil]) {
+      const script = codeBlocks(ir, "sh").join("\n");
+      const r = spawnSync("shellcheck", ["-s", "sh", "-S", "warning", "-"], { input: `#!/bin/sh\n${script}\n`, encoding: "utf8" });
+      expect(r.error, "shellcheck must be installed (.ci/run installs it)").toBeUndefined();
+      expect(r.stdout, ir.name).toBe("");
+    }
+  });
+
   it("send each example's exact JSON body to the loopback server on the project port", () => {
     for (const ir of [spam, iris, colors, evil]) {
       const blocks = codeBlocks(ir, "sh").filter((b) => b.startsWith("curl -sS -X POST"));
