@@ -42,10 +42,14 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+// Wall time and process CPU time (user + system, all threads): on a shared, loaded machine
+// the CPU figure is the steadier one.
 const time = async (fn) => {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const value = await fn();
-  return { ms: performance.now() - t0, value };
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, value };
 };
 const quiet = () => {};
 
@@ -62,14 +66,18 @@ for (const name of PROJECTS) {
     const reg = await time(() => register(cfg.register, { project: cfg.project, registry, log: quiet }, ing.value));
     const trainMs = [];
     const compileMs = [];
+    const trainCpu = [];
+    const compileCpu = [];
     let accuracy = 0;
     const target = cfg.compile.targets.find((t) => t.kind === "onnx");
     for (let r = 0; r < ROUNDS; r++) {
       const t = await time(() => train(cfg.train, cfg.model, ctx, reg.value, { force: true }));
       trainMs.push(t.ms);
+      trainCpu.push(t.cpuMs);
       accuracy = t.value.card.metrics.accuracy;
       const c = await time(() => compileTarget(cfg.compile, target, ctx, t.value, { force: true }));
       compileMs.push(c.ms);
+      compileCpu.push(c.cpuMs);
     }
     results.push({
       project: name,
@@ -80,6 +88,8 @@ for (const name of PROJECTS) {
       registerMs: reg.ms,
       trainMs: { median: median(trainMs), min: Math.min(...trainMs), max: Math.max(...trainMs) },
       compileMs: { median: median(compileMs), min: Math.min(...compileMs), max: Math.max(...compileMs) },
+      trainCpuMs: median(trainCpu),
+      compileCpuMs: median(compileCpu),
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -89,8 +99,8 @@ for (const name of PROJECTS) {
 const f = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const rng = (x) => `${f(x.median)} (${f(x.min)}–${f(x.max)})`;
 const rows = [
-  ["project", "rows", "trainer", "accuracy", "ingest", "register", `train median (min–max), ${ROUNDS} rounds`, `compile median (min–max), ${ROUNDS} rounds`],
-  ...results.map((r) => [r.project, String(r.rows), r.trainer, r.accuracy.toFixed(4), f(r.ingestMs), f(r.registerMs), rng(r.trainMs), rng(r.compileMs)]),
+  ["project", "rows", "trainer", "accuracy", "ingest", "register", `train wall median (min–max), ${ROUNDS} rounds`, "train CPU", `compile wall median (min–max)`, "compile CPU"],
+  ...results.map((r) => [r.project, String(r.rows), r.trainer, r.accuracy.toFixed(4), f(r.ingestMs), f(r.registerMs), rng(r.trainMs), f(r.trainCpuMs), rng(r.compileMs), f(r.compileCpuMs)]),
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join("  ").trimEnd());
