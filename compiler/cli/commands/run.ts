@@ -102,21 +102,10 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
   return serve(ir, uri, flags.port, root);
 }
 
-/** Hands over to the serve command's library entry, which runs until stopped. */
+/** Hands over to serving (the same code as `mesh serve`), which runs until it is stopped. */
 async function serve(ir: ProjectIR, registry: string, port: number | undefined, root: string): Promise<number> {
-  // Resolved at run time: serving lands in its own module (compiler/serve/serve-project.ts).
-  const specifier = "../../serve/serve-project.js";
-  let mod: { serveProject?: (options: Record<string, unknown>) => Promise<number | void> };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch {
-    mod = {};
-  }
-  if (typeof mod.serveProject !== "function") {
-    return fail(`lifecycle done, but serving is not available in this build yet; rerun with --no-serve`);
-  }
-  const code = await mod.serveProject({ ir, registry, root, ...(port !== undefined ? { port } : {}) });
-  return typeof code === "number" ? code : 0;
+  const { serveProject } = await import("../../serve/serve-project.js");
+  return serveProject({ root, ir, registry, cwd: root, ...(port !== undefined ? { port } : {}) });
 }
 
 function fail(message: string): number {
