@@ -34,6 +34,8 @@ export function makeVariables(ir: ProjectIR): MakeVariable[] {
  */
 export function literalizeLines(): string[] {
   return [
+    "# Each value becomes literal text ($(value …) is never expanded again), so an override such as",
+    "# PORT='$(shell …)' stays text; recipes then read the exported values as quoted shell variables.",
     "ifneq ($(words $(value ROOT)),1)",
     "$(error ROOT must be one path without spaces)",
     "endif",
