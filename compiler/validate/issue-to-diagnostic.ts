@@ -10,7 +10,7 @@ import { createDiagnostic } from "../diagnostics/registry.js";
 import type { LoadedYaml } from "../load/load-yaml.js";
 import { locate } from "../load/locate.js";
 import { didYouMean } from "./did-you-mean.js";
-import { allowedKeys, describe, schemaAt, showValue } from "./schema-walk.js";
+import { allowedKeys, describe, keyHomes, schemaAt, showValue } from "./schema-walk.js";
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -83,7 +83,12 @@ export function issueToDiagnostics(issue: Issue, ctx: IssueContext, prefix: Path
         const custom = ctx.unknownKey?.(path, key);
         if (custom) return custom;
         const s = suggestion(key, allowed);
-        const hint = !s && allowed.length > 0 && allowed.length <= 24 ? `allowed here: ${allowed.join(", ")}` : undefined;
+        const homes = s ? [] : keyHomes(ctx.schema, key).slice(0, 3);
+        const hint = homes.length > 0
+          ? `"${key}" belongs under ${homes.join(" or ")}`
+          : !s && allowed.length > 0 && allowed.length <= 24
+            ? `allowed here: ${allowed.join(", ")}`
+            : undefined;
         return createDiagnostic("unknown-key", locate(ctx.loaded, [...path, key], "key"), { key, suggestion: s }, hint);
       });
     }

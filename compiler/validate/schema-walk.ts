@@ -103,6 +103,31 @@ export function allowedKeys(schema: Schema | undefined, data: unknown): string[]
   return [];
 }
 
+/**
+ * Where else in the schema `key` is allowed, as dotted parent paths (`*` for any record key,
+ * `N` for list items): `serve` → ["steps"]. For hints when a key sits at the wrong level.
+ */
+export function keyHomes(root: Schema, key: string, maxDepth = 6): string[] {
+  const homes = new Set<string>();
+  const seen = new Set<Schema>();
+  const walk = (schema: Schema, path: string[], depth: number) => {
+    const s = unwrap(schema);
+    if (depth > maxDepth || seen.has(s)) return;
+    seen.add(s);
+    const d = defOf(s);
+    if (d.type === "object") {
+      const shape = d.shape ?? {};
+      if (Object.hasOwn(shape, key)) homes.add(path.join(".") || "the top level");
+      for (const [k, child] of Object.entries(shape)) walk(child, [...path, k], depth + 1);
+    } else if (d.type === "record" && d.valueType) walk(d.valueType, [...path, "*"], depth + 1);
+    else if (d.type === "array" && d.element) walk(d.element, [...path, "N"], depth + 1);
+    else if (d.type === "union") for (const o of d.options ?? []) walk(o, path, depth);
+    seen.delete(s);
+  };
+  walk(root, [], 0);
+  return [...homes].sort();
+}
+
 /** The allowed values when `schema` is an enum or a literal; undefined otherwise. */
 export function enumValues(schema: Schema): string[] | undefined {
   const d = defOf(unwrap(schema));

@@ -100,3 +100,12 @@ describe("free text is accepted (generators escape it)", () => {
     expect(r.value?.[0]?.serve.examples[0]?.name).toBe("$(shell id) `id` $$HOME");
   });
 });
+
+describe("keys at the wrong level", () => {
+  it("says where a known key belongs", async () => {
+    const text = `${exampleText("iris")}serve: { port: 1 }\n`;
+    expect((await compileSpec(text)).lines).toEqual([`${I}:52:1 error MESH013 serve: unknown key "serve"\n    hint: "serve" belongs under environments.* or steps`]);
+    const text2 = edit(exampleText("iris"), "  serve:\n    port: 8001\n", "  serve:\n    port: 8001\n    max_batch: 4\n");
+    expect((await compileSpec(text2)).lines).toEqual([`${I}:43:5 error MESH013 steps.serve.max_batch: unknown key "max_batch"\n    hint: "max_batch" belongs under environments.*.serve.batching or steps.serve.batching`]);
+  });
+});
