@@ -89,9 +89,10 @@ function protocolChecks(ctx: ContractContext): Check[] {
   return [
     ["live", async () => fail(await client.live(), "live answered false")],
     ["ready", async () => fail(await client.ready(), "ready answered false")],
-    ["bio is a model card", async () => {
+    ["bio names the project, its spec hash and labels", async () => {
       const bio = await client.bio();
-      return fail(typeof bio === "object" && bio !== null && Object.keys(bio).length > 0, `unexpected bio ${JSON.stringify(bio).slice(0, 200)}`);
+      const bad = mismatches(bio, { name: ir.name, specHash: ir.specHash, labels: [...ir.model.labels] }, { atol: 0, rtol: 0 });
+      return fail(bad.length === 0 && typeof bio["version"] === "string", bad.join("; ") || "no version");
     }],
     ["openapi.json served equals out/" + ir.name + "/openapi.json", async () => {
       const served = await client.openapi();

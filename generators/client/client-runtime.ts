@@ -12,7 +12,7 @@ export type ApiErrorItem = {
   source?: { pointer: string };
 };
 
-/** The server answered with an error status; \`errors\` is its error list. */
+/** The server answered with an error status; its error list is in errors. */
 export class ApiError extends Error {
   readonly status: number;
   readonly errors: readonly ApiErrorItem[];
