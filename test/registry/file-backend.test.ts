@@ -1,5 +1,5 @@
 /** The registry contract against the file backend, in a temp folder. */
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { registryContract } from "./contract.js";
 import { fileBackend } from "./support/backends.js";
 
@@ -7,6 +7,7 @@ const backend = fileBackend();
 describe("file:// registry", () => registryContract(() => backend));
 
 describe("file:// specifics", () => {
+  afterAll(() => backend.cleanup());
   test("staging folders of long-crashed publishers are swept; fresh ones are left alone", async () => {
     const { mkdir, utimes, readdir } = await import("node:fs/promises");
     const { join } = await import("node:path");
