@@ -6,6 +6,7 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { template } from "../support/templates.js";
+import { fileRegistryPath } from "../compose/container.js";
 import { headerText } from "../makefile/text.js";
 import { baseUrl, curlExamples } from "./curl.js";
 import { code, markdownInline, markdownText } from "./markdown.js";
@@ -58,6 +59,12 @@ function clientSnippet(ir: ProjectIR): string[] {
   ];
 }
 
+/** The file registry folder `run-<step>` mounts, when any container of the project mounts one. */
+function mountedRegistry(ir: ProjectIR): string | undefined {
+  const mounts = ir.kind === "Project" || ir.serve.image.model === "download";
+  return mounts ? fileRegistryPath(ir.registry) : undefined;
+}
+
 /** Pure: IR → README.md. */
 export function generateReadme(ir: ProjectIR): GeneratedFile[] {
   const contents = render({
@@ -75,6 +82,9 @@ export function generateReadme(ir: ProjectIR): GeneratedFile[] {
     lifecycle: lifecycle(ir),
     targetRows: makeTargetRows(ir),
     variableRows: makeVariableRows(ir),
+    // Only where run-<step> mounts a file registry (see the Makefile's dockerRun).
+    registryDir: mountedRegistry(ir) === undefined ? "" : code(mountedRegistry(ir)!),
+    registryPath: mountedRegistry(ir) ?? "",
     provenance: provenanceLines(ir),
     environmentRows: environmentRows(ir),
     baseUrl: code(baseUrl(ir)),

@@ -118,6 +118,10 @@ describe("README.md", () => {
     expect(readme(spam)).toContain("`accuracy >= 0.95`");
     expect(readme(iris)).not.toContain("compile-neuron");
     expect(readme(colors)).toContain("`file://model.onnx`, a path relative to `projects/colors/`");
+    // run-<step> mounts the registry for a Project (and a download-at-start App), never for a baked App.
+    expect(readme(spam)).toContain("`chown -R 10001:10001 .mesh/registry`");
+    expect(readme(app)).toContain("`chown -R 10001:10001 .mesh/registry`");
+    expect(readme(colors)).not.toContain("chown");
   });
 });
 
