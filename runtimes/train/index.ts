@@ -66,7 +66,7 @@ export async function train(
     const where = `dataset ${dataset.card.id}`;
     if (err instanceof DatasetError) throw new LifecycleError("train", `${where}: ${err.message}`);
     if (err instanceof ParityError || err instanceof OnnxLoadError) throw new LifecycleError("train", err.message);
-    if (err instanceof LifecycleError) throw err;
+    if (err instanceof LifecycleError || (err as Error)?.name === "RegistryError") throw err;
     throw new LifecycleError("train", `training on ${where} failed: ${reason(err)}`, { cause: err });
   }
   const m = trained.metrics;

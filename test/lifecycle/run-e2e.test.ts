@@ -128,6 +128,29 @@ describe("mesh run failures", () => {
     expect(fs.existsSync(path.join(root, ".mesh/registry/iris/models"))).toBe(false);
   });
 
+  test("a dataset file corrupted in the file registry is caught by its checksum; nothing new registered", async () => {
+    const root = exampleWorkspace("iris");
+    expect((await meshRun(root, "iris")).code).toBe(0);
+    const data = path.join(root, ".mesh/registry/iris/datasets/iris/1/data.jsonl");
+    fs.writeFileSync(data, fs.readFileSync(data, "utf8").replace("setosa", "virginica"));
+    const r = await meshRun(root, "iris", { only: "train", force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mesh run: train failed: checksum mismatch for data\.jsonl of iris\/datasets\/iris-1 in file:\/\/\.mesh\/registry: .*altered or damaged$/m);
+    expect(fs.readdirSync(path.join(root, ".mesh/registry/iris/models/IRIS-TRAINED")).filter((d) => /^\d+$/.test(d))).toEqual(["1"]);
+    console.log(`corrupt dataset: ${r.stderr.trim()}`);
+  });
+
+  test("a trained model.onnx corrupted in the registry stops compile; nothing new registered", async () => {
+    const root = exampleWorkspace("iris");
+    expect((await meshRun(root, "iris")).code).toBe(0);
+    fs.writeFileSync(path.join(root, ".mesh/registry/iris/models/IRIS-TRAINED/1/model.onnx"), "not a model");
+    const r = await meshRun(root, "iris", { only: "compile", force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mesh run: compile failed: checksum mismatch for model\.onnx of iris\/IRIS-TRAINED-1 in file:\/\/\.mesh\/registry: .*altered or damaged$/m);
+    expect(fs.readdirSync(path.join(root, ".mesh/registry/iris/models/IRIS-COMPILED")).filter((d) => /^\d+$/.test(d))).toEqual(["1"]);
+    console.log(`corrupt model: ${r.stderr.trim()}`);
+  });
+
   test("--only compile with nothing trained says which step to run first", async () => {
     const root = exampleWorkspace("iris");
     const r = await meshRun(root, "iris", { only: "compile" });
