@@ -10,7 +10,8 @@ import { createDiagnostic } from "../diagnostics/registry.js";
 import type { LoadedYaml } from "../load/load-yaml.js";
 import { locate } from "../load/locate.js";
 import { didYouMean } from "./did-you-mean.js";
-import { allowedKeys, describe, keyHomes, schemaAt, showValue } from "./schema-walk.js";
+import { allowedKeys, keyHomes, schemaAt } from "./schema-walk.js";
+import { describe, showValue } from "./describe-expected.js";
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
