@@ -74,6 +74,20 @@ describe("mesh run with an S3 registry", () => {
     console.log(`missing bucket: ${r.stderr.trim()}`);
   });
 
+  test("wrong credentials are a clear error and exit 1, nothing written", async () => {
+    const root = exampleWorkspace("iris");
+    process.env.AWS_ACCESS_KEY_ID = "NOT-A-KEY";
+    try {
+      const r = await meshRun(root, "iris", { registry: "s3://mesh-e2e/denied" });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^mesh run: ingest failed: .*(refused|denied|credentials|signature).*$/im);
+      console.log(`wrong credentials: ${r.stderr.trim()}`);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = s3.env.AWS_ACCESS_KEY_ID;
+    }
+    expect(await openRegistry("s3://mesh-e2e/denied").listProjects()).toEqual([]);
+  });
+
   test("an S3 server that is down is a clear error and exit 1", async () => {
     const down = await startS3rver({ bucket: "gone" });
     await down.stop();
