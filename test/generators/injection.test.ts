@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
 import { generateCompose } from "../../generators/compose/compose.js";
@@ -114,6 +115,21 @@ describe("evil override values", () => {
     const r = ws.make(ir.name, ["serve", `MESH=${ws.fakeMesh}`], evil);
     expect(r.status, r.stderr).toBe(0);
     expect(r.calls[0]).toMatchObject({ argv: ["serve", "evil", "--port", evil.PORT], registry: evil.REGISTRY });
+    expect(readdirSync(sentinel)).toEqual([]);
+  });
+
+  it("any value, whatever characters it holds, arrives unchanged (property test)", () => {
+    const unit = fc.constantFrom(..."$(){}'\"`\\;&|#%*?=:@!~<> \n\tabcXYZ019é€\u2028".split(""));
+    // Make drops leading white space from a command-line value; everything else must survive.
+    const value = fc.string({ unit, minLength: 1, maxLength: 24 }).filter((v) => !/^\s/.test(v));
+    fc.assert(
+      fc.property(value, value, (port, registry) => {
+        const r = ws.make(ir.name, ["serve", `MESH=${ws.fakeMesh}`, `PORT=${port}`, `REGISTRY=${registry}`]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.calls).toEqual([{ tool: "mesh", argv: ["serve", "evil", "--port", port], cwd: expect.any(String), registry }]);
+      }),
+      { numRuns: 40 },
+    );
     expect(readdirSync(sentinel)).toEqual([]);
   });
 
