@@ -3,22 +3,24 @@
  * if all of that is clean, apply (or, for `--check` / `--dry-run`, just report). Nothing is
  * written when any spec is invalid or any plan has an error — no project's output changes.
  *
- * Generators load only when some project is not vouched for by the generate cache, so a no-op
- * run never pays for ts-morph and friends.
+ * The generate cache (compiler/plan/cache.ts) short-cuts both halves: when everything compile
+ * observed is unchanged, compile is skipped; when a project's IR and code are unchanged, its
+ * files are verified against its manifest instead of generated. The compiler and the generators
+ * are imported only when needed, so a no-op run never loads them.
  */
 import type { Host } from "../host.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { ProjectIR } from "../ir.js";
-import { compileWorkspace } from "../pipeline.js";
 import { sha256Hex } from "../../generators/support/canonical-json.js";
 import { planWorkspace, type GenerateFn } from "../plan/plan-workspace.js";
 import type { ProjectPlan } from "../plan/plan.js";
 import { MANIFEST_FILE } from "../plan/manifest.js";
-import { cacheKey, readCache, writeCache, type CacheEntry } from "../plan/cache.js";
+import { EMPTY_CACHE, cacheKey, compileKey, readCache, writeCache, type CacheEntry, type CompileEntry, type GenerateCache } from "../plan/cache.js";
 import { planFromCache } from "../plan/plan-cached.js";
 import { planRemovedProjects } from "../plan/plan-removed.js";
-import { generatorFingerprint } from "../plan/fingerprint.js";
+import { codeFingerprint } from "../plan/fingerprint.js";
+import { observationsHold, recordingHost } from "../plan/recording-host.js";
 import { applyPlans } from "./apply.js";
 
 export type GenerateMode = "write" | "check" | "dry-run";
@@ -32,8 +34,8 @@ export interface GenerateOptions {
   /** Tests substitute generators here; default: the registry in generators/index.ts. */
   readonly generate?: GenerateFn;
   /**
-   * Identifies the generator code for the cache. Default: the real generators' fingerprint, or
-   * no cache at all when `generate` is substituted without a fingerprint.
+   * Identifies the code for the cache. Default: the running code's fingerprint, or no cache at
+   * all when `generate` is substituted without a fingerprint.
    */
   readonly fingerprint?: string;
   /** false: ignore and do not update the generate cache (`--no-cache`). */
@@ -50,54 +52,97 @@ export interface GenerateOutcome {
   readonly wrote: boolean;
   /** Projects whose plan came from the cache (their generators did not run). */
   readonly cached: number;
+  /** False when compile was skipped because nothing it read had changed. */
+  readonly compiled: boolean;
 }
 
 export async function generateWorkspace(host: Host, options: GenerateOptions): Promise<GenerateOutcome> {
-  const compiled = await compileWorkspace(host, {
-    ...(options.specPaths ? { specPaths: options.specPaths } : {}),
-    outDir: options.outDir,
-  });
-  const fail = (diagnostics: readonly Diagnostic[]): GenerateOutcome => ({ diagnostics, changed: false, wrote: false, cached: 0 });
+  const { outDir, specPaths } = options;
+  const fingerprint = options.cache === false ? undefined : (options.fingerprint ?? (options.generate ? undefined : codeFingerprint()));
+  const cache = fingerprint ? readCache(host) : EMPTY_CACHE;
+  const ckey = fingerprint ? compileKey(fingerprint, outDir, specPaths) : "";
+
+  const fast = fingerprint ? noOpFromCache(host, cache, cache.compile[ckey], outDir, specPaths) : undefined;
+  if (fast) return { plans: fast, diagnostics: [], changed: false, wrote: false, cached: fast.length, compiled: false };
+
+  const fail = (diagnostics: readonly Diagnostic[], cached = 0): GenerateOutcome => ({ diagnostics, changed: false, wrote: false, cached, compiled: true });
+  const recorder = recordingHost(host);
+  const { compileWorkspace } = await import("../pipeline.js");
+  const compiled = await compileWorkspace(recorder, { ...(specPaths ? { specPaths } : {}), outDir });
   if (!compiled.value || hasErrors(compiled.diagnostics)) return fail(compiled.diagnostics);
   const irs = compiled.value;
 
-  const fingerprint = options.cache === false ? undefined : (options.fingerprint ?? (options.generate ? undefined : generatorFingerprint()));
-  const cache = fingerprint ? readCache(host) : {};
   const keys = new Map<ProjectIR, string>(fingerprint ? irs.map((ir) => [ir, cacheKey(fingerprint, ir)]) : []);
   const fromCache = new Map<ProjectIR, ProjectPlan>();
   for (const [ir, key] of keys) {
-    const plan = planFromCache(host, ir, options.outDir, cache[`${options.outDir}/${ir.name}`], key);
+    const plan = planFromCache(host, ir.name, outDir, cache.entries[`${outDir}/${ir.name}`], key);
     if (plan) fromCache.set(ir, plan);
   }
   const generate = options.generate ?? (fromCache.size < irs.length ? (await import("../../generators/index.js")).generateProject : unreachable);
 
-  const planned = planWorkspace(host, irs, options.outDir, generate, (ir) => fromCache.get(ir));
+  const planned = planWorkspace(host, irs, outDir, generate, (ir) => fromCache.get(ir));
   // Over the whole workspace, output folders of projects that no longer exist go too.
-  const removed = options.specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, options.outDir, new Set(irs.map((ir) => ir.name)));
+  const removed = specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, outDir, new Set(irs.map((ir) => ir.name)));
   const diagnostics = [...compiled.diagnostics, ...planned.diagnostics, ...removed.diagnostics];
-  if (!planned.value || hasErrors(removed.diagnostics)) return fail(diagnostics);
+  if (!planned.value || hasErrors(removed.diagnostics)) return fail(diagnostics, fromCache.size);
 
   const plans = [...planned.value, ...removed.plans];
   const changed = plans.some((p) => p.files.some((f) => f.action !== "unchanged"));
-  const outcome = { plans, diagnostics, changed, wrote: false, cached: fromCache.size };
+  const outcome = { plans, diagnostics, changed, wrote: false, cached: fromCache.size, compiled: true };
   if (options.mode !== "write") return outcome;
   if (changed) {
     const applied = applyPlans(host, plans);
-    if (applied.diagnostics.length > 0) return { ...fail([...diagnostics, ...applied.diagnostics]), cached: fromCache.size };
+    if (applied.diagnostics.length > 0) return fail([...diagnostics, ...applied.diagnostics], fromCache.size);
   }
-  if (fingerprint) updateCache(host, cache, irs, plans, keys);
+  if (fingerprint) {
+    // Only a compile without any diagnostic is worth skipping next time (warnings must reappear).
+    const compileEntry = compiled.diagnostics.length === 0 ? { observations: recorder.observations(), projects: irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })) } : undefined;
+    updateCache(host, cache, ckey, compileEntry, plans, keys, irs);
+  }
   return { ...outcome, wrote: changed };
 }
 
-/** Records, for every project just planned (and now on disk), the key that produced its manifest. */
-function updateCache(host: Host, cache: Readonly<Record<string, CacheEntry>>, irs: readonly ProjectIR[], plans: readonly ProjectPlan[], keys: ReadonlyMap<ProjectIR, string>): void {
-  const next: Record<string, CacheEntry> = { ...cache };
+/**
+ * The no-op fast path: the cached compile still holds, every project's folder matches its
+ * manifest, and no removed project's output lingers. Returns all-unchanged plans, or undefined.
+ */
+function noOpFromCache(host: Host, cache: GenerateCache, entry: CompileEntry | undefined, outDir: string, specPaths: readonly string[] | undefined): ProjectPlan[] | undefined {
+  if (!entry || !observationsHold(host, entry.observations)) return undefined;
+  const plans: ProjectPlan[] = [];
+  for (const p of entry.projects) {
+    const plan = planFromCache(host, p.name, outDir, cache.entries[`${outDir}/${p.name}`], p.key);
+    if (!plan) return undefined;
+    plans.push(plan);
+  }
+  if (!specPaths) {
+    const removed = planRemovedProjects(host, outDir, new Set(entry.projects.map((p) => p.name)));
+    if (removed.plans.length > 0 || removed.diagnostics.length > 0) return undefined;
+  }
+  return plans;
+}
+
+/** Records the compile observations and, per project now on disk, the key that produced its manifest. */
+function updateCache(
+  host: Host,
+  cache: GenerateCache,
+  ckey: string,
+  compileEntry: CompileEntry | undefined,
+  plans: readonly ProjectPlan[],
+  keys: ReadonlyMap<ProjectIR, string>,
+  irs: readonly ProjectIR[],
+): void {
+  const entries: Record<string, CacheEntry> = { ...cache.entries };
   for (const ir of irs) {
     const plan = plans.find((p) => p.name === ir.name && !p.removed);
     const manifest = plan?.files.find((f) => f.path === MANIFEST_FILE)?.bytes;
     const key = keys.get(ir);
-    if (plan && manifest && key) next[plan.dir] = { key, manifest: sha256Hex(manifest) };
+    if (plan && manifest && key) entries[plan.dir] = { key, manifest: sha256Hex(manifest) };
   }
+  for (const plan of plans) if (plan.removed) delete entries[plan.dir];
+  const compile: Record<string, CompileEntry> = { ...cache.compile };
+  delete compile[ckey];
+  if (compileEntry) compile[ckey] = compileEntry;
+  const next = { compile, entries };
   if (JSON.stringify(next) !== JSON.stringify(cache)) writeCache(host, next);
 }
 

@@ -1,50 +1,88 @@
 /**
- * The generate cache (`.mesh/cache/generate.json`, never committed): per output folder, the key
- * of the IR and generator code last emitted there and the sha256 of the manifest that run wrote.
- * When both still match, the project's files are checked on disk against the manifest instead
- * of being generated again — a no-op regenerate then costs a read and a hash per file, not a
- * generator run. Any doubt (no cache, damaged cache, a hand edit, a link) means a full plan.
+ * The generate cache (`.mesh/cache/generate.json`, never committed). Two layers:
+ *
+ * - `compile`: per (code fingerprint, output root, spec selection), what compile observed
+ *   through the Host and the projects it produced (name + IR key). When every observation still
+ *   holds, compile is skipped.
+ * - `entries`: per output folder, the IR key last emitted there and the sha256 of the manifest
+ *   that run wrote. When both match, the folder is checked on disk against the manifest instead
+ *   of running generators.
+ *
+ * A no-op regenerate then costs a read and a hash per input and output file. Any doubt (no
+ * cache, damaged cache, a changed input, a hand edit, a link) means the full path.
  */
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import type { Host } from "../host.js";
 import type { ProjectIR } from "../ir.js";
+import type { Observation } from "./recording-host.js";
 
 export const CACHE_FILE = ".mesh/cache/generate.json";
+const VERSION = 2;
+/** Compile entries kept (one per output root and spec selection in use). */
+const MAX_COMPILE_ENTRIES = 8;
 
 export interface CacheEntry {
-  /** sha256 of the generator fingerprint and the canonical IR. */
+  /** sha256 of the code fingerprint and the canonical IR. */
   readonly key: string;
   /** sha256 of the manifest bytes that run wrote. */
   readonly manifest: string;
 }
 
-export type GenerateCache = Readonly<Record<string, CacheEntry>>;
+export interface CompileEntry {
+  readonly observations: readonly Observation[];
+  readonly projects: readonly { readonly name: string; readonly key: string }[];
+}
+
+export interface GenerateCache {
+  readonly compile: Readonly<Record<string, CompileEntry>>;
+  readonly entries: Readonly<Record<string, CacheEntry>>;
+}
+
+export const EMPTY_CACHE: GenerateCache = { compile: {}, entries: {} };
 
 export const cacheKey = (fingerprint: string, ir: ProjectIR) => sha256Hex(`${fingerprint}\n${canonicalJson(ir)}`);
+
+export const compileKey = (fingerprint: string, outDir: string, specPaths: readonly string[] | undefined) =>
+  sha256Hex(`${fingerprint}\n${outDir}\n${JSON.stringify(specPaths ?? null)}`);
 
 /** The cache, or an empty one when absent or unreadable (a cache is never worth an error). */
 export function readCache(host: Host): GenerateCache {
   const bytes = host.readFile(CACHE_FILE);
-  if (!bytes) return {};
+  if (!bytes) return EMPTY_CACHE;
   try {
-    const value = JSON.parse(Buffer.from(bytes).toString("utf8")) as { version?: unknown; entries?: unknown };
-    if (value.version !== 1 || value.entries === null || typeof value.entries !== "object") return {};
-    const out: Record<string, CacheEntry> = {};
-    for (const [dir, e] of Object.entries(value.entries as Record<string, unknown>)) {
-      const entry = e as Partial<CacheEntry> | null;
-      if (entry && typeof entry.key === "string" && typeof entry.manifest === "string") out[dir] = { key: entry.key, manifest: entry.manifest };
+    const value = JSON.parse(Buffer.from(bytes).toString("utf8")) as { version?: unknown; compile?: unknown; entries?: unknown };
+    if (value.version !== VERSION) return EMPTY_CACHE;
+    const entries: Record<string, CacheEntry> = {};
+    for (const [dir, e] of Object.entries(asRecord(value.entries))) {
+      const entry = asRecord(e);
+      if (typeof entry.key === "string" && typeof entry.manifest === "string") entries[dir] = { key: entry.key, manifest: entry.manifest };
     }
-    return out;
+    const compile: Record<string, CompileEntry> = {};
+    for (const [key, c] of Object.entries(asRecord(value.compile))) {
+      const entry = asRecord(c);
+      const observations = Array.isArray(entry.observations) ? entry.observations : [];
+      const projects = Array.isArray(entry.projects) ? entry.projects : [];
+      const wellFormed =
+        observations.every((o) => Array.isArray(o) && o.length === 3 && o.every((x) => typeof x === "string")) &&
+        projects.every((p) => typeof asRecord(p).name === "string" && typeof asRecord(p).key === "string");
+      if (wellFormed) compile[key] = { observations: observations as Observation[], projects: projects as CompileEntry["projects"] };
+    }
+    return { compile, entries };
   } catch {
-    return {};
+    return EMPTY_CACHE;
   }
 }
 
-/** Writes the cache; failures are ignored (the next run simply plans in full). */
+/** Writes the cache, keeping the newest compile entries; failures are ignored (the next run plans in full). */
 export function writeCache(host: Host, cache: GenerateCache): void {
+  const keys = Object.keys(cache.compile);
+  const compile = Object.fromEntries(keys.slice(Math.max(0, keys.length - MAX_COMPILE_ENTRIES)).map((k) => [k, cache.compile[k]]));
   try {
-    host.writeFileAtomic(CACHE_FILE, canonicalJson({ version: 1, entries: cache }, true), 0o644);
+    // Not canonicalJson: the compile entries' insertion order is their age.
+    host.writeFileAtomic(CACHE_FILE, `${JSON.stringify({ version: VERSION, compile, entries: cache.entries })}\n`, 0o644);
   } catch {
     // A read-only .mesh/ must not fail a generate that already wrote its output.
   }
 }
+
+const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});

@@ -8,16 +8,15 @@
 import * as path from "node:path";
 import { sha256Hex } from "../../generators/support/canonical-json.js";
 import type { Host } from "../host.js";
-import type { ProjectIR } from "../ir.js";
 import type { CacheEntry } from "./cache.js";
 import { MANIFEST_FILE, parseManifest } from "./manifest.js";
 import { STALE_TEMP, isLink, readPrevious, type PlannedFile, type ProjectPlan } from "./plan.js";
 import { symlinkDiagnostics } from "./symlinks.js";
 
 /** An all-unchanged plan when the cache entry vouches for what is on disk; otherwise undefined. */
-export function planFromCache(host: Host, ir: ProjectIR, outDir: string, entry: CacheEntry | undefined, key: string): ProjectPlan | undefined {
+export function planFromCache(host: Host, name: string, outDir: string, entry: CacheEntry | undefined, key: string): ProjectPlan | undefined {
   if (!entry || entry.key !== key) return undefined;
-  const dir = path.posix.join(outDir, ir.name);
+  const dir = path.posix.join(outDir, name);
   const manifestTarget = `${dir}/${MANIFEST_FILE}`;
   const manifest = readPrevious(host, manifestTarget);
   if (!manifest || sha256Hex(manifest.bytes) !== entry.manifest || isLink(host, manifestTarget)) return undefined;
@@ -37,5 +36,5 @@ export function planFromCache(host: Host, ir: ProjectIR, outDir: string, entry: 
   }
   if (manifest.mode !== 0o644) return undefined;
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { name: ir.name, dir, files };
+  return { name, dir, files };
 }

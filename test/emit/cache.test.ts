@@ -106,3 +106,52 @@ describe("generate cache", () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(["MESH304"]);
   });
 });
+
+describe("compile cache (observations)", () => {
+  it("skips compile when nothing it read changed, and compiles again when anything did", async () => {
+    const host = memoryWorkspace(["alpha"]);
+    expect((await run(host, fakeGenerate)).compiled).toBe(true);
+    expect((await run(host, fakeGenerate)).compiled).toBe(false);
+    const changes: ((h: ReturnType<typeof memoryWorkspace>) => void)[] = [
+      (h) => h.files.set("projects/beta/project.yaml", { bytes: new TextEncoder().encode(irisSpec("beta")), mode: 0o644 }),
+      (h) => h.files.set("mesh.yaml", { bytes: new TextEncoder().encode("apiVersion: mesh/v1\nkind: Workspace\n"), mode: 0o644 }),
+      (h) => h.files.set("projects/alpha/project.yaml", { bytes: new TextEncoder().encode(irisSpec("alpha", "edited")), mode: 0o644 }),
+    ];
+    for (const change of changes) {
+      change(host);
+      const r = await run(host, fakeGenerate);
+      expect(r.compiled).toBe(true);
+      expect((await run(host, fakeGenerate)).compiled).toBe(false);
+    }
+  });
+
+  it("a different spec selection or output root is a different compile", async () => {
+    const host = memoryWorkspace(["alpha", "beta"]);
+    await run(host, fakeGenerate);
+    expect((await run(host, fakeGenerate, { specPaths: ["projects/alpha/project.yaml"] })).compiled).toBe(true);
+    expect((await run(host, fakeGenerate, { outDir: "gen" })).compiled).toBe(true);
+    expect((await run(host, fakeGenerate)).compiled).toBe(false);
+  });
+
+  it("a compile with warnings is never skipped (the warnings must show every time)", async () => {
+    const host = memoryWorkspace([]);
+    // An unresolved tag is a YAML warning (MESH011) on an otherwise valid spec.
+    const spec = irisSpec("alpha").replace(/^description: .*$/m, 'description: !note "tagged"');
+    host.files.set("projects/alpha/project.yaml", { bytes: new TextEncoder().encode(spec), mode: 0o644 });
+    const first = await run(host, fakeGenerate);
+    expect(first.plans).toBeDefined();
+    expect(first.diagnostics.map((d) => d.code)).toEqual(["MESH011"]);
+    const second = await run(host, fakeGenerate);
+    expect(second.compiled).toBe(true);
+    expect(second.diagnostics.map((d) => d.code)).toEqual(["MESH011"]);
+  });
+
+  it("with the fast path, a removed project's output is still deleted", async () => {
+    const host = memoryWorkspace(["alpha", "beta"]);
+    await run(host, fakeGenerate);
+    host.files.delete("projects/beta/project.yaml");
+    const r = await run(host, fakeGenerate);
+    expect(r.compiled).toBe(true);
+    expect([...host.files.keys()].some((p) => p.startsWith("out/beta/"))).toBe(false);
+  });
+});
