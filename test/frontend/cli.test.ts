@@ -64,13 +64,19 @@ describe("mesh validate", () => {
   });
 
   it("gives JSON lines with --format json", () => {
-    const ws = tempWorkspace({ "projects/iris/project.yaml": edit(exampleText("iris"), "port: 8001", "port: 0") });
+    const ws = tempWorkspace({ "projects/iris/project.yaml": edit(exampleText("iris"), "port: 8001", "port: 0"), "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\n" });
     const r = mesh(["validate", "--format", "json"], ws);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
       { file: "projects/iris/project.yaml", line: 42, column: 11, severity: "error", code: "MESH015", path: "steps.serve.port", message: "expected integer from 1 to 65535, got 0" },
     ]);
-    expect(JSON.parse(r.stdout)).toEqual({ valid: false, files: [{ file: "projects/iris/project.yaml", ok: false, errors: 1 }] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      valid: false,
+      files: [
+        { file: "mesh.yaml", ok: true, errors: 0 },
+        { file: "projects/iris/project.yaml", ok: false, errors: 1 },
+      ],
+    });
   });
 
   it("takes spec paths relative to the current folder", () => {
