@@ -43,7 +43,8 @@ function serveConfig(ir: ProjectIR): Instruction[] {
     ["MESH_PORT", String(port)],
   ];
   if (bakesModel(ir)) env.push(["MESH_MODEL_PATH", `${CONTAINER.model}/model.onnx`], ["MESH_MODEL_CARD", `${CONTAINER.model}/card.json`]);
-  else env.push(["MESH_REGISTRY", `file://${CONTAINER.registry}`]);
+  // Download mode: the newest compiled (else trained) version of a mounted or S3 registry at start.
+  else env.push(["MESH_REGISTRY", `file://${CONTAINER.registry}`], ["MESH_MODEL_REF", "latest"]);
   const ready = `${ir.serve.api.basePath}/ready`;
   const probe =
     `fetch("http://127.0.0.1:"+(process.env.MESH_PORT||${port})+${JSON.stringify(ready)})` +

@@ -97,7 +97,7 @@ describe("generated step Dockerfiles", () => {
     const ir: ProjectIR = { ...spam, serve: { ...spam.serve, image: { ...spam.serve.image, model: "download" } } };
     const text = renderDockerfile(stepDockerfile(ir, ir.stepImages.find((i) => i.step === "serve")!));
     expect(text).not.toContain("COPY model/");
-    expect(text).toContain('MESH_REGISTRY="file:///var/lib/mesh/registry"');
+    expect(text).toContain('MESH_REGISTRY="file:///var/lib/mesh/registry" MESH_MODEL_REF="latest"');
     expect(lintDockerfile(text)).toEqual([]);
   });
 
