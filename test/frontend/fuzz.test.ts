@@ -112,6 +112,21 @@ describe("fuzzed specs never crash the compiler", () => {
     );
   });
 
+  it("mutations of mesh.yaml", async () => {
+    const meshYaml = parse(
+      "apiVersion: mesh/v1\nkind: Workspace\nprojects: [projects/*/project.yaml]\nregistry: file://.mesh/registry\n" +
+        "environments: { prod: { registry: s3://b/p } }\nimages: { prefix: r.local/ml, base: node:20 }\ntoolchain: { node: 20.1.0 }\n" +
+        "aws: { region: us-east-1, s3_endpoint: http://127.0.0.1:9000, s3_force_path_style: true }\nout: out\n",
+    ) as Json;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), async (ops) => {
+        const host = workspace({ "mesh.yaml": stringify(mutate(meshYaml, ops)), "projects/iris/project.yaml": exampleText("iris") });
+        expectAnswer(await compileWorkspace(host));
+      }),
+      { numRuns: 100, seed: 7 },
+    );
+  });
+
   it("__proto__ keys neither pollute prototypes nor pass validation", async () => {
     const text = `${exampleText("iris")}__proto__: { polluted: true }\n`;
     const r = await compileText("iris", text);

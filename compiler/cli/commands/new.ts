@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .description("scaffold projects/NAME/project.yaml, a valid spec to start from")
     .argument("<name>", "project name: a DNS-1123 label (lower-case letters, digits, '-'), also the folder name")
     .addOption(new Option("--task <task>", "what the model does").choices([...NEW_TASKS]).default("text-classification"))
+    .addHelpText("after", "\nExit codes: 0 created · 1 the spec exists or cannot be written · 2 bad NAME or task.\nExample:\n  mesh new fraud --task tabular-classification")
     .action(async (name: string, flags: NewFlags) => {
       process.exitCode = await runNew(name, flags, process.cwd());
     });

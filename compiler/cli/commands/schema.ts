@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .description("print the JSON Schema of project.yaml (or of mesh.yaml with --workspace)")
     .option("--out <file>", "write the schema to FILE instead of standard output")
     .option("--workspace", "the schema of the workspace file mesh.yaml")
+    .addHelpText("after", "\nExamples:\n  mesh schema --out schemas/project.schema.json\n  mesh schema --workspace --out schemas/workspace.schema.json")
     .action(async (flags: SchemaFlags) => {
       process.exitCode = await runSchema(flags, process.cwd());
     });

@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .description("check specs and mesh.yaml; print every problem as FILE:LINE:COL severity CODE path: message")
     .argument("[spec...]", "spec files (default: every projects/*/project.yaml)")
     .addOption(new Option("--format <format>", "diagnostics as text or JSON lines").choices(["text", "json"]).default("text"))
+    .addHelpText("after", "\nExit codes: 0 every spec valid · 1 a spec is invalid (diagnostics on stderr) · 2 usage error.\nExamples:\n  mesh validate\n  mesh validate projects/spam/project.yaml --format json")
     .action(async (specs: string[], flags: ValidateFlags) => {
       process.exitCode = await runValidate(specs, flags, process.cwd());
     });
