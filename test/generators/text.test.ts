@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import { commentText, recipeWord, shellQuote } from "../../generators/makefile/text.js";
-import { markdownInline } from "../../generators/readme/markdown.js";
+import { markdownInline, markdownText } from "../../generators/readme/markdown.js";
 
 const nasty = fc.constantFrom(..."$(){}[]<>'\"`\\;&|#%*_~^!=:@./-+ \n\r\t\u2028\u0085\u0000abcXYZ019é€".split(""));
 /** Pieces of Markdown syntax and shell/Make metacharacters, so constructs actually form. */
@@ -38,6 +38,19 @@ describe("markdownInline", () => {
         expect(html).not.toMatch(/<[a-z]/i);
         const expected = t.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim();
         expect(decode(html)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("markdownText", () => {
+  it("renders multi-line text as paragraphs only, never a heading, list, quote, code block or rule", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const html = marked.parse(markdownText(t)) as string;
+        const tags = new Set([...html.matchAll(/<\/?([a-z0-9]+)/gi)].map((m) => m[1]!.toLowerCase()));
+        for (const tag of tags) expect(["p"]).toContain(tag);
       }),
       { numRuns: 300 },
     );
