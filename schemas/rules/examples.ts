@@ -112,9 +112,20 @@ export function checkExamples(spec: ProjectSpec, serve: ServeSpec, attributes: r
       }
     }
     for (const [key, value] of Object.entries(ex.expect ?? {})) {
-      if (!response.some((r) => r.name === key)) {
+      const field = response.find((r) => r.name === key);
+      if (!field) {
         bad([...base, "expect", key], `expect.${key} is not a response field (response: ${names(response)})`, "key");
         continue;
+      }
+      const why = misfitRows(value, field);
+      if (why) {
+        bad([...base, "expect", key], `expect.${key} ${why}`);
+        continue;
+      }
+      if (field.type === "scores" && labels.length > 0) {
+        const rows = (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+        const stray = rows.flatMap((r) => Object.keys(r)).find((l) => !labels.includes(l));
+        if (stray !== undefined) bad([...base, "expect", key], `expect.${key} names "${stray}", which is not one of the model's labels (${labels.join(", ")})`);
       }
       if (key === "label" && labels.length > 0) {
         const wanted = Array.isArray(value) ? value : [value];

@@ -120,6 +120,15 @@ describe("examples vs API", () => {
     expect(text).toContain("expect.prob is not a response field (response: label, score)");
     expect(r.diagnostics.every((d) => d.code === "MESH028")).toBe(true);
   });
+  it("expected values must have the response field's type", async () => {
+    const text = (await compileSpec(ex("{ attributes: { text: hi }, expect: { label: 1, score: high } }"))).lines.join("\n");
+    expect(text).toContain('MESH028 steps.serve.examples.0.expect.label: expect.label must be a string, got 1');
+    expect(text).toContain('MESH028 steps.serve.examples.0.expect.score: expect.score must be a number, got "high"');
+    const iris = exampleText("iris");
+    const bad = edit(iris, "expect: { label: setosa }", "expect: { label: setosa, scores: { setosa: 0.9, rose: 0.1 } }");
+    expect((await compileSpec(bad)).lines.join("\n")).toContain('expect.scores names "rose", which is not one of the model\'s labels (setosa, versicolor, virginica)');
+    expect((await compileSpec(edit(iris, "expect: { label: setosa }", "expect: { label: setosa, scores: { setosa: 0.98 } }"))).diagnostics).toEqual([]);
+  });
 });
 
 describe("neuron targets vs serve batching", () => {
