@@ -4,7 +4,7 @@
  * `latest` means the newest COMPILED version, else the newest TRAINED one.
  */
 import { join, resolve } from "node:path";
-import type { ModelRef, ModelStage, Registry } from "../registry/types.js";
+import type { MeshRegistry, ModelRef, ModelStage, Registry } from "../registry/types.js";
 import { modelId } from "../registry/types.js";
 
 export interface FetchedModel {
@@ -21,7 +21,7 @@ export async function pickVersion(registry: Registry, project: string, ref: stri
   if (m) return { project, key: m[1]!, stage: m[2] as ModelStage, version: Number(m[3]) };
   const latest = /^(?:([A-Z][A-Z0-9_]*)-(TRAINED|COMPILED)-)?latest$/.exec(ref);
   if (!latest) throw new Error(`invalid MESH_MODEL_REF ${JSON.stringify(ref)}: expected KEY-STAGE-N (e.g. SPAM-COMPILED-3) or latest`);
-  const k = latest[1] ?? key ?? project.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  const k = latest[1] ?? key ?? (await soleKey(registry, project)) ?? project.toUpperCase().replace(/[^A-Z0-9]/g, "_");
   const stages: ModelStage[] = latest[2] ? [latest[2] as ModelStage] : ["COMPILED", "TRAINED"];
   for (const stage of stages) {
     const versions = await registry.listModelVersions(project, k, stage);
@@ -29,6 +29,14 @@ export async function pickVersion(registry: Registry, project: string, ref: stri
     if (newest !== undefined) return { project, key: k, stage, version: newest };
   }
   throw new Error(`the registry ${registry.uri} has no ${stages.join(" or ")} version of ${project} (key ${k})`);
+}
+
+/** The project's model key when the registry lists exactly one (the definition does not carry it). */
+async function soleKey(registry: Registry, project: string): Promise<string | undefined> {
+  const list = (registry as Partial<MeshRegistry>).listModels;
+  if (typeof list !== "function") return undefined;
+  const keys = new Set((await list.call(registry, project)).map((m) => m.key));
+  return keys.size === 1 ? [...keys][0] : undefined;
 }
 
 export async function resolveModelRef(project: string, ref: string, registryUri: string, cacheRoot = ".mesh/cache"): Promise<FetchedModel> {
