@@ -14,7 +14,7 @@ import type { ProjectIR } from "./ir.js";
 import { lower } from "./lower/lower.js";
 import { MESH_VERSION } from "./version.js";
 import { checkSpec, type CheckedSpec } from "./validate/check-spec.js";
-import { checkWorkspaceFile } from "./validate/check-workspace.js";
+import { WORKSPACE_FILE, checkWorkspaceFile } from "./validate/check-workspace.js";
 import { expandSpecGlobs } from "./load/spec-globs.js";
 import { ruleDiagnostics } from "./validate/apply-rules.js";
 import { workspaceRules } from "../schemas/project-rules.js";
@@ -75,10 +75,15 @@ export function rootFromOut(root: string, outDir: string, name: string): string 
   return rel.split(path.sep).join("/") || ".";
 }
 
-/** Finds one project's IR by name among the workspace's specs. */
+/**
+ * Finds one project's IR by name among the workspace's specs. When other specs are broken but
+ * this project's own spec (projects/<name>/project.yaml) and mesh.yaml are clean, the project
+ * still compiles, with a warning naming the skipped files: one broken spec must not stop
+ * `mesh run` or `mesh serve` of another.
+ */
 export async function compileProject(host: Host, name: string, options: CompileOptions = {}): Promise<Result<ProjectIR>> {
   const result = await compileWorkspace(host, options);
-  if (!result.value) return { diagnostics: result.diagnostics };
+  if (!result.value) return compileAlone(host, name, options, result.diagnostics);
   const ir = result.value.find((p) => p.name === name);
   if (!ir) {
     const known = result.value.map((p) => p.name).join(", ") || "none";
@@ -86,4 +91,15 @@ export async function compileProject(host: Host, name: string, options: CompileO
     return { diagnostics: [...result.diagnostics, createDiagnostic("project-not-found", at, { name, known })] };
   }
   return { value: ir, diagnostics: result.diagnostics };
+}
+
+async function compileAlone(host: Host, name: string, options: CompileOptions, failed: readonly Diagnostic[]): Promise<Result<ProjectIR>> {
+  const own = (options.specPaths ?? listSpecPaths(host)).find((p) => p.split("/").at(-2) === name && p.endsWith("/project.yaml"));
+  const broken = new Set(failed.filter((d) => d.severity === "error").map((d) => d.file));
+  if (!own || broken.has(own) || broken.has(WORKSPACE_FILE)) return { diagnostics: failed };
+  const alone = await compileWorkspace(host, { ...options, specPaths: [own] });
+  const ir = alone.value?.[0];
+  if (!ir || ir.name !== name) return { diagnostics: failed };
+  const skipped = createDiagnostic("other-specs-invalid", { file: own, line: 0, column: 0, path: "" }, { files: [...broken].sort().join(", ") });
+  return { value: ir, diagnostics: [...alone.diagnostics, skipped] };
 }

@@ -58,6 +58,7 @@ export const MESSAGES = {
 
   // ---- load, added later (codes are stable identifiers; grouping is cosmetic)
   "reserved-key": { code: "MESH034", severity: "error", template: 'key "{key}" is reserved in JavaScript objects and cannot be used' },
+  "other-specs-invalid": { code: "MESH035", severity: "warning", template: "skipped other specs with errors: {files} (run mesh validate)" },
 
   // ---- App models (the ONNX signature read at compile time)
   "model-not-found": { code: "MESH040", severity: "error", template: "model file {file} not found" },

@@ -102,3 +102,18 @@ describe("mesh.yaml projects globs", () => {
     ]);
   });
 });
+
+describe("compileProject with other specs broken", () => {
+  it("still compiles a clean project, warning about the skipped ones", async () => {
+    const host = workspace({ ...EXAMPLES, "projects/spam/project.yaml": "name: [broken\n" });
+    const r = await compileProject(host, "iris");
+    expect(r.value?.name).toBe("iris");
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual(["projects/iris/project.yaml warning MESH035: skipped other specs with errors: projects/spam/project.yaml (run mesh validate)"]);
+  });
+  it("fails when the project's own spec or mesh.yaml is broken", async () => {
+    const host = workspace({ ...EXAMPLES, "projects/spam/project.yaml": "name: [broken\n" });
+    expect((await compileProject(host, "spam")).value).toBeUndefined();
+    const withBadWorkspace = workspace({ ...EXAMPLES, "mesh.yaml": "kind: Nope\n" });
+    expect((await compileProject(withBadWorkspace, "iris")).value).toBeUndefined();
+  });
+});
