@@ -4,6 +4,9 @@
  * change here is a model-breaking change. Hash values are the published FNV-1a 32-bit
  * test vectors and values computed independently with Python.
  */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { createFeaturizer, encodeHashedNgrams, fnv1aUtf8, fnv1aUtf8From, tokenize } from "../../runtimes/features/index.js";
@@ -102,6 +105,29 @@ test("the fast encoder equals the reference definition bit for bit, on any text"
     }),
     { numRuns: 300 },
   );
+});
+
+describe("shared vectors (test/lifecycle/fixtures/hashed-ngrams-vectors.json)", () => {
+  const fixture = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "fixtures/hashed-ngrams-vectors.json"), "utf8")) as {
+    cases: { text: string; dims: number; ngrams: [number, number]; lowercase: boolean; maxChars: number; nonzero: Record<string, number> }[];
+  };
+
+  test.each(fixture.cases.map((c) => [JSON.stringify(c.text).slice(0, 40), c] as const))("TypeScript reproduces %s", (_, c) => {
+    const out = new Float32Array(c.dims);
+    encodeHashedNgrams(c.text, c, out, 0);
+    const nonzero: Record<string, number> = {};
+    out.forEach((v, i) => {
+      if (v !== 0) nonzero[String(i)] = v;
+    });
+    expect(nonzero).toEqual(c.nonzero);
+  });
+
+  test("an independent Python implementation reproduces every case exactly", () => {
+    const python = process.env.PYTHON ?? "/usr/bin/python3";
+    const dir = path.join(import.meta.dirname, "fixtures");
+    const out = execFileSync(python, [path.join(dir, "hashed_ngrams_reference.py"), path.join(dir, "hashed-ngrams-vectors.json")], { encoding: "utf8" });
+    expect(out.trim()).toBe(`${fixture.cases.length} of ${fixture.cases.length} cases match`);
+  });
 });
 
 describe("tabular packing", () => {
