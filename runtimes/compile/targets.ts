@@ -4,10 +4,13 @@
  * one line. A kind without a compiler fails with a clear "not available here" message.
  */
 import { compileOnnx } from "./onnx-target.js";
+import { compileTorch } from "../neuron/torch-target.js";
 import type { CompileTarget, TargetCompiler } from "./types.js";
 
 export const TARGET_COMPILERS: Readonly<Record<string, TargetCompiler | undefined>> = {
   onnx: compileOnnx,
+  neuron: compileTorch,
+  cpu: compileTorch,
 };
 
 /**
