@@ -4,6 +4,7 @@
  * document, docs, V2, metrics, bad requests get 4xx with a pointer, V2 agrees with v1).
  * Each check is independent: one failure never hides the others.
  */
+import { request } from "node:http";
 import type { ProjectIR } from "../ir.js";
 import type { GeneratedClient } from "./client-shape.js";
 import { close, mismatches } from "./expect-match.js";
@@ -41,6 +42,34 @@ async function raw(ctx: ContractContext, method: string, path: string, body?: st
     json = undefined;
   }
   return { status: res.status, type: res.headers.get("content-type") ?? "", text, json };
+}
+
+/**
+ * POSTs a body the server may refuse before reading it (413): node:http hands over the
+ * answer even when the server closes the connection mid-upload, where fetch may only see a
+ * reset socket.
+ */
+function postEarlyAnswer(url: string, body: string): Promise<{ status: number; json: unknown; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) }, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, json, text });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 10 s")));
+    // EPIPE/ECONNRESET after the answer arrived are expected: the server stopped reading.
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** A 4xx answer in the CONTRACTS error shape, optionally pointing at `pointer`. */
@@ -125,6 +154,18 @@ function protocolChecks(ctx: ContractContext): Check[] {
       expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: ns, attributes: { ...goodAttributes, mesh_unknown: 1 } } })), 400, "/data/attributes/mesh_unknown")],
     ["malformed JSON → 400", async () => expectError(await raw(ctx, "POST", `${base}/predict`, '{"data": {'), 400)],
     ["wrong content type → 415", async () => expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: ns, attributes: goodAttributes } }), "text/plain"), 415)],
+    ["body over the limit → 413", async () => {
+      // A syntactically valid body one byte over the limit: the size alone must refuse it.
+      const pad = Math.max(0, ir.serve.limits.bodyBytes + 1 - 40);
+      const body = `{"data":{"namespace":"${ns}","attributes":{}},"p":"${"x".repeat(pad)}"}`;
+      return expectError(await postEarlyAnswer(ctx.baseUrl + `${base}/predict`, body), 413);
+    }],
+    ["V2 infer with a wrong tensor shape → 400", async () => {
+      if (!row) return "no input tensor to build a row for";
+      const wrong = { ...row.tensor, shape: [1, row.tensor.data.length + 1] };
+      const r = await raw(ctx, "POST", `/v2/models/${ir.name}/infer`, JSON.stringify({ inputs: [wrong] }));
+      return fail(r.status === 400, `expected 400, got ${r.status}: ${r.text.slice(0, 200)}`);
+    }],
     ["unknown route → 404", async () => fail((await raw(ctx, "GET", `${base}/no-such-route`)).status === 404, "expected 404")],
     ["V2 infer of one row agrees with v1 predict", async () => {
       if (!row) return "no input tensor to build a row for";
