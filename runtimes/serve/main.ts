@@ -49,7 +49,9 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
   try {
     handle = await startServer(definition, config, { logger: log });
   } catch (err) {
-    die(`cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    die(code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL" ? `cannot listen on ${config.host}:${config.port}: ${message}` : message);
   }
   const h = handle;
   let firstSignalAt = 0;
