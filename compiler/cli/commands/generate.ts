@@ -6,6 +6,9 @@
  */
 import { Option, type Command } from "commander";
 
+/** The workspace file (compiler/validate/check-workspace.ts, not imported: it loads zod). */
+const WORKSPACE_FILE = "mesh.yaml";
+
 interface GenerateFlags {
   readonly out?: string;
   readonly check?: boolean;
@@ -32,17 +35,15 @@ export function register(program: Command): void {
 
 /** The command body; returns the exit code. Exported for tests that run it in-process. */
 export async function runGenerate(specs: readonly string[], flags: GenerateFlags, cwd: string): Promise<number> {
-  const [{ findWorkspaceRoot, toWorkspacePath }, { resolveOutDir }, { nodeHost }, { checkWorkspaceFile }] = await Promise.all([
+  const [{ findWorkspaceRoot, toWorkspacePath }, { resolveOutDir }, { nodeHost }] = await Promise.all([
     import("../workspace.js"),
     import("../../plan/out-dir.js"),
     import("../../host.js"),
-    import("../../validate/check-workspace.js"),
   ]);
   const root = findWorkspaceRoot(cwd);
   const host = nodeHost(root);
-  // --out is typed relative to the cwd; mesh.yaml's `out` is relative to the root. An invalid
-  // mesh.yaml falls back to `out` here and fails compilation below with its diagnostics.
-  const configured = flags.out === undefined ? checkWorkspaceFile(host).value?.out : undefined;
+  // --out is typed relative to the cwd; mesh.yaml's `out` is relative to the root.
+  const configured = flags.out === undefined ? await configuredOut(host) : undefined;
   const out =
     flags.out !== undefined
       ? resolveOutDir(root, cwd, flags.out, "--out")
@@ -78,6 +79,18 @@ export async function runGenerate(specs: readonly string[], flags: GenerateFlags
     return 1;
   }
   return 0;
+}
+
+/**
+ * mesh.yaml's `out`, read with the safe YAML loader but without validating the whole file (that
+ * needs zod, which a cached no-op run never loads). A malformed file yields undefined here and
+ * fails compilation with its diagnostics; the value itself is checked by resolveOutDir.
+ */
+async function configuredOut(host: import("../../host.js").Host): Promise<string | undefined> {
+  if (host.fileSize(WORKSPACE_FILE) === undefined) return undefined;
+  const { loadYaml } = await import("../../load/load-yaml.js");
+  const value = loadYaml(host, WORKSPACE_FILE).value?.value as { out?: unknown } | undefined;
+  return typeof value?.out === "string" ? value.out : undefined;
 }
 
 function usage(message: string): number {
