@@ -85,11 +85,12 @@ export function encodeHashedNgrams(text: string, opts: HashedNgramsOptions, out:
     }
   }
   // Ascending order, as a dense loop would sum: the same float result to the last bit.
-  touched.sort((a, b) => a - b);
+  // (A typed-array sort is numeric and native: far cheaper than a comparator.)
+  const order = Int32Array.from(touched).sort();
   let sq = 0;
-  for (const j of touched) sq += out[j]! * out[j]!;
+  for (const j of order) sq += out[j]! * out[j]!;
   if (sq > 0) {
     const inv = 1 / Math.sqrt(sq);
-    for (const j of touched) out[j]! *= inv;
+    for (const j of order) out[j]! *= inv;
   }
 }
