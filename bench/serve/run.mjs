@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { request } from "node:http";
 import { join } from "node:path";
+import { loadavg, cpus } from "node:os";
 import autocannon from "autocannon";
 import { buildBench, ROOT, OUT } from "./build.mjs";
 import { BODIES } from "./bodies.mjs";
@@ -71,6 +72,22 @@ function stop(s) {
     s.child.once("exit", resolve);
     s.child.kill("SIGTERM");
     setTimeout(() => s.child.kill("SIGKILL"), 12_000).unref();
+  });
+}
+
+/** Rows per model call so far, from a mesh server's /metrics (sum, count of mesh_batch_rows). */
+function batchStats(port) {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path: "/metrics", agent: false }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => {
+        const num = (name) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+        resolve({ sum: num("mesh_batch_rows_sum"), count: num("mesh_batch_rows_count") });
+      });
+    });
+    req.on("error", () => resolve({ sum: NaN, count: NaN }));
+    req.end();
   });
 }
 
@@ -154,7 +171,7 @@ const startAny = async (s) => {
 };
 
 // ---------------------------------------------------------------- closed-loop runs
-const results = { when: new Date().toISOString(), node: process.version, rounds: ROUNDS, durationS: DUR, conns: CONNS, generatedSpam: useGenerated, python: hasPython, runs: [] };
+const results = { when: new Date().toISOString(), cpus: cpus().length, loadAtStart: loadavg(), node: process.version, rounds: ROUNDS, durationS: DUR, conns: CONNS, generatedSpam: useGenerated, python: hasPython, runs: [] };
 for (const kind of MODELS) {
   const specs = serversFor(kind);
   const running = [];
@@ -165,9 +182,15 @@ for (const kind of MODELS) {
       for (const c of CONNS) {
         const order = running.map((_, i) => running[(i + round) % running.length]);
         for (const s of order) {
+          const mesh = s.name.startsWith("mesh-") && !s.name.includes("-w");
+          const before = mesh ? await batchStats(s.port) : undefined;
           const r = await load(s, c, DUR);
+          if (mesh) {
+            const after = await batchStats(s.port);
+            r.avgBatch = Number(((after.sum - before.sum) / (after.count - before.count)).toFixed(2));
+          }
           results.runs.push({ model: kind, server: s.name, conns: c, round, ...r });
-          process.stderr.write(`${kind} ${s.name} c=${c} round ${round}: ${Math.round(r.rps)} req/s p99 ${r.p99} ms${r.non2xx ? ` non2xx ${r.non2xx}` : ""}\n`);
+          process.stderr.write(`${kind} ${s.name} c=${c} round ${round}: ${Math.round(r.rps)} req/s p99 ${r.p99} ms${r.avgBatch ? ` avg batch ${r.avgBatch}` : ""}${r.non2xx ? ` non2xx ${r.non2xx}` : ""}\n`);
         }
       }
     }
@@ -206,17 +229,18 @@ const file = join(RESULTS, `serve-${results.when.replace(/[:.]/g, "-")}.json`);
 const med = {};
 for (const r of results.runs) {
   const k = `${r.model}|${r.server}|${r.conns}`;
-  (med[k] ??= { rps: [], p50: [], p99: [], non2xx: 0 }).rps.push(r.rps);
+  (med[k] ??= { rps: [], p50: [], p99: [], batch: [], non2xx: 0 }).rps.push(r.rps);
+  if (r.avgBatch) med[k].batch.push(r.avgBatch);
   med[k].p50.push(r.p50);
   med[k].p99.push(r.p99);
   med[k].non2xx += r.non2xx;
 }
 const get = (model, server, c) => med[`${model}|${server}|${c}`];
 const rps = (model, server, c) => (get(model, server, c) ? median(get(model, server, c).rps) : NaN);
-const lines = ["| model | server | conns | req/s (median) | per-round req/s | p50 ms | p99 ms | non-2xx |", "|---|---|---|---|---|---|---|---|"];
+const lines = ["| model | server | conns | req/s (median) | per-round req/s | p50 ms | p99 ms | avg batch | non-2xx |", "|---|---|---|---|---|---|---|---|---|"];
 for (const [k, v] of Object.entries(med)) {
   const [model, server, c] = k.split("|");
-  lines.push(`| ${model} | ${server} | ${c} | ${Math.round(median(v.rps)).toLocaleString("en")} | ${v.rps.map((x) => Math.round(x)).join("/")} | ${median(v.p50)} | ${median(v.p99)} | ${v.non2xx} |`);
+  lines.push(`| ${model} | ${server} | ${c} | ${Math.round(median(v.rps)).toLocaleString("en")} | ${v.rps.map((x) => Math.round(x)).join("/")} | ${median(v.p50)} | ${median(v.p99)} | ${v.batch.length ? median(v.batch) : "–"} | ${v.non2xx} |`);
 }
 const ratio = (a, b) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "–");
 const bestTuned = (c) => Math.max(rps("spam", "fastapi-tuned-1w", c), rps("spam", "fastapi-tuned-2w", c));
@@ -235,8 +259,10 @@ const goals = [
   ...Object.entries(results.cold).map(([name, v]) => [`cold start spawn → first 200, ${name} (ms, goal ≤ 300)`, `${Math.round(v.median)} (${v.runs.map(Math.round).join("/")})`]),
 ];
 results.ratios = Object.fromEntries(goals);
+results.loadAtEnd = loadavg();
 writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
 console.log(lines.join("\n"));
 console.log("\n| ratio | value |\n|---|---|\n" + goals.map(([k, v]) => `| ${k} | ${v} |`).join("\n"));
-console.log(`\nresults: ${file}${useGenerated ? " (spam: generated out/spam/serve)" : " (spam: hand-written fixture definition)"}`);
+console.log(`\nload average (1/5/15 min) at start ${results.loadAtStart.map((x) => x.toFixed(1)).join("/")}, at end ${results.loadAtEnd.map((x) => x.toFixed(1)).join("/")} on ${results.cpus} CPUs`);
+console.log(`results: ${file}${useGenerated ? " (spam: generated out/spam/serve)" : " (spam: hand-written fixture definition)"}`);
 cleanup();

@@ -8,7 +8,8 @@ import { resolve } from "node:path";
 import { createRequire } from "node:module";
 import type { ProjectIR } from "../ir.js";
 import { nodeHost } from "../host.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../diagnostics/format.js";
 import { compileProject } from "../pipeline.js";
 import { pickModel } from "./pick-model.js";
 import { runChild } from "./run-child.js";
@@ -32,10 +33,6 @@ export interface ServeProjectOptions {
   readonly out?: NodeJS.WritableStream;
   /** Aborting stops the server (SIGTERM: it drains, and the result is its exit code). */
   readonly signal?: AbortSignal;
-}
-
-function formatDiagnostics(list: readonly Diagnostic[]): string {
-  return list.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.path}: ${d.message}`).join("\n");
 }
 
 export async function serveProject(opts: ServeProjectOptions): Promise<number> {
