@@ -79,6 +79,14 @@ describe("ingest from file://", () => {
     expect(lines.some((l) => l.includes("skipped 1 file(s) that hold no JSON object, e.g. index.json"))).toBe(true);
   });
 
+  test("a folder of CSV files is read in name order, each with its own header", async () => {
+    const root = tempWorkspace({ "sets/b.csv": "text,label\nsecond,ham\n", "sets/a.csv": "label,text\nspam,first\n", "sets/readme.md": "ignored" });
+    const t = into();
+    const r = await ingest(cfg("file://sets", { format: "csv" }), { root, log: () => {} }, t.target);
+    expect(await t.text(r)).toBe('{"label":"spam","text":"first"}\n{"text":"second","label":"ham"}\n');
+    expect(r.card.stats).toMatchObject({ files: 2, format: "csv" });
+  });
+
   test("a corrupt file in a json-folder is named, and nothing is registered", async () => {
     const root = tempWorkspace({ "f/a.json": '{"x":1}', "f/b.json": '{"x":' });
     const t = into();
