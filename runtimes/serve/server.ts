@@ -93,9 +93,16 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   server.requestTimeout = config.timeoutMs + 5_000;
   server.headersTimeout = Math.min(60_000, server.requestTimeout);
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // Errors the HTTP parser raises before a request exists: still a JSON 4xx, never a crash.
+    const [status, reason, code, detail] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large"]
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "Request Timeout", "request_timeout", "the request did not arrive in time"]
+          : [400, "Bad Request", "bad_request", "malformed HTTP request"];
     if (socket.writable && !socket.destroyed) {
-      const body = JSON.stringify({ errors: [{ status: "400", code: "bad_request", detail: "malformed HTTP request" }] });
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify({ errors: [{ status: String(status), code, detail }] });
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
     } else socket.destroy();
     if (err.code !== "ECONNRESET") log.warn({ code: err.code }, "client error");
   });

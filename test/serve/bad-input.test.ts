@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { request } from "node:http";
+import { connect } from "node:net";
 import type { ServerHandle } from "../../runtimes/serve/server.js";
 import { TEXT_DIMS } from "./fixtures/text-definition.js";
 import { call, postJson, startFixture, type Reply } from "./helpers.js";
@@ -122,5 +123,28 @@ describe("v2 infer", () => {
   test("Infinity in tensor data (1e999) → 400", async () => {
     const text = JSON.stringify(tensor({})).replace("0.5", "1e999");
     expectError(await withGood(call(h.url, "POST", I, text)), 400, "invalid_value", "/inputs/0/data");
+  });
+});
+
+describe("malformed HTTP", () => {
+  const raw = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(h.url);
+      const s = connect(Number(port), hostname, () => s.end(text));
+      let data = "";
+      s.on("data", (c) => (data += c));
+      s.on("close", () => resolve(data));
+      s.on("error", reject);
+    });
+  test("garbage instead of HTTP → 400 JSON", async () => {
+    const r = await raw("NOT HTTP AT ALL\r\n\r\n");
+    expect(r).toMatch(/^HTTP\/1\.1 400/);
+    expect(r).toContain('"code":"bad_request"');
+    expect((await postJson(h.url, P, good)).status).toBe(200);
+  });
+  test("oversized headers → 431 JSON", async () => {
+    const r = await raw(`GET /spamlike/v1/live HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(40_000)}\r\n\r\n`);
+    expect(r).toMatch(/^HTTP\/1\.1 431/);
+    expect(r).toContain('"code":"headers_too_large"');
   });
 });
