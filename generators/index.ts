@@ -11,6 +11,7 @@ import { dockerfileFiles } from "./dockerfile/index.js";
 import { generateMakefile } from "./makefile/makefile.js";
 import { generateCompose } from "./compose/compose.js";
 import { generateReadme } from "./readme/readme.js";
+import { generateNeuron } from "./neuron/index.js";
 
 export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
 
@@ -22,6 +23,7 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   makefile: generateMakefile,
   compose: generateCompose,
   readme: generateReadme,
+  neuron: generateNeuron,
 };
 
 /** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */

@@ -1,0 +1,36 @@
+/**
+ * api.json: what the Python server serves, as data — the same decisions the TypeScript
+ * serving generator makes (fields, defaults, limits, the respond plan), so both servers
+ * decode and answer alike.
+ */
+import type { ProjectIR } from "../../compiler/ir.js";
+import { canonicalJson } from "../support/canonical-json.js";
+import { respondPlan } from "../serving/respond-plan.js";
+
+export function apiJson(ir: ProjectIR): string {
+  const s = ir.serve;
+  const plan = respondPlan(ir);
+  const tensors = (list: ProjectIR["model"]["inputs"]) => list.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] }));
+  return canonicalJson(
+    {
+      name: ir.name,
+      namespace: s.api.namespace,
+      basePath: s.api.basePath,
+      labels: ir.model.labels,
+      attributes: s.api.attributes,
+      parameters: s.api.parameters,
+      response: plan.fields,
+      threshold: plan.threshold,
+      inputs: tensors(ir.model.inputs),
+      outputs: tensors(ir.model.outputs),
+      limits: s.limits,
+      batching: s.batching,
+      host: s.host,
+      port: s.port,
+      drainMs: s.drainMs,
+      specHash: ir.specHash,
+      meshVersion: ir.meshVersion,
+    },
+    true,
+  );
+}

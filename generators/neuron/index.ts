@@ -1,0 +1,49 @@
+/**
+ * The Neuron artifacts of a project with `kind: neuron` compile targets:
+ * - `compile/neuron/` (then `compile/neuron-2/`, … for further targets): compile.py,
+ *   validate.py, featurizers.py, features.json, requirements.txt and run.sh;
+ * - `serve-neuron/`: the Python (FastAPI) server over the traced model — app.py,
+ *   featurizers.py, api.json (what it serves), openapi.json (the same document as the
+ *   TypeScript server's) and requirements.txt.
+ * The Python texts come from runtimes/neuron, which runs the very same scripts for
+ * `mesh run NAME --only compile --target cpu|neuron`.
+ */
+import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
+import { appPy } from "../../runtimes/neuron/python/app-py.js";
+import { featurizersPy } from "../../runtimes/neuron/python/featurizers-py.js";
+import { compileScriptTexts } from "../../runtimes/neuron/script-files.js";
+import { generateOpenapi } from "../openapi/index.js";
+import { headerText } from "../serving/header.js";
+import { apiJson } from "./api-json.js";
+import { requirementsTxt } from "./requirements.js";
+import { runSh } from "./run-sh.js";
+import { neuronTargets, scriptConfig, targetFolder } from "./script-config.js";
+
+const file = (path: string, contents: string, mode: 0o644 | 0o755 = 0o644): GeneratedFile => ({ path, contents, mode });
+
+export function generateNeuron(ir: ProjectIR): GeneratedFile[] {
+  const targets = neuronTargets(ir);
+  if (ir.kind !== "Project" || targets.length === 0) return [];
+  const header = headerText(ir);
+  const files: GeneratedFile[] = [];
+  targets.forEach((t, i) => {
+    const cfg = scriptConfig(ir, t);
+    if (!cfg) return;
+    const dir = targetFolder(i);
+    const validate = ir.compile!.validate;
+    for (const [name, text] of Object.entries(compileScriptTexts(header, cfg, validate))) files.push(file(`${dir}/${name}`, text));
+    files.push(file(`${dir}/requirements.txt`, requirementsTxt(header, ir, t.instance, false)));
+    files.push(file(`${dir}/run.sh`, runSh(header, ir, `../../${ir.rootFromOut}`), 0o755));
+  });
+  const first = targets[0]!;
+  if (files.length === 0 || !ir.model.features) return files;
+  const openapi = generateOpenapi(ir).find((f) => f.path === "openapi.json");
+  files.push(
+    file("serve-neuron/app.py", appPy(header)),
+    file("serve-neuron/featurizers.py", featurizersPy(header)),
+    file("serve-neuron/api.json", apiJson(ir)),
+    ...(openapi ? [file("serve-neuron/openapi.json", openapi.contents)] : []),
+    file("serve-neuron/requirements.txt", requirementsTxt(header, ir, first.instance, true)),
+  );
+  return files;
+}

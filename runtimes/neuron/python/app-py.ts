@@ -1,0 +1,14 @@
+/**
+ * app.py: the Neuron inference server (FastAPI on uvicorn) over the traced TorchScript
+ * model, answering exactly the HTTP contract of the TypeScript server (runtimes/serve and
+ * the generated decoder): seed routes under /<name>/v1, Open Inference Protocol V2,
+ * /metrics in Prometheus text (written here: no client library needed), the same error
+ * shape, codes and JSON pointers. What it serves is described by api.json (generated from
+ * the spec), so this text is the same for every project.
+ */
+import { APP_BODY } from "./app-body.js";
+
+/** The text of app.py, behind a header line in Python comment syntax. */
+export function appPy(header: string): string {
+  return `# ${header}\n${APP_BODY}`;
+}
