@@ -10,6 +10,7 @@
 import type { ProjectKindSpec, ProjectSpec, ServeSpec } from "./project.js";
 import { checkExamples, declaredAttributes, declaredResponse, type DeclaredField } from "./rules/examples.js";
 import { checkNeuronBatching } from "./rules/neuron.js";
+import { checkNeuronShape } from "./rules/neuron-shape.js";
 import { checkRegister } from "./rules/register.js";
 import { checkServeApi } from "./rules/serve-api.js";
 import type { RuleContext, RuleViolation } from "./rules/types.js";
@@ -26,6 +27,7 @@ export function projectRules(spec: ProjectSpec, ctx: RuleContext): RuleViolation
     out.push(...stepOrder(spec));
     out.push(...checkRegister(spec, ctx.defaults));
     out.push(...checkNeuronBatching(spec, ctx.defaults));
+    out.push(...checkNeuronShape(spec));
   } else {
     const steps = spec.steps as Record<string, unknown>;
     for (const step of LIFECYCLE) if (steps[step] !== undefined) out.push(v("app-no-lifecycle", ["steps", step], { step }, "key"));
