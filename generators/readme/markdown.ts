@@ -14,7 +14,7 @@ function escapeLine(line: string): string {
   // Block starts: heading, list bullets, setext underline, thematic break, quote, ordered list.
   t = t.replace(/^([#+\-=>])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
   // GitHub-flavoured autolinks (scheme://, www., e-mail addresses): break the pattern, not the text.
-  return t.replace(/:\/\//g, "\\://").replace(/\b(www)\./gi, "$1\\.").replace(/@/g, "\\@");
+  return t.replace(/:\/\//g, "\\://").replace(/(www)\./gi, "$1\\.").replace(/@/g, "\\@");
 }
 
 /**

@@ -19,7 +19,7 @@ import { MakeWorkspace, phonyTargets } from "./make-harness.js";
 
 const sentinel = mkdtempSync(join(tmpdir(), "mesh-sentinel-"));
 const specWorkspace = mkdtempSync(join(tmpdir(), "mesh-hostile-spec-"));
-const ws = new MakeWorkspace();
+let ws: MakeWorkspace;
 let ir: ProjectIR;
 let makefile: string;
 
@@ -32,12 +32,13 @@ const evil = {
 };
 
 beforeAll(async () => {
+  ws = new MakeWorkspace();
   ir = await hostileIR(specWorkspace, sentinel);
   makefile = generateMakefile(ir)[0]!.contents;
   ws.write(ir.name, [...generateMakefile(ir), ...generateCompose(ir), ...generateReadme(ir)]);
 });
 afterAll(() => {
-  ws.dispose();
+  ws?.dispose();
   rmSync(specWorkspace, { recursive: true, force: true });
   rmSync(sentinel, { recursive: true, force: true });
 });

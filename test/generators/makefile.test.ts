@@ -16,17 +16,18 @@ let spam: ProjectIR;
 let iris: ProjectIR;
 let app: ProjectIR;
 let colors: ProjectIR;
-const ws = new MakeWorkspace();
+let ws: MakeWorkspace;
 const makefileOf = (ir: ProjectIR) => generateMakefile(ir)[0]!.contents;
 
 beforeAll(async () => {
+  ws = new MakeWorkspace();
   spam = await exampleIR("spam");
   iris = await exampleIR("iris");
   app = appIR(spam);
   colors = await exampleIR("colors");
   for (const ir of [spam, iris, colors, app]) ws.write(ir.name, generateMakefile(ir));
 });
-afterAll(() => ws.dispose());
+afterAll(() => ws?.dispose());
 
 describe("Makefile text", () => {
   it("starts with the header, is deterministic and ends with one newline", () => {
