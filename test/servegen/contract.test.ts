@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { prepareProject, type Prepared } from "../../compiler/servetest/prepare.js";
 import { withServer } from "../../compiler/servetest/with-server.js";
 import { REPO } from "./fixtures.js";
+import { tabularModel, tabularSpec } from "./tabular-project.js";
 import { textModel, textProbabilities, textSpec } from "./text-project.js";
 import { createWorkspace, ensureBuilt, type Workspace } from "./workspace.js";
 
@@ -23,6 +24,8 @@ beforeAll(async () => {
   ws.writeSpec("textdemo", textSpec("textdemo", { slo: { p99_ms: 5000, min_rps: 1 } }));
   ws.writeSpec("textwrong", textSpec("textwrong", { wrongFirst: true }));
   ws.writeSpec("textslow", textSpec("textslow", { slo: { p99_ms: 5000, min_rps: 1e9 } }));
+  ws.write("models/tabular.onnx", tabularModel());
+  ws.writeSpec("tabdemo", tabularSpec("tabdemo"));
   ws.copy(join(REPO, "projects/colors/project.yaml"), "projects/colors/project.yaml");
   ws.copy(join(REPO, "projects/colors/model.onnx"), "projects/colors/model.onnx");
 }, 180_000);
@@ -54,6 +57,14 @@ describe("mesh test", () => {
     expect(r.code).toBe(1);
   });
 
+  test("packs tabular columns in the spec's order (computed expectations)", async () => {
+    const r = await ws.mesh("test", "tabdemo", "--model", "models/tabular.onnx");
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("FAIL"))).toEqual([]);
+    expect(r.stdout).toContain('ok    example "row 4"');
+    expect(r.code).toBe(0);
+  });
+
   test("serves an App from its spec folder (colors)", async () => {
     const r = await ws.mesh("test", "colors");
     expect(r.stdout.split("\n").filter((l) => l.startsWith("FAIL"))).toEqual([]);
@@ -61,11 +72,9 @@ describe("mesh test", () => {
     expect(r.code).toBe(0);
   });
 
-  test("a missing model is one clear sentence and exit 1", async () => {
-    const r = await ws.mesh("test", "textdemo");
-    expect(r.stderr).toMatch(/^mesh test: no model of textdemo in file:\/\/\.mesh\/registry/m);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.code).toBe(1);
+  test("without --model and with an empty registry, preparing says what to do", async () => {
+    const p = await prepareProject(ws.root, "textdemo", {});
+    expect(p).toEqual({ ok: false, message: "no model of textdemo in file://.mesh/registry: run `mesh run textdemo --no-serve` first, or pass --model PATH" });
   });
 });
 
