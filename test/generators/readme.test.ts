@@ -122,6 +122,7 @@ describe("README.md", () => {
     expect(readme(spam)).toContain("`chown -R 10001:10001 .mesh/registry`");
     expect(readme(app)).toContain("`chown -R 10001:10001 .mesh/registry`");
     expect(readme(colors)).not.toContain("chown");
+    expect(readme(spam)).toContain("p99 ≤ 25 ms and at least 1000 requests/s");
   });
 });
 
