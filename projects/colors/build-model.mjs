@@ -1,7 +1,7 @@
 // Builds model.onnx, the model the `colors` App serves. It stands for an externally
-// maintained, third-party ONNX model: mesh does not train it, it only serves it. No npm
-// package ships a small CPU model with fixed inputs, so this script writes one instead, with
-// onnx-proto, deterministically (same bytes on every run; no randomness, no clock).
+// maintained, third-party ONNX model: mesh does not train it, it only serves it. No small npm
+// package shipping a CPU model with fixed inputs was found, so this script writes one instead,
+// with onnx-proto, deterministically (same bytes on every run; no randomness, no clock).
 //
 // The model names the colour of an RGB pixel (channels in [0, 1]) as the nearest of eight
 // prototype colours. Nearest-prototype is linear in x:

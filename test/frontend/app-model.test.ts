@@ -79,12 +79,12 @@ describe("App compile", () => {
     expect(r.diagnostics).toEqual([]);
   });
   it("a missing model is a diagnostic at model.source.uri", async () => {
-    expect((await compileApp(COLORS, {})).lines).toEqual([`${C}:15:10 error MESH040 model.source.uri: model file projects/colors/model.onnx not found`]);
+    expect((await compileApp(COLORS, {})).lines).toEqual([`${C}:16:10 error MESH040 model.source.uri: model file projects/colors/model.onnx not found`]);
   });
   it("a corrupt model is a diagnostic at model.source.uri", async () => {
     const text = edit(COLORS, "    sha256: 85cff147766320e3091df9111a053749dbb6d4260cc55ee044aaf8346e1ea80a\n", "");
     const r = await compileApp(text, { "projects/colors/model.onnx": "this is not protobuf" });
-    expect(r.lines[0]).toMatch(/^projects\/colors\/project\.yaml:15:10 error MESH041 model\.source\.uri: model file projects\/colors\/model\.onnx is not a readable ONNX model: /);
+    expect(r.lines[0]).toMatch(/^projects\/colors\/project\.yaml:16:10 error MESH041 model\.source\.uri: model file projects\/colors\/model\.onnx is not a readable ONNX model: /);
     expect(r.value).toBeUndefined();
   });
   it("a model whose bytes do not match the pinned sha256 is refused", async () => {
@@ -92,18 +92,18 @@ describe("App compile", () => {
     const r = await compileApp(COLORS, { "projects/colors/model.onnx": other });
     const actual = createHash("sha256").update(other).digest("hex");
     expect(r.lines).toEqual([
-      `${C}:16:13 error MESH043 model.source.sha256: model file projects/colors/model.onnx has sha256 ${actual}, the spec pins 85cff147766320e3091df9111a053749dbb6d4260cc55ee044aaf8346e1ea80a`,
+      `${C}:17:13 error MESH043 model.source.sha256: model file projects/colors/model.onnx has sha256 ${actual}, the spec pins 85cff147766320e3091df9111a053749dbb6d4260cc55ee044aaf8346e1ea80a`,
     ]);
   });
   it("labels must match the model's output width", async () => {
     const text = edit(COLORS, "labels: [black, white, red, green, blue, yellow, cyan, magenta]", "labels: [dark, light]");
     const r = await compileApp(text, { "projects/colors/model.onnx": colorsModel() });
-    expect(r.lines[0]).toBe(`${C}:17:11 error MESH044 model.labels: model.labels names 2 classes but the model's output "probabilities" has 8`);
+    expect(r.lines[0]).toBe(`${C}:18:11 error MESH044 model.labels: model.labels names 2 classes but the model's output "probabilities" has 8`);
   });
   it("remote sources cannot be inspected at compile time", async () => {
     const text = edit(COLORS, URI, 'uri: "https://models.example.com/colors.onnx"');
     expect((await compileApp(text, {})).lines).toEqual([
-      `${C}:15:10 error MESH042 model.source.uri: cannot read the model signature from https:// at compile time\n    hint: download the model and point at it with file://, or ship it in an npm package (npm:PACKAGE/PATH)`,
+      `${C}:16:10 error MESH042 model.source.uri: cannot read the model signature from https:// at compile time\n    hint: download the model and point at it with file://, or ship it in an npm package (npm:PACKAGE/PATH)`,
     ]);
   });
 });

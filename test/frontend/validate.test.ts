@@ -72,7 +72,7 @@ describe("validation messages", () => {
     const app = exampleText("colors").replace("steps:\n", "steps:\n  train: { trainer: mlp }\n");
     const r = await compileSpec(app);
     expect(r.lines.filter((l) => l.includes("MESH022"))).toEqual([
-      'projects/colors/project.yaml:20:3 error MESH022 steps.train: an App serves an externally maintained model and has no "train" step; only "serve"',
+      'projects/colors/project.yaml:21:3 error MESH022 steps.train: an App serves an externally maintained model and has no "train" step; only "serve"',
     ]);
   });
 
