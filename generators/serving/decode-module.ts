@@ -6,6 +6,7 @@
  */
 import type { SourceFile } from "ts-morph";
 import type { FieldIR, ProjectIR } from "../../compiler/ir.js";
+import { addDecodeHelpers } from "./decode-helpers.js";
 import { checkBody, enumConst, isColumnExpr } from "./field-checks.js";
 import { key } from "./ts-types.js";
 
@@ -35,40 +36,7 @@ export function writeDecodeModule(ir: ProjectIR, file: SourceFile): void {
       .map((p) => `const ${enumConst(p.name)}: ReadonlySet<unknown> = new Set(${lit(p.enum)});`),
   ]);
 
-  file.addFunctions([
-    {
-      name: "fail",
-      parameters: [{ name: "errors", type: "ApiError[]" }, { name: "code", type: "string" }, { name: "pointer", type: "string" }, { name: "detail", type: "string" }],
-      returnType: "void",
-      statements: ["if (errors.length < MAX_ERRORS) errors.push({ status: \"400\", code, detail, source: { pointer } });"],
-    },
-    {
-      name: "isObject",
-      parameters: [{ name: "v", type: "unknown" }],
-      returnType: "v is Record<string, unknown>",
-      statements: ["return typeof v === \"object\" && v !== null && !Array.isArray(v);"],
-    },
-    {
-      name: "kind",
-      docs: ["The JSON kind of a value, for error details (never the value itself)."],
-      parameters: [{ name: "v", type: "unknown" }],
-      returnType: "string",
-      statements: ["return v === null ? \"null\" : Array.isArray(v) ? \"array\" : typeof v;"],
-    },
-    {
-      name: "member",
-      docs: ["JSON pointer of an object member (RFC 6901 escaping)."],
-      parameters: [{ name: "base", type: "string" }, { name: "name", type: "string" }],
-      returnType: "string",
-      statements: ["return base + \"/\" + name.replace(/~/g, \"~0\").replace(/\\//g, \"~1\");"],
-    },
-    {
-      name: "refuseUnknown",
-      parameters: [{ name: "o", type: "Record<string, unknown>" }, { name: "known", type: "ReadonlySet<string>" }, { name: "base", type: "string" }, { name: "what", type: "string" }, { name: "errors", type: "ApiError[]" }],
-      returnType: "void",
-      statements: ["for (const name in o) {", "  if (!known.has(name)) fail(errors, \"unknown_field\", member(base, name), \"is not \" + what);", "}"].join("\n"),
-    },
-  ]);
+  addDecodeHelpers(file);
 
   for (const f of api.attributes) {
     file.addFunction({
