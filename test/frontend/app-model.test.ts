@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import onnxProto from "onnx-proto";
 import { createHash } from "node:crypto";
 import { modelPath } from "../../compiler/load/app-model.js";
+import { compileWorkspace } from "../../compiler/pipeline.js";
 import { readOnnxSignature } from "../../compiler/load/onnx-signature.js";
 import { colorsModel, compileLines, edit, exampleText, workspace } from "./helpers.js";
 
@@ -100,6 +101,19 @@ describe("App compile", () => {
     const r = await compileApp(text, { "projects/colors/model.onnx": colorsModel() });
     expect(r.lines[0]).toBe(`${C}:18:11 error MESH044 model.labels: model.labels names 2 classes but the model's output "probabilities" has 8`);
   });
+  it("refuses to read huge models, absolute file:// paths and npm: without a file", async () => {
+    const host = workspace({ [C]: COLORS, "projects/colors/model.onnx": colorsModel() });
+    let reads = 0;
+    const huge = { ...host, fileSize: (p: string) => (p.endsWith(".onnx") ? 600 * 1024 * 1024 : host.fileSize(p)), readFile: (p: string) => (p.endsWith(".onnx") && reads++, host.readFile(p)) };
+    const r = await compileWorkspace(huge);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([`MESH045 model file projects/colors/model.onnx is ${600 * 1024 * 1024} bytes; at most ${512 * 1024 * 1024} bytes can be inspected`]);
+    expect(reads).toBe(0);
+    const abs = await compileApp(edit(COLORS, URI, 'uri: "file:///opt/models/m.onnx"'), {});
+    expect(abs.lines).toEqual([`${C}:16:10 error MESH044 model.source.uri: file:// model paths are relative to the project folder; got an absolute path`]);
+    const npm = await compileApp(edit(COLORS, URI, 'uri: "npm:@vendor/colors"'), {});
+    expect(npm.lines).toEqual([`${C}:16:10 error MESH044 model.source.uri: npm: model sources name a file inside the package: npm:PACKAGE/PATH/model.onnx`]);
+  });
+
   it("remote sources cannot be inspected at compile time", async () => {
     const text = edit(COLORS, URI, 'uri: "https://models.example.com/colors.onnx"');
     expect((await compileApp(text, {})).lines).toEqual([
