@@ -10,7 +10,7 @@ import { compileTarget, type CompileConfig, type CompileTarget } from "../../run
 import type { ModelCard, ModelRef } from "../../runtimes/registry/types.js";
 import { train, type ModelConfig, type TrainConfig } from "../../runtimes/train/index.js";
 import { registerRows } from "./support/datasets.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { texts } from "./support/synthetic.js";
 
 const model: ModelConfig = { labels: ["ham", "spam"], target: "label", features: { kind: "hashed-ngrams", input: "text", dims: 128, ngrams: [1, 2], lowercase: true, maxChars: 200 } };
@@ -22,25 +22,25 @@ const trainCfg: TrainConfig = {
 };
 const onnxAll: CompileTarget = { kind: "onnx", optimization: "all" };
 const compileCfg = (targets: CompileTarget[] = [onnxAll], samples = 20): CompileConfig => ({ targets, validate: { samples, atol: 1e-4, rtol: 1e-3 } });
-const ctx = (registry: MemoryRegistry) => ({ project: "p", key: "P", specHash: "h", toolVersion: "0.1.0", registry, log: () => {} });
+const ctx = (registry: TestRegistry) => ({ project: "p", key: "P", specHash: "h", toolVersion: "0.1.0", registry, log: () => {} });
 
-async function trainedIn(registry: MemoryRegistry) {
+async function trainedIn(registry: TestRegistry) {
   const dataset = await registerRows(registry, "p", texts(160), model.labels, { text: "string" });
   return train(trainCfg, model, ctx(registry), dataset);
 }
 
 /** Publishes a trained version with the given files (to fake corrupt artifacts). */
-async function fakeTrained(registry: MemoryRegistry, files: Record<string, Uint8Array>, from: ModelCard): Promise<{ ref: ModelRef; card: ModelCard }> {
+async function fakeTrained(registry: TestRegistry, files: Record<string, Uint8Array>, from: ModelCard): Promise<{ ref: ModelRef; card: ModelCard }> {
   const { id: _id, files: _f, createdAt: _c, ...card } = from;
   const ref = await registry.publishModel("p", "P", "TRAINED", files, card);
   return { ref, card: await registry.readModelCard(ref) };
 }
 
 describe("compile to ONNX", () => {
-  let registry: MemoryRegistry;
+  let registry: TestRegistry;
   let trained: Awaited<ReturnType<typeof trainedIn>>;
   beforeAll(async () => {
-    registry = new MemoryRegistry();
+    registry = new TestRegistry();
     trained = await trainedIn(registry);
   });
 
@@ -84,7 +84,7 @@ describe("compile to ONNX", () => {
 
 describe("compile failures register nothing", () => {
   test("a corrupt ONNX file is a clear error", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const good = await trainedIn(registry);
     const files = { "model.onnx": new Uint8Array([8, 1, 18, 3, 0xff, 0xfe]), "test_files/inputs.json": await registry.readModelFile(good.ref, "test_files/inputs.json"), "test_files/predictions.json": await registry.readModelFile(good.ref, "test_files/predictions.json") };
     const bad = await fakeTrained(registry, files, good.card);
@@ -94,7 +94,7 @@ describe("compile failures register nothing", () => {
   });
 
   test("golden predictions the compiled model does not reproduce fail validation with the figure", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const good = await trainedIn(registry);
     const preds = JSON.parse(Buffer.from(await registry.readModelFile(good.ref, "test_files/predictions.json")).toString()) as number[][];
     preds[3]![0]! += 0.01;
@@ -111,10 +111,11 @@ describe("compile failures register nothing", () => {
   });
 
   test("a target kind without a compiler here says so", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const good = await trainedIn(registry);
-    const neuron: CompileTarget = { kind: "neuron", instance: "inf2", batchSize: 8, maxLength: 128, dynamicBatch: true, compilerArgs: [] };
-    await expect(compileTarget(compileCfg([neuron]), neuron, ctx(registry), good)).rejects.toThrow(/compile target "neuron" is not available here/);
+    // A kind nobody registered in TARGET_COMPILERS (neuron and cpu belong to runtimes/neuron).
+    const tpu = { kind: "tpu" } as unknown as CompileTarget;
+    await expect(compileTarget(compileCfg([tpu]), tpu, ctx(registry), good)).rejects.toThrow(/^P-TRAINED-1: compile target "tpu" is not available here; it is compiled by its own image/);
     expect(await registry.listModelVersions("p", "P", "COMPILED")).toEqual([]);
   });
 });

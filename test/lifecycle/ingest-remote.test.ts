@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ingest, type IngestConfig } from "../../runtimes/ingest/index.js";
 import { createS3Client } from "../../runtimes/registry/s3-client.js";
 import { startS3rver, type S3rverHandle } from "../support/s3rver.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { collector, tempWorkspace } from "./support/workspace.js";
 
 const cfg = (uri: string, over: Partial<IngestConfig> = {}): IngestConfig => ({ uri, format: "auto", columns: [], maxBytes: 1 << 20, timeoutMs: 2000, retries: 2, ...over });
@@ -52,13 +52,13 @@ describe("https sources (plain http on loopback)", () => {
     await new Promise((r) => server.close(r));
   });
 
-  const run = (c: IngestConfig, log: (l: string) => void = () => {}, registry = new MemoryRegistry()) => {
+  const run = (c: IngestConfig, log: (l: string) => void = () => {}, registry = new TestRegistry()) => {
     const root = tempWorkspace();
     return ingest(c, { root, log, retryDelayMs: 5 }, { project: "p", registry });
   };
 
   test("a server without ETag is read every time, but unchanged rows register nothing new", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const first = await run(cfg(`${base}/plain.jsonl`), () => {}, registry);
     expect(first.card.inputsHash).toBeUndefined();
     const again = await run(cfg(`${base}/plain.jsonl`), () => {}, registry);
@@ -131,7 +131,7 @@ describe("s3 sources (s3rver)", () => {
   });
   const run = (c: IngestConfig) => {
     const root = tempWorkspace();
-    return ingest(c, { root, log: () => {}, s3: { endpoint: s3.endpoint } }, { project: "p", registry: new MemoryRegistry() });
+    return ingest(c, { root, log: () => {}, s3: { endpoint: s3.endpoint } }, { project: "p", registry: new TestRegistry() });
   };
 
   test("one object", async () => {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { ingest, type IngestConfig, type IngestResult } from "../../runtimes/ingest/index.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { collector, tempWorkspace } from "./support/workspace.js";
 
 const cfg = (uri: string, over: Partial<IngestConfig> = {}): IngestConfig => ({ uri, format: "auto", columns: [], maxBytes: 1 << 26, timeoutMs: 2000, retries: 0, ...over });
@@ -17,7 +17,7 @@ const REPO = path.resolve(import.meta.dirname, "../..");
 
 /** A fresh registry to ingest into, and how to read back what was published. */
 function into() {
-  const registry = new MemoryRegistry();
+  const registry = new TestRegistry();
   return {
     registry,
     target: { project: "p", registry },

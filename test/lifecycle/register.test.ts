@@ -10,7 +10,7 @@ import { applyMap, globMatch } from "../../runtimes/register/glob.js";
 import { register, type ColumnConfig, type RegisterConfig } from "../../runtimes/register/index.js";
 import { mapRow } from "../../runtimes/register/map-row.js";
 import { splitRows } from "../../runtimes/register/split.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { publishRaw } from "./support/raw.js";
 
 const col = (name: string, over: Partial<ColumnConfig> = {}): ColumnConfig => ({ name, type: "string", from: name, enum: [], map: [], maxLength: 0, ...over });
@@ -115,7 +115,7 @@ describe("register", () => {
   const rows = Array.from({ length: 40 }, (_, i) => ({ text: `mail ${i}`, group: i % 4 === 0 ? "spam-1" : "easy-ham-1" }));
 
   test("publishes data.jsonl with a _split column, schema.json and a card with stats and hashes", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const r = await register(cfg(), { project: "p", registry, log: () => {} }, await publishRaw(registry, "p", rows));
     expect(r.skipped).toBe(false);
     const data = Buffer.from(await registry.readDatasetFile(r.ref, "data.jsonl")).toString();
@@ -130,7 +130,7 @@ describe("register", () => {
   });
 
   test("the same snapshot and config are skipped; a new config publishes version 2", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const snap = await publishRaw(registry, "p", rows);
     const ctx = { project: "p", registry, log: () => {} };
     await register(cfg(), ctx, snap);
@@ -142,7 +142,7 @@ describe("register", () => {
   });
 
   test("rows that do not fit: an error naming the row, and nothing published", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const bad = [...rows.slice(0, 9), { text: "x", group: "nonsense" }];
     const raw = await publishRaw(registry, "p", bad);
     await expect(register(cfg(), { project: "p", registry, log: () => {} }, raw)).rejects.toThrow(
@@ -152,14 +152,14 @@ describe("register", () => {
   });
 
   test("a snapshot whose card lies about its content is refused", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const raw = await publishRaw(registry, "p", rows, { lieAboutSha: true });
     await expect(register(cfg(), { project: "p", registry, log: () => {} }, raw)).rejects.toThrow("raw snapshot raw-1 does not match its recorded sha256; run the ingest step again");
     expect(await registry.listDatasetVersions("p", "mail")).toEqual([]);
   });
 
   test("the dataset name raw is reserved for ingest", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const raw = await publishRaw(registry, "p", rows);
     await expect(register(cfg({ dataset: "raw" }), { project: "p", registry, log: () => {} }, raw)).rejects.toThrow(/dataset name raw is reserved/);
   });

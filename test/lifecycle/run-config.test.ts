@@ -7,7 +7,7 @@ import { lifecycleConfig } from "../../compiler/cli/commands/run.js";
 import { compileProject } from "../../compiler/pipeline.js";
 import { nodeHost } from "../../compiler/host.js";
 import { runLifecycle } from "../../runtimes/lifecycle/index.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { REPO, exampleWorkspace } from "./support/run-cli.js";
 
 async function config(name: string) {
@@ -37,19 +37,19 @@ describe("--only a step without its inputs", () => {
 
   test("register without a raw snapshot points at ingest", async () => {
     const root = exampleWorkspace("iris");
-    await expect(runLifecycle(await cfgFor("iris"), { root, registry: new MemoryRegistry(), only: "register", ...quiet })).rejects.toThrow("no raw snapshot of iris in memory://test; run the ingest step first");
+    const registry = new TestRegistry();
+    await expect(runLifecycle(await cfgFor("iris"), { root, registry, only: "register", ...quiet })).rejects.toThrow(`no raw snapshot of iris in ${registry.uri}; run the ingest step first`);
   });
 
   test("train without a dataset version points at register", async () => {
     const root = exampleWorkspace("iris");
-    await expect(runLifecycle(await cfgFor("iris"), { root, registry: new MemoryRegistry(), only: "train", ...quiet })).rejects.toThrow(
-      "no version of dataset iris in memory://test; run the register step first",
-    );
+    const registry = new TestRegistry();
+    await expect(runLifecycle(await cfgFor("iris"), { root, registry, only: "train", ...quiet })).rejects.toThrow(`no version of dataset iris in ${registry.uri}; run the register step first`);
   });
 
   test("steps run one by one reach the same result as a full run", async () => {
     const root = exampleWorkspace("iris");
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const cfg = await cfgFor("iris");
     const lines: string[] = [];
     for (const only of ["ingest", "register", "train", "compile"] as const) await runLifecycle(cfg, { root, registry, only, report: (l) => lines.push(l), log: () => {} });

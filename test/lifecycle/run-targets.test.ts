@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { CompileTarget } from "../../runtimes/compile/index.js";
 import { selectTargets } from "../../runtimes/compile/targets.js";
 import { runLifecycle, type LifecycleConfig } from "../../runtimes/lifecycle/index.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { texts } from "./support/synthetic.js";
 import { tempWorkspace } from "./support/workspace.js";
 
@@ -50,7 +50,7 @@ function project(): { root: string; cfg: LifecycleConfig } {
 describe("runLifecycle", () => {
   test("runs every step, reports timings, skips the neuron target with a note", async () => {
     const { root, cfg } = project();
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const report: string[] = [];
     const log: string[] = [];
     const outcomes = await runLifecycle(cfg, { root, registry, report: (l) => report.push(l), log: (l) => log.push(l) });
@@ -61,22 +61,27 @@ describe("runLifecycle", () => {
     expect(await registry.listModelVersions("mail", "MAIL", "COMPILED")).toEqual([1]);
   });
 
-  test("--target neuron and --target cpu ask for compilers this machine does not have", async () => {
+  test("--target selects kinds explicitly: neuron needs the Neuron SDK, cpu traces the neuron target on this machine", async () => {
     const { root, cfg } = project();
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const quiet = { report: () => {}, log: () => {} };
     await runLifecycle(cfg, { root, registry, ...quiet });
     await expect(runLifecycle(cfg, { root, registry, only: "compile", targetKind: "neuron", ...quiet })).rejects.toThrow(/MAIL-TRAINED-1: compile target "neuron" is not available here/);
-    await expect(runLifecycle(cfg, { root, registry, only: "compile", targetKind: "cpu", ...quiet })).rejects.toThrow(/MAIL-TRAINED-1: compile target "cpu" is not available here/);
     const onnxOnly = await runLifecycle(cfg, { root, registry, only: "compile", targetKind: "onnx", ...quiet });
     expect(onnxOnly[0]!.status).toBe("skipped");
-    expect(await registry.listModelVersions("mail", "MAIL", "COMPILED")).toEqual([1]);
-  });
+    const report: string[] = [];
+    const cpu = await runLifecycle(cfg, { root, registry, only: "compile", targetKind: "cpu", report: (l) => report.push(l), log: () => {} });
+    expect(cpu[0]!.status).toBe("done");
+    expect(report[0]).toMatch(/MAIL-COMPILED-2 ← MAIL-TRAINED-1 \[cpu \(torch\.jit\.trace of the inf2 target, batch 8\)\], max \|Δ\| /);
+    const card = await registry.readModelCard({ project: "mail", key: "MAIL", stage: "COMPILED", version: 2 });
+    expect(card).toMatchObject({ parent: "MAIL-TRAINED-1", target: { ...neuron, kind: "cpu" } });
+    expect(await registry.listChildren({ project: "mail", key: "MAIL", stage: "TRAINED", version: 1 })).toHaveLength(2);
+  }, 300_000);
 
   test("a kind the spec does not have is refused before anything runs", async () => {
     const { root, cfg } = project();
     const noNeuron = { ...cfg, compile: { ...cfg.compile!, targets: [onnxAll] } };
-    await expect(runLifecycle(noNeuron, { root, registry: new MemoryRegistry(), only: "compile", targetKind: "cpu", report: () => {}, log: () => {} })).rejects.toThrow(
+    await expect(runLifecycle(noNeuron, { root, registry: new TestRegistry(), only: "compile", targetKind: "cpu", report: () => {}, log: () => {} })).rejects.toThrow(
       "the spec has no compile target of kind cpu (cpu traces the neuron targets)",
     );
   });

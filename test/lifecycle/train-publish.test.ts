@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import { train, type ModelConfig, type TrainConfig } from "../../runtimes/train/index.js";
 import { registerRows } from "./support/datasets.js";
-import { MemoryRegistry } from "./support/memory-registry.js";
+import { TestRegistry } from "./support/test-registry.js";
 import { blobs, texts } from "./support/synthetic.js";
 
 const cfg = (over: Partial<TrainConfig> = {}): TrainConfig => ({
@@ -17,11 +17,11 @@ const cfg = (over: Partial<TrainConfig> = {}): TrainConfig => ({
   ...over,
 });
 const model: ModelConfig = { labels: ["ham", "spam"], target: "label", features: { kind: "hashed-ngrams", input: "text", dims: 128, ngrams: [1, 1], lowercase: true, maxChars: 50 } };
-const ctx = (registry: MemoryRegistry) => ({ project: "p", key: "P", specHash: "s".repeat(64), toolVersion: "0.1.0", registry, log: () => {} });
+const ctx = (registry: TestRegistry) => ({ project: "p", key: "P", specHash: "s".repeat(64), toolVersion: "0.1.0", registry, log: () => {} });
 
 describe("train publishes <KEY>-TRAINED-<n>", () => {
   test("with model.onnx, golden files and a card that records where it came from", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const dataset = await registerRows(registry, "p", texts(200), model.labels, { text: "string" });
     const r = await train(cfg(), model, ctx(registry), dataset);
     expect(r.card.id).toBe("P-TRAINED-1");
@@ -48,7 +48,7 @@ describe("train publishes <KEY>-TRAINED-<n>", () => {
   });
 
   test("unchanged inputs are skipped; a changed train config trains version 2", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const dataset = await registerRows(registry, "p", texts(100), model.labels, { text: "string" });
     await train(cfg(), model, ctx(registry), dataset);
     const again = await train(cfg(), model, ctx(registry), dataset);
@@ -60,7 +60,7 @@ describe("train publishes <KEY>-TRAINED-<n>", () => {
   });
 
   test("a missed gate fails with the real figure and registers nothing", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const dataset = await registerRows(registry, "p", texts(120, 9, 0.4), model.labels, { text: "string" });
     const before = registry.publishes;
     const err = await train(cfg({ gates: [{ metric: "accuracy", op: ">=", value: 0.99 }, { metric: "log_loss", op: "<=", value: 0.01 }] }), model, ctx(registry), dataset).catch((e: Error) => e);
@@ -71,7 +71,7 @@ describe("train publishes <KEY>-TRAINED-<n>", () => {
   });
 
   test("a dataset whose labels the model does not know is a clear error, nothing registered", async () => {
-    const registry = new MemoryRegistry();
+    const registry = new TestRegistry();
     const dataset = await registerRows(registry, "p", blobs(60), ["x", "y", "z"], { a: "number", b: "number" });
     const tab: ModelConfig = { labels: ["x", "y"], target: "label", features: { kind: "standardize", columns: ["a", "b"] } };
     await expect(train(cfg({ gates: [] }), tab, ctx(registry), dataset)).rejects.toThrow(/dataset d-1: data\.jsonl line \d+: label "z" in column label is not one of the model's labels \(x, y\)/);
