@@ -1,8 +1,16 @@
 /**
- * `mesh run`: ingest → register → train → compile, in order, each skipped when its inputs
- * did not change (content hashes recorded on the snapshot manifest and the registry
- * cards), each with a progress line and its timing. `only` runs one step from the
- * previous step's recorded output (what the generated Makefile's step targets call).
+ * `mesh run`: ingest → register → train → compile, in order, each with a progress line and
+ * its timing, each skipped when its inputs did not change. Every step's output is a
+ * registry version whose card records the hash of its inputs:
+ *
+ *   ingest   raw-<n>            source fingerprint + format + columns
+ *   register <dataset>-<n>      raw snapshot sha256 + register config
+ *   train    <KEY>-TRAINED-<n>  dataset sha256 + train config + model (labels, features)
+ *   compile  <KEY>-COMPILED-<n> trained model.onnx sha256 + target + validation settings
+ *
+ * A step is skipped when the newest version's card carries the same hash, so a second
+ * run registers nothing. `only` runs one step from the previous step's newest version in
+ * the registry (what the generated Makefile and the step images call).
  */
 import { compileTarget, describeTarget, REMOTE_TARGET_KINDS, selectTargets } from "../compile/index.js";
 import { ingest, latestRaw, type RawSnapshot } from "../ingest/index.js";
