@@ -52,7 +52,7 @@ export async function buildProject(docker: Docker, opts: ProjectBuildOptions): P
   const runtimes = new Map<string, string>();
   for (const image of ir.stepImages.filter((i) => steps.includes(i.step))) {
     if (!runtimes.has(image.runtime)) {
-      runtimes.set(image.runtime, await ensureCoreImage(docker, opts.root, { ...ir.images, base: image.base }, ir.meshVersion, image.runtime, opts.progress));
+      runtimes.set(image.runtime, await ensureCoreImage(docker, opts.root, { ...ir.images, base: image.base }, ir.meshVersion, image.runtime, opts.progress, opts.noCache ?? false));
     }
   }
   const results: StepBuildResult[] = [];

@@ -75,8 +75,9 @@ export async function ensureCoreImage(
   meshVersion: string,
   name: CoreImage["name"],
   progress: ProgressSink,
+  noCache = false,
 ): Promise<string> {
-  const results = await buildCoreImages(docker, root, images, meshVersion, progress, [name]);
+  const results = await buildCoreImages(docker, root, images, meshVersion, progress, [name], noCache);
   const blocked = results.find((r) => r.status === "not buildable here");
   if (blocked) throw new BuildError(`${blocked.name} cannot be built: ${blocked.note}`);
   const mine = results.find((r) => r.name === name);
@@ -92,6 +93,7 @@ export async function buildCoreImages(
   meshVersion: string,
   progress: ProgressSink,
   only?: readonly string[],
+  noCache = false,
 ): Promise<CoreImageResult[]> {
   const built = new Map<string, string>();
   const results: CoreImageResult[] = [];
@@ -119,14 +121,14 @@ export async function buildCoreImages(
     const upToDate = async (h: string) => (await inspectImage(docker, `${repo(images, image.name)}:${h.slice(0, 12)}`))?.Config?.Labels?.[LABELS.contentHash] === h;
     let hash: string;
     let status: CoreImageResult["status"] = "up to date";
-    if (known !== undefined && (await upToDate(known))) {
+    if (!noCache && known !== undefined && (await upToDate(known))) {
       hash = known;
     } else {
       const entries = snapshot(listed);
       hash = contextHash(entries);
-      if (!(await upToDate(hash))) {
+      if (noCache || !(await upToDate(hash))) {
         progress(`building ${repo(images, image.name)}:${hash.slice(0, 12)} FROM ${from}`);
-        await runBuild(docker, { context: contextTar(entries), tag: `${repo(images, image.name)}:${hash.slice(0, 12)}`, buildArgs: {}, labels: { [LABELS.contentHash]: hash }, noCache: false }, progress);
+        await runBuild(docker, { context: contextTar(entries), tag: `${repo(images, image.name)}:${hash.slice(0, 12)}`, buildArgs: {}, labels: { [LABELS.contentHash]: hash }, noCache }, progress);
         status = "built";
       }
       rememberHash(root, fp, hash);

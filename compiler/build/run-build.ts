@@ -34,7 +34,8 @@ export async function runBuild(docker: Docker, req: BuildRequest, progress: Prog
     stream = await docker.buildImage(req.context, {
       t: req.tag,
       buildargs: { ...req.buildArgs },
-      labels: { ...req.labels },
+      // An empty labels object would still add a LABEL step to every build.
+      ...(Object.keys(req.labels).length > 0 ? { labels: { ...req.labels } } : {}),
       nocache: req.noCache,
       rm: true,
       forcerm: true,

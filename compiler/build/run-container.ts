@@ -78,11 +78,17 @@ function demux(buf: Buffer): string {
 export async function waitReady(url: string, timeoutMs = 30_000): Promise<number> {
   const t0 = Date.now();
   for (;;) {
+    // A ref'd timer (AbortSignal.timeout's is not): while docker-proxy holds a connection open
+    // for a container that is still starting, it is what keeps a script's event loop alive.
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 1000);
     try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const r = await fetch(url, { signal: ac.signal });
       if (r.ok) return Date.now() - t0;
     } catch {
       // not listening yet
+    } finally {
+      clearTimeout(timer);
     }
     if (Date.now() - t0 > timeoutMs) throw new BuildError(`${url} was not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));

@@ -38,6 +38,8 @@ export const BUILD_ARGS = {
   imageTag: "MESH_IMAGE_TAG",
   revision: "MESH_REVISION",
   modelVersion: "MESH_MODEL_VERSION",
+  /** The context's content hash; the label `mesh build` skips by (set in the same LABEL step). */
+  contentHash: "MESH_CONTENT_HASH",
 } as const;
 
 /** Image label keys that `mesh build` and tests read back. */
@@ -52,7 +54,7 @@ export const LABELS = {
   specHash: "dev.mesh.spec-hash",
   meshVersion: "dev.mesh.version",
   modelVersion: "dev.mesh.model-version",
-  /** Set by `mesh build` through the API (not in the Dockerfile): hash of the whole context. */
+  /** Hash of the whole build context (and the runtime image), from the MESH_CONTENT_HASH build ARG. */
   contentHash: "dev.mesh.content-hash",
 } as const;
 

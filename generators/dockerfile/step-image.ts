@@ -29,6 +29,7 @@ function labels(ir: ProjectIR, image: StepImageIR): Instruction {
     [LABELS.step, text(image.step)],
     [LABELS.specHash, text(ir.specHash)],
     [LABELS.meshVersion, text(ir.meshVersion)],
+    [LABELS.contentHash, { arg: BUILD_ARGS.contentHash }],
   ];
   if (image.step === "serve") list.push([LABELS.modelVersion, { arg: BUILD_ARGS.modelVersion }]);
   return { kind: "label", labels: list };
@@ -84,6 +85,7 @@ export function stepDockerfile(ir: ProjectIR, image: StepImageIR): DockerfileMod
     [BUILD_ARGS.runtimeImage, undefined],
     [BUILD_ARGS.imageTag, "dev"],
     [BUILD_ARGS.revision, "unknown"],
+    [BUILD_ARGS.contentHash, "none"],
   ];
   if (image.step === "serve") args.push([BUILD_ARGS.modelVersion, "none"]);
   const user: Instruction = { kind: "user", uid: CONTAINER.uid, gid: CONTAINER.gid };
