@@ -6,7 +6,7 @@
 //   node bench/serve/run.mjs                       # ROUNDS=3 DUR=5 CONNS=1,16,64 MODELS=spam,mlp
 //   ROUNDS=3 DUR=10 WORKERS=1,2 COLD=5 node bench/serve/run.mjs
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { request } from "node:http";
 import { join } from "node:path";
@@ -73,6 +73,29 @@ function stop(s) {
     s.child.kill("SIGTERM");
     setTimeout(() => s.child.kill("SIGKILL"), 12_000).unref();
   });
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process and all its descendants (uvicorn and
+ * cluster workers), from /proc. On a shared, loaded machine req/s swings with scheduling;
+ * CPU time per request does not, so the report shows both.
+ */
+function treeCpuSeconds(pid) {
+  let ticks = 0;
+  const visit = (p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" ").filter(Boolean)) visit(Number(c));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  };
+  visit(pid);
+  return ticks / 100; // USER_HZ
 }
 
 /** Rows per model call so far, from a mesh server's /metrics (sum, count of mesh_batch_rows). */
@@ -184,13 +207,15 @@ for (const kind of MODELS) {
         for (const s of order) {
           const mesh = s.name.startsWith("mesh-") && !s.name.includes("-w");
           const before = mesh ? await batchStats(s.port) : undefined;
+          const cpu0 = treeCpuSeconds(s.child.pid);
           const r = await load(s, c, DUR);
+          r.cpuUsPerReq = Math.round(((treeCpuSeconds(s.child.pid) - cpu0) / (r.rps * DUR)) * 1e6);
           if (mesh) {
             const after = await batchStats(s.port);
             r.avgBatch = Number(((after.sum - before.sum) / (after.count - before.count)).toFixed(2));
           }
           results.runs.push({ model: kind, server: s.name, conns: c, round, ...r });
-          process.stderr.write(`${kind} ${s.name} c=${c} round ${round}: ${Math.round(r.rps)} req/s p99 ${r.p99} ms${r.avgBatch ? ` avg batch ${r.avgBatch}` : ""}${r.non2xx ? ` non2xx ${r.non2xx}` : ""}\n`);
+          process.stderr.write(`${kind} ${s.name} c=${c} round ${round}: ${Math.round(r.rps)} req/s p99 ${r.p99} ms cpu ${r.cpuUsPerReq} µs/req${r.avgBatch ? ` avg batch ${r.avgBatch}` : ""}${r.non2xx ? ` non2xx ${r.non2xx}` : ""}\n`);
         }
       }
     }
@@ -229,7 +254,8 @@ const file = join(RESULTS, `serve-${results.when.replace(/[:.]/g, "-")}.json`);
 const med = {};
 for (const r of results.runs) {
   const k = `${r.model}|${r.server}|${r.conns}`;
-  (med[k] ??= { rps: [], p50: [], p99: [], batch: [], non2xx: 0 }).rps.push(r.rps);
+  (med[k] ??= { rps: [], p50: [], p99: [], batch: [], cpu: [], non2xx: 0 }).rps.push(r.rps);
+  med[k].cpu.push(r.cpuUsPerReq);
   if (r.avgBatch) med[k].batch.push(r.avgBatch);
   med[k].p50.push(r.p50);
   med[k].p99.push(r.p99);
@@ -237,11 +263,12 @@ for (const r of results.runs) {
 }
 const get = (model, server, c) => med[`${model}|${server}|${c}`];
 const rps = (model, server, c) => (get(model, server, c) ? median(get(model, server, c).rps) : NaN);
-const lines = ["| model | server | conns | req/s (median) | per-round req/s | p50 ms | p99 ms | avg batch | non-2xx |", "|---|---|---|---|---|---|---|---|---|"];
+const lines = ["| model | server | conns | req/s (median) | per-round req/s | p50 ms | p99 ms | server CPU µs/req | avg batch | non-2xx |", "|---|---|---|---|---|---|---|---|---|---|"];
 for (const [k, v] of Object.entries(med)) {
   const [model, server, c] = k.split("|");
-  lines.push(`| ${model} | ${server} | ${c} | ${Math.round(median(v.rps)).toLocaleString("en")} | ${v.rps.map((x) => Math.round(x)).join("/")} | ${median(v.p50)} | ${median(v.p99)} | ${v.batch.length ? median(v.batch) : "–"} | ${v.non2xx} |`);
+  lines.push(`| ${model} | ${server} | ${c} | ${Math.round(median(v.rps)).toLocaleString("en")} | ${v.rps.map((x) => Math.round(x)).join("/")} | ${median(v.p50)} | ${median(v.p99)} | ${median(v.cpu)} | ${v.batch.length ? median(v.batch) : "–"} | ${v.non2xx} |`);
 }
+const cpu = (model, server, c) => (get(model, server, c) ? median(get(model, server, c).cpu) : NaN);
 const ratio = (a, b) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "–");
 const bestTuned = (c) => Math.max(rps("spam", "fastapi-tuned-1w", c), rps("spam", "fastapi-tuned-2w", c));
 const best = (model, c) => Math.max(rps(model, "mesh-batch", c), rps(model, "mesh-single", c));
@@ -254,6 +281,9 @@ const goals = [
   ["mlp: batch / single, c=64 (goal ≥ 2)", ratio(rps("mlp", "mesh-batch", 64), rps("mlp", "mesh-single", 64))],
   ...CONNS.map((c) => [`spam: mesh (best) / best tuned FastAPI, c=${c} (goal ≥ 1.5)`, ratio(best("spam", c), bestTuned(c))]),
   ...CONNS.map((c) => [`spam: mesh (best) / pydantic FastAPI, c=${c} (goal ≥ 8)`, ratio(best("spam", c), rps("spam", "fastapi-pydantic-1w", c))]),
+  ...["spam", "mlp"].flatMap((m) => CONNS.map((c) => [`${m}: CPU per request, fastify-ort / mesh-single, c=${c} (> 1 = mesh cheaper)`, ratio(cpu(m, "fastify-ort", c), cpu(m, "mesh-single", c))])),
+  ...["spam", "mlp"].map((m) => [`${m}: CPU per request, mesh-single / mesh-batch, c=64 (batching gain per CPU)`, ratio(cpu(m, "mesh-single", 64), cpu(m, "mesh-batch", 64))]),
+  ...CONNS.map((c) => [`spam: CPU per request, best tuned FastAPI / mesh-batch, c=${c}`, ratio(Math.min(cpu("spam", "fastapi-tuned-1w", c), cpu("spam", "fastapi-tuned-2w", c)), cpu("spam", "mesh-batch", c))]),
   ["spam: mesh-batch p99 ms at c=16 (goal ≤ 5)", get("spam", "mesh-batch", 16) ? String(median(get("spam", "mesh-batch", 16).p99)) : "–"],
   ...WORKERS.filter((w) => w > 1).flatMap((w) => ["spam", "mlp"].map((m) => [`${m}: ${w} workers / 1 worker (batch), c=64`, ratio(rps(m, `mesh-batch-w${w}`, 64), rps(m, "mesh-batch", 64))])),
   ...Object.entries(results.cold).map(([name, v]) => [`cold start spawn → first 200, ${name} (ms, goal ≤ 300)`, `${Math.round(v.median)} (${v.runs.map(Math.round).join("/")})`]),
