@@ -126,7 +126,7 @@ describe("mesh new", () => {
     const r = mesh(["new", "taken"], ws);
     expect([r.code, r.stderr]).toEqual([1, "mesh new: projects/taken/project.yaml already exists\n"]);
     expect(readFileSync(join(ws, "projects/taken/project.yaml"), "utf8")).toBe("# mine\n");
-    for (const bad of ["../evil", "Evil", "a/b", "$(id)", "x".repeat(41), "-x"]) {
+    for (const bad of ["../evil", "$(id)", "x".repeat(41), "-x"]) {
       const b = mesh(["new", bad], ws);
       expect(b.code).toBe(2);
       // "-x" is taken for an option by the parser: still a usage error, still nothing written.
