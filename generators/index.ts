@@ -12,6 +12,7 @@ import { generateMakefile } from "./makefile/makefile.js";
 import { generateCompose } from "./compose/compose.js";
 import { generateReadme } from "./readme/readme.js";
 import { generateNeuron } from "./neuron/index.js";
+import { generateK8s } from "./k8s/index.js";
 
 export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
 
@@ -24,6 +25,7 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   compose: generateCompose,
   readme: generateReadme,
   neuron: generateNeuron,
+  k8s: generateK8s,
 };
 
 /** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */

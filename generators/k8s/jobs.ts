@@ -1,0 +1,67 @@
+/**
+ * The batch base: one Job per lifecycle step (ingest, register, train, compile), each running
+ * its step image (whose entrypoint is `mesh run <name> --only <step>`) against the registry.
+ * Jobs are created suspended: Kubernetes has no ordering between Jobs, so the steps are
+ * released one after the other (`kubectl patch … suspend=false`, then `kubectl wait`), see the
+ * project README.
+ */
+import type { ProjectIR } from "../../compiler/ir.js";
+import { NAMES, imageRef, labels, lifecycleSteps, selector, type LifecycleStep } from "./names.js";
+import { JOB_POLICY, JOB_TTL_S, tmpSizeLimit } from "./policy.js";
+import { awsEnv, awsSecretEnvFrom, baseRegistry, isFileRegistry, podRegistryUri, registryMount, registryVolume } from "./registry.js";
+import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume, type Obj } from "./security.js";
+
+/** Every Job's container has this name, so one overlay patch (targeting kind Job) fits them all. */
+export const STEP_CONTAINER = "step";
+
+/** Resources of a lifecycle pod; training gets the serve resources as a floor. */
+function stepResources(ir: ProjectIR, step: LifecycleStep): Obj {
+  const heavy = step === "train" || step === "compile";
+  const memory = heavy ? "2Gi" : "1Gi";
+  return { requests: { cpu: heavy ? "1" : "500m", memory }, limits: { memory } };
+}
+
+export function jobsServiceAccount(ir: ProjectIR): Obj {
+  return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: NAMES.jobsAccount(ir), labels: labels(ir, "lifecycle") }, automountServiceAccountToken: false };
+}
+
+export function stepJob(ir: ProjectIR, step: LifecycleStep): Obj {
+  const policy = JOB_POLICY[step];
+  const registry = baseRegistry(ir);
+  const file = isFileRegistry(registry);
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: NAMES.job(ir, step), labels: labels(ir, step) },
+    spec: {
+      suspend: true,
+      backoffLimit: policy.backoffLimit,
+      activeDeadlineSeconds: policy.deadlineS,
+      ttlSecondsAfterFinished: JOB_TTL_S,
+      template: {
+        metadata: { labels: { ...labels(ir, step), ...selector(ir, step) } },
+        spec: {
+          restartPolicy: "Never",
+          serviceAccountName: NAMES.jobsAccount(ir),
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(),
+          containers: [
+            {
+              name: STEP_CONTAINER,
+              image: imageRef(ir, step),
+              env: [{ name: "MESH_REGISTRY", value: podRegistryUri(registry) }, ...awsEnv(ir)],
+              envFrom: [awsSecretEnvFrom(ir)],
+              resources: stepResources(ir, step),
+              securityContext: containerSecurityContext(),
+              volumeMounts: [tmpMount(), ...(file ? [registryMount(false)] : [])],
+            },
+          ],
+          volumes: [tmpVolume(tmpSizeLimit(ir, step)), ...(file ? [registryVolume(ir)] : [])],
+        },
+      },
+    },
+  };
+}
+
+/** The Jobs of the project's lifecycle steps, in order. */
+export const stepJobs = (ir: ProjectIR): Obj[] => lifecycleSteps(ir).map((s) => stepJob(ir, s));

@@ -1,0 +1,102 @@
+/**
+ * Kustomize layout: `k8s/base/` (serving), `k8s/jobs/` (the lifecycle Jobs) and, per
+ * environment of the spec, `k8s/overlays/<env>/` over the base and `k8s/overlays/<env>/jobs/`
+ * over the Jobs. An overlay holds only what its environment changes: image tag, serve settings
+ * (ConfigMap), replicas (autoscaler bounds), resources, and the registry.
+ */
+import type { EnvironmentIR, GeneratedFile, ProjectIR } from "../../compiler/ir.js";
+import { CONTAINER } from "../dockerfile/layout.js";
+import { NAMES, BASE_TAG, imageRepo, lifecycleSteps, overlayDir, overlayJobsDir } from "./names.js";
+import { autoscaleBounds } from "./policy.js";
+import { REGISTRY_VOLUME, baseRegistry, isFileRegistry, podRegistryUri, registryDiffers, registryMount, registryVolume } from "./registry.js";
+import { SERVE_CONTAINER } from "./serve.js";
+import { serveEnvDelta } from "./serve-env.js";
+import { STEP_CONTAINER } from "./jobs.js";
+import { yamlFile } from "./render.js";
+import type { Obj } from "./security.js";
+
+const API = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization" };
+
+export function kustomization(resources: readonly string[], extra: Obj = {}): Obj {
+  return { ...API, resources: [...resources], ...extra };
+}
+
+/** Volume changes when an environment's registry is of another kind than the base's. */
+function registryVolumePatch(ir: ProjectIR, env: EnvironmentIR, container: string, readOnly: boolean): { volumes?: Obj[]; mounts?: Obj[] } {
+  const baseFile = isFileRegistry(baseRegistry(ir));
+  const envFile = isFileRegistry(env.registry);
+  if (baseFile === envFile) return {};
+  if (envFile) return { volumes: [registryVolume(ir)], mounts: [registryMount(readOnly)] };
+  void container;
+  return { volumes: [{ name: REGISTRY_VOLUME, $patch: "delete" }], mounts: [{ mountPath: CONTAINER.registry, $patch: "delete" }] };
+}
+
+function podPatch(kind: string, apiVersion: string, name: string, container: Obj, volumes: Obj[] | undefined, spec: Obj = {}): Obj {
+  return {
+    apiVersion,
+    kind,
+    metadata: { name },
+    spec: { ...spec, template: { spec: { containers: [container], ...(volumes ? { volumes } : {}) } } },
+  };
+}
+
+/** Overlay files of the serving base for one environment. */
+function serveOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
+  const dir = overlayDir(env.name);
+  const files: GeneratedFile[] = [];
+  const patches: Obj[] = [];
+  const patch = (file: string, value: Obj) => {
+    files.push(yamlFile(ir, `${dir}/${file}`, value));
+    patches.push({ path: file });
+  };
+
+  const delta = serveEnvDelta(ir, env);
+  if (Object.keys(delta).length > 0) patch("serve-env-patch.yaml", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAMES.serveConfig(ir) }, data: delta });
+
+  const container: Obj = { name: SERVE_CONTAINER };
+  const base = ir.serve.resources;
+  if (env.serve.resources.cpu !== base.cpu || env.serve.resources.memory !== base.memory) {
+    const { cpu, memory } = env.serve.resources;
+    container.resources = { requests: { cpu, memory }, limits: { cpu, memory } };
+  }
+  const download = ir.serve.image.model === "download";
+  const vol = download ? registryVolumePatch(ir, env, SERVE_CONTAINER, true) : {};
+  if (vol.mounts) container.volumeMounts = vol.mounts;
+  const replicasChange = env.serve.replicas !== ir.serve.replicas;
+  const deploymentSpec: Obj = replicasChange && (env.serve.replicas === 0 || ir.serve.replicas === 0) ? { replicas: env.serve.replicas } : {};
+  if (Object.keys(container).length > 1 || vol.volumes || Object.keys(deploymentSpec).length > 0) {
+    patch("serve-deployment-patch.yaml", podPatch("Deployment", "apps/v1", NAMES.serve(ir), container, vol.volumes, deploymentSpec));
+  }
+  if (replicasChange && ir.serve.replicas > 0) {
+    const hpa = { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: NAMES.serve(ir) } };
+    if (env.serve.replicas === 0) patch("serve-hpa-patch.yaml", { ...hpa, $patch: "delete" });
+    else {
+      const { min, max } = autoscaleBounds(env.serve.replicas);
+      patch("serve-hpa-patch.yaml", { ...hpa, spec: { minReplicas: min, maxReplicas: max } });
+    }
+  }
+  const images = env.imageTag !== BASE_TAG ? { images: [{ name: imageRepo(ir, "serve"), newTag: env.imageTag }] } : {};
+  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../base"], { ...images, ...(patches.length > 0 ? { patches } : {}) })));
+  return files;
+}
+
+/** Overlay files of the Jobs for one environment. */
+function jobsOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
+  const dir = overlayJobsDir(env.name);
+  const files: GeneratedFile[] = [];
+  const patches: Obj[] = [];
+  if (registryDiffers(ir, env)) {
+    const vol = registryVolumePatch(ir, env, STEP_CONTAINER, false);
+    const container: Obj = { name: STEP_CONTAINER, env: [{ name: "MESH_REGISTRY", value: podRegistryUri(env.registry) }], ...(vol.mounts ? { volumeMounts: vol.mounts } : {}) };
+    // One patch for every Job: they share the container name.
+    files.push(yamlFile(ir, `${dir}/registry-patch.yaml`, podPatch("Job", "batch/v1", "any", container, vol.volumes)));
+    patches.push({ path: "registry-patch.yaml", target: { group: "batch", version: "v1", kind: "Job" } });
+  }
+  const images = env.imageTag !== BASE_TAG ? { images: lifecycleSteps(ir).map((s) => ({ name: imageRepo(ir, s), newTag: env.imageTag })) } : {};
+  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../../jobs"], { ...images, ...(patches.length > 0 ? { patches } : {}) })));
+  return files;
+}
+
+export function overlayFiles(ir: ProjectIR): GeneratedFile[] {
+  return ir.environments.flatMap((env) => [...serveOverlay(ir, env), ...(lifecycleSteps(ir).length > 0 ? jobsOverlay(ir, env) : [])]);
+}

@@ -1,0 +1,119 @@
+/**
+ * The serving objects of the base: ServiceAccount, ConfigMap, Deployment, Service,
+ * HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget, as plain data.
+ */
+import type { ProjectIR } from "../../compiler/ir.js";
+import { CONTAINER_PORT } from "../compose/container.js";
+import { NAMES, imageRef, labels, selector } from "./names.js";
+import { TARGET_CPU_UTILIZATION, autoscaleBounds, startupBudget, terminationGraceSeconds, tmpSizeLimit, PRESTOP_SLEEP_S } from "./policy.js";
+import { awsEnv, awsSecretEnvFrom, baseRegistry, isFileRegistry, registryMount, registryVolume } from "./registry.js";
+import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume, type Obj } from "./security.js";
+import { serveEnvData } from "./serve-env.js";
+
+export const SERVE_CONTAINER = "serve";
+export const HTTP_PORT_NAME = "http";
+
+const meta = (ir: ProjectIR, name: string): Obj => ({ name, labels: labels(ir, "serve") });
+
+export const liveRoute = (ir: ProjectIR) => `${ir.serve.api.basePath}/live`;
+export const readyRoute = (ir: ProjectIR) => `${ir.serve.api.basePath}/ready`;
+
+export function serveServiceAccount(ir: ProjectIR): Obj {
+  // The server never talks to the API server: no token in the pod.
+  return { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(ir, NAMES.serveAccount(ir)), automountServiceAccountToken: false };
+}
+
+export function serveConfigMap(ir: ProjectIR): Obj {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(ir, NAMES.serveConfig(ir)), data: serveEnvData(ir) };
+}
+
+/** The node one-liner the preStop hook runs: the image has no shell and no sleep binary. */
+export const preStopSleep = (seconds: number): string[] => ["node", "-e", `setTimeout(() => {}, ${seconds * 1000})`];
+
+function probes(ir: ProjectIR): Obj {
+  const get = (path: string) => ({ httpGet: { path, port: HTTP_PORT_NAME } });
+  const startup = startupBudget(ir);
+  return {
+    startupProbe: { ...get(liveRoute(ir)), periodSeconds: startup.periodS, failureThreshold: startup.failures, timeoutSeconds: 2 },
+    livenessProbe: { ...get(liveRoute(ir)), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+    // Ready only after the model loaded and a warm-up inference passed; 503 while draining.
+    readinessProbe: { ...get(readyRoute(ir)), periodSeconds: 5, failureThreshold: 2, successThreshold: 1, timeoutSeconds: 2 },
+  };
+}
+
+export function serveContainer(ir: ProjectIR): Obj {
+  const download = ir.serve.image.model === "download";
+  const fileRegistry = download && isFileRegistry(baseRegistry(ir));
+  const { cpu, memory } = ir.serve.resources;
+  return {
+    name: SERVE_CONTAINER,
+    image: imageRef(ir, "serve"),
+    // Download mode writes the model to .mesh/cache under the working directory: /tmp is the
+    // writable one, so the command names the server by its absolute path.
+    ...(download ? { workingDir: "/tmp", command: ["node", "/app/serve/main.js"] } : {}),
+    ports: [{ name: HTTP_PORT_NAME, containerPort: CONTAINER_PORT, protocol: "TCP" }],
+    envFrom: [{ configMapRef: { name: NAMES.serveConfig(ir) } }, ...(download ? [awsSecretEnvFrom(ir)] : [])],
+    ...(download ? { env: awsEnv(ir) } : {}),
+    resources: { requests: { cpu, memory }, limits: { cpu, memory } },
+    ...probes(ir),
+    lifecycle: { preStop: { exec: { command: preStopSleep(PRESTOP_SLEEP_S) } } },
+    securityContext: containerSecurityContext(),
+    volumeMounts: [tmpMount(), ...(fileRegistry ? [registryMount(true)] : [])],
+  };
+}
+
+export function serveDeployment(ir: ProjectIR): Obj {
+  const download = ir.serve.image.model === "download";
+  const fileRegistry = download && isFileRegistry(baseRegistry(ir));
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta(ir, NAMES.serve(ir)),
+    spec: {
+      // No `replicas` while the autoscaler owns the count (re-applying would reset it).
+      ...(ir.serve.replicas === 0 ? { replicas: 0 } : {}),
+      selector: { matchLabels: selector(ir, "serve") },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: labels(ir, "serve") },
+        spec: {
+          serviceAccountName: NAMES.serveAccount(ir),
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: terminationGraceSeconds(ir),
+          securityContext: podSecurityContext(),
+          containers: [serveContainer(ir)],
+          volumes: [tmpVolume(tmpSizeLimit(ir, "serve")), ...(fileRegistry ? [registryVolume(ir)] : [])],
+        },
+      },
+    },
+  };
+}
+
+export function serveService(ir: ProjectIR): Obj {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(ir, NAMES.serve(ir)),
+    spec: { type: "ClusterIP", selector: selector(ir, "serve"), ports: [{ name: HTTP_PORT_NAME, port: CONTAINER_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }] },
+  };
+}
+
+export function serveAutoscaler(ir: ProjectIR, replicas = ir.serve.replicas): Obj {
+  const { min, max } = autoscaleBounds(replicas);
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: meta(ir, NAMES.serve(ir)),
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: NAMES.serve(ir) },
+      minReplicas: min,
+      maxReplicas: max,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: TARGET_CPU_UTILIZATION } } }],
+    },
+  };
+}
+
+export function serveDisruptionBudget(ir: ProjectIR): Obj {
+  // maxUnavailable rather than minAvailable: with one replica, minAvailable 1 would block node drains forever.
+  return { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(ir, NAMES.serve(ir)), spec: { maxUnavailable: 1, selector: { matchLabels: selector(ir, "serve") } } };
+}
