@@ -1,10 +1,11 @@
 /**
  * The Neuron artifacts of a project with `kind: neuron` compile targets:
  * - `compile/neuron/` (then `compile/neuron-2/`, … for further targets): compile.py,
- *   validate.py, featurizers.py, features.json, requirements.txt and run.sh;
+ *   validate.py, featurizers.py, features.json, requirements.txt, run.sh, and the
+ *   Dockerfile (+ .dockerignore) of the `<name>-compile-neuron` image;
  * - `serve-neuron/`: the Python (FastAPI) server over the traced model — app.py,
  *   featurizers.py, api.json (what it serves), openapi.json (the same document as the
- *   TypeScript server's) and requirements.txt.
+ *   TypeScript server's), requirements.txt and the `<name>-serve-neuron` Dockerfile.
  * The Python texts come from runtimes/neuron, which runs the very same scripts for
  * `mesh run NAME --only compile --target cpu|neuron`.
  */
@@ -15,6 +16,7 @@ import { compileScriptTexts } from "../../runtimes/neuron/script-files.js";
 import { generateOpenapi } from "../openapi/index.js";
 import { headerText } from "../serving/header.js";
 import { apiJson } from "./api-json.js";
+import { COMPILE_FILES, compileDockerfile, dockerignoreFor, SERVE_FILES, serveDockerfile } from "./dockerfiles.js";
 import { requirementsTxt } from "./requirements.js";
 import { runSh } from "./run-sh.js";
 import { neuronTargets, scriptConfig, targetFolder } from "./script-config.js";
@@ -34,6 +36,7 @@ export function generateNeuron(ir: ProjectIR): GeneratedFile[] {
     for (const [name, text] of Object.entries(compileScriptTexts(header, cfg, validate))) files.push(file(`${dir}/${name}`, text));
     files.push(file(`${dir}/requirements.txt`, requirementsTxt(header, ir, t.instance, false)));
     files.push(file(`${dir}/run.sh`, runSh(header, ir, `../../${ir.rootFromOut}`), 0o755));
+    files.push(file(`${dir}/Dockerfile`, compileDockerfile(ir, header)), file(`${dir}/.dockerignore`, dockerignoreFor(header, COMPILE_FILES)));
   });
   const first = targets[0]!;
   if (files.length === 0 || !ir.model.features) return files;
@@ -44,6 +47,8 @@ export function generateNeuron(ir: ProjectIR): GeneratedFile[] {
     file("serve-neuron/api.json", apiJson(ir)),
     ...(openapi ? [file("serve-neuron/openapi.json", openapi.contents)] : []),
     file("serve-neuron/requirements.txt", requirementsTxt(header, ir, first.instance, true)),
+    file("serve-neuron/Dockerfile", serveDockerfile(ir, header)),
+    file("serve-neuron/.dockerignore", dockerignoreFor(header, SERVE_FILES)),
   );
   return files;
 }

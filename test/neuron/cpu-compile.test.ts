@@ -17,6 +17,8 @@ import { compileTarget, type CompileTarget } from "../../runtimes/compile/index.
 import { runLifecycle, type LifecycleConfig } from "../../runtimes/lifecycle/index.js";
 import { openRegistry, type MeshRegistry, type ModelCard, type ModelRef } from "../../runtimes/registry/index.js";
 import { compileScriptTexts } from "../../runtimes/neuron/script-files.js";
+import { generateNeuron } from "../../generators/neuron/index.js";
+import { writeFiles } from "./support.js";
 import { PYTHON, REPO, run, scratch } from "./support.js";
 
 const neuron: CompileTarget = { kind: "neuron", instance: "inf2", batchSize: 8, maxLength: 4, dynamicBatch: true, compilerArgs: ["--fast-math", "none"] };
@@ -103,6 +105,30 @@ describe("--target cpu on iris", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/max \|diff\| 5\.0\d\de-02 on 45 rows/);
     expect(bad.stderr).toMatch(/differs from the golden predictions beyond atol \+ rtol \(row 7, class 3: traced/);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+});
+
+describe("the generated run.sh --offline (what the compile-neuron image runs)", () => {
+  test("traces and validates a downloaded trained version with the generated scripts; refuses without torch", async () => {
+    const work = scratch("run-sh");
+    const ir = (await compileProject(nodeHost(REPO), "iris")).value!;
+    const withNeuron = { ...ir, compile: { ...ir.compile!, targets: [...ir.compile!.targets, { ...neuron, kind: "neuron" as const }] } };
+    writeFiles(work, generateNeuron(withNeuron));
+    const trainedDir = path.join(work, "trained");
+    await registry.downloadModel(ref("TRAINED", 1), trainedDir);
+    const out = path.join(work, "traced");
+    const r = await run("bash", [path.join(work, "compile/neuron/run.sh"), "--offline", trainedDir, out, "cpu"], { env: { ...process.env, PYTHON } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/compile\.py: traced 4 -> 16 -> 3 for cpu at \[8, 4\]/);
+    expect(r.stdout).toMatch(/validate\.py: max \|diff\| \d\.\d{3}e-\d\d on 45 rows \(atol 0\.0001, rtol 0\.001\)/);
+    expect(fs.readdirSync(out).sort()).toEqual(["compilation_specs.json", "features.json", "model.pt", "predictions.json"]);
+    const noTorch = await run("bash", [path.join(work, "compile/neuron/run.sh"), "--offline", trainedDir, out, "cpu"], { env: { ...process.env, PYTHON: "/bin/false" } });
+    expect(noTorch.code).toBe(1);
+    expect(noTorch.stderr).toMatch(/^run\.sh: \/bin\/false cannot import torch, onnx and numpy; install python3-torch/);
+    const usage = await run("bash", [path.join(work, "compile/neuron/run.sh"), "gpu"]);
+    expect(usage.code).toBe(2);
     fs.rmSync(work, { recursive: true, force: true });
   });
 });

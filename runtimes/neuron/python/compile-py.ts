@@ -83,12 +83,12 @@ def load_weights(model, onnx_path):
             if tuple(w.shape) != (LAYERS[i], LAYERS[i + 1]) or tuple(b.shape) != (LAYERS[i + 1],):
                 raise WeightsMismatch("W%d is %s and b%d is %s in model.onnx, the spec's architecture needs [%d, %d] and [%d]" % (i, list(w.shape), i, list(b.shape), LAYERS[i], LAYERS[i + 1], LAYERS[i + 1]))
             layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(w.T, dtype=np.float32)))
-            layer.bias.copy_(torch.from_numpy(np.asarray(b, dtype=np.float32)))
+            layer.bias.copy_(torch.from_numpy(np.array(b, dtype=np.float32)))
         if STANDARDIZE:
             for name in ("mean", "std"):
                 if tuple(inits[name].shape) != (WIDTH,):
                     raise WeightsMismatch("%s is %s in model.onnx, expected [%d]" % (name, list(inits[name].shape), WIDTH))
-                getattr(model, name).copy_(torch.from_numpy(np.asarray(inits[name], dtype=np.float32)))
+                getattr(model, name).copy_(torch.from_numpy(np.array(inits[name], dtype=np.float32)))
     return model.eval()
 
 
