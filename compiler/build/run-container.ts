@@ -19,14 +19,26 @@ export interface RunningContainer {
 
 const PORT_TAKEN = /port is already allocated|address already in use|bind: .*in use/i;
 
-export async function runServeContainer(docker: Docker, image: string, hostPort: number, containerPort = 8000, env: readonly string[] = []): Promise<RunningContainer> {
+export interface RunOptions {
+  /** Port the server listens on inside the container (default 8000, the images' MESH_PORT). */
+  readonly containerPort?: number;
+  readonly env?: readonly string[];
+  /** Volume binds, e.g. `/abs/registry:/var/lib/mesh/registry:ro`. */
+  readonly binds?: readonly string[];
+}
+
+export async function runServeContainer(docker: Docker, image: string, hostPort: number, options: RunOptions = {}): Promise<RunningContainer> {
+  const containerPort = options.containerPort ?? 8000;
   let container: Docker.Container;
   try {
     container = await docker.createContainer({
       Image: image,
-      Env: [...env],
+      Env: [...(options.env ?? [])],
       ExposedPorts: { [`${containerPort}/tcp`]: {} },
-      HostConfig: { PortBindings: { [`${containerPort}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] } },
+      HostConfig: {
+        PortBindings: { [`${containerPort}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
+        ...(options.binds ? { Binds: [...options.binds] } : {}),
+      },
     });
   } catch (err) {
     if (isConnectionError(err)) throw new BuildError(noDaemonMessage());

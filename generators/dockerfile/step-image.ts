@@ -55,7 +55,10 @@ function serveConfig(ir: ProjectIR): Instruction[] {
     { kind: "expose", port },
     { kind: "healthcheck", argv: ["node", "-e", probe], intervalS: 10, timeoutS: 3, startPeriodS: 10, retries: 3 },
     { kind: "stopsignal", signal: "SIGTERM" },
-    { kind: "cmd", argv: ["node", "serve/main.js"] },
+    // A downloaded model is cached below the working folder (.mesh/cache): run from /tmp, the
+    // one writable place (a tmpfs under `docker run --read-only`), so /app stays immutable.
+    ...(bakesModel(ir) ? [] : [{ kind: "workdir" as const, path: "/tmp" }]),
+    { kind: "cmd", argv: bakesModel(ir) ? ["node", "serve/main.js"] : ["node", `${CONTAINER.app}/serve/main.js`] },
   ];
 }
 

@@ -106,6 +106,36 @@ describe.skipIf(!reachable && !inCi)("serve image end to end", () => {
     local.kill("SIGTERM");
   }, 300_000);
 
+  it("download mode: the image carries no model and serves the registry's newest version, mounted read-only", async () => {
+    ws.setSpec((y) => y.replace("image: { max_mb: 250 }", "image: { max_mb: 250, model: download }"));
+    try {
+      const built = await mesh(ws.root, ["build", "spam", "--step", "serve"]);
+      expect(built.code, built.stderr).toBe(0);
+      expect(built.stdout).not.toContain("serve model:");
+      const image = `${ws.prefix}/spam-serve:latest`;
+      const info = await docker.getImage(image).inspect();
+      expect(info.Config.Labels?.[LABELS.modelVersion]).toBe("download");
+      expect(info.Config.Env).toContain("MESH_MODEL_REF=latest");
+      const port = await freePort();
+      container = await runServeContainer(docker, image, port, { binds: [`${join(ws.root, "registry")}:/var/lib/mesh/registry:ro`] });
+      await waitReady(`http://127.0.0.1:${port}/spam/v1/ready`);
+      const ir = await projectIR("spam", ws.root);
+      const example = ir.serve.examples[0]!;
+      const r = await fetch(`http://127.0.0.1:${port}/spam/v1/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: { namespace: "spam", attributes: example.attributes } }),
+      });
+      expect(r.status).toBe(200);
+      expect(((await r.json()) as { data: { attributes: Record<string, unknown> } }).data.attributes).toMatchObject(example.expect);
+      const stopped = await container.stop(ir.serve.drainMs + 10_000);
+      expect(stopped.exitCode).toBe(0);
+    } finally {
+      await container?.remove();
+      ws.setSpec((y) => y);
+    }
+  }, 240_000);
+
   it("a port already in use on 127.0.0.1 is one clear sentence", async () => {
     const held = await listen(0);
     const port = (held.address() as { port: number }).port;

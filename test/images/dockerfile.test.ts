@@ -122,9 +122,10 @@ describe("generated step Dockerfiles", () => {
 
   it("is deterministic and registered once in the generator registry", () => {
     expect(dockerfileFiles(spam)).toEqual(dockerfileFiles(spam));
-    const all = generateProject(spam).filter((f) => f.path.endsWith("Dockerfile") || f.path.endsWith(".dockerignore"));
-    expect(all.map((f) => f.path)).toEqual(spam.steps.flatMap((s) => [`${s}/.dockerignore`, `${s}/Dockerfile`]).sort());
-    for (const f of all) expect(f.contents).not.toMatch(/\/work\/|\d{4}-\d\d-\d\dT/);
+    const all = generateProject(spam);
+    const mine = spam.steps.flatMap((s) => [`${s}/.dockerignore`, `${s}/Dockerfile`]);
+    for (const path of mine) expect(all.filter((f) => f.path === path)).toHaveLength(1);
+    for (const f of dockerfileFiles(spam)) expect(f.contents).not.toMatch(/\/work\/|\/tmp\/|\d{4}-\d\d-\d\dT/);
   });
 });
 

@@ -2,7 +2,9 @@
  * `mesh images bootstrap [--force]` — make the configured base image locally (docker import of
  * this machine's Node runtime) when it cannot be pulled;
  * `mesh images build [NAME…]` — build the core images in topological order;
- * `mesh images ls` — the lineage and what is on the engine.
+ * `mesh images ls` — the lineage and what is on the engine;
+ * `mesh images dockerfile NAME` — print a core image's Dockerfile (no engine needed; this is
+ * how the Neuron images, which cannot be built offline, are inspected).
  * Exit 0 ok · 1 failure (one sentence) · 2 usage.
  */
 import type { Command } from "commander";
@@ -37,6 +39,13 @@ export function register(program: Command): void {
       });
     });
   images
+    .command("dockerfile")
+    .description("print a core image's Dockerfile and check it (no Docker engine needed)")
+    .argument("<name>", "core image: mesh-base, mesh-serve, mesh-train, mesh-neuron-compile, mesh-neuron-inference")
+    .action(async (name: string) => {
+      process.exitCode = await printDockerfile(name);
+    });
+  images
     .command("ls")
     .description("list the core images, their parents and whether the engine has them")
     .action(async () => {
@@ -51,6 +60,35 @@ export function register(program: Command): void {
         }
       });
     });
+}
+
+async function printDockerfile(name: string): Promise<number> {
+  const [{ findWorkspaceRoot }, { nodeHost }, { checkWorkspaceFile }, { workspaceImages }, { CORE_IMAGES }, { coreDockerfile }, { renderDockerfile }, { lintDockerfile }, { MESH_VERSION }] =
+    await Promise.all([
+      import("../workspace.js"),
+      import("../../host.js"),
+      import("../../validate/check-workspace.js"),
+      import("../../build/core-images.js"),
+      import("../../../runtimes/images/lineage.js"),
+      import("../../../generators/dockerfile/core-image.js"),
+      import("../../../generators/dockerfile/render.js"),
+      import("../../../generators/dockerfile/lint.js"),
+      import("../../version.js"),
+    ]);
+  const image = CORE_IMAGES.find((i) => i.name === name);
+  if (!image) {
+    process.stderr.write(`mesh images: no core image named ${name} (core images: ${CORE_IMAGES.map((i) => i.name).join(", ")})\n`);
+    return 1;
+  }
+  const ws = checkWorkspaceFile(nodeHost(findWorkspaceRoot(process.cwd())));
+  const images = workspaceImages(ws.value);
+  const prefix = images.prefix ? `${images.prefix}/` : "";
+  const from = "core" in image.parent ? `${prefix}${image.parent.core}:${MESH_VERSION}` : images[image.parent.external];
+  const text = renderDockerfile(coreDockerfile({ name: image.name, from, payload: image.payload, doc: image.doc, meshVersion: MESH_VERSION }));
+  process.stdout.write(text);
+  const findings = lintDockerfile(text);
+  for (const f of findings) process.stderr.write(`line ${f.line} ${f.rule} ${f.message}\n`);
+  return findings.length > 0 ? 1 : 0;
 }
 
 interface Ctx {
