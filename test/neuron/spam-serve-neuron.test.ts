@@ -143,11 +143,17 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
       ["[1]", 400, "invalid_type", ""],
       ['{"nodata":1}', 400, "unknown_field", "/nodata"],
       [`{"data":{"namespace":"spam","attributes":{"text":"${"a".repeat(100_001)}"}}}`, 400, "too_long", "/data/attributes/text"],
+      [`{"data":{"namespace":"spam","attributes":{"text":"x"},"parameters":{"threshold":1${"0".repeat(400)}}}}`, 400, "not_finite", "/data/parameters/threshold"],
     ];
     for (const [body, status, code, pointer] of cases) {
       const r = await post(body);
       expect([r.status, r.json.errors[0]!.code, r.json.errors[0]!.source?.pointer], body.slice(0, 80)).toEqual([status, code, pointer]);
     }
+    // Nested past Python's recursion limit: still a 400 (the TypeScript server parses it and refuses the array).
+    expect((await post(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)).status).toBe(400);
+    const v2ok = await fetch(`${baseUrl}/v2/models/spam/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"id":"a","inputs":[{"name":"features","datatype":"FP32","shape":[1.0,4096],"data":[${Array(4096).fill(0).join(",")}]}]}` });
+    expect(v2ok.status).toBe(200);
+    expect(((await v2ok.json()) as { id: string; outputs: { shape: number[] }[] })).toMatchObject({ id: "a", model_name: "spam", model_version: "SPAM-COMPILED-2", outputs: [{ name: "probabilities", datatype: "FP32", shape: [1, 2] }] });
     const v2 = await fetch(`${baseUrl}/v2/models/spam/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: [Array(4095).fill(0)] }] }) });
     expect(v2.status).toBe(400);
     expect(((await v2.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe("invalid_size");

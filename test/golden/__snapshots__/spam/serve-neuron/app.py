@@ -462,6 +462,10 @@ def is_json_type(header):
     return t == "application/json" or (t.startswith("application/") and t.endswith("+json"))
 
 
+def parse_int(text):
+    return int(text) if len(text) <= 15 else float(text)
+
+
 def refuse_constant(name):
     raise ValueError("%s is not valid JSON" % name)
 
@@ -495,8 +499,12 @@ async def read_json(request):
     if not body:
         return None, send_error(400, "malformed_json", "the request body is empty; expected a JSON object", "")
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=refuse_constant), None
-    except (ValueError, UnicodeDecodeError) as err:
+        # As JavaScript reads it: invalid UTF-8 becomes U+FFFD, integers too long for a double
+        # become floats (1e400 → inf, refused later as not finite), NaN/Infinity are not JSON.
+        return json.loads(body.decode("utf-8", "replace"), parse_constant=refuse_constant, parse_int=parse_int), None
+    except RecursionError:
+        return None, send_error(400, "malformed_json", "the request body is not valid JSON: nested too deeply", "")
+    except ValueError as err:
         return None, send_error(400, "malformed_json", "the request body is not valid JSON: %s" % str(err)[:200], "")
 
 
@@ -718,9 +726,10 @@ def decode_v2(body, max_rows):
             errors.append(bad(at + "/datatype", "invalid_datatype", 'input "%s" has datatype %s, got %s' % (spec["name"], spec["datatype"], json.dumps(raw.get("datatype"))[:32])))
         declared = "[%s]" % ", ".join(str(d) for d in spec["shape"])
         shape = raw.get("shape")
-        if not isinstance(shape, list) or any(not isinstance(d, int) or isinstance(d, bool) or d < 0 for d in shape):
+        if not isinstance(shape, list) or any(not is_number(d) or not math.isfinite(d) or not float(d).is_integer() or d < 0 or d > 2 ** 53 - 1 for d in shape):
             errors.append(bad(at + "/shape", "invalid_shape", "shape must be an array of non-negative integers (declared %s)" % declared))
             continue
+        shape = [int(d) for d in shape]
         if len(shape) != len(spec["shape"]):
             errors.append(bad(at + "/shape", "invalid_shape", 'input "%s" has rank %d %s, got rank %d' % (spec["name"], len(spec["shape"]), declared, len(shape))))
             continue
