@@ -19,6 +19,7 @@ try:
     import uvicorn
     from fastapi import FastAPI, Request
     from fastapi.responses import Response
+    from starlette.requests import ClientDisconnect
     from starlette.exceptions import HTTPException as StarletteHTTPException
 except ImportError as err:
     print("app.py: %s for %s; the Neuron server needs torch, numpy, fastapi and uvicorn (Debian: python3-torch python3-numpy python3-fastapi python3-uvicorn)" % (err, sys.executable), file=sys.stderr)
@@ -496,6 +497,8 @@ async def read_json(request):
 
     try:
         body = await asyncio.wait_for(collect(), LIMITS["timeoutMs"] / 1000.0)
+    except ClientDisconnect:
+        return None, send_error(400, "bad_request", "the request body could not be read", None, {"connection": "close"})
     except asyncio.TimeoutError:
         return None, send_error(408, "request_timeout", "the request body did not arrive within %d ms" % LIMITS["timeoutMs"], None, {"connection": "close"})
     if body is None:
