@@ -7,7 +7,7 @@
  * Every image it makes carries a prefix unique to the run and is removed at the end; the
  * bootstrapped base stays (like the engine, it is the machine's setup, and other suites use it).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -108,6 +108,28 @@ describe.skipIf(!reachable && !inCi)("mesh build with Docker", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^mesh build: step \d+\/\d+ \(RUN \["node","-e",.*\) failed: the command exited with code 1\n/);
     expect(r.stderr).toMatch(/ {2}\| mesh image check failed: /);
+  }, 240_000);
+
+  it("a lifecycle image runs its step as uid 10001 against a mounted file registry", async () => {
+    const built = await mesh(ws.root, ["build", "spam", "--step", "ingest"]);
+    expect(built.code, built.stderr).toBe(0);
+    const registry = join(files, "registry");
+    mkdirSync(registry);
+    chownSync(registry, 10001, 10001);
+    const container = await docker.createContainer({ Image: `${ws.prefix}/spam-ingest:latest`, HostConfig: { Binds: [`${registry}:/var/lib/mesh/registry`] } });
+    try {
+      await container.start();
+      const done = (await container.wait()) as { StatusCode: number };
+      const logs = (await container.logs({ stdout: true, stderr: true })).toString();
+      expect(done.StatusCode, logs).toBe(0);
+      expect(logs).toMatch(/ingest +done in .*6046 rows from npm:@stdlib\/datasets-spam-assassin/);
+      // What it wrote belongs to the non-root user.
+      const owners = readdirSync(join(registry, "spam"), { recursive: true }).map((p) => statSync(join(registry, "spam", String(p))).uid);
+      expect(owners.length).toBeGreaterThan(0);
+      expect(new Set(owners)).toEqual(new Set([10001]));
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
   }, 240_000);
 
   it("an unreachable engine is one sentence and exit 1", async () => {
