@@ -16,6 +16,8 @@ import { compileProject } from "../../compiler/pipeline.js";
 import { loadGeneratedClient } from "../../compiler/servetest/client-shape.js";
 import { runContractChecks } from "../../compiler/servetest/contract-checks.js";
 import { freeLoopbackPort } from "../../compiler/servetest/free-port.js";
+import { prepareProject } from "../../compiler/servetest/prepare.js";
+import { withServer } from "../../compiler/servetest/with-server.js";
 import { openRegistry, type MeshRegistry, type ModelRef } from "../../runtimes/registry/index.js";
 import { createWorkspace, ensureBuilt, type Workspace } from "../servegen/workspace.js";
 import { PYTHON, REPO, run } from "./support.js";
@@ -163,4 +165,86 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
     expect(metrics).toMatch(/^mesh_model_info\{name="spam",version="SPAM-COMPILED-2",spec_hash="[0-9a-f]{64}"\} 1$/m);
     expect((await fetch(`${baseUrl}/spam/v1/ready`)).status).toBe(200);
   });
+
+  test("answers exactly like the TypeScript server (same model in ONNX), body for body", async () => {
+    const onnxDir = path.join(ws.root, "onnx-model");
+    await registry.downloadModel(compiled(1), onnxDir);
+    const outcome = await prepareProject(ws.root, "spam", { model: path.join(onnxDir, "model.onnx") });
+    if (!outcome.ok) throw new Error(outcome.message);
+    const ns = { namespace: "spam" };
+    const predict: [string, string, string?][] = [
+      ["single", JSON.stringify({ data: { ...ns, attributes: { text: "WIN cash now, click here" } } })],
+      ["batch with threshold", JSON.stringify({ data: { ...ns, attributes: { text: ["hello there", "FREE money!!!", ""] }, parameters: { threshold: 0.2 } } })],
+      ["identifier null", JSON.stringify({ data: { ...ns, identifier: null, attributes: { text: "x" } } })],
+      ["array body", "[1]"],
+      ["data not object", '{"data":1}'],
+      ["no data", "{}"],
+      ["extra members", '{"data":{},"a":1,"b/c~":2}'],
+      ["everything wrong in data", JSON.stringify({ data: { namespace: "x", identifier: 5, attributes: { text: 1, other: 2 }, parameters: { threshold: "high", nope: 1 }, extra: true } })],
+      ["no namespace", JSON.stringify({ data: { attributes: { text: "x" } } })],
+      ["attributes missing", JSON.stringify({ data: { ...ns } })],
+      ["attributes null", JSON.stringify({ data: { ...ns, attributes: null } })],
+      ["attributes array", JSON.stringify({ data: { ...ns, attributes: ["x"] } })],
+      ["text missing", JSON.stringify({ data: { ...ns, attributes: {} } })],
+      ["text null", JSON.stringify({ data: { ...ns, attributes: { text: null } } })],
+      ["text too long (UTF-16 units)", JSON.stringify({ data: { ...ns, attributes: { text: "😀".repeat(50_001) } } })],
+      ["batch empty", JSON.stringify({ data: { ...ns, attributes: { text: [] } } })],
+      ["batch too long", JSON.stringify({ data: { ...ns, attributes: { text: Array(65).fill("a") } } })],
+      ["bad rows in a batch", JSON.stringify({ data: { ...ns, attributes: { text: ["a", 1, "b", null, true, "c".repeat(100_001)] } } })],
+      ["parameters not object", JSON.stringify({ data: { ...ns, attributes: { text: "x" }, parameters: [1] } })],
+      ["threshold out of range", JSON.stringify({ data: { ...ns, attributes: { text: "x" }, parameters: { threshold: -0.5 } } })],
+      ["threshold infinite", `{"data":{"namespace":"spam","attributes":{"text":"x"},"parameters":{"threshold":1e999}}}`],
+      ["wrong content type", JSON.stringify({ data: { ...ns, attributes: { text: "x" } } }), "text/plain"],
+    ];
+    const row = Array(4096).fill(0);
+    const infer: [string, unknown][] = [
+      ["one row", { id: "r1", inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: row }] }],
+      ["nested data, two rows", { inputs: [{ name: "features", datatype: "FP32", shape: [2, 4096], data: [row, row] }], outputs: [{ name: "probabilities" }] }],
+      ["not an object", [1]],
+      ["no inputs", {}],
+      ["inputs not array", { inputs: 1, extra: 1, id: 3 }],
+      ["unknown input", { inputs: [{ name: "x", datatype: "FP32", shape: [1, 4096], data: row }] }],
+      ["duplicate input", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: row }, { name: "features", datatype: "FP32", shape: [1, 4096], data: row }] }],
+      ["wrong datatype and unknown member", { inputs: [{ name: "features", datatype: "INT64", shape: [1, 4096], data: row, foo: 1 }] }],
+      ["wrong rank", { inputs: [{ name: "features", datatype: "FP32", shape: [4096], data: row }] }],
+      ["wrong width", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4095], data: row }] }],
+      ["zero rows", { inputs: [{ name: "features", datatype: "FP32", shape: [0, 4096], data: [] }] }],
+      ["too many rows", { inputs: [{ name: "features", datatype: "FP32", shape: [65, 4096], data: [] }] }],
+      ["bad shape values", { inputs: [{ name: "features", datatype: "FP32", shape: [1.5, -1], data: row }] }],
+      ["data not numbers", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: ["a"] }] }],
+      ["data wrong size", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: [1, 2] }] }],
+      ["unknown output", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: row }], outputs: [{ name: "logits" }, 3, { name: null }, { name: "é" }] }],
+      ["unnamed input, missing datatype", { inputs: [{ shape: [1, 4096], data: row }, { name: "features", shape: [1, 4096], data: row }] }],
+      ["datatype given as numbers", { inputs: [{ name: "features", datatype: 1.0, shape: [1, 4096], data: row }] }],
+    ];
+    type Answer = { status: number; body: unknown };
+    const ask = async (base: string, method: string, route: string, body?: string, type = "application/json"): Promise<Answer> => {
+      const r = await fetch(base + route, { method, ...(body !== undefined ? { body, headers: { "content-type": type } } : {}) });
+      const text = await r.text();
+      return { status: r.status, body: JSON.parse(text) as unknown };
+    };
+    // Scores agree to float32 rounding (ONNX Runtime and torch sum in different orders); all else exactly.
+    const rounded = (v: unknown): unknown =>
+      typeof v === "number" ? Math.round(v * 1e5) / 1e5 : Array.isArray(v) ? v.map(rounded) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "model_version" ? "(version)" : rounded(x)])) : v;
+    await withServer(outcome.prepared, async (ts) => {
+      for (const [name, body, type] of predict) {
+        const [a, b] = [await ask(ts.baseUrl, "POST", "/spam/v1/predict", body, type), await ask(baseUrl, "POST", "/spam/v1/predict", body, type)];
+        expect(rounded(b), name).toEqual(rounded(a));
+      }
+      for (const [name, body] of infer) {
+        const [a, b] = [await ask(ts.baseUrl, "POST", "/v2/models/spam/infer", JSON.stringify(body)), await ask(baseUrl, "POST", "/v2/models/spam/infer", JSON.stringify(body))];
+        expect(rounded(b), name).toEqual(rounded(a));
+      }
+      for (const [method, route] of [["GET", "/spam/v1/nothing"], ["DELETE", "/spam/v1/predict"], ["GET", "/v2/health/live"], ["GET", "/v2"], ["GET", "/spam/v1/live"], ["GET", "/spam/v1/ready"], ["GET", "/v2/models/spam/ready"]] as const) {
+        expect(await ask(baseUrl, method, route), `${method} ${route}`).toEqual(await ask(ts.baseUrl, method, route));
+      }
+      const malformed = ['{"data": {', "", '{"data":{"namespace":"spam","attributes":{"text":"x"},"parameters":{"threshold":NaN}}}'];
+      for (const body of malformed) {
+        const [a, b] = [await ask(ts.baseUrl, "POST", "/spam/v1/predict", body), await ask(baseUrl, "POST", "/spam/v1/predict", body)];
+        // The parser's own words differ (JSON.parse vs Python's json); status, code and pointer do not.
+        const strip = (x: Answer) => ({ status: x.status, errors: (x.body as { errors: { code: string; source?: unknown }[] }).errors.map((e) => ({ code: e.code, source: e.source })) });
+        expect(strip(b), JSON.stringify(body)).toEqual(strip(a));
+      }
+    });
+  }, 120_000);
 });

@@ -685,6 +685,15 @@ async def v2_model_ready():
     return send_json(200 if ok else 503, {"name": NAME, "ready": ok}, None if ok else RETRY)
 
 
+def js_stringify(v):
+    """JSON.stringify(v) as the TypeScript server prints it in messages ("undefined" when absent)."""
+    if v is MISSING:
+        return "undefined"
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) < 1e21:
+        return str(int(v))
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
 def flatten(v, out, depth):
     if not isinstance(v, list):
         return False
@@ -714,9 +723,9 @@ def decode_v2(body, max_rows):
     seen = False
     for i, raw in enumerate(inputs):
         at = "/inputs/%d" % i
-        name = raw.get("name") if isinstance(raw, dict) else None
+        name = raw.get("name", MISSING) if isinstance(raw, dict) else MISSING
         if name != spec["name"]:
-            errors.append(bad(at + "/name", "unknown_input", "unknown input %s; the model takes %s" % (json.dumps(name)[:64], spec["name"])))
+            errors.append(bad(at + "/name", "unknown_input", "unknown input %s; the model takes %s" % (js_stringify(name)[:64], spec["name"])))
             continue
         if seen:
             errors.append(bad(at + "/name", "duplicate_input", 'input "%s" is given twice' % spec["name"]))
@@ -726,7 +735,7 @@ def decode_v2(body, max_rows):
             if k not in ("name", "shape", "datatype", "data", "parameters"):
                 errors.append(bad(member(at, k), "unknown_field", 'unknown member "%s"' % k[:64]))
         if raw.get("datatype") != spec["datatype"]:
-            errors.append(bad(at + "/datatype", "invalid_datatype", 'input "%s" has datatype %s, got %s' % (spec["name"], spec["datatype"], json.dumps(raw.get("datatype"))[:32])))
+            errors.append(bad(at + "/datatype", "invalid_datatype", 'input "%s" has datatype %s, got %s' % (spec["name"], spec["datatype"], js_stringify(raw.get("datatype", MISSING))[:32])))
         declared = "[%s]" % ", ".join(str(d) for d in spec["shape"])
         shape = raw.get("shape")
         if not isinstance(shape, list) or any(not is_number(d) or not math.isfinite(d) or not float(d).is_integer() or d < 0 or d > 2 ** 53 - 1 for d in shape):
@@ -769,11 +778,11 @@ def decode_v2(body, max_rows):
             errors.append(bad("/outputs", "invalid_type", "outputs must be an array of {name}"))
         else:
             for i, o in enumerate(outputs):
-                name = o.get("name") if isinstance(o, dict) else None
+                name = o.get("name", MISSING) if isinstance(o, dict) else MISSING
                 if name == API["outputs"][0]["name"]:
                     wanted.append(name)
                 else:
-                    errors.append(bad("/outputs/%d/name" % i, "unknown_output", "unknown output %s; the model gives %s" % (json.dumps(name)[:64], API["outputs"][0]["name"])))
+                    errors.append(bad("/outputs/%d/name" % i, "unknown_output", "unknown output %s; the model gives %s" % (js_stringify(name)[:64], API["outputs"][0]["name"])))
     if errors:
         return None, errors, None
     return decoded, wanted, body.get("id")
