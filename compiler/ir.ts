@@ -196,6 +196,14 @@ export interface StepImageIR {
   readonly runtime: "mesh-serve" | "mesh-train" | "mesh-neuron-compile" | "mesh-neuron-inference";
 }
 
+/** Workspace-level CI settings (mesh.yaml `ci`), the same for every project. */
+export interface CiIR {
+  /** `runs-on` labels of Neuron compile jobs. */
+  readonly neuronRunner: readonly string[];
+  /** Branches whose pushes run the workflow (pull requests always do). */
+  readonly branches: readonly string[];
+}
+
 export interface ProjectIR {
   readonly kind: "Project" | "App";
   readonly name: string;
@@ -226,6 +234,7 @@ export interface ProjectIR {
   readonly registry: string;
   readonly environments: readonly EnvironmentIR[];
   readonly aws: { readonly region: string; readonly s3Endpoint: string; readonly s3ForcePathStyle: boolean };
+  readonly ci: CiIR;
 }
 
 /** What a generator returns: a file relative to `out/<name>/`, and its mode. */

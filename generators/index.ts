@@ -4,6 +4,7 @@
  * the environment. Adding an artifact = one module + one entry here.
  */
 import type { GeneratedFile, ProjectIR } from "../compiler/ir.js";
+import type { WorkspaceFolder } from "../schemas/reserved.js";
 import { generateClient } from "./client/index.js";
 import { generateOpenapi } from "./openapi/index.js";
 import { generateServing } from "./serving/index.js";
@@ -13,6 +14,7 @@ import { generateCompose } from "./compose/compose.js";
 import { generateReadme } from "./readme/readme.js";
 import { generateNeuron } from "./neuron/index.js";
 import { generateK8s } from "./k8s/index.js";
+import { generateCiWorkflow } from "./ci-workflow/index.js";
 
 export type Generator = (ir: ProjectIR) => readonly GeneratedFile[];
 
@@ -26,6 +28,17 @@ export const GENERATORS: Readonly<Record<string, Generator>> = {
   readme: generateReadme,
   neuron: generateNeuron,
   k8s: generateK8s,
+};
+
+/** A workspace-level generator: all projects' IRs in, files under `out/<folder>/` out. */
+export type WorkspaceGenerator = (irs: readonly ProjectIR[]) => readonly GeneratedFile[];
+
+/**
+ * Workspace-level outputs, by folder under the output root. Each folder name is a reserved
+ * project name (schemas/reserved.ts), so no project can collide with it.
+ */
+export const WORKSPACE_GENERATORS: Readonly<Record<WorkspaceFolder, WorkspaceGenerator>> = {
+  ci: generateCiWorkflow,
 };
 
 /** Runs every generator and returns the files sorted by path; duplicate paths are a bug. */

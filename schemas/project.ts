@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, fieldName, imageRef, label, registryKey, registryUri, sourceUri } from "./identifiers.js";
+import { RESERVED_PROJECT_NAMES } from "./reserved.js";
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
 const positive = z.number().positive().max(1e9);
@@ -224,7 +225,9 @@ export const environmentsSchema = z.partialRecord(z.enum(environmentNames), envi
 
 const header = {
   apiVersion: z.literal("mesh/v1"),
-  name: dnsLabel,
+  name: dnsLabel.refine((n) => !(RESERVED_PROJECT_NAMES as readonly string[]).includes(n), {
+    message: "is reserved: mesh writes the workspace CI workflow to out/ci/; choose another project name",
+  }),
   key: registryKey,
   description: z.string().max(10_000).optional(),
   owners: z.array(label).max(50).optional(),

@@ -45,6 +45,21 @@ export const workspaceSchema = z.strictObject({
       s3_force_path_style: z.boolean().optional(),
     })
     .optional(),
+  ci: z
+    .strictObject({
+      neuron_runner: z
+        .array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, "must be a runner label such as self-hosted or inf2"))
+        .min(1)
+        .optional()
+        .describe("runs-on labels of the Neuron compile jobs (default: [self-hosted, inf2])"),
+      branches: z
+        .array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]{0,99}$/, "must be a branch name such as main"))
+        .min(1)
+        .optional()
+        .describe("branches whose pushes run the workflow and may push images (default: [main])"),
+    })
+    .optional()
+    .describe("the generated GitHub Actions workflow (out/ci/workflow.yaml)"),
   out: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "must be a relative folder").refine((s) => !s.includes(".."), "must not contain '..'").optional(),
 });
 

@@ -22,6 +22,8 @@ import { planRemovedProjects } from "../plan/plan-removed.js";
 import { codeFingerprint } from "../plan/fingerprint.js";
 import { observationsHold, recordingHost } from "../plan/recording-host.js";
 import { applyPlans } from "./apply.js";
+import { planWorkspaceOutputs, workspaceKey, type WorkspaceGenerateFn } from "../plan/plan-workspace-outputs.js";
+import { RESERVED_PROJECT_NAMES } from "../../schemas/reserved.js";
 
 export type GenerateMode = "write" | "check" | "dry-run";
 
@@ -40,6 +42,11 @@ export interface GenerateOptions {
   readonly fingerprint?: string;
   /** false: ignore and do not update the generate cache (`--no-cache`). */
   readonly cache?: boolean;
+  /**
+   * Workspace-level generators by output folder (`out/ci/`), run over the whole workspace only.
+   * Default: the registry in generators/index.ts — none when `generate` is substituted.
+   */
+  readonly workspaceGenerators?: Readonly<Record<string, WorkspaceGenerateFn>>;
 }
 
 export interface GenerateOutcome {
@@ -63,7 +70,8 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const ckey = fingerprint ? compileKey(fingerprint, outDir, specPaths) : "";
 
   const fast = fingerprint ? noOpFromCache(host, cache, cache.compile[ckey], outDir, specPaths) : undefined;
-  if (fast) return { plans: fast, diagnostics: [], changed: false, wrote: false, cached: fast.length, compiled: false };
+  const projectsOnly = (plans: readonly ProjectPlan[]) => plans.filter((p) => !(RESERVED_PROJECT_NAMES as readonly string[]).includes(p.name)).length;
+  if (fast) return { plans: fast, diagnostics: [], changed: false, wrote: false, cached: projectsOnly(fast), compiled: false };
 
   const fail = (diagnostics: readonly Diagnostic[], cached = 0): GenerateOutcome => ({ diagnostics, changed: false, wrote: false, cached, compiled: true });
   const recorder = recordingHost(host);
@@ -81,12 +89,19 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const generate = options.generate ?? (fromCache.size < irs.length ? (await import("../../generators/index.js")).generateProject : unreachable);
 
   const planned = planWorkspace(host, irs, outDir, generate, (ir) => fromCache.get(ir));
+  // Workspace outputs (out/ci/) come from every project at once: whole-workspace runs only.
+  const folders = specPaths ? [] : options.workspaceGenerators ? Object.keys(options.workspaceGenerators) : options.generate ? [] : [...RESERVED_PROJECT_NAMES];
+  const wsGenerators = async () => options.workspaceGenerators ?? (await import("../../generators/index.js")).WORKSPACE_GENERATORS;
+  const meshVersion = irs[0]?.meshVersion ?? "";
+  const workspace = await planWorkspaceOutputs(host, irs, outDir, folders, wsGenerators, meshVersion, (f) => (fingerprint ? workspaceKey(fingerprint, f, irs) : undefined), (f, key) =>
+    planFromCache(host, f, outDir, cache.entries[`${outDir}/${f}`], key),
+  );
   // Over the whole workspace, output folders of projects that no longer exist go too.
-  const removed = specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, outDir, new Set(irs.map((ir) => ir.name)));
-  const diagnostics = [...compiled.diagnostics, ...planned.diagnostics, ...removed.diagnostics];
-  if (!planned.value || hasErrors(removed.diagnostics)) return fail(diagnostics, fromCache.size);
+  const removed = specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, outDir, new Set([...irs.map((ir) => ir.name), ...folders]));
+  const diagnostics = [...compiled.diagnostics, ...planned.diagnostics, ...workspace.diagnostics, ...removed.diagnostics];
+  if (!planned.value || hasErrors(workspace.diagnostics) || hasErrors(removed.diagnostics)) return fail(diagnostics, fromCache.size);
 
-  const plans = [...planned.value, ...removed.plans];
+  const plans = [...planned.value, ...workspace.plans, ...removed.plans];
   const changed = plans.some((p) => p.files.some((f) => f.action !== "unchanged"));
   const outcome = { plans, diagnostics, changed, wrote: false, cached: fromCache.size, compiled: true };
   if (options.mode !== "write") return outcome;
@@ -96,8 +111,9 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   }
   if (fingerprint) {
     // Only a compile without any diagnostic is worth skipping next time (warnings must reappear).
-    const compileEntry = compiled.diagnostics.length === 0 ? { observations: recorder.observations(), projects: irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })) } : undefined;
-    updateCache(host, cache, ckey, compileEntry, plans, keys, irs);
+    const compileEntry =
+      compiled.diagnostics.length === 0 ? { observations: recorder.observations(), projects: [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })), ...workspace.units] } : undefined;
+    updateCache(host, cache, ckey, compileEntry, plans, keys, irs, workspace.units);
   }
   return { ...outcome, wrote: changed };
 }
@@ -130,12 +146,13 @@ function updateCache(
   plans: readonly ProjectPlan[],
   keys: ReadonlyMap<ProjectIR, string>,
   irs: readonly ProjectIR[],
+  workspaceUnits: readonly { readonly name: string; readonly key: string }[] = [],
 ): void {
   const entries: Record<string, CacheEntry> = { ...cache.entries };
-  for (const ir of irs) {
-    const plan = plans.find((p) => p.name === ir.name && !p.removed);
+  const units = [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir) })), ...workspaceUnits];
+  for (const { name, key } of units) {
+    const plan = plans.find((p) => p.name === name && !p.removed);
     const manifest = plan?.files.find((f) => f.path === MANIFEST_FILE)?.bytes;
-    const key = keys.get(ir);
     if (plan && manifest && key) entries[plan.dir] = { key, manifest: sha256Hex(manifest) };
   }
   for (const plan of plans) if (plan.removed) delete entries[plan.dir];

@@ -74,6 +74,10 @@ export function lower(input: LowerInput): ProjectIR {
       s3Endpoint: workspace?.aws?.s3_endpoint ?? DEFAULTS.aws.s3Endpoint,
       s3ForcePathStyle: workspace?.aws?.s3_force_path_style ?? DEFAULTS.aws.s3ForcePathStyle,
     },
+    ci: {
+      neuronRunner: [...(workspace?.ci?.neuron_runner ?? DEFAULTS.ci.neuronRunner)],
+      branches: [...(workspace?.ci?.branches ?? DEFAULTS.ci.branches)],
+    },
   };
 }
 

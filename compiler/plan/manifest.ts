@@ -29,7 +29,7 @@ export interface Manifest {
 export const modeText = (mode: number) => `0${(mode & 0o777).toString(8)}`;
 
 /** Builds the manifest of a project's generated files (the manifest never lists itself). */
-export function buildManifest(ir: ProjectIR, files: readonly GeneratedFile[]): Manifest {
+export function buildManifest(ir: Pick<ProjectIR, "specPath" | "meshVersion" | "specHash">, files: readonly GeneratedFile[]): Manifest {
   const entries: Record<string, ManifestEntry> = {};
   for (const f of files) entries[f.path] = { sha256: sha256Hex(f.contents), mode: modeText(f.mode) };
   return { generator: "mesh", version: ir.meshVersion, spec: ir.specPath, specHash: ir.specHash, files: entries };

@@ -55,8 +55,14 @@ export interface PlanResult {
 /** Temp files the writer makes (`<file>.mesh-tmp-<pid>-<random>`); one left by a killed run is removed. */
 export const STALE_TEMP = /\.mesh-tmp-\d+-[a-z0-9]+$/;
 
+/**
+ * Whose output a plan is: a project, or a workspace-level output (`out/ci/`) that names its
+ * folder and sources the same way.
+ */
+export type PlanOwner = Pick<ProjectIR, "name" | "specPath" | "meshVersion" | "specHash">;
+
 /** Plans one project. `outDir` is the workspace-relative output root (e.g. `out`), already checked. */
-export function planProject(host: Host, ir: ProjectIR, files: readonly GeneratedFile[], outDir: string): PlanResult {
+export function planProject(host: Host, ir: PlanOwner, files: readonly GeneratedFile[], outDir: string): PlanResult {
   const dir = path.posix.join(outDir, ir.name);
   const manifestTarget = `${dir}/${MANIFEST_FILE}`;
   const diagnostics: Diagnostic[] = [...generatedPathDiagnostics(ir, files, dir)];
@@ -116,7 +122,7 @@ export function isLink(host: Host, target: string): boolean {
 }
 
 /** Refuses unsafe or conflicting generated paths (a generator bug; no spec can cause one). */
-function generatedPathDiagnostics(ir: ProjectIR, files: readonly GeneratedFile[], dir: string): Diagnostic[] {
+function generatedPathDiagnostics(ir: PlanOwner, files: readonly GeneratedFile[], dir: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const hint = "this is a bug in a mesh generator; please report it";

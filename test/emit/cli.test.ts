@@ -36,7 +36,8 @@ describe("mesh generate", () => {
     expect(stdout).toMatch(/^out\/alpha: \d+ created, 0 updated, 0 deleted, 0 unchanged\nout\/beta: \d+ created/);
     stdout = "";
     expect(await runGenerate([], TEXT, ws)).toBe(0);
-    expect(stdout).toMatch(/^out\/alpha: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/beta: 0 created, 0 updated, 0 deleted, \d+ unchanged\n$/);
+    // out/ci: the workspace CI workflow, generated on whole-workspace runs.
+    expect(stdout).toMatch(/^out\/alpha: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/beta: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/ci: 0 created, 0 updated, 0 deleted, 2 unchanged\n$/);
   });
 
   it("--check exits 0 when up to date and 1 after a hand edit, listing the file; generate then repairs it", async () => {
@@ -64,7 +65,7 @@ describe("mesh generate", () => {
     const ws = workspace(["alpha"]);
     expect(await runGenerate([], { format: "json", dryRun: true }, ws)).toBe(0);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ mode: "dry-run", changed: true, wrote: false, projects: [{ name: "alpha", dir: "out/alpha" }] });
+    expect(doc).toMatchObject({ mode: "dry-run", changed: true, wrote: false, projects: [{ name: "alpha", dir: "out/alpha" }, { name: "ci", dir: "out/ci" }] });
     expect(doc.projects[0].files).toContainEqual({ path: "out/alpha/.mesh-manifest.json", action: "create" });
   });
 
@@ -121,7 +122,9 @@ describe("mesh generate", () => {
     fs.rmSync(path.join(ws, "out"), { recursive: true });
     const sub = path.join(ws, "projects/alpha");
     expect(await runGenerate(["project.yaml", "../beta/project.yaml"], { ...TEXT, out: "../../out" }, sub)).toBe(0);
-    expect(readTree(path.join(ws, "out"))).toEqual(fromRoot);
+    // Named specs: no workspace outputs (out/ci/ is written by whole-workspace runs only).
+    const projectsOnly = Object.fromEntries(Object.entries(fromRoot).filter(([p]) => !p.startsWith("ci/")));
+    expect(readTree(path.join(ws, "out"))).toEqual(projectsOnly);
     fs.rmSync(path.join(ws, "out"), { recursive: true });
     expect(await runGenerate([], TEXT, sub)).toBe(0);
     expect(readTree(path.join(ws, "out"))).toEqual(fromRoot);
