@@ -1,22 +1,18 @@
 /**
- * Prometheus metrics (prom-client), one Registry per server so two servers in one process
- * (tests) never share counters. Hot-path label children are cached: prom-client hashes the
- * label object on every call otherwise. The queue depth is read at scrape time (collect), so
- * it costs nothing per request.
+ * Prometheus metrics: one prom-client Registry per server (two servers in one process never
+ * share counters) renders everything. Per-request families are fast-metrics.ts series (an
+ * array increment per update); gauges are prom-client's and are read at scrape time.
  */
 import { createRequire } from "node:module";
 import type * as Prom from "prom-client";
+import { FastCounter, FastHistogram, type CounterSeries, type HistogramSeries } from "./fast-metrics.js";
 
 // prom-client's index also loads its Pushgateway (https, zlib), Summary (tdigest), cluster
-// aggregation and default metrics: ~8x the import time of the four classes used here, paid
+// aggregation and default metrics: ~8x the import time of the two classes used here, paid
 // on every cold start. Its package has no `exports` map, so the class files load directly.
 const require = createRequire(import.meta.url);
 const Registry: typeof Prom.Registry = require("prom-client/lib/registry");
-const Counter: typeof Prom.Counter = require("prom-client/lib/counter");
 const Gauge: typeof Prom.Gauge = require("prom-client/lib/gauge");
-const Histogram: typeof Prom.Histogram = require("prom-client/lib/histogram");
-type Counter<T extends string> = Prom.Counter<T>;
-type Histogram<T extends string> = Prom.Histogram<T>;
 type LabelValues<T extends string> = Prom.LabelValues<T>;
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -28,28 +24,26 @@ export interface ModelLabels {
   readonly specHash: string;
 }
 
-type Observer = { observe(v: number): void };
-type Incrementer = { inc(v?: number): void };
-
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<"route" | "status">;
-  readonly #latency: Histogram<"route" | "status">;
-  readonly #errors: Counter<"code">;
-  readonly #batchRows: Histogram<string>;
-  readonly #queueWait: Histogram<string>;
-  readonly #compute: Histogram<string>;
-  readonly #children = new Map<string, { count: Incrementer; latency: Observer }>();
-  readonly #errorChildren = new Map<string, Incrementer>();
+  readonly #requests = new FastCounter("mesh_http_requests_total", "HTTP requests answered, by route template and status.");
+  readonly #latency = new FastHistogram("mesh_http_request_duration_seconds", "Time from request arrival to response, by route template and status.", LATENCY_BUCKETS);
+  readonly #errors = new FastCounter("mesh_http_errors_total", "Error responses, by error code.");
+  readonly #batchRows: HistogramSeries;
+  readonly #queueWait = new FastHistogram("mesh_queue_wait_seconds", "Time a request waited in the batch queue before its model call started.", LATENCY_BUCKETS);
+  readonly #queueWaitSeries = this.#queueWait.series();
+  readonly #compute = new FastHistogram("mesh_compute_seconds", "Time of one model call (encode + session.run + responses).", LATENCY_BUCKETS);
+  readonly #computeSeries = this.#compute.series();
+  readonly #children = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
+  readonly #errorChildren = new Map<string, CounterSeries>();
 
   constructor(model: ModelLabels, queueDepth: () => number, ready: () => boolean) {
     const registers = [this.registry];
-    this.#requests = new Counter({ name: "mesh_http_requests_total", help: "HTTP requests answered, by route template and status.", labelNames: ["route", "status"], registers });
-    this.#latency = new Histogram({ name: "mesh_http_request_duration_seconds", help: "Time from request arrival to response, by route template and status.", labelNames: ["route", "status"], buckets: LATENCY_BUCKETS, registers });
-    this.#errors = new Counter({ name: "mesh_http_errors_total", help: "Error responses, by error code.", labelNames: ["code"], registers });
-    this.#batchRows = new Histogram({ name: "mesh_batch_rows", help: "Rows per model call.", buckets: ROW_BUCKETS, registers });
-    this.#queueWait = new Histogram({ name: "mesh_queue_wait_seconds", help: "Time a request waited in the batch queue before its model call started.", buckets: LATENCY_BUCKETS, registers });
-    this.#compute = new Histogram({ name: "mesh_compute_seconds", help: "Time of one model call (encode + session.run + decode of outputs).", buckets: LATENCY_BUCKETS, registers });
+    const batchRows = new FastHistogram("mesh_batch_rows", "Rows per model call.", ROW_BUCKETS);
+    this.#batchRows = batchRows.series();
+    for (const m of [this.#requests, this.#latency, this.#errors, batchRows, this.#queueWait, this.#compute]) {
+      this.registry.registerMetric(m as unknown as Prom.Metric);
+    }
     new Gauge({
       name: "mesh_queue_rows",
       help: "Rows waiting in the batch queue.",
@@ -75,7 +69,7 @@ export class ServerMetrics {
     let child = this.#children.get(key);
     if (!child) {
       const labels = { route, status: String(status) };
-      child = { count: this.#requests.labels(labels), latency: this.#latency.labels(labels) };
+      child = { count: this.#requests.series(labels), latency: this.#latency.series(labels) };
       this.#children.set(key, child);
     }
     child.count.inc();
@@ -85,7 +79,7 @@ export class ServerMetrics {
   error(code: string): void {
     let child = this.#errorChildren.get(code);
     if (!child) {
-      child = this.#errors.labels({ code });
+      child = this.#errors.series({ code });
       this.#errorChildren.set(code, child);
     }
     child.inc();
@@ -93,11 +87,11 @@ export class ServerMetrics {
 
   batch(rows: number, computeSeconds: number): void {
     this.#batchRows.observe(rows);
-    this.#compute.observe(computeSeconds);
+    this.#computeSeries.observe(computeSeconds);
   }
 
   queueWait(seconds: number): void {
-    this.#queueWait.observe(seconds);
+    this.#queueWaitSeries.observe(seconds);
   }
 
   async text(): Promise<string> {
