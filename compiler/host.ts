@@ -96,7 +96,7 @@ export function nodeHost(root: string): Host {
     },
     realPath(rel) {
       try {
-        return fs.realpathSync(abs(rel));
+        return fs.realpathSync.native(abs(rel));
       } catch {
         return undefined;
       }

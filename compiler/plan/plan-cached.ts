@@ -10,8 +10,8 @@ import { sha256Hex } from "../../generators/support/canonical-json.js";
 import type { Host } from "../host.js";
 import type { CacheEntry } from "./cache.js";
 import { MANIFEST_FILE, parseManifest } from "./manifest.js";
-import { STALE_TEMP, isLink, readPrevious, type PlannedFile, type ProjectPlan } from "./plan.js";
-import { symlinkDiagnostics } from "./symlinks.js";
+import { STALE_TEMP, readPrevious, type PlannedFile, type ProjectPlan } from "./plan.js";
+import { isLink, symlinkDiagnostics } from "./symlinks.js";
 
 /** An all-unchanged plan when the cache entry vouches for what is on disk; otherwise undefined. */
 export function planFromCache(host: Host, name: string, outDir: string, entry: CacheEntry | undefined, key: string): ProjectPlan | undefined {

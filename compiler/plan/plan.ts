@@ -12,7 +12,7 @@ import type { GeneratedFile, ProjectIR } from "../ir.js";
 import { planDiagnostic } from "./codes.js";
 import { MANIFEST_FILE, buildManifest, parseManifest, renderManifest } from "./manifest.js";
 import { unsafePathReason } from "./safe-path.js";
-import { symlinkDiagnostics } from "./symlinks.js";
+import { isLink, symlinkDiagnostics } from "./symlinks.js";
 
 export type Action = "create" | "update" | "delete" | "unchanged";
 
@@ -112,13 +112,6 @@ export function readPrevious(host: Host, target: string, assumedMode = 0o644): P
   const bytes = host.readFile(target);
   if (!bytes) return undefined;
   return { bytes, mode: host.fileMode?.(target) ?? assumedMode };
-}
-
-export function isLink(host: Host, target: string): boolean {
-  if (!host.realPath) return false;
-  const real = host.realPath(target);
-  const rootReal = host.realPath("");
-  return real !== undefined && rootReal !== undefined && real !== path.join(rootReal, target);
 }
 
 /** Refuses unsafe or conflicting generated paths (a generator bug; no spec can cause one). */

@@ -11,7 +11,7 @@ import { planDiagnostic } from "./codes.js";
 /** Diagnostics for every linked folder between `outDir` and the parents of `relPaths` (relative to `dir`). */
 export function symlinkDiagnostics(host: Host, outDir: string, dir: string, relPaths: readonly string[]): Diagnostic[] {
   if (!host.realPath) return [];
-  const rootReal = host.realPath("");
+  const rootReal = realRoot(host);
   if (rootReal === undefined) return [];
   const folders = new Set<string>();
   const addWithParents = (d: string) => {
@@ -32,4 +32,19 @@ export function symlinkDiagnostics(host: Host, outDir: string, dir: string, relP
     }
   }
   return out;
+}
+
+/** True when `target` exists and is (or lies below) a symbolic link. */
+export function isLink(host: Host, target: string): boolean {
+  if (!host.realPath) return false;
+  const real = host.realPath(target);
+  const rootReal = realRoot(host);
+  return real !== undefined && rootReal !== undefined && real !== path.join(rootReal, target);
+}
+
+const rootReals = new WeakMap<Host, string | undefined>();
+/** The root's real path, asked once per host (plans ask for every file). */
+export function realRoot(host: Host): string | undefined {
+  if (!rootReals.has(host)) rootReals.set(host, host.realPath?.(""));
+  return rootReals.get(host);
 }
