@@ -105,6 +105,7 @@ try {
   const image = `${prefix}/spam-serve:latest`;
   results.imageMb = Math.round(((await docker.getImage(image).inspect()).Size / 1e6) * 10) / 10;
   const ready = [];
+  const inside = [];
   for (let r = 0; r < ROUNDS; r++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const t0 = Date.now();
@@ -112,6 +113,10 @@ try {
     try {
       await waitReady(`http://127.0.0.1:${port}/spam/v1/ready`, 30_000);
       ready.push(Date.now() - t0);
+      // The image's own share: the engine's StartedAt to the server's "ready" log line.
+      const started = Date.parse((await docker.getContainer(c.id).inspect()).State.StartedAt);
+      const line = (await c.logs()).split("\n").find((l) => l.includes('"msg":"ready"'));
+      if (line) inside.push(Date.parse(JSON.parse(line).time) - started);
     } finally {
       await c.stop(20_000).catch(() => undefined);
       await c.remove();
@@ -119,6 +124,8 @@ try {
   }
   results.startToReadyMsMedian = median(ready);
   results.startToReadyMsAll = ready;
+  results.processStartToReadyMsMedian = median(inside);
+  results.processStartToReadyMsAll = inside;
   results.loadAverageAfter = os.loadavg()[0];
 } catch (err) {
   console.error(`bench: ${err.message}`);
@@ -141,7 +148,8 @@ const rows = [
   ["cold build (--no-cache, core + serve)", `${results.coldBuildS.toFixed(1)} s`, "—"],
   ["rebuild, no change (skipped)", `${results.noChangeRebuildS.toFixed(1)} s`, `— (mesh CPU ${results.noChangeRebuildCpuS.toFixed(1)} s)`],
   ["rebuild after a spec-only change", `${results.specChangeRebuildS.toFixed(1)} s`, `≤ 10 s (mesh CPU ${results.specChangeRebuildCpuS.toFixed(1)} s)`],
-  [`container start → ready (median of ${ROUNDS})`, `${results.startToReadyMsMedian} ms`, "≤ 500 ms"],
+  [`docker create+start → ready (median of ${ROUNDS})`, `${results.startToReadyMsMedian} ms`, "≤ 500 ms"],
+  ["  of which: process start → ready (in the image)", `${results.processStartToReadyMsMedian} ms`, "(the rest is the engine's create/start)"],
 ];
 for (const [what, value, goal] of rows) console.log(`${what.padEnd(44)} ${value.padStart(10)}   goal ${goal}`);
 console.log(`(${os.cpus().length} cores, 1-min load average ${results.loadAverageBefore.toFixed(1)} before, ${results.loadAverageAfter.toFixed(1)} after: wall times scale with load)`);

@@ -12,6 +12,7 @@ import type { WorkspaceSpec } from "../../schemas/workspace.js";
 import { ancestry, CORE_IMAGES, topologicalOrder, type CoreImage } from "../../runtimes/images/lineage.js";
 import { coreContextRoots, coreDockerfile } from "../../generators/dockerfile/core-image.js";
 import { LABELS } from "../../generators/dockerfile/layout.js";
+import { sha256Hex } from "../../generators/support/canonical-json.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
 import { renderDockerfile } from "../../generators/dockerfile/render.js";
 import { contextHash, contextTar, fingerprint, snapshot, textEntry, type ContextEntry } from "./context.js";
@@ -107,7 +108,8 @@ export async function buildCoreImages(
     const dockerfile = renderDockerfile(coreDockerfile({ name: image.name, from, payload: image.payload, doc: image.doc, meshVersion }));
     const findings = lintDockerfile(dockerfile);
     if (findings.length > 0) throw new BuildError(`the ${image.name} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);
-    if (!(await inspectImage(docker, from))) {
+    const parentInfo = await inspectImage(docker, from);
+    if (!parentInfo) {
       const why =
         image.payload === "python"
           ? `its base ${from} is an AWS Neuron DLC that cannot be pulled offline`
@@ -116,7 +118,9 @@ export async function buildCoreImages(
       continue;
     }
     const listed = [textEntry("Dockerfile", dockerfile), ...(coreContextRoots(image.payload).length > 0 ? payloadEntries(root, image) : [])];
-    const fp = fingerprint(listed);
+    // The parent's image id is part of the identity: a re-pulled or re-bootstrapped base
+    // (same tag, new content) must rebuild its children.
+    const fp = sha256Hex(`${fingerprint(listed)}\n${parentInfo.Id}`);
     const known = cachedHash(root, fp);
     const upToDate = async (h: string) => (await inspectImage(docker, `${repo(images, image.name)}:${h.slice(0, 12)}`))?.Config?.Labels?.[LABELS.contentHash] === h;
     let hash: string;
@@ -125,7 +129,7 @@ export async function buildCoreImages(
       hash = known;
     } else {
       const entries = snapshot(listed);
-      hash = contextHash(entries);
+      hash = sha256Hex(`${contextHash(entries)}\n${parentInfo.Id}`);
       if (noCache || !(await upToDate(hash))) {
         progress(`building ${repo(images, image.name)}:${hash.slice(0, 12)} FROM ${from}`);
         await runBuild(docker, { context: contextTar(entries), tag: `${repo(images, image.name)}:${hash.slice(0, 12)}`, buildArgs: {}, labels: { [LABELS.contentHash]: hash }, noCache }, progress);

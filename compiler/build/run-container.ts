@@ -93,7 +93,9 @@ export async function waitReady(url: string, timeoutMs = 30_000): Promise<number
     // A ref'd timer (AbortSignal.timeout's is not): while docker-proxy holds a connection open
     // for a container that is still starting, it is what keeps a script's event loop alive.
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), 1000);
+    // Short attempts: before the server listens, docker-proxy may accept and then hold the
+    // connection, and a long attempt would hide the moment the server became ready.
+    const timer = setTimeout(() => ac.abort(), 250);
     try {
       const r = await fetch(url, { signal: ac.signal });
       if (r.ok) return Date.now() - t0;
