@@ -46,7 +46,7 @@ export type ApiErrorItem = {
   source?: { pointer: string };
 };
 
-/** The server answered with an error status; \`errors\` is its error list. */
+/** The server answered with an error status; its error list is in errors. */
 export class ApiError extends Error {
   readonly status: number;
   readonly errors: readonly ApiErrorItem[];
@@ -165,6 +165,25 @@ export type InferResponse = {
   outputs: InferTensor[];
 };
 
+/** The model card `GET /colors/v1/bio` answers. */
+export type Bio = {
+  name: string;
+  version: string;
+  versions: { served: string; parent: string | null };
+  lineage: string[];
+  type: string | null;
+  metrics: Record<string, unknown>;
+  target: Record<string, unknown> | null;
+  dataset: Record<string, unknown> | null;
+  specHash: string | null;
+  modelSpecHash: string | null;
+  createdAt: string | null;
+  meshVersion: string | null;
+  labels: string[];
+  inputs: { name: string; datatype: string; shape: number[] }[];
+  outputs: { name: string; datatype: string; shape: number[] }[];
+};
+
 const BASE = "/colors/v1";
 const NAMESPACE = "colors";
 const V2_MODEL = "/v2/models/colors";
@@ -211,8 +230,8 @@ export class Client {
   }
 
   /** The model card of the served version. */
-  async bio(call?: CallOptions): Promise<Record<string, unknown>> {
-    return this.#http.json<Record<string, unknown>>("GET", BASE + "/bio", undefined, call);
+  async bio(call?: CallOptions): Promise<Bio> {
+    return this.#http.json<Bio>("GET", BASE + "/bio", undefined, call);
   }
 
   /** The OpenAPI 3.1 document the server serves. */

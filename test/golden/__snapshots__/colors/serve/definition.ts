@@ -40,6 +40,6 @@ export const definition: ServiceDefinition<DecodedRequest, ResponseAttributes | 
     return out;
   },
   openapi: OPENAPI,
-  specHash: "9c3c6054e38cbb050c640fbd315bc81fb08fd35d3892da415dfa1b45a1a5c961",
+  specHash: "b835c346859606ea4b5deac3e9478be9c97fd75ce481ab7be9c0e7d1c398c251",
   meshVersion: "0.1.0",
 };
