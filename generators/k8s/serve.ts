@@ -48,9 +48,8 @@ export function serveContainer(ir: ProjectIR): Obj {
   return {
     name: SERVE_CONTAINER,
     image: imageRef(ir, "serve"),
-    // Download mode writes the model to .mesh/cache under the working directory: /tmp is the
-    // writable one, so the command names the server by its absolute path.
-    ...(download ? { workingDir: "/tmp", command: ["node", "/app/serve/main.js"] } : {}),
+    // No command or workingDir: the image's own (a download-mode image runs from /tmp, where the
+    // model cache goes — the emptyDir below keeps that writable under a read-only root).
     ports: [{ name: HTTP_PORT_NAME, containerPort: CONTAINER_PORT, protocol: "TCP" }],
     envFrom: [{ configMapRef: { name: NAMES.serveConfig(ir) } }, ...(download ? [awsSecretEnvFrom(ir)] : [])],
     ...(download ? { env: awsEnv(ir) } : {}),

@@ -25,7 +25,7 @@ function serveImage(ir: ProjectIR): { env: Record<string, string>; cmd: string[]
   const instructions = stepDockerfile(ir, image).stages[0]!.instructions;
   const env = Object.fromEntries(instructions.flatMap((i) => (i.kind === "env" ? i.vars : [])));
   const cmd = instructions.find((i) => i.kind === "cmd");
-  const workdir = instructions.find((i) => i.kind === "workdir");
+  const workdir = instructions.filter((i) => i.kind === "workdir").at(-1);
   const user = instructions.find((i) => i.kind === "user");
   return { env, cmd: cmd?.kind === "cmd" ? [...cmd.argv] : [], workdir: workdir?.kind === "workdir" ? workdir.path : "", uid: user?.kind === "user" ? user.uid : -1 };
 }
@@ -101,12 +101,13 @@ describe("download mode (serve.image.model: download)", () => {
     expect(data.MESH_MODEL_REF).toBe("latest");
     expect(data.MESH_REGISTRY).toBe("s3://model-store-prod/mesh");
     expect(c.envFrom).toContainEqual({ secretRef: { name: "spam-aws", optional: true } });
-    // The server caches the download under its working directory: it must be the writable /tmp.
-    expect(c.workingDir).toBe("/tmp");
-    expect(c.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+    // The server caches the download under the image's working directory: the pod must keep it
+    // writable (emptyDir) under the read-only root, and must not override the image's command.
     const image = serveImage(ir);
-    expect(c.command).toEqual(["node", `${image.workdir}/${image.cmd[1]}`]);
-    expect(image.cmd[0]).toBe("node");
+    expect(c.command).toBeUndefined();
+    expect(c.workingDir).toBeUndefined();
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.volumeMounts).toContainEqual({ name: "tmp", mountPath: image.workdir });
     const loaded = loadConfig({ ...image.env, ...data });
     if (!loaded.ok) throw new Error(loaded.message);
     expect(loaded.config.modelRef).toBe("latest");

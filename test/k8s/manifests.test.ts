@@ -2,11 +2,13 @@
  * Every generated Kubernetes object — the base, the Jobs, the Neuron variant and every overlay
  * as Kustomize renders it — validates against the official schema through kubernetes-models.
  */
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { EXAMPLES, byPath, exampleIr, k8sFiles, parseYaml } from "./support.js";
-import { kustomize, writeTree } from "./kubectl.js";
+import { kustomizeAll, removeTrees, writeTree } from "./kubectl.js";
+
+afterAll(removeTrees);
 import { validateObject } from "./models.js";
 import { envServe, withDownload, withEnv, withServe } from "./variants.js";
 
@@ -33,14 +35,15 @@ describe("every generated object validates with kubernetes-models", async () => 
       expect(objects.length).toBeGreaterThanOrEqual(6);
       for (const f of objects) validateObject(parseYaml(f));
     });
-    test(`${label}: every kustomization renders with kubectl kustomize and validates`, () => {
+    test(`${label}: every kustomization renders with kubectl kustomize and validates`, async () => {
       const files = k8sFiles(ir);
       const root = writeTree(files);
-      for (const dir of kustomizationDirs(files)) {
-        const rendered = kustomize(`${root}/${dir}`);
-        expect(rendered.length, dir).toBeGreaterThan(0);
-        for (const o of rendered) validateObject(o);
-      }
+      const dirs = kustomizationDirs(files);
+      const rendered = await kustomizeAll(dirs.map((d) => `${root}/${d}`));
+      rendered.forEach((objects, i) => {
+        expect(objects.length, dirs[i]).toBeGreaterThan(0);
+        for (const o of objects) validateObject(o);
+      });
     });
   }
 });

@@ -3,11 +3,13 @@
  * references files and names that exist.
  */
 import * as fs from "node:fs";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { imageRepository } from "../../compiler/build/build-step.js";
 import { EXAMPLES, exampleIr, k8sFiles, parseYaml } from "./support.js";
-import { kustomize, writeTree } from "./kubectl.js";
+import { kustomize, removeTrees, writeTree } from "./kubectl.js";
+
+afterAll(removeTrees);
 import { envServe, withDownload, withEnv } from "./variants.js";
 
 type Any = Record<string, any>;
