@@ -9,23 +9,26 @@ import type { ProjectIR } from "../../compiler/ir.js";
 import { NAMES, imageRef, labels, lifecycleSteps, selector, type LifecycleStep } from "./names.js";
 import { JOB_POLICY, JOB_TTL_S, tmpSizeLimit } from "./policy.js";
 import { awsEnv, awsSecretEnvFrom, baseRegistry, isFileRegistry, podRegistryUri, registryMount, registryVolume } from "./registry.js";
-import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume, type Obj } from "./security.js";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
 
 /** Every Job's container has this name, so one overlay patch (targeting kind Job) fits them all. */
 export const STEP_CONTAINER = "step";
 
-/** Resources of a lifecycle pod; training gets the serve resources as a floor. */
-function stepResources(ir: ProjectIR, step: LifecycleStep): Obj {
+/** Resources of a lifecycle pod: training and compiling hold the dataset and model in memory. */
+function stepResources(step: LifecycleStep): IResourceRequirements {
   const heavy = step === "train" || step === "compile";
   const memory = heavy ? "2Gi" : "1Gi";
   return { requests: { cpu: heavy ? "1" : "500m", memory }, limits: { memory } };
 }
 
-export function jobsServiceAccount(ir: ProjectIR): Obj {
+export function jobsServiceAccount(ir: ProjectIR): IServiceAccount {
   return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: NAMES.jobsAccount(ir), labels: labels(ir, "lifecycle") }, automountServiceAccountToken: false };
 }
 
-export function stepJob(ir: ProjectIR, step: LifecycleStep): Obj {
+export function stepJob(ir: ProjectIR, step: LifecycleStep): IJob {
   const policy = JOB_POLICY[step];
   const registry = baseRegistry(ir);
   const file = isFileRegistry(registry);
@@ -51,7 +54,7 @@ export function stepJob(ir: ProjectIR, step: LifecycleStep): Obj {
               image: imageRef(ir, step),
               env: [{ name: "MESH_REGISTRY", value: podRegistryUri(registry) }, ...awsEnv(ir)],
               envFrom: [awsSecretEnvFrom(ir)],
-              resources: stepResources(ir, step),
+              resources: stepResources(step),
               securityContext: containerSecurityContext(),
               volumeMounts: [tmpMount(), ...(file ? [registryMount(false)] : [])],
             },
@@ -64,4 +67,4 @@ export function stepJob(ir: ProjectIR, step: LifecycleStep): Obj {
 }
 
 /** The Jobs of the project's lifecycle steps, in order. */
-export const stepJobs = (ir: ProjectIR): Obj[] => lifecycleSteps(ir).map((s) => stepJob(ir, s));
+export const stepJobs = (ir: ProjectIR): IJob[] => lifecycleSteps(ir).map((s) => stepJob(ir, s));

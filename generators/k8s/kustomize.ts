@@ -22,7 +22,7 @@ export function kustomization(resources: readonly string[], extra: Obj = {}): Ob
 }
 
 /** Volume changes when an environment's registry is of another kind than the base's. */
-function registryVolumePatch(ir: ProjectIR, env: EnvironmentIR, container: string, readOnly: boolean): { volumes?: Obj[]; mounts?: Obj[] } {
+function registryVolumePatch(ir: ProjectIR, env: EnvironmentIR, container: string, readOnly: boolean): { volumes?: object[]; mounts?: object[] } {
   const baseFile = isFileRegistry(baseRegistry(ir));
   const envFile = isFileRegistry(env.registry);
   if (baseFile === envFile) return {};
@@ -31,7 +31,7 @@ function registryVolumePatch(ir: ProjectIR, env: EnvironmentIR, container: strin
   return { volumes: [{ name: REGISTRY_VOLUME, $patch: "delete" }], mounts: [{ mountPath: CONTAINER.registry, $patch: "delete" }] };
 }
 
-function podPatch(kind: string, apiVersion: string, name: string, container: Obj, volumes: Obj[] | undefined, spec: Obj = {}): Obj {
+function podPatch(kind: string, apiVersion: string, name: string, container: Obj, volumes: object[] | undefined, spec: Obj = {}): Obj {
   return {
     apiVersion,
     kind,

@@ -10,7 +10,9 @@ import { CONTAINER_PORT, hasNeuronTarget, imageRepository } from "../compose/con
 import { BASE_TAG, NAMES, labels, selector } from "./names.js";
 import { NEURON, PRESTOP_SLEEP_S, terminationGraceSeconds } from "./policy.js";
 import { HTTP_PORT_NAME, liveRoute, readyRoute } from "./serve.js";
-import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume, type Obj } from "./security.js";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IService } from "kubernetes-models/v1/Service";
+import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
 
 /** Instance sizes of each Neuron family (the well-known instance-type node label). */
 export const NEURON_INSTANCE_TYPES: Readonly<Record<string, readonly string[]>> = {
@@ -28,7 +30,7 @@ export function neuronInstance(ir: ProjectIR): string | undefined {
   return t && t.kind === "neuron" ? t.instance : undefined;
 }
 
-export function neuronDeployment(ir: ProjectIR, instance: string): Obj {
+export function neuronDeployment(ir: ProjectIR, instance: string): IDeployment {
   const get = (path: string) => ({ httpGet: { path, port: HTTP_PORT_NAME } });
   const { cpu, memory } = ir.serve.resources;
   const component = "serve-neuron";
@@ -80,7 +82,7 @@ export function neuronDeployment(ir: ProjectIR, instance: string): Obj {
   };
 }
 
-export function neuronService(ir: ProjectIR): Obj {
+export function neuronService(ir: ProjectIR): IService {
   const component = "serve-neuron";
   return {
     apiVersion: "v1",

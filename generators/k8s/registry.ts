@@ -8,7 +8,10 @@ import type { EnvironmentIR, ProjectIR } from "../../compiler/ir.js";
 import { CONTAINER } from "../dockerfile/layout.js";
 import { fileRegistryPath } from "../compose/container.js";
 import { NAMES } from "./names.js";
-import type { Obj } from "./security.js";
+import type { IEnvFromSource } from "kubernetes-models/v1/EnvFromSource";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 
 export const REGISTRY_VOLUME = "registry";
 
@@ -25,17 +28,17 @@ export const podRegistryUri = (uri: string): string => (isFileRegistry(uri) ? `f
 /** The pod-side registry of an environment differs from the base's (an overlay must patch it). */
 export const registryDiffers = (ir: ProjectIR, env: EnvironmentIR): boolean => podRegistryUri(env.registry) !== podRegistryUri(baseRegistry(ir));
 
-export function registryVolume(ir: ProjectIR): Obj {
+export function registryVolume(ir: ProjectIR): IVolume {
   return { name: REGISTRY_VOLUME, persistentVolumeClaim: { claimName: NAMES.registryClaim(ir) } };
 }
 
-export function registryMount(readOnly: boolean): Obj {
+export function registryMount(readOnly: boolean): IVolumeMount {
   return { name: REGISTRY_VOLUME, mountPath: CONTAINER.registry, ...(readOnly ? { readOnly: true } : {}) };
 }
 
 /** AWS settings that are not secret: the region and, for S3-compatible servers, the endpoint. */
-export function awsEnv(ir: ProjectIR): Obj[] {
-  const env: Obj[] = [{ name: "AWS_REGION", value: ir.aws.region }];
+export function awsEnv(ir: ProjectIR): IEnvVar[] {
+  const env: IEnvVar[] = [{ name: "AWS_REGION", value: ir.aws.region }];
   if (ir.aws.s3Endpoint) env.push({ name: "AWS_ENDPOINT_URL_S3", value: ir.aws.s3Endpoint });
   return env;
 }
@@ -45,6 +48,6 @@ export function awsEnv(ir: ProjectIR): Obj[] {
  * AWS_SECRET_ACCESS_KEY, optionally AWS_SESSION_TOKEN) becomes an environment variable.
  * `optional`, so IAM roles for service accounts (no Secret at all) work too.
  */
-export function awsSecretEnvFrom(ir: ProjectIR): Obj {
+export function awsSecretEnvFrom(ir: ProjectIR): IEnvFromSource {
   return { secretRef: { name: NAMES.awsSecret(ir), optional: true } };
 }

@@ -4,13 +4,22 @@
  * writable /tmp, no privilege escalation, no capabilities, the runtime's default seccomp profile.
  * This is the Kubernetes "restricted" Pod Security Standard.
  */
+import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContext";
+import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext";
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { CONTAINER } from "../dockerfile/layout.js";
 
+/**
+ * Untyped object data (kustomizations, patches). Kubernetes objects themselves are typed with
+ * kubernetes-models' interfaces (type-only imports, erased at run time), so a misspelt field
+ * is a compile error, not a manifest the API server rejects.
+ */
 export type Obj = Record<string, unknown>;
 
 export const TMP_VOLUME = "tmp";
 
-export function podSecurityContext(): Obj {
+export function podSecurityContext(): IPodSecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: CONTAINER.uid,
@@ -20,7 +29,7 @@ export function podSecurityContext(): Obj {
   };
 }
 
-export function containerSecurityContext(): Obj {
+export function containerSecurityContext(): ISecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: CONTAINER.uid,
@@ -34,5 +43,5 @@ export function containerSecurityContext(): Obj {
 }
 
 /** The writable /tmp every container needs with a read-only root file system. */
-export const tmpVolume = (sizeLimit: string): Obj => ({ name: TMP_VOLUME, emptyDir: { sizeLimit } });
-export const tmpMount = (): Obj => ({ name: TMP_VOLUME, mountPath: "/tmp" });
+export const tmpVolume = (sizeLimit: string): IVolume => ({ name: TMP_VOLUME, emptyDir: { sizeLimit } });
+export const tmpMount = (): IVolumeMount => ({ name: TMP_VOLUME, mountPath: "/tmp" });

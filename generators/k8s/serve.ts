@@ -7,30 +7,38 @@ import { CONTAINER_PORT } from "../compose/container.js";
 import { NAMES, imageRef, labels, selector } from "./names.js";
 import { TARGET_CPU_UTILIZATION, autoscaleBounds, startupBudget, terminationGraceSeconds, tmpSizeLimit, PRESTOP_SLEEP_S } from "./policy.js";
 import { awsEnv, awsSecretEnvFrom, baseRegistry, isFileRegistry, registryMount, registryVolume } from "./registry.js";
-import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume, type Obj } from "./security.js";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
+import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
 import { serveEnvData } from "./serve-env.js";
 
 export const SERVE_CONTAINER = "serve";
 export const HTTP_PORT_NAME = "http";
 
-const meta = (ir: ProjectIR, name: string): Obj => ({ name, labels: labels(ir, "serve") });
+const meta = (ir: ProjectIR, name: string): IObjectMeta => ({ name, labels: labels(ir, "serve") });
 
 export const liveRoute = (ir: ProjectIR) => `${ir.serve.api.basePath}/live`;
 export const readyRoute = (ir: ProjectIR) => `${ir.serve.api.basePath}/ready`;
 
-export function serveServiceAccount(ir: ProjectIR): Obj {
+export function serveServiceAccount(ir: ProjectIR): IServiceAccount {
   // The server never talks to the API server: no token in the pod.
   return { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(ir, NAMES.serveAccount(ir)), automountServiceAccountToken: false };
 }
 
-export function serveConfigMap(ir: ProjectIR): Obj {
+export function serveConfigMap(ir: ProjectIR): IConfigMap {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(ir, NAMES.serveConfig(ir)), data: serveEnvData(ir) };
 }
 
 /** The node one-liner the preStop hook runs: the image has no shell and no sleep binary. */
 export const preStopSleep = (seconds: number): string[] => ["node", "-e", `setTimeout(() => {}, ${seconds * 1000})`];
 
-function probes(ir: ProjectIR): Obj {
+function probes(ir: ProjectIR): Pick<IContainer, "startupProbe" | "livenessProbe" | "readinessProbe"> {
   const get = (path: string) => ({ httpGet: { path, port: HTTP_PORT_NAME } });
   const startup = startupBudget(ir);
   return {
@@ -41,7 +49,7 @@ function probes(ir: ProjectIR): Obj {
   };
 }
 
-export function serveContainer(ir: ProjectIR): Obj {
+export function serveContainer(ir: ProjectIR): IContainer {
   const download = ir.serve.image.model === "download";
   const fileRegistry = download && isFileRegistry(baseRegistry(ir));
   const { cpu, memory } = ir.serve.resources;
@@ -61,7 +69,7 @@ export function serveContainer(ir: ProjectIR): Obj {
   };
 }
 
-export function serveDeployment(ir: ProjectIR): Obj {
+export function serveDeployment(ir: ProjectIR): IDeployment {
   const download = ir.serve.image.model === "download";
   const fileRegistry = download && isFileRegistry(baseRegistry(ir));
   return {
@@ -88,7 +96,7 @@ export function serveDeployment(ir: ProjectIR): Obj {
   };
 }
 
-export function serveService(ir: ProjectIR): Obj {
+export function serveService(ir: ProjectIR): IService {
   return {
     apiVersion: "v1",
     kind: "Service",
@@ -97,7 +105,7 @@ export function serveService(ir: ProjectIR): Obj {
   };
 }
 
-export function serveAutoscaler(ir: ProjectIR, replicas = ir.serve.replicas): Obj {
+export function serveAutoscaler(ir: ProjectIR, replicas = ir.serve.replicas): IHorizontalPodAutoscaler {
   const { min, max } = autoscaleBounds(replicas);
   return {
     apiVersion: "autoscaling/v2",
@@ -112,7 +120,7 @@ export function serveAutoscaler(ir: ProjectIR, replicas = ir.serve.replicas): Ob
   };
 }
 
-export function serveDisruptionBudget(ir: ProjectIR): Obj {
+export function serveDisruptionBudget(ir: ProjectIR): IPodDisruptionBudget {
   // maxUnavailable rather than minAvailable: with one replica, minAvailable 1 would block node drains forever.
   return { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(ir, NAMES.serve(ir)), spec: { maxUnavailable: 1, selector: { matchLabels: selector(ir, "serve") } } };
 }
