@@ -7,7 +7,7 @@
  * Every image it makes carries a prefix unique to the run and is removed at the end; the
  * bootstrapped base stays (like the engine, it is the machine's setup, and other suites use it).
  */
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -18,6 +18,11 @@ import { dockerAnswers, ensureDist, makeWorkspace, mesh, type Workspace } from "
 import { projectIR } from "./support.js";
 
 const reachable = await dockerAnswers();
+
+function chownTree(dir: string, uid: number, gid: number): void {
+  chownSync(dir, uid, gid);
+  for (const p of readdirSync(dir, { recursive: true })) chownSync(join(dir, String(p)), uid, gid);
+}
 const inCi = Boolean(process.env.CI) && process.env.CI !== "false";
 
 describe.skipIf(!reachable && !inCi)("mesh build with Docker", () => {
@@ -111,20 +116,23 @@ describe.skipIf(!reachable && !inCi)("mesh build with Docker", () => {
   }, 240_000);
 
   it("a lifecycle image runs its step as uid 10001 against a mounted file registry", async () => {
-    const built = await mesh(ws.root, ["build", "spam", "--step", "ingest"]);
-    expect(built.code, built.stderr).toBe(0);
+    // Ingest on the host (fast), then the register step in its image, as the non-root user.
     const registry = join(files, "registry");
-    mkdirSync(registry);
-    chownSync(registry, 10001, 10001);
-    const container = await docker.createContainer({ Image: `${ws.prefix}/spam-ingest:latest`, HostConfig: { Binds: [`${registry}:/var/lib/mesh/registry`] } });
+    const ingested = await mesh(ws.root, ["run", "spam", "--only", "ingest", "--registry", `file://${registry}`]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    chownTree(registry, 10001, 10001);
+    const built = await mesh(ws.root, ["build", "spam", "--step", "register"]);
+    expect(built.code, built.stderr).toBe(0);
+    const container = await docker.createContainer({ Image: `${ws.prefix}/spam-register:latest`, HostConfig: { Binds: [`${registry}:/var/lib/mesh/registry`] } });
     try {
       await container.start();
       const done = (await container.wait()) as { StatusCode: number };
       const logs = (await container.logs({ stdout: true, stderr: true })).toString();
       expect(done.StatusCode, logs).toBe(0);
-      expect(logs).toMatch(/ingest +done in .*6046 rows from npm:@stdlib\/datasets-spam-assassin/);
-      // What it wrote belongs to the non-root user.
-      const owners = readdirSync(join(registry, "spam"), { recursive: true }).map((p) => statSync(join(registry, "spam", String(p))).uid);
+      expect(logs).toMatch(/register +done in .*spam-assassin-1: 6046 rows/);
+      // The dataset version it published belongs to the non-root user.
+      const dataset = join(registry, "spam/datasets/spam-assassin");
+      const owners = readdirSync(dataset, { recursive: true }).map((p) => statSync(join(dataset, String(p))).uid);
       expect(owners.length).toBeGreaterThan(0);
       expect(new Set(owners)).toEqual(new Set([10001]));
     } finally {

@@ -103,6 +103,7 @@ describe.skipIf(!reachable && !inCi)("serve image end to end", () => {
     const stopped = await container.stop(ir.serve.drainMs + 10_000);
     expect(stopped.exitCode).toBe(0);
     expect(stopped.ms).toBeLessThan(ir.serve.drainMs + 5_000);
+    await container.remove();
     local.kill("SIGTERM");
   }, 300_000);
 

@@ -64,7 +64,9 @@ export function makeWorkspace(): Workspace {
 export async function removeImages(prefix: string): Promise<void> {
   const docker = new Docker();
   for (const c of await docker.listContainers({ all: true })) {
-    if (c.Image.startsWith(prefix)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    // By image name, or (once a rebuild moved the tag away) by the labels the image gave it.
+    const ours = c.Image.startsWith(prefix) || (c.Labels?.["org.opencontainers.image.base.name"] ?? "").startsWith(prefix);
+    if (ours) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   }
   // Children before parents: remove repeatedly until nothing with the prefix is left.
   for (let pass = 0; pass < 4; pass++) {
