@@ -55,7 +55,7 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
   }
   const { openRegistry, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
   const registry = openRegistry(opts.registry, { cwd: opts.root, s3: s3OptionsFromWorkspace(ir.aws, process.env) });
-  const ref = (await registry.latestModel(ir.name, ir.key, "COMPILED")) ?? (await registry.latestModel(ir.name, ir.key, "TRAINED"));
+  const ref = await registry.latestServableModel(ir.name, ir.key);
   if (!ref) return { ok: false, message: `no model of ${ir.name} in ${registry.uri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH` };
   const id = `${ref.key}-${ref.stage}-${ref.version}`;
   const dir = join(opts.root, ".mesh/cache", id);

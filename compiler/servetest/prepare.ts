@@ -68,7 +68,7 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
   const { openRegistry, resolveRegistryUri, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
   const uri = resolveRegistryUri(flags.registry, process.env, ir.registry);
   const registry = openRegistry(uri, { cwd: root, s3: s3OptionsFromWorkspace(ir.aws, process.env) });
-  const ref = (await registry.latestModel(ir.name, ir.key, "COMPILED")) ?? (await registry.latestModel(ir.name, ir.key, "TRAINED"));
+  const ref = await registry.latestServableModel(ir.name, ir.key);
   if (!ref) {
     return { ok: false, message: `no model of ${name} in ${registry.uri}: run \`mesh run ${name} --no-serve\` first, or pass --model PATH` };
   }

@@ -188,6 +188,15 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
       const v = (await versions(modelBase(project, key, stage))).at(-1);
       return v === undefined ? undefined : { project, key, stage, version: v };
     },
+    async latestServableModel(project, key) {
+      const compiled = await versions(modelBase(project, key, "COMPILED"));
+      for (const version of [...compiled].reverse()) {
+        const ref: ModelRef = { project, key, stage: "COMPILED", version };
+        if ("model.onnx" in (await readModelCard(ref)).files) return ref;
+      }
+      const trained = (await versions(modelBase(project, key, "TRAINED"))).at(-1);
+      return trained === undefined ? undefined : { project, key, stage: "TRAINED", version: trained };
+    },
     async latestDataset(project, dataset) {
       const v = (await versions(datasetBase(project, dataset))).at(-1);
       return v === undefined ? undefined : { project, dataset, version: v };

@@ -118,6 +118,12 @@ export interface MeshRegistry extends Registry {
   /** Newest complete version, or undefined when there is none. */
   latestModel(project: string, key: string, stage: ModelStage): Promise<ModelRef | undefined>;
   latestDataset(project: string, dataset: string): Promise<DatasetRef | undefined>;
+  /**
+   * The newest version onnxruntime can serve: the newest COMPILED version whose card lists
+   * `model.onnx`, else the newest TRAINED one. Versions from Neuron or CPU-trace targets hold
+   * TorchScript only and are passed over, so compiling for Neuron never breaks `mesh serve`.
+   */
+  latestServableModel(project: string, key: string): Promise<ModelRef | undefined>;
   /** Downloads a whole dataset version to a local folder (verified, streamed), returns the folder. */
   downloadDataset(ref: DatasetRef, localDir: string): Promise<string>;
 }

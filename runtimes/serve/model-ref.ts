@@ -23,6 +23,11 @@ export async function pickVersion(registry: Registry, project: string, ref: stri
   if (!latest) throw new Error(`invalid MESH_MODEL_REF ${JSON.stringify(ref)}: expected KEY-STAGE-N (e.g. SPAM-COMPILED-3) or latest`);
   const k = latest[1] ?? key ?? (await soleKey(registry, project)) ?? project.toUpperCase().replace(/[^A-Z0-9]/g, "_");
   const stages: ModelStage[] = latest[2] ? [latest[2] as ModelStage] : ["COMPILED", "TRAINED"];
+  const servable = (registry as Partial<MeshRegistry>).latestServableModel;
+  if (!latest[2] && typeof servable === "function") {
+    const ref = await servable.call(registry, project, k);
+    if (ref) return ref;
+  }
   for (const stage of stages) {
     const versions = await registry.listModelVersions(project, k, stage);
     const newest = versions[versions.length - 1];

@@ -115,6 +115,18 @@ export function registryContract(getBackend: () => Backend): void {
       expect(new TextDecoder().decode(await reg.readModelFile({ project: "spam", key: "SPAM", stage: "TRAINED", version: 2 }, "model.onnx"))).toBe("m1");
     });
 
+    test("the newest servable version skips compiled versions without model.onnx (Neuron, CPU trace)", async () => {
+      const fx = await fresh();
+      const reg = fx.open();
+      expect(await reg.latestServableModel("spam", "SPAM")).toBeUndefined();
+      await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": enc("t1") }, trainedCard());
+      expect(await reg.latestServableModel("spam", "SPAM")).toEqual({ project: "spam", key: "SPAM", stage: "TRAINED", version: 1 });
+      await reg.publishModel("spam", "SPAM", "COMPILED", { "model.onnx": enc("c1") }, compiledCard("SPAM-TRAINED-1"));
+      await reg.publishModel("spam", "SPAM", "COMPILED", { "neuron/model.pt": enc("torchscript") }, compiledCard("SPAM-TRAINED-1"));
+      expect(await reg.latestModel("spam", "SPAM", "COMPILED")).toMatchObject({ version: 2 });
+      expect(await reg.latestServableModel("spam", "SPAM")).toEqual({ project: "spam", key: "SPAM", stage: "COMPILED", version: 1 });
+    });
+
     test("unknown versions and files are clear not-found errors", async () => {
       const fx = await fresh();
       const reg = fx.open();
