@@ -50,6 +50,7 @@ export const MESSAGES = {
   "example-mismatch": { code: "MESH028", severity: "error", template: "{message}" },
   "parameter-default": { code: "MESH029", severity: "error", template: "{message}" },
   "neuron-batch": { code: "MESH030", severity: "error", template: "{message}" },
+  "neuron-shape": { code: "MESH036", severity: "error", template: "{message}" },
 
   // ---- workspace-wide rules
   "duplicate-name": { code: "MESH031", severity: "error", template: 'project name "{name}" is also used by {other}' },

@@ -17,7 +17,7 @@ export function checkNeuronShape(spec: ProjectKindSpec): RuleViolation[] {
   (spec.steps.compile?.targets ?? []).forEach((t, i) => {
     if (t.kind !== "neuron" || t.max_length === undefined || t.max_length === width) return;
     out.push({
-      rule: "neuron-batch",
+      rule: "neuron-shape",
       path: ["steps", "compile", "targets", i, "max_length"],
       params: { message: `max_length ${t.max_length} of neuron target ${i + 1} (${t.instance}) is not the model's input width (${what}); the model is traced at [batch_size, ${width}]` },
       hint: `remove max_length (it defaults to the input width) or set it to ${width}`,

@@ -12,6 +12,7 @@ export type RuleId =
   | "example-mismatch"
   | "parameter-default"
   | "neuron-batch"
+  | "neuron-shape"
   | "duplicate-name"
   | "duplicate-registry-key"
   | "folder-name";

@@ -1,6 +1,6 @@
 /**
  * `mesh validate` refuses Neuron shapes inconsistent with the model or with serve batching,
- * pointing at the line and column (MESH030).
+ * pointing at the line and column (MESH036).
  */
 import { describe, expect, test } from "vitest";
 import { compileSpec, edit, exampleText } from "../frontend/helpers.js";
@@ -13,7 +13,7 @@ describe("neuron shapes", () => {
   test("max_length other than the hashed feature width is refused where it is written", async () => {
     const text = edit(SPAM, "batch_size: 8, dynamic_batch: true }", "batch_size: 8, dynamic_batch: true, max_length: 128 }");
     expect((await compileSpec(text)).lines).toEqual([
-      `${S}:43:89 error MESH030 steps.compile.targets.1.max_length: max_length 128 of neuron target 2 (inf2) is not the model's input width (features.dims 4096); the model is traced at [batch_size, 4096]\n    hint: remove max_length (it defaults to the input width) or set it to 4096`,
+      `${S}:43:89 error MESH036 steps.compile.targets.1.max_length: max_length 128 of neuron target 2 (inf2) is not the model's input width (features.dims 4096); the model is traced at [batch_size, 4096]\n    hint: remove max_length (it defaults to the input width) or set it to 4096`,
     ]);
     expect((await compileSpec(edit(SPAM, "batch_size: 8, dynamic_batch: true }", "batch_size: 8, dynamic_batch: true, max_length: 4096 }"))).lines).toEqual([]);
   });
@@ -22,7 +22,7 @@ describe("neuron shapes", () => {
     const text = edit(IRIS, "      - { kind: onnx, optimization: all }\n", "      - { kind: onnx, optimization: all }\n      - { kind: neuron, instance: inf2, batch_size: 8, max_length: 5 }\n");
     const r = await compileSpec(text);
     expect(r.lines).toHaveLength(1);
-    expect(r.lines[0]).toContain("error MESH030 steps.compile.targets.1.max_length: max_length 5 of neuron target 2 (inf2) is not the model's input width (4 feature columns)");
+    expect(r.lines[0]).toContain("error MESH036 steps.compile.targets.1.max_length: max_length 5 of neuron target 2 (inf2) is not the model's input width (4 feature columns)");
   });
 
   test("batching rules still apply with line and column (serve.batching.max_batch)", async () => {
