@@ -5,8 +5,7 @@
  */
 import { DNS_LABEL } from "../../../schemas/identifiers.js";
 
-export type NewTask = "text-classification" | "tabular-classification";
-export const NEW_TASKS: readonly NewTask[] = ["text-classification", "tabular-classification"];
+import type { NewTask } from "./new-tasks.js";
 
 /** Registry key derived from a DNS-label name: `my-model` → `MY_MODEL` (at most 32 characters). */
 export function keyFor(name: string): string {

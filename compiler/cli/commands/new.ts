@@ -4,7 +4,7 @@
  * Exit 0 · 1 when the spec exists or cannot be written · 2 usage (bad NAME or task).
  */
 import { Option, type Command } from "commander";
-import { NEW_TASKS, type NewTask } from "./new-spec.js";
+import { NEW_TASKS, type NewTask } from "./new-tasks.js";
 
 interface NewFlags {
   readonly task: NewTask;
