@@ -1,10 +1,10 @@
 /**
  * Golden output: every example project (projects/*), and the workspace-level outputs (out/ci/),
- * generated in memory and compared, file by file, with the committed snapshot under
- * test/golden/__snapshots__/<folder>/<path> — the manifest included, so modes and the file list
- * are pinned too. A generator change shows up here as a reviewable diff of real output.
+ * generated in memory and compared, file by file, with the committed `out/` — the manifest
+ * included, so modes and the file list are pinned too. The committed out/ IS the golden copy:
+ * a generator change shows up as a reviewable diff of real output in the same commit.
  *
- * After an intended change:   npx vitest run test/golden -u   (then review and commit the diff)
+ * After an intended change:   npm run build && npx mesh generate   (then review and commit out/)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,8 +20,8 @@ import type { GeneratedFile } from "../../compiler/ir.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
-const SNAPSHOTS = path.join(HERE, "__snapshots__");
-const UPDATE = "npx vitest run test/golden -u";
+const GOLDEN = path.join(REPO, "out");
+const UPDATE = "npm run build && npx mesh generate";
 
 const compiled = await compileWorkspace(nodeHost(REPO));
 const irs = compiled.value ?? [];
@@ -42,10 +42,7 @@ const projects = [
   }),
 ];
 
-/** True when vitest runs with -u (snapshots are being rewritten). */
-const updating = () => (expect.getState().snapshotState as unknown as { _updateSnapshot?: string } | undefined)?._updateSnapshot === "all";
-
-function listSnapshots(dir: string): string[] {
+function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
     .filter((e) => e.isFile())
@@ -59,29 +56,20 @@ it("every example project compiles", () => {
 });
 
 describe.each(projects)("golden output of out/$name", ({ name, files }) => {
-  it.each(files)("$path", async ({ path: rel, contents }) => {
-    await expect(contents, `out/${name}/${rel} differs from its golden snapshot; if intended, run \`${UPDATE}\` and commit the diff`).toMatchFileSnapshot(
-      path.join(SNAPSHOTS, name, rel),
-    );
+  it.each(files)("$path", ({ path: rel, contents }) => {
+    const file = path.join(GOLDEN, name, rel);
+    const committed = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    expect(contents, `out/${name}/${rel} differs from what the spec generates; if intended, run \`${UPDATE}\` and commit the diff`).toBe(committed);
   });
 
-  it("has no stale snapshots (files no longer generated)", () => {
-    const dir = path.join(SNAPSHOTS, name);
-    const stale = listSnapshots(dir).filter((p) => !files.some((f) => f.path === p));
-    if (stale.length > 0 && updating()) {
-      for (const p of stale) fs.rmSync(path.join(dir, p));
-      return;
-    }
-    expect(stale, `snapshots of files mesh no longer generates for ${name}; run \`${UPDATE}\` to remove them`).toEqual([]);
+  it("has no stale files (no longer generated)", () => {
+    const stale = listFiles(path.join(GOLDEN, name)).filter((p) => !files.some((f) => f.path === p));
+    expect(stale, `files in out/${name} that mesh no longer generates; run \`${UPDATE}\` to remove them`).toEqual([]);
   });
 });
 
-it("has no snapshots of projects that no longer exist", () => {
+it("has no output folders of projects that no longer exist", () => {
   const known = new Set(projects.map((p) => p.name));
-  const stale = fs.existsSync(SNAPSHOTS) ? fs.readdirSync(SNAPSHOTS).filter((d) => !known.has(d)) : [];
-  if (stale.length > 0 && updating()) {
-    for (const d of stale) fs.rmSync(path.join(SNAPSHOTS, d), { recursive: true });
-    return;
-  }
-  expect(stale, `snapshot folders of removed projects; run \`${UPDATE}\` to remove them`).toEqual([]);
+  const stale = fs.existsSync(GOLDEN) ? fs.readdirSync(GOLDEN).filter((d) => !known.has(d)) : [];
+  expect(stale, `out/ folders of removed projects; run \`${UPDATE}\` to remove them`).toEqual([]);
 });
