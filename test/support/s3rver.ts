@@ -63,6 +63,9 @@ server.run().then((addr) => process.stdout.write("listening " + addr.port + "\\n
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();
 process.on("SIGTERM", () => process.exit(0));
+// s3rver (a test fixture, not our code) can throw outside its request handlers under heavy
+// concurrency; report it on stderr and keep serving rather than die under the suite.
+process.on("uncaughtException", (err) => process.stderr.write("s3rver: uncaught " + String((err && err.stack) || err) + " "));
 `;
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -90,6 +93,10 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverHa
     child.kill("SIGKILL");
     await removeDir();
     throw err;
+  });
+  // An s3rver that dies while tests use it shows up as ECONNREFUSED far from the cause: say why.
+  child.once("exit", (code, signal) => {
+    if (!stopped) process.stderr.write(`s3rver on port ${port} exited unexpectedly (code ${code}, signal ${signal}): ${stderr.slice(-2000)}\n`);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
