@@ -41,10 +41,6 @@ export function printModule(path: string, write: (file: SourceFile) => void): st
     write(file);
     return project.getLanguageService().getFormattedDocumentText(file.getFilePath(), { indentSize: 2, convertTabsToSpaces: true });
   } finally {
-    // Forget the file's folder with it (nothing is ever saved, so nothing to delete): the
-    // project would otherwise keep one empty folder per module printed, as long as it lives.
-    const folder = file.getDirectory();
     project.removeSourceFile(file);
-    folder.forget();
   }
 }
