@@ -5,21 +5,21 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { withTsHeader } from "../serving/header.js";
-import { printModule } from "../serving/memory-project.js";
+import { memoryProject } from "../serving/memory-project.js";
 import { transpile } from "../serving/transpile.js";
 import { apiTypeAliases } from "../serving/ts-types.js";
 import { CLIENT_RUNTIME } from "./client-runtime.js";
 import { clientClass } from "./client-class.js";
 
 export function generateClient(ir: ProjectIR): GeneratedFile[] {
-  const source = printModule("/client/client.ts", (file) => {
-    for (const alias of apiTypeAliases(ir)) {
-      file.addTypeAlias({ name: alias.name, isExported: true, docs: [alias.doc], type: alias.type });
-    }
-    file.addStatements(CLIENT_RUNTIME);
-    file.addStatements(clientClass(ir));
-  });
-  const ts = withTsHeader(ir, source);
+  const file = memoryProject().createSourceFile("/client/client.ts", "");
+  for (const alias of apiTypeAliases(ir)) {
+    file.addTypeAlias({ name: alias.name, isExported: true, docs: [alias.doc], type: alias.type });
+  }
+  file.addStatements(CLIENT_RUNTIME);
+  file.addStatements(clientClass(ir));
+  file.formatText({ indentSize: 2, convertTabsToSpaces: true });
+  const ts = withTsHeader(ir, file.getFullText());
   return [
     { path: "client/client.ts", contents: ts, mode: 0o644 },
     { path: "client/client.js", contents: withTsHeader(ir, transpile(ts, "client.ts")), mode: 0o644 },

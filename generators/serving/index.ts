@@ -14,7 +14,7 @@ import { writeDecodeModule } from "./decode-module.js";
 import { writeDefinitionModule } from "./definition-module.js";
 import { withTsHeader } from "./header.js";
 import { writeMainModule } from "./main-module.js";
-import { printModule } from "./memory-project.js";
+import { memoryProject } from "./memory-project.js";
 import { transpile } from "./transpile.js";
 import { writeTypesModule } from "./types-module.js";
 
@@ -53,9 +53,13 @@ export const SERVE_TSCONFIG = {
 };
 
 export function generateServing(ir: ProjectIR): GeneratedFile[] {
+  const project = memoryProject();
   const files: GeneratedFile[] = [];
   for (const [name, write] of MODULES) {
-    const ts = withTsHeader(ir, printModule(`/serve/${name}.ts`, (file) => write(ir, file)));
+    const file = project.createSourceFile(`/serve/${name}.ts`, "");
+    write(ir, file);
+    file.formatText({ indentSize: 2, convertTabsToSpaces: true });
+    const ts = withTsHeader(ir, file.getFullText());
     files.push({ path: `serve/${name}.ts`, contents: ts, mode: 0o644 });
     files.push({ path: `serve/${name}.js`, contents: withTsHeader(ir, transpile(ts, `${name}.ts`)), mode: 0o644 });
   }
