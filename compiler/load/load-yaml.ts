@@ -4,6 +4,7 @@
  * missing, larger than 1 MiB (checked before reading), not UTF-8, empty, YAML syntax errors,
  * duplicate keys, tab indentation, alias bombs, too deep, or a root that is not a mapping.
  */
+import { flowDepthExceeded } from "./flow-depth.js";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document } from "yaml";
 import type { Host } from "../host.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
@@ -58,6 +59,12 @@ export function parseText(file: string, text: string, maxAliasCount = MAX_ALIAS_
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col, path };
   };
+  const deep = flowDepthExceeded(text, MAX_DEPTH);
+  if (deep >= 0) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf("\n"); i >= 0 && i < deep; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    return fail(createDiagnostic("yaml-syntax", at(deep), { message: `mappings and lists nest deeper than ${MAX_DEPTH} levels` }));
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: "1.2" });
