@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { canonicalJson, inputsHash } from "../lifecycle/canonical-json.js";
+import { canonicalJson, inputsHash } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { Log } from "../lifecycle/progress.js";
 import type { FeatureSpec } from "../features/index.js";

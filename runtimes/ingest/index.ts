@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { inputsHash, jsonBytes } from "../lifecycle/canonical-json.js";
+import { inputsHash, jsonBytes } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { DatasetCard, DatasetRef, Registry } from "../registry/types.js";
 import { openSource } from "./open-source.js";

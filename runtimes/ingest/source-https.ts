@@ -3,7 +3,7 @@
  * cap enforced while streaming (a lying or absent Content-Length cannot blow memory),
  * retries with exponential backoff on network errors, 429 and 5xx; 4xx fails at once.
  */
-import { sha256Hex } from "../lifecycle/canonical-json.js";
+import { sha256Hex } from "../support/canonical-json.js";
 import { reason } from "../lifecycle/errors.js";
 import { SourceError } from "./source-local.js";
 import type { IngestConfig, IngestContext, OpenedSource } from "./types.js";

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256Hex } from "../lifecycle/canonical-json.js";
+import { sha256Hex } from "../support/canonical-json.js";
 import type { OpenedSource, SourceFile } from "./types.js";
 
 export class SourceError extends Error {}

@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createS3Client } from "../registry/s3-client.js";
-import { sha256Hex } from "../lifecycle/canonical-json.js";
+import { sha256Hex } from "../support/canonical-json.js";
 import { reason } from "../lifecycle/errors.js";
 import { SourceError } from "./source-local.js";
 import type { IngestConfig, IngestContext, OpenedSource, SourceFile } from "./types.js";

@@ -3,7 +3,7 @@
  * Bad rows are counted against the budget and reported with their 1-based position in the
  * raw snapshot (its line number), so a user can open raw.jsonl at that line.
  */
-import { canonicalJson, sha256Hex } from "../lifecycle/canonical-json.js";
+import { canonicalJson, sha256Hex } from "../support/canonical-json.js";
 import { mapRow } from "./map-row.js";
 import { splitRows } from "./split.js";
 import { SPLIT_COLUMN, type DatasetRow, type RegisterConfig, type Split } from "./types.js";

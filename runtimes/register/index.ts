@@ -5,7 +5,7 @@
  * the sha256 of data.jsonl, the stats and the inputs hash (snapshot hash + config), so an
  * unchanged register is skipped by comparing with the newest version's card.
  */
-import { inputsHash, jsonBytes, sha256Hex } from "../lifecycle/canonical-json.js";
+import { inputsHash, jsonBytes, sha256Hex } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { Log } from "../lifecycle/progress.js";
 import { RAW_DATASET } from "../ingest/raw-dataset.js";

@@ -3,25 +3,13 @@
  * same card always has the same bytes, and a strict decoder, because a card read back from
  * storage is untrusted input (it names the files that downloads will write locally).
  */
+import { jsonBytes } from "../support/canonical-json.js";
 import { RegistryError } from "./errors.js";
 import { checkRelPath } from "./names.js";
 import type { DatasetCard, ModelCard } from "./types.js";
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-
 export function encodeCard(card: ModelCard | DatasetCard): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(sortKeys(card), null, 2)}\n`);
+  return jsonBytes(card);
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

@@ -3,7 +3,7 @@
  * the `_split` column and maps labels to class indices (a label the model does not know
  * is an error with its line number).
  */
-import { sha256Hex } from "../lifecycle/canonical-json.js";
+import { sha256Hex } from "../support/canonical-json.js";
 import { SPLIT_COLUMN } from "../register/types.js";
 
 export type Row = Readonly<Record<string, unknown>>;

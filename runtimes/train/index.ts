@@ -5,7 +5,7 @@
  * step with the real figure and leaves the registry unchanged. Skipped when the newest
  * trained version was made from the same inputs (dataset hash + train + model config).
  */
-import { inputsHash } from "../lifecycle/canonical-json.js";
+import { inputsHash } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { Log } from "../lifecycle/progress.js";
 import type { DatasetCard, DatasetRef, ModelCard, ModelRef, ModelStage, Registry } from "../registry/types.js";

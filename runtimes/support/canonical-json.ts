@@ -1,6 +1,6 @@
 /**
- * Canonical JSON and sha256 for the lifecycle runtimes: keys sorted at every depth, so a
- * config or a card hashes the same however it was built. (Runtimes ship in images without
+ * Canonical JSON and sha256 for every runtime (lifecycle hashes, registry cards): keys sorted
+ * at every depth, so a config or a card hashes the same however it was built. (Runtimes ship in images without
  * the compiler, so this is a twin of `generators/support/canonical-json.ts`, same output.)
  */
 import { createHash } from "node:crypto";
