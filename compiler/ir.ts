@@ -7,7 +7,7 @@
  * generator that reads it.
  */
 
-export type Task = "text-classification" | "tabular-classification";
+export type Task = "text-classification" | "tabular-classification" | "token-classification" | "feature-extraction" | "keyword-extraction";
 export type StepName = "ingest" | "register" | "train" | "compile" | "serve";
 export const STEP_ORDER: readonly StepName[] = ["ingest", "register", "train", "compile", "serve"];
 export type EnvironmentName = "dev" | "ci" | "stage" | "prod";
@@ -24,12 +24,22 @@ export type FeaturesIR =
     }
   | { readonly kind: "standardize"; readonly columns: readonly string[] };
 
-/** How the model's input tensor is shaped and named; shared by train, compile and serve. */
-export interface TensorIR {
-  readonly name: string;
-  readonly datatype: "FP32" | "INT64";
-  /** -1 marks the batch dimension. */
-  readonly shape: readonly number[];
+/** How a model tensor is shaped and named; shared by train, compile and serve (-1: symbolic). */
+export type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
+import type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
+import type { TransformerServing } from "../runtimes/transformers/config.js";
+
+/** A pretrained Hugging Face model folder and how its task is served. */
+export interface TransformerIR extends TransformerServing {
+  readonly source: {
+    readonly uri: string;
+    /** The commit an hf:// branch resolved to when the lock was written. */
+    readonly revision?: string;
+    /** Workspace-relative path of model.lock.json. */
+    readonly lockFile: string;
+    /** Every file of the folder, pinned. */
+    readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
+  };
 }
 
 export interface ModelIR {
@@ -42,6 +52,8 @@ export interface ModelIR {
   readonly outputs: readonly TensorIR[];
   /** App only: where the externally maintained model comes from. */
   readonly source?: { readonly uri: string; readonly sha256?: string };
+  /** A pretrained transformer (Project with trainer: pretrained, or an App with a task). */
+  readonly transformer?: TransformerIR;
 }
 
 export interface IngestIR {
@@ -78,7 +90,9 @@ export interface GateIR {
 }
 
 export interface TrainIR {
-  readonly trainer: "logistic-regression" | "mlp";
+  readonly trainer: "logistic-regression" | "mlp" | "pretrained";
+  /** pretrained: documents whose predictions become the golden test files. */
+  readonly samples: readonly string[];
   readonly params: {
     readonly epochs: number;
     readonly learningRate: number;
@@ -93,8 +107,22 @@ export interface TrainIR {
   readonly goldenSamples: number;
 }
 
+export interface ValidateIR {
+  readonly samples: number;
+  readonly atol: number;
+  readonly rtol: number;
+  /** Share of golden rows whose predicted label must stay the same. */
+  readonly minLabelAgreement: number;
+}
+
 export type CompileTargetIR =
-  | { readonly kind: "onnx"; readonly optimization: "disabled" | "basic" | "extended" | "all" }
+  | {
+      readonly kind: "onnx";
+      readonly optimization: "disabled" | "basic" | "extended" | "all";
+      readonly quantize: "none" | "int8";
+      /** This target's tolerances (the step's unless the target sets its own). */
+      readonly validate: ValidateIR;
+    }
   | {
       readonly kind: "neuron";
       readonly instance: "inf1" | "inf2" | "trn1";
@@ -106,13 +134,17 @@ export type CompileTargetIR =
 
 export interface CompileIR {
   readonly targets: readonly CompileTargetIR[];
-  readonly validate: { readonly samples: number; readonly atol: number; readonly rtol: number };
+  readonly validate: ValidateIR;
 }
 
 export interface FieldIR {
   readonly name: string;
-  /** "number[]" is one row of a tensor input (App models): a flat array of `length` numbers. */
-  readonly type: ScalarType | "number[]";
+  /**
+   * "number[]" is one row of a tensor input (App models): a flat array of `length` numbers
+   * (any length up to `maxLength` when the model's dimension is dynamic). "string[]" and
+   * "integer[]" are list parameters (keyword extraction).
+   */
+  readonly type: ScalarType | "number[]" | "string[]" | "integer[]";
   readonly length?: number;
   readonly maxLength?: number;
   readonly min?: number;
@@ -120,14 +152,21 @@ export interface FieldIR {
 }
 
 export interface ParameterIR extends FieldIR {
-  readonly default?: string | number | boolean;
+  readonly default?: string | number | boolean | readonly (string | number)[];
   readonly enum?: readonly string[];
+  /** Lists: at most this many items. */
+  readonly maxItems?: number;
+  /** string[]: single words accepted instead of a list (e.g. "english"). */
+  readonly words?: readonly string[];
 }
 
 export interface ResponseFieldIR {
   readonly name: string;
-  /** "scores": an object label → probability; "number[]": a raw output row (App models). */
-  readonly type: ScalarType | "scores" | "number[]";
+  /**
+   * "scores": an object label → probability; "number[]": a raw output row (App models) or an
+   * embedding; "entities" / "keywords": the token-classification and keyword-extraction answers.
+   */
+  readonly type: ScalarType | "scores" | "number[]" | "entities" | "keywords";
 }
 
 export interface ExampleIR {

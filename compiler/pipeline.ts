@@ -57,6 +57,7 @@ export async function compileWorkspace(host: Host, options: CompileOptions = {})
       meshVersion: MESH_VERSION,
       rootFromOut: rootFromOut(host.root, outDir, c.spec.name),
       ...(c.appSignature ? { appSignature: c.appSignature } : {}),
+      ...(c.transformer ? { transformer: c.transformer } : {}),
     }),
   );
   return { value: irs, diagnostics: sortDiagnostics(diagnostics) };

@@ -42,6 +42,17 @@ export const sourceUri = z
   .regex(/^[A-Za-z0-9:/@._~%+=,-]+$/, "may only hold letters, digits and : / @ . _ ~ % + = , -")
   .refine(noDotDot, "must not contain '..'");
 
+/**
+ * A model source: a dataset source's schemes plus `hf://ORG/NAME@REVISION` (the Hugging Face
+ * Hub's file API). The runtime resolver (`runtimes/models`) validates the rest of the URI.
+ */
+export const modelSourceUri = z
+  .string()
+  .max(1000)
+  .regex(/^(npm:|file:\/\/|https:\/\/|s3:\/\/|hf:\/\/)/, "must start with file://, npm:, https://, s3:// or hf://")
+  .regex(/^[A-Za-z0-9:/@._~%+=,-]+$/, "may only hold letters, digits and : / @ . _ ~ % + = , -")
+  .refine(noDotDot, "must not contain '..'");
+
 /** A registry URI: file://PATH (relative to the workspace) or s3://BUCKET/PREFIX. */
 export const registryUri = z
   .string()

@@ -13,6 +13,7 @@ import { checkNeuronBatching } from "./rules/neuron.js";
 import { checkNeuronShape } from "./rules/neuron-shape.js";
 import { checkRegister } from "./rules/register.js";
 import { checkServeApi } from "./rules/serve-api.js";
+import { checkTransformer, transformerTaskOf } from "./rules/transformer.js";
 import type { RuleContext, RuleViolation } from "./rules/types.js";
 
 export type { AppInput, RuleContext, RuleDefaults, RuleId, RuleViolation } from "./rules/types.js";
@@ -28,14 +29,16 @@ export function projectRules(spec: ProjectSpec, ctx: RuleContext): RuleViolation
     out.push(...checkRegister(spec, ctx.defaults));
     out.push(...checkNeuronBatching(spec, ctx.defaults));
     out.push(...checkNeuronShape(spec));
+    out.push(...checkTransformer(spec, ctx));
   } else {
+    out.push(...checkTransformer(spec, ctx));
     const steps = spec.steps as Record<string, unknown>;
     for (const step of LIFECYCLE) if (steps[step] !== undefined) out.push(v("app-no-lifecycle", ["steps", step], { step }, "key"));
   }
   out.push(...checkServeApi(spec, serve, ctx));
   const attributes: DeclaredField[] = declaredAttributes(spec, serve, ctx);
   const response = declaredResponse(spec, serve, ctx);
-  out.push(...checkExamples(spec, serve, attributes, response));
+  out.push(...checkExamples(spec, serve, attributes, response, ctx));
   return out;
 }
 
@@ -45,7 +48,7 @@ function stepOrder(spec: ProjectKindSpec): RuleViolation[] {
   const out: RuleViolation[] = [];
   const need = (step: string, needs: string, why: string) => v("step-requires", ["steps", step], { step, needs, why }, "key");
   if (s.compile && !s.train) out.push(need("compile", "train", "it compiles the trained model"));
-  if (s.train && !s.register) out.push(need("train", "register", "it trains on a registered dataset"));
+  if (s.train && !s.register && s.train.trainer !== "pretrained") out.push(need("train", "register", "it trains on a registered dataset"));
   if (s.register && !s.ingest) out.push(need("register", "ingest", "it registers an ingested dataset"));
   if (!s.train) {
     out.push({
@@ -58,6 +61,8 @@ function stepOrder(spec: ProjectKindSpec): RuleViolation[] {
   }
   return out;
 }
+
+export { transformerTaskOf };
 
 /** The spec files of a workspace, validated, for the workspace-wide rules. */
 export interface WorkspaceEntry {

@@ -7,7 +7,7 @@
  * Cross-field rules ("serve's API must fit the task") live in `project-rules.ts`.
  */
 import { z } from "zod";
-import { dnsLabel, fieldName, imageRef, label, registryKey, registryUri, sourceUri } from "./identifiers.js";
+import { dnsLabel, fieldName, imageRef, label, modelSourceUri, registryKey, registryUri, sourceUri } from "./identifiers.js";
 import { RESERVED_PROJECT_NAMES } from "./reserved.js";
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
@@ -34,21 +34,65 @@ export const standardizeFeatures = z.strictObject({
 
 export const featuresSchema = z.discriminatedUnion("kind", [hashedNgramsFeatures, standardizeFeatures]);
 
-export const taskSchema = z.enum(["text-classification", "tabular-classification"]);
+/** Tasks served by a Hugging Face transformer (a model folder with tokenizer.json). */
+export const TRANSFORMER_TASKS = ["text-classification", "token-classification", "feature-extraction", "keyword-extraction"] as const;
+export const taskSchema = z.enum(["text-classification", "tabular-classification", "token-classification", "feature-extraction", "keyword-extraction"]);
+
+const modelSource = z.strictObject({
+  uri: modelSourceUri.describe(
+    "file:// (relative to the project folder), npm:PACKAGE/PATH, https://, s3://BUCKET/PREFIX or hf://ORG/NAME@REVISION: an .onnx file or a Hugging Face model folder (config.json, tokenizer.json, model.onnx)",
+  ),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex digits").optional().describe("pins a single-file source; folders are pinned by model.lock.json (mesh lock)"),
+});
+
+/**
+ * How a transformer task reads text and shapes its answer. Every key is optional; defaults
+ * live in `compiler/lower/defaults.ts`, and rules refuse keys that do not belong to the task.
+ */
+const transformerOptions = {
+  input: fieldName.optional().describe("request attribute holding the text (default: content)"),
+  tokenizer: z
+    .strictObject({
+      max_length: int(2, 8192).optional().describe("tokens per sequence, special tokens included (default 128, at most the model's positions)"),
+      truncation: z.enum(["truncate", "refuse"]).optional().describe("longer texts are cut to max_length, or refused with a 400 naming the field (default truncate)"),
+    })
+    .optional(),
+  function_to_apply: z.enum(["softmax", "sigmoid", "none"]).optional().describe("text-classification: softmax (default; sigmoid for multi-label models) or sigmoid per label"),
+  top_k: int(1, 1000).optional().describe("text-classification: how many labels the answer lists (default all)"),
+  aggregation: z.enum(["none", "simple", "first", "average", "max"]).optional().describe("token-classification: how tokens merge into entities, as Hugging Face pipelines define it (default simple)"),
+  split_sentences: z.boolean().optional().describe("token-classification: tag each sentence separately (default true)"),
+  pooling: z.enum(["cls", "mean", "max"]).optional().describe("feature-extraction and keyword-extraction: how token vectors become one (default mean)"),
+  normalize: z.boolean().optional().describe("feature-extraction: L2-normalise the vector (default true)"),
+  keywords: z
+    .strictObject({
+      keyphrase_ngram_range: z.tuple([int(1, 5), int(1, 5)]).optional(),
+      stop_words: z.union([z.enum(["english", "none"]), z.array(z.string().min(1).max(64)).max(10_000)]).optional(),
+      top_n: int(1, 100).optional(),
+      min_df: int(1, 1000).optional(),
+      use_maxsum: z.boolean().optional(),
+      use_mmr: z.boolean().optional(),
+      diversity: z.number().min(0).max(1).optional(),
+      nr_candidates: int(1, 100).optional(),
+      max_candidates: int(1, 10_000).optional().describe("candidate phrases embedded per document at most (bounds the work of one request)"),
+    })
+    .optional()
+    .describe("keyword-extraction: KeyBERT's defaults for requests that leave a parameter out"),
+};
 
 export const projectModelSchema = z.strictObject({
   task: taskSchema,
-  labels: z.array(label).min(2).max(1000),
+  labels: z.array(label).min(2).max(1000).optional().describe("class names in output order (a transformer's come from its config.json)"),
   target: fieldName.optional().describe("dataset column holding the label (default: label)"),
-  features: featuresSchema,
+  features: featuresSchema.optional().describe("how mesh's own trainers featurize rows"),
+  source: modelSource.optional().describe("a pretrained Hugging Face model folder (trainer: pretrained)"),
+  ...transformerOptions,
 });
 
 export const appModelSchema = z.strictObject({
-  source: z.strictObject({
-    uri: sourceUri.describe("file:// (relative to the project folder), npm:PACKAGE/PATH, https:// or s3://"),
-    sha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex digits").optional(),
-  }),
+  task: z.enum(TRANSFORMER_TASKS).optional().describe("serve a Hugging Face model folder for this task; absent: serve the ONNX tensors as they are"),
+  source: modelSource,
   labels: z.array(label).min(2).max(1000).optional().describe("names of the output classes, in output order"),
+  ...transformerOptions,
 });
 
 // ---------------------------------------------------------------- steps
@@ -95,7 +139,8 @@ export const gateSchema = z
 export const metricName = z.enum(["accuracy", "macro_f1", "log_loss"]);
 
 export const trainSchema = z.strictObject({
-  trainer: z.enum(["logistic-regression", "mlp"]),
+  trainer: z.enum(["logistic-regression", "mlp", "pretrained"]).describe("pretrained: register model.source as it is, with golden predictions on samples"),
+  samples: z.array(z.string().max(100_000)).min(1).max(1000).optional().describe("pretrained: documents whose predictions become the golden test files (default: the serve examples)"),
   params: z
     .strictObject({
       epochs: int(1, 10_000).optional(),
@@ -112,9 +157,18 @@ export const trainSchema = z.strictObject({
   golden_samples: int(1, 10_000).optional().describe("held-out rows stored with the model as golden predictions"),
 });
 
+const validateSchema = z.strictObject({
+  samples: int(1, 100_000).optional(),
+  atol: z.number().min(0).max(1).optional(),
+  rtol: z.number().min(0).max(1).optional(),
+  min_label_agreement: z.number().min(0).max(1).optional().describe("share of golden rows whose predicted label must not change (default 1)"),
+});
+
 export const onnxTargetSchema = z.strictObject({
   kind: z.literal("onnx"),
   optimization: z.enum(["disabled", "basic", "extended", "all"]).optional(),
+  quantize: z.enum(["none", "int8"]).optional().describe("int8: dynamic int8 quantization of constant-weight MatMuls (3-4x faster transformers on CPU)"),
+  validate: validateSchema.optional().describe("this target's own tolerances (an int8 model needs looser ones than the step's)"),
 });
 export const neuronTargetSchema = z.strictObject({
   kind: z.literal("neuron"),
@@ -131,13 +185,7 @@ export const compileTargetSchema = z.discriminatedUnion("kind", [onnxTargetSchem
 
 export const compileSchema = z.strictObject({
   targets: z.array(compileTargetSchema).min(1).max(8),
-  validate: z
-    .strictObject({
-      samples: int(1, 100_000).optional(),
-      atol: z.number().min(0).max(1).optional(),
-      rtol: z.number().min(0).max(1).optional(),
-    })
-    .optional(),
+  validate: validateSchema.optional(),
 });
 
 const attributeSchema = z.union([

@@ -69,6 +69,11 @@ export const MESSAGES = {
   "model-signature": { code: "MESH044", severity: "error", template: "{message}" },
   "model-too-large": { code: "MESH045", severity: "error", template: "model file {file} is {size} bytes; at most {max} bytes can be inspected" },
 
+  // ---- transformer models (model folder + model.lock.json)
+  "transformer-model": { code: "MESH046", severity: "error", template: "{message}" },
+  "model-not-locked": { code: "MESH047", severity: "error", template: "{message}" },
+  "model-lock": { code: "MESH048", severity: "error", template: "{file}: {message}" },
+
   // ---- plan and emit (compiler/plan, compiler/emit): paths, manifest, writing
   "unsafe-generated-path": { code: "MESH301", severity: "error", template: "generated path {path} {reason}; refusing to write outside {dir}/" },
   "generated-path-conflict": { code: "MESH302", severity: "error", template: "{message}" },

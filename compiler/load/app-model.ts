@@ -12,7 +12,7 @@ import { createDiagnostic } from "../diagnostics/registry.js";
 import type { AppKindSpec } from "../../schemas/project.js";
 import type { LoadedYaml } from "./load-yaml.js";
 import { locate } from "./locate.js";
-import { readOnnxSignature, type ModelSignature } from "./onnx-signature.js";
+import { readOnnxSignature, type ModelSignature } from "../../runtimes/support/onnx-signature.js";
 
 /** Bigger models are not decoded at compile time (the whole file is read into memory). */
 export const MAX_MODEL_BYTES = 512 * 1024 * 1024;

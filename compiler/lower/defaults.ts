@@ -31,7 +31,41 @@ export const DEFAULTS = {
     seed: 42,
     goldenSamples: 20,
   },
-  compile: { optimization: "all" as const, samples: 200, atol: 1e-4, rtol: 1e-3, neuronMaxLength: 128, dynamicBatch: true },
+  compile: {
+    optimization: "all" as const,
+    quantize: "none" as const,
+    samples: 200,
+    atol: 1e-4,
+    rtol: 1e-3,
+    minLabelAgreement: 1,
+    neuronMaxLength: 128,
+    dynamicBatch: true,
+    /** An int8 model moves logits by ~1e-2 (measured, bench/transformers): its own default tolerances. */
+    int8: { atol: 0.1, rtol: 0.1, minLabelAgreement: 0.99 },
+  },
+  /** Pretrained transformers: the seed's settings (max_length 128, softmax, simple NER, mean pooling, KeyBERT's defaults). */
+  transformer: {
+    input: "content",
+    maxLength: 128,
+    truncation: "truncate" as const,
+    functionToApply: "softmax" as const,
+    topK: 0,
+    aggregation: "simple" as const,
+    splitSentences: true,
+    pooling: "mean" as const,
+    normalize: true,
+    keywords: {
+      ngramRange: [1, 1] as const,
+      stopWords: "english" as const,
+      topN: 5,
+      minDf: 1,
+      useMaxsum: false,
+      useMmr: false,
+      diversity: 0.5,
+      nrCandidates: 20,
+      maxCandidates: 500,
+    },
+  },
   neuronCompilerArgs: ["--fast-math", "none"],
   serve: {
     runtime: "onnxruntime" as const,
@@ -43,6 +77,8 @@ export const DEFAULTS = {
     /** Flush on the next event-loop turn, capped: a fixed timer hurts at low concurrency. */
     batching: { enabled: true, maxBatch: 32, maxDelayMs: 0, queue: 1024 },
     limits: { bodyBytes: 1024 * 1024, timeoutMs: 2000, maxRows: 256 },
+    /** Values one row of a dynamic-length tensor input may hold (App models). */
+    maxTensorRow: 65_536,
     drainMs: 10_000,
     slo: { p99Ms: 50, minRps: 500 },
     load: { durationS: 10, connections: 16 },

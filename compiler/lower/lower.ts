@@ -3,6 +3,10 @@
  * This is the only place defaults are applied (they live in `defaults.ts`).
  */
 import type { AppKindSpec, ProjectKindSpec, ProjectSpec, ServeSpec } from "../../schemas/project.js";
+import { taskApi } from "../../schemas/rules/transformer-api.js";
+import { transformerTaskOf } from "../../schemas/rules/transformer.js";
+import type { TransformerFacts } from "../../runtimes/transformers/inspect.js";
+import { checkTaskSignature } from "../../runtimes/transformers/task-signature.js";
 import type { WorkspaceSpec } from "../../schemas/workspace.js";
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import {
@@ -27,6 +31,8 @@ import {
   type StepName,
   type TensorIR,
   type TrainIR,
+  type TransformerIR,
+  type ValidateIR,
 } from "../ir.js";
 import { DEFAULTS } from "./defaults.js";
 
@@ -40,13 +46,28 @@ export interface LowerInput {
   readonly rootFromOut?: string;
   /** App only: the model's signature, read from the ONNX file by the compiler before lowering. */
   readonly appSignature?: { readonly inputs: readonly TensorIR[]; readonly outputs: readonly TensorIR[] };
+  /** Transformer models: the locked model folder (model.lock.json), read by the compiler before lowering. */
+  readonly transformer?: LockedTransformer;
+}
+
+/** What model.lock.json says about a transformer source. */
+export interface LockedTransformer {
+  readonly lockFile: string;
+  readonly revision?: string;
+  readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
+  readonly facts: TransformerFacts;
 }
 
 const ENV_ORDER: readonly EnvironmentName[] = ["dev", "ci", "stage", "prod"];
 
 export function lower(input: LowerInput): ProjectIR {
   const { spec, workspace } = input;
-  const model = spec.kind === "Project" ? lowerProjectModel(spec) : lowerAppModel(spec, input.appSignature);
+  const task = transformerTaskOf(spec);
+  const model = task
+    ? lowerTransformerModel(spec, task, input.transformer)
+    : spec.kind === "Project"
+      ? lowerProjectModel(spec)
+      : lowerAppModel(spec, input.appSignature);
   const serve = lowerServe(spec.name, spec.steps.serve ?? {}, model);
   const steps: StepName[] = STEP_ORDER.filter((s) => spec.steps[s as keyof typeof spec.steps] !== undefined || s === "serve");
   const images = lowerImages(spec, workspace);
@@ -83,6 +104,7 @@ export function lower(input: LowerInput): ProjectIR {
 
 function lowerFeatures(spec: ProjectKindSpec): FeaturesIR {
   const f = spec.model.features;
+  if (!f) throw new Error(`lower: ${spec.name} has neither features nor a transformer source (validation refuses this)`);
   if (f.kind === "standardize") return { kind: "standardize", columns: [...f.columns] };
   const d = DEFAULTS.features;
   return {
@@ -98,13 +120,68 @@ function lowerFeatures(spec: ProjectKindSpec): FeaturesIR {
 function lowerProjectModel(spec: ProjectKindSpec): ModelIR {
   const features = lowerFeatures(spec);
   const width = features.kind === "hashed-ngrams" ? features.dims : features.columns.length;
+  const labels = spec.model.labels ?? [];
   return {
     task: spec.model.task,
-    labels: [...spec.model.labels],
+    labels: [...labels],
     target: spec.model.target ?? DEFAULTS.model.target,
     features,
     inputs: [{ name: "features", datatype: "FP32", shape: [-1, width] }],
-    outputs: [{ name: "probabilities", datatype: "FP32", shape: [-1, spec.model.labels.length] }],
+    outputs: [{ name: "probabilities", datatype: "FP32", shape: [-1, labels.length] }],
+  };
+}
+
+/** A pretrained transformer: tensors and labels from the lock's facts, serving options defaulted. */
+function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], locked: LockedTransformer | undefined): ModelIR {
+  // The compiler refuses an unlocked or mismatched folder before lowering; this guards the invariant.
+  if (!locked) throw new Error(`lower: ${spec.name} serves a transformer but no model.lock.json facts were given`);
+  const facts = locked.facts;
+  const checked = checkTaskSignature(task, facts);
+  if (!checked.ok) throw new Error(`lower: ${spec.name}: ${checked.problems.join("; ")}`);
+  const m = spec.model;
+  const d = DEFAULTS.transformer;
+  const k = m.keywords ?? {};
+  const transformer: TransformerIR = {
+    task,
+    input: m.input ?? d.input,
+    modelFile: facts.modelFile,
+    maxLength: Math.min(m.tokenizer?.max_length ?? d.maxLength, facts.maxPositions),
+    truncation: m.tokenizer?.truncation ?? d.truncation,
+    output: checked.signature.output,
+    hasTokenTypeIds: checked.signature.hasTokenTypeIds,
+    ...(facts.tokenizer.continuingSubwordPrefix ? { continuingSubwordPrefix: facts.tokenizer.continuingSubwordPrefix } : {}),
+    functionToApply: m.function_to_apply ?? (facts.problemType === "multi_label_classification" ? "sigmoid" : d.functionToApply),
+    topK: m.top_k ?? d.topK,
+    aggregation: m.aggregation ?? d.aggregation,
+    splitSentences: m.split_sentences ?? d.splitSentences,
+    pooling: m.pooling ?? d.pooling,
+    normalize: m.normalize ?? d.normalize,
+    keywords: {
+      ngramRange: k.keyphrase_ngram_range ? [k.keyphrase_ngram_range[0], k.keyphrase_ngram_range[1]] : [d.keywords.ngramRange[0], d.keywords.ngramRange[1]],
+      stopWords: Array.isArray(k.stop_words) ? [...k.stop_words] : ((k.stop_words as "english" | "none" | undefined) ?? d.keywords.stopWords),
+      topN: k.top_n ?? d.keywords.topN,
+      minDf: k.min_df ?? d.keywords.minDf,
+      useMaxsum: k.use_maxsum ?? d.keywords.useMaxsum,
+      useMmr: k.use_mmr ?? d.keywords.useMmr,
+      diversity: k.diversity ?? d.keywords.diversity,
+      nrCandidates: k.nr_candidates ?? d.keywords.nrCandidates,
+      maxCandidates: k.max_candidates ?? d.keywords.maxCandidates,
+    },
+    source: {
+      uri: m.source!.uri,
+      ...(locked.revision ? { revision: locked.revision } : {}),
+      lockFile: locked.lockFile,
+      files: locked.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+    },
+  };
+  return {
+    task,
+    labels: [...facts.labels],
+    target: DEFAULTS.model.target,
+    inputs: facts.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
+    outputs: facts.outputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
+    ...(spec.kind === "App" ? { source: { uri: m.source!.uri } } : {}),
+    transformer,
   };
 }
 
@@ -167,6 +244,7 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
       .sort((a, b) => a.metric.localeCompare(b.metric));
     out.train = {
       trainer: s.train.trainer,
+      samples: s.train.trainer === "pretrained" ? [...(s.train.samples ?? exampleTexts(spec, model))] : [],
       params: {
         epochs: p.epochs ?? d.epochs,
         learningRate: p.learning_rate ?? d.learningRate,
@@ -186,39 +264,73 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
     out.compile = {
       targets: s.compile.targets.map((t) =>
         t.kind === "onnx"
-          ? { kind: "onnx" as const, optimization: t.optimization ?? d.optimization }
+          ? {
+              kind: "onnx" as const,
+              optimization: t.optimization ?? d.optimization,
+              quantize: t.quantize ?? d.quantize,
+              validate: lowerValidate(t.validate ?? s.compile!.validate, (t.quantize ?? d.quantize) === "int8" && !t.validate ? d.int8 : undefined),
+            }
           : {
               kind: "neuron" as const,
               instance: t.instance,
               batchSize: t.batch_size,
-              // A mesh-trained model is traced at [batch, input width]; max_length defaults to that width.
-              maxLength: t.max_length ?? model.inputs[0]?.shape[1] ?? d.neuronMaxLength,
+              // A mesh-trained model is traced at [batch, input width], a transformer at the tokenizer's max_length.
+              maxLength: t.max_length ?? model.transformer?.maxLength ?? model.inputs[0]?.shape[1] ?? d.neuronMaxLength,
               dynamicBatch: t.dynamic_batch ?? d.dynamicBatch,
               compilerArgs: [...(t.compiler_args ?? DEFAULTS.neuronCompilerArgs)],
             },
       ),
-      validate: {
-        samples: s.compile.validate?.samples ?? d.samples,
-        atol: s.compile.validate?.atol ?? d.atol,
-        rtol: s.compile.validate?.rtol ?? d.rtol,
-      },
+      validate: lowerValidate(s.compile.validate),
     };
   }
   return out;
 }
 
-function defaultAttributes(model: ModelIR): FieldIR[] {
+type ValidateSpec = NonNullable<NonNullable<ProjectKindSpec["steps"]["compile"]>["validate"]>;
+
+/** Tolerances of a compile validation; `base` overrides the step defaults (int8 targets). */
+function lowerValidate(v: ValidateSpec | undefined, base?: { atol: number; rtol: number; minLabelAgreement: number }): ValidateIR {
+  const d = DEFAULTS.compile;
+  return {
+    samples: v?.samples ?? d.samples,
+    atol: v?.atol ?? base?.atol ?? d.atol,
+    rtol: v?.rtol ?? base?.rtol ?? d.rtol,
+    minLabelAgreement: v?.min_label_agreement ?? base?.minLabelAgreement ?? d.minLabelAgreement,
+  };
+}
+
+/** The golden documents of a pretrained model when the spec names none: its serve examples' texts. */
+function exampleTexts(spec: ProjectKindSpec, model: ModelIR): string[] {
+  const input = model.transformer?.input ?? DEFAULTS.transformer.input;
+  return (spec.steps.serve?.examples ?? []).flatMap((e) => {
+    const v = e.attributes[input];
+    return typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  });
+}
+
+function defaultAttributes(model: ModelIR, limits: ServeIR["limits"]): FieldIR[] {
+  // A text attribute is bounded by the body limit anyway; saying so makes the bound visible in the OpenAPI.
+  if (model.transformer) return [{ name: model.transformer.input, type: "string", maxLength: limits.bodyBytes }];
   const f = model.features;
   if (f?.kind === "hashed-ngrams") return [{ name: f.input, type: "string", maxLength: f.maxChars }];
   if (f?.kind === "standardize") return f.columns.map((name) => ({ name, type: "number" as const }));
-  return model.inputs.map((t) => ({ name: t.name, type: "number[]" as const, length: rowWidth(t) }));
+  return model.inputs.map((t) => {
+    const width = rowWidth(t);
+    // A dynamic dimension (e.g. sequence length): any length up to what one request may carry.
+    return width === undefined ? { name: t.name, type: "number[]" as const, maxLength: DEFAULTS.serve.maxTensorRow } : { name: t.name, type: "number[]" as const, length: width };
+  });
 }
 
-function rowWidth(t: TensorIR): number {
-  return t.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1);
+/** Values in one row of a tensor; undefined when a non-batch dimension is dynamic. */
+function rowWidth(t: TensorIR): number | undefined {
+  const row = t.shape.slice(1);
+  return row.some((d) => d < 0) ? undefined : row.reduce((a, b) => a * b, 1);
 }
 
 function defaultResponse(model: ModelIR): ResponseFieldIR[] {
+  if (model.transformer) {
+    return taskApi(model.transformer.task).response.map((f) => ({ name: f.name, type: f.type as ResponseFieldIR["type"] }));
+  }
   if (model.task !== "tensor" || model.labels.length > 0) {
     return Object.entries(DEFAULTS.serve.response).map(([name, type]) => ({ name, type }));
   }
@@ -238,8 +350,8 @@ function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
           ...("max" in x && x.max !== undefined ? { max: x.max } : {}),
         };
       })
-    : defaultAttributes(model);
-  const parameters: ParameterIR[] = Object.entries(s.api?.parameters ?? {}).map(([field, p]) => ({
+    : defaultAttributes(model, lowerLimits(s.limits));
+  const parameters: ParameterIR[] = model.transformer ? transformerParameters(model.transformer) : Object.entries(s.api?.parameters ?? {}).map(([field, p]) => ({
     name: field,
     type: p.type,
     ...(p.default !== undefined ? { default: p.default } : {}),
@@ -273,6 +385,36 @@ function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
     replicas: s.replicas ?? d.replicas,
     resources: { cpu: s.resources?.cpu ?? d.resources.cpu, memory: s.resources?.memory ?? d.resources.memory },
   };
+}
+
+/** A transformer task's request parameters, defaulted from the spec's task options. */
+function transformerParameters(t: TransformerIR): ParameterIR[] {
+  const k = t.keywords;
+  const defaults: Readonly<Record<string, ParameterIR["default"]>> = {
+    aggregation: t.aggregation,
+    keyphrase_ngram_range: [...k.ngramRange],
+    stop_words: typeof k.stopWords === "string" ? k.stopWords : [...k.stopWords],
+    top_n: k.topN,
+    min_df: k.minDf,
+    use_maxsum: k.useMaxsum,
+    use_mmr: k.useMmr,
+    diversity: k.diversity,
+    nr_candidates: k.nrCandidates,
+  };
+  return taskApi(t.task).parameters.map((p) => {
+    const d = defaults[p.name];
+    return {
+      name: p.name,
+      type: p.type,
+      ...(d !== undefined ? { default: d } : {}),
+      ...(p.min !== undefined ? { min: p.min } : {}),
+      ...(p.max !== undefined ? { max: p.max } : {}),
+      ...(p.enum ? { enum: [...p.enum] } : {}),
+      ...(p.length !== undefined ? { length: p.length } : {}),
+      ...(p.maxItems !== undefined ? { maxItems: p.maxItems } : {}),
+      ...(p.words ? { words: [...p.words] } : {}),
+    };
+  });
 }
 
 function lowerBatching(b: ServeSpec["batching"], base: ServeIR["batching"] = DEFAULTS.serve.batching): ServeIR["batching"] {

@@ -17,6 +17,7 @@ const ruleIsMessage: (id: RuleId) => MessageId = (id) => id;
 export const RULE_DEFAULTS: RuleDefaults = {
   target: DEFAULTS.model.target,
   textInput: DEFAULTS.features.input,
+  transformerInput: DEFAULTS.transformer.input,
   maxBatch: DEFAULTS.serve.batching.maxBatch,
   batchingEnabled: DEFAULTS.serve.batching.enabled,
   dynamicBatch: DEFAULTS.compile.dynamicBatch,

@@ -10,7 +10,10 @@ import { createDiagnostic } from "../diagnostics/registry.js";
 import { loadYaml, type LoadedYaml } from "../load/load-yaml.js";
 import { locate } from "../load/locate.js";
 import { loadAppSignature } from "../load/app-model.js";
-import type { ModelSignature } from "../load/onnx-signature.js";
+import { loadTransformerLock } from "../load/transformer-model.js";
+import type { LockedTransformer } from "../lower/lower.js";
+import { transformerTaskOf } from "../../schemas/rules/transformer.js";
+import type { ModelSignature } from "../../runtimes/support/onnx-signature.js";
 import { projectSpecSchema, type ProjectSpec } from "../../schemas/project.js";
 import { projectRules, type AppInput } from "../../schemas/project-rules.js";
 import { validateLoaded } from "./validate.js";
@@ -22,6 +25,8 @@ export interface CheckedSpec {
   readonly spec: ProjectSpec;
   /** App only: the model's signature, read from its ONNX file. */
   readonly appSignature?: ModelSignature;
+  /** Transformer models: the locked model folder. */
+  readonly transformer?: LockedTransformer;
 }
 
 const LIFECYCLE = new Set(["ingest", "register", "train", "compile"]);
@@ -43,7 +48,13 @@ export function checkSpec(host: Host, file: string): Result<CheckedSpec> {
   const spec = validated.value;
 
   let appSignature: ModelSignature | undefined;
-  if (spec.kind === "App") {
+  let transformer: LockedTransformer | undefined;
+  const task = transformerTaskOf(spec);
+  if (task) {
+    const locked = loadTransformerLock(host, doc, spec, task);
+    diagnostics.push(...locked.diagnostics);
+    transformer = locked.value;
+  } else if (spec.kind === "App") {
     const sig = loadAppSignature(host, doc, spec);
     diagnostics.push(...sig.diagnostics);
     appSignature = sig.value;
@@ -54,10 +65,11 @@ export function checkSpec(host: Host, file: string): Result<CheckedSpec> {
     defaults: RULE_DEFAULTS,
     ...(appInputs ? { appInputs } : {}),
     ...(appOutputs ? { appOutputs } : {}),
+    ...(transformer ? { transformerLabels: transformer.facts.labels } : {}),
   });
   diagnostics.push(...ruleDiagnostics(doc, violations));
   if (hasErrors(diagnostics)) return { diagnostics };
-  return { value: { file, loaded: doc, spec, ...(appSignature ? { appSignature } : {}) }, diagnostics };
+  return { value: { file, loaded: doc, spec, ...(appSignature ? { appSignature } : {}), ...(transformer ? { transformer } : {}) }, diagnostics };
 }
 
 /** Numbers in one row of a tensor (all dimensions after the batch one); 0 when dynamic. */

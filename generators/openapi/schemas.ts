@@ -30,8 +30,47 @@ function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonl
       s["items"] = { type: "number" };
       const length = "length" in f ? f.length : undefined;
       if (length !== undefined) Object.assign(s, { minItems: length, maxItems: length });
+      else if ("maxLength" in f && f.maxLength !== undefined) Object.assign(s, { minItems: 1, maxItems: f.maxLength });
       break;
     }
+    case "integer[]": {
+      const items: Schema = { type: "integer" };
+      if ("min" in f && f.min !== undefined) items["minimum"] = f.min;
+      if ("max" in f && f.max !== undefined) items["maximum"] = f.max;
+      Object.assign(s, { type: "array", items });
+      if ("length" in f && f.length !== undefined) Object.assign(s, { minItems: f.length, maxItems: f.length });
+      break;
+    }
+    case "string[]": {
+      const list: Schema = { type: "array", items: { type: "string" } };
+      if ("maxItems" in f && f.maxItems !== undefined) list["maxItems"] = f.maxItems;
+      const words = "words" in f ? f.words : undefined;
+      if (words && words.length > 0) s["oneOf"] = [list, { type: "string", enum: [...words] }];
+      else Object.assign(s, list);
+      break;
+    }
+    case "entities":
+      Object.assign(s, {
+        type: "array",
+        items: object(
+          [
+            ["entity_type", { type: "string", description: "PER, LOC, … (the raw B-/I- label with aggregation none)" }],
+            ["entity_text", { type: "string", description: "the exact text between start and end" }],
+            ["score", { type: "number" }],
+            ["sentence_index", { type: "integer", minimum: 0 }],
+            ["start", { type: "integer", minimum: 0, description: "offset in UTF-16 code units (JavaScript string index) into the text" }],
+            ["end", { type: "integer", minimum: 0 }],
+          ],
+          ["entity_type", "entity_text", "score", "sentence_index", "start", "end"],
+        ),
+      });
+      break;
+    case "keywords":
+      Object.assign(s, {
+        type: "array",
+        items: object([["keyword_token", { type: "string" }], ["keyword_score", { type: "number" }]], ["keyword_token", "keyword_score"]),
+      });
+      break;
     case "scores":
       Object.assign(s, {
         type: "object",
@@ -54,8 +93,13 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
   const api = ir.serve.api;
   const labels = ir.model.labels;
   const column = (s: Schema): Schema => ({ type: "array", items: s, minItems: 1, maxItems: ir.serve.limits.maxRows });
+  const topK = (ir.model.transformer?.topK ?? 0) > 0;
   const responseField = (f: ResponseFieldIR): Schema =>
-    f.name === "label" && f.type === "string" && labels.length > 0 ? { type: "string", enum: [...labels] } : fieldSchema(f, labels);
+    f.name === "label" && f.type === "string" && labels.length > 0
+      ? { type: "string", enum: [...labels] }
+      : f.type === "scores" && topK
+        ? { ...fieldSchema(f, labels), required: [], description: "the top_k labels only" }
+        : fieldSchema(f, labels);
   const attrNames = api.attributes.map((f) => f.name);
   const int64 = new Set(ir.model.inputs.filter((t) => t.datatype === "INT64").map((t) => t.name));
   const attributeSchema = (f: FieldIR): Schema => (f.type === "number[]" && int64.has(f.name) ? { ...fieldSchema(f, labels), items: { type: "integer" } } : fieldSchema(f, labels));

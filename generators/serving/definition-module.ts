@@ -41,10 +41,46 @@ function pickStatements(ir: ProjectIR, threshold: boolean): string[] {
   return ["let best = 0;", "for (let j = 1; j < width; j++) if ((output[base + j] ?? 0) > (output[base + best] ?? 0)) best = j;"];
 }
 
+/** Transformer tasks: the library runs tokenizer, batching and the task; the code is data. */
+function writeTransformerDefinition(ir: ProjectIR, file: SourceFile): void {
+  const { source: _source, ...serving } = ir.model.transformer!;
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "mesh/runtimes/serve/definition.js", namedImports: ["TransformerServiceDefinition"] });
+  file.addImportDeclaration({ moduleSpecifier: "./decode.js", namedImports: ["decode"] });
+  file.addImportDeclaration({ moduleSpecifier: "./openapi.js", namedImports: ["OPENAPI"] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./types.js", namedImports: ["DecodedRequest"] });
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [`The served API of ${ir.name}: decode → tokenize → model → ${serving.task}.`],
+    declarations: [
+      {
+        name: "definition",
+        type: "TransformerServiceDefinition<DecodedRequest>",
+        initializer: (w) => {
+          w.write("{").indent(() => {
+            w.writeLine(`name: ${lit(ir.name)},`);
+            w.writeLine(`basePath: ${lit(ir.serve.api.basePath)},`);
+            w.writeLine(`labels: ${lit(ir.model.labels)},`);
+            w.writeLine(`inputs: ${lit(ir.model.inputs)},`);
+            w.writeLine(`outputs: ${lit(ir.model.outputs)},`);
+            w.writeLine("decode,");
+            w.writeLine(`transformer: ${lit(serving)},`);
+            w.writeLine("openapi: OPENAPI,");
+            w.writeLine(`specHash: ${lit(ir.specHash)},`);
+            w.writeLine(`meshVersion: ${lit(ir.meshVersion)},`);
+          });
+          w.write("}");
+        },
+      },
+    ],
+  });
+}
+
 export function writeDefinitionModule(ir: ProjectIR, file: SourceFile): void {
+  if (ir.model.transformer) return writeTransformerDefinition(ir, file);
   const plan = respondPlan(ir);
   const features = featureSpec(ir);
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "mesh/runtimes/serve/definition.js", namedImports: ["ServiceDefinition"] });
+  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "mesh/runtimes/serve/definition.js", namedImports: ["TensorServiceDefinition"] });
   if (features) file.addImportDeclaration({ moduleSpecifier: "mesh/runtimes/features/index.js", namedImports: ["createFeaturizer"] });
   file.addImportDeclaration({ moduleSpecifier: "./decode.js", namedImports: ["decode"] });
   file.addImportDeclaration({ moduleSpecifier: "./openapi.js", namedImports: ["OPENAPI"] });
@@ -93,7 +129,7 @@ export function writeDefinitionModule(ir: ProjectIR, file: SourceFile): void {
     declarations: [
       {
         name: "definition",
-        type: "ServiceDefinition<DecodedRequest, ResponseAttributes | BatchResponseAttributes>",
+        type: "TensorServiceDefinition<DecodedRequest, ResponseAttributes | BatchResponseAttributes>",
         initializer: (w) => {
           w.write("{").indent(() => {
             w.writeLine(`name: ${lit(ir.name)},`);

@@ -84,17 +84,25 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
     case "boolean":
       lines.push(`if (typeof v !== "boolean") {`, `  fail(errors, "invalid_type", pointer, "must be a boolean, got " + kind(v));`, "  return false;", "}");
       break;
+    case "string[]":
+      return stringListLines(f as ParameterIR);
+    case "integer[]":
+      return integerListLines(f);
     case "number[]": {
-      const length = f.length ?? 0;
       lines.push(
         "if (!Array.isArray(v)) {",
         `  fail(errors, "invalid_type", pointer, "must be an array of numbers, got " + kind(v));`,
         "  return false;",
         "}",
-        `if (v.length !== ${length}) {`,
-        `  fail(errors, "wrong_length", pointer, ${lit(`must hold exactly ${length} numbers, got `)} + v.length);`,
-        "  return false;",
-        "}",
+        ...(f.length !== undefined
+          ? [`if (v.length !== ${f.length}) {`, `  fail(errors, "wrong_length", pointer, ${lit(`must hold exactly ${f.length} numbers, got `)} + v.length);`, "  return false;", "}"]
+          : [
+              // A dynamic dimension: any length from 1 up to the bound.
+              `if (v.length === 0 || v.length > ${f.maxLength ?? 0}) {`,
+              `  fail(errors, "wrong_length", pointer, ${lit(`must hold 1 to ${f.maxLength ?? 0} numbers, got `)} + v.length);`,
+              "  return false;",
+              "}",
+            ]),
         "let good = true;",
         "for (let j = 0; j < v.length; j++) {",
         "  const x: unknown = v[j];",
@@ -114,6 +122,49 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
   }
   lines.push("return true;");
   return lines;
+}
+
+/** A list of strings (at most `maxItems`, each at most 200 characters), or one of the accepted single words. */
+function stringListLines(p: ParameterIR): string[] {
+  const words = p.words ?? [];
+  return [
+    ...(words.length > 0 ? [`if (typeof v === "string" && ${lit(words)}.includes(v)) return true;`] : []),
+    "if (!Array.isArray(v)) {",
+    `  fail(errors, "invalid_type", pointer, ${lit(`must be a list of strings${words.length > 0 ? ` or one of ${words.join(", ")}` : ""}, got `)} + kind(v));`,
+    "  return false;",
+    "}",
+    ...(p.maxItems !== undefined
+      ? [`if (v.length > ${p.maxItems}) {`, `  fail(errors, "too_many_items", pointer, ${lit(`must hold at most ${p.maxItems} items, got `)} + v.length);`, "  return false;", "}"]
+      : []),
+    "for (let j = 0; j < v.length; j++) {",
+    "  const x: unknown = v[j];",
+    `  if (typeof x !== "string" || x.length === 0 || x.length > 200) {`,
+    `    fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");`,
+    "    return false;",
+    "  }",
+    "}",
+    "return true;",
+  ];
+}
+
+/** A list of integers of a fixed length, each within the field's range. */
+function integerListLines(f: FieldIR): string[] {
+  const range = f.min !== undefined && f.max !== undefined ? ` between ${num(f.min)} and ${num(f.max)}` : "";
+  const bad = [`x < ${num(f.min ?? Number.MIN_SAFE_INTEGER)}`, `x > ${num(f.max ?? Number.MAX_SAFE_INTEGER)}`].join(" || ");
+  return [
+    `if (!Array.isArray(v) || v.length !== ${f.length ?? 0}) {`,
+    `  fail(errors, "invalid_type", pointer, ${lit(`must be a list of ${f.length ?? 0} integers, got `)} + kind(v));`,
+    "  return false;",
+    "}",
+    "for (let j = 0; j < v.length; j++) {",
+    "  const x: unknown = v[j];",
+    `  if (typeof x !== "number" || !Number.isInteger(x) || ${bad}) {`,
+    `    fail(errors, "out_of_range", pointer + "/" + j, ${lit(`must be an integer${range}`)});`,
+    "    return false;",
+    "  }",
+    "}",
+    "return true;",
+  ];
 }
 
 /** Name of the generated `Set` holding a parameter's allowed values. */

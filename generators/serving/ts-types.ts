@@ -18,15 +18,23 @@ export function fieldType(field: FieldIR | ResponseFieldIR, labels: readonly str
     case "boolean":
       return "boolean";
     case "number[]":
+    case "integer[]":
       return "number[]";
+    case "string[]":
+      return "string[]";
     case "scores":
       return labels.length > 0 ? `{ ${labels.map((l) => `${key(l)}: number`).join("; ")} }` : "Record<string, number>";
+    case "entities":
+      return "Array<{ entity_type: string; entity_text: string; score: number; sentence_index: number; start: number; end: number }>";
+    case "keywords":
+      return "Array<{ keyword_token: string; keyword_score: number }>";
   }
 }
 
 /** Parameter type: a union of string literals when the spec lists an enum. */
 export function parameterType(p: ParameterIR): string {
   if (p.enum && p.enum.length > 0) return p.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (p.type === "string[]" && p.words && p.words.length > 0) return ["string[]", ...p.words.map((v) => JSON.stringify(v))].join(" | ");
   return fieldType(p, []);
 }
 

@@ -14,6 +14,7 @@ import { canonicalJson, inputsHash } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { Log } from "../lifecycle/progress.js";
 import type { FeatureSpec } from "../features/index.js";
+import type { TransformerServing } from "../transformers/config.js";
 import { modelId, type ModelCard, type ModelRef, type Registry } from "../registry/types.js";
 import { goldenFiles, parseGolden } from "../train/golden.js";
 import { OnnxLoadError } from "../train/onnx-run.js";
@@ -43,7 +44,8 @@ export interface CompileResult {
 }
 
 export function compileInputsHash(trained: ModelCard, target: CompileTarget, validate: CompileConfig["validate"]): string {
-  return inputsHash({ step: "compile", model: trained.files["model.onnx"] ?? trained.id, target, validate });
+  // Every file of the parent: a transformer's tokenizer is as much the model as its graph.
+  return inputsHash({ step: "compile", model: trained.files["model.onnx"] ?? trained.id, files: trained.files, target, validate });
 }
 
 /** The newest compiled version made for `target` (any parent), with its card. */
@@ -58,11 +60,36 @@ async function latestForTarget(ctx: CompileContext, target: CompileTarget): Prom
   return undefined;
 }
 
-function featuresOf(card: ModelCard): FeatureSpec {
+/** What the compiler needs to run the parent: its featurizer, or for a transformer its task settings. */
+function modelOf(card: ModelCard): { features: FeatureSpec } | { transformer: TransformerServing } {
+  const t = card.params["transformer"] as TransformerServing | undefined;
+  if (card.params["trainer"] === "pretrained" && t && typeof t.task === "string") return { transformer: t };
   const f = card.params.features as FeatureSpec | undefined;
   if (!f || (f.kind !== "hashed-ngrams" && f.kind !== "standardize")) throw new LifecycleError("compile", `${card.id} has no featurizer settings on its card`);
-  return f;
+  return { features: f };
 }
+
+/** Argmax of each row (a token classifier's rows are tokens × labels, compared per token). */
+function labelAgreement(got: readonly (readonly number[])[], want: readonly (readonly number[])[], width: number): number {
+  let same = 0;
+  let total = 0;
+  const argmax = (row: readonly number[], from: number) => {
+    let best = from;
+    for (let j = from + 1; j < from + width; j++) if (row[j]! > row[best]!) best = j;
+    return best - from;
+  };
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i] ?? [];
+    for (let k = 0; k + width <= w.length; k += width) {
+      total++;
+      if (g.length === w.length && argmax(g, k) === argmax(w, k)) same++;
+    }
+  }
+  return total === 0 ? 1 : same / total;
+}
+
+const modelIsPretrained = (card: ModelCard) => card.params["trainer"] === "pretrained";
 
 export async function compileTarget(
   cfg: CompileConfig,
@@ -71,7 +98,8 @@ export async function compileTarget(
   trained: { readonly ref: ModelRef; readonly card: ModelCard },
   opts: { force?: boolean } = {},
 ): Promise<CompileResult> {
-  const hash = compileInputsHash(trained.card, target, cfg.validate);
+  const validate = ("validate" in target && target.validate) || cfg.validate;
+  const hash = compileInputsHash(trained.card, target, validate);
   const latest = await latestForTarget(ctx, target);
   if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
 
@@ -84,30 +112,38 @@ export async function compileTarget(
     fs.mkdirSync(trainedDir, { recursive: true });
     await ctx.registry.downloadModel(trained.ref, trainedDir);
     const golden = parseGolden(fs.readFileSync(path.join(trainedDir, "test_files/inputs.json")), fs.readFileSync(path.join(trainedDir, "test_files/predictions.json")));
-    const n = Math.min(cfg.validate.samples, golden.inputs.length);
+    const n = Math.min(validate.samples, golden.inputs.length);
     if (n === 0) throw new LifecycleError("compile", `${parentId} has no golden samples to validate against`);
-    if (n < cfg.validate.samples) ctx.log(`  note: ${parentId} holds ${golden.inputs.length} golden rows; validating on all of them (validate.samples = ${cfg.validate.samples})`);
+    if (n < validate.samples && !modelIsPretrained(trained.card)) ctx.log(`  note: ${parentId} holds ${golden.inputs.length} golden rows; validating on all of them (validate.samples = ${validate.samples})`);
     const workDir = path.join(scratch, "out");
     fs.mkdirSync(workDir);
-    artifact = await compiler({ target, trainedDir, workDir, features: featuresOf(trained.card), log: ctx.log });
+    const model = modelOf(trained.card);
+    artifact = await compiler({ target, trainedDir, workDir, ...model, log: ctx.log });
     const inputs = golden.inputs.slice(0, n);
     const predictions = await artifact.predict(inputs);
-    const parity = checkParity(predictions, golden.predictions.slice(0, n), cfg.validate.atol, cfg.validate.rtol);
-    ctx.log(`  ${describeTarget(target)}: max |Δ| ${parity.maxAbsDiff.toExponential(2)} against ${parentId}'s golden predictions on ${n} rows (atol ${cfg.validate.atol}, rtol ${cfg.validate.rtol})`);
+    const parity = checkParity(predictions, golden.predictions.slice(0, n), validate.atol, validate.rtol);
+    // Labels are what users see: an embedding has none, a classifier's rows are its label width.
+    const labels = (trained.card.params["labels"] as readonly string[] | undefined) ?? [];
+    const agreement = labels.length > 1 ? labelAgreement(predictions, golden.predictions.slice(0, n), labels.length) : 1;
+    const minAgreement = validate.minLabelAgreement ?? 1;
+    ctx.log(`  ${describeTarget(target)}: max |Δ| ${parity.maxAbsDiff.toExponential(2)} against ${parentId}'s golden predictions on ${n} rows (atol ${validate.atol}, rtol ${validate.rtol}); labels agree on ${(agreement * 100).toFixed(2)} %`);
     if (!parity.ok) {
       const w = parity.worst;
       throw new LifecycleError(
         "compile",
-        `${describeTarget(target)} of ${parentId} failed validation: max |Δ| ${parity.maxAbsDiff.toExponential(2)} exceeds atol ${cfg.validate.atol} + rtol ${cfg.validate.rtol}${w ? ` (row ${w.row + 1}, class ${w.column + 1}: got ${w.got}, golden ${w.want})` : ""}; nothing was registered`,
+        `${describeTarget(target)} of ${parentId} failed validation: max |Δ| ${parity.maxAbsDiff.toExponential(2)} exceeds atol ${validate.atol} + rtol ${validate.rtol}${w ? ` (row ${w.row + 1}, ${modelIsPretrained(trained.card) ? "value" : "class"} ${w.column + 1}: got ${w.got}, golden ${w.want})` : ""}; nothing was registered`,
       );
+    }
+    if (agreement < minAgreement) {
+      throw new LifecycleError("compile", `${describeTarget(target)} of ${parentId} failed validation: labels agree on ${(agreement * 100).toFixed(2)} % of golden rows, below min_label_agreement ${minAgreement}; nothing was registered`);
     }
     const card: Omit<ModelCard, "id" | "files" | "createdAt"> = {
       type: "compiled",
       project: ctx.project,
       specHash: ctx.specHash,
       ...(trained.card.dataset ? { dataset: trained.card.dataset } : {}),
-      params: { ...trained.card.params, compile: { target, validate: cfg.validate, ...artifact.details } },
-      metrics: { ...trained.card.metrics, validation: { rows: n, maxAbsDiff: parity.maxAbsDiff, atol: cfg.validate.atol, rtol: cfg.validate.rtol } },
+      params: { ...trained.card.params, compile: { target, validate, ...artifact.details } },
+      metrics: { ...trained.card.metrics, validation: { rows: n, maxAbsDiff: parity.maxAbsDiff, labelAgreement: agreement, atol: validate.atol, rtol: validate.rtol } },
       parent: parentId,
       target: target as unknown as Record<string, unknown>,
       toolVersion: ctx.toolVersion,

@@ -6,6 +6,7 @@ import type { FeatureSpec } from "../features/index.js";
 import type { Log } from "../lifecycle/progress.js";
 import type { ArtifactFiles } from "../registry/types.js";
 import type { AttributeRow } from "../train/golden.js";
+import type { TransformerServing } from "../transformers/config.js";
 
 /** A Neuron target as the spec states it. */
 export interface NeuronTarget {
@@ -22,14 +23,30 @@ export interface NeuronTarget {
  * torch.jit.trace on the CPU with the same shapes (`mesh run NAME --only compile --target
  * cpu`), the check that can run on machines without Inferentia.
  */
+/** How a compiled model is checked against its parent's golden predictions. */
+export interface ValidateConfig {
+  readonly samples: number;
+  readonly atol: number;
+  readonly rtol: number;
+  /** Share of golden rows whose predicted label must stay the same (1 when absent). */
+  readonly minLabelAgreement?: number;
+}
+
 export type CompileTarget =
-  | { readonly kind: "onnx"; readonly optimization: "disabled" | "basic" | "extended" | "all" }
+  | {
+      readonly kind: "onnx";
+      readonly optimization: "disabled" | "basic" | "extended" | "all";
+      /** int8: dynamic quantization of constant-weight MatMuls before optimisation. */
+      readonly quantize?: "none" | "int8";
+      /** This target's own tolerances; the step's otherwise. */
+      readonly validate?: ValidateConfig;
+    }
   | NeuronTarget
   | (Omit<NeuronTarget, "kind"> & { readonly kind: "cpu" });
 
 export interface CompileConfig {
   readonly targets: readonly CompileTarget[];
-  readonly validate: { readonly samples: number; readonly atol: number; readonly rtol: number };
+  readonly validate: ValidateConfig;
 }
 
 /** What a target compiler receives: the downloaded trained version and a scratch folder. */
@@ -39,7 +56,9 @@ export interface TargetInput {
   readonly trainedDir: string;
   /** Scratch folder for this target's output; removed by the caller. */
   readonly workDir: string;
-  readonly features: FeatureSpec;
+  /** mesh-trained models: the featurizer; transformers: the task settings (one of the two). */
+  readonly features?: FeatureSpec;
+  readonly transformer?: TransformerServing;
   readonly log: Log;
 }
 

@@ -5,6 +5,7 @@
 import type { CompileConfig } from "../compile/types.js";
 import type { IngestConfig, S3Settings } from "../ingest/types.js";
 import type { Registry } from "../registry/types.js";
+import type { S3Options } from "../registry/s3-client.js";
 import type { RegisterConfig } from "../register/types.js";
 import type { ModelConfig, TrainConfig } from "../train/types.js";
 import type { Log } from "./progress.js";
@@ -22,6 +23,8 @@ export interface LifecycleConfig {
   readonly register?: RegisterConfig;
   readonly train?: TrainConfig;
   readonly compile?: CompileConfig;
+  /** Workspace-relative folder of the spec: `file://` model sources are relative to it. */
+  readonly projectDir?: string;
 }
 
 export interface LifecycleOptions {
@@ -42,6 +45,8 @@ export interface LifecycleOptions {
   /** Progress within a step (stderr in the CLI). */
   readonly log: Log;
   readonly s3?: S3Settings;
+  /** S3 settings for s3:// model sources (the registry's client options). */
+  readonly modelS3?: S3Options;
 }
 
 export type StepStatus = "done" | "skipped" | "absent";

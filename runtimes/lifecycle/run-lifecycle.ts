@@ -12,12 +12,14 @@
  * run registers nothing. `only` runs one step from the previous step's newest version in
  * the registry (what the generated Makefile and the step images call).
  */
+import { join } from "node:path";
 import { compileTarget, describeTarget, REMOTE_TARGET_KINDS, selectTargets } from "../compile/index.js";
 import { ingest, latestRaw, type RawSnapshot } from "../ingest/index.js";
 import { latestDataset, register } from "../register/index.js";
 import type { DatasetCard, DatasetRef, ModelCard, ModelRef } from "../registry/types.js";
 import { modelId } from "../registry/types.js";
 import { latestModel, train } from "../train/index.js";
+import { registerPretrained, type SourceLocation } from "../train/pretrained.js";
 import { LIFECYCLE_STEPS, type LifecycleConfig, type LifecycleOptions, type LifecycleStep, type StepOutcome } from "./config.js";
 import { LifecycleError, reason } from "./errors.js";
 
@@ -31,6 +33,16 @@ interface Carry {
 }
 
 type StepRun = (carry: Carry) => Promise<{ status: "done" | "skipped"; detail: string }>;
+
+/** Where a pretrained source is looked up: the workspace, the project folder, the shared download cache. */
+function sourceLocation(cfg: LifecycleConfig, opts: LifecycleOptions): SourceLocation {
+  return {
+    root: opts.root,
+    baseDir: join(opts.root, cfg.projectDir ?? "."),
+    cacheDir: join(opts.root, ".mesh/cache/models"),
+    ...(opts.modelS3 ? { s3: opts.modelS3 } : {}),
+  };
+}
 
 export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions): Promise<StepOutcome[]> {
   const { registry, log } = opts;
@@ -57,7 +69,13 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
           return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${r.card.rows} rows (train ${s.splits?.train?.rows}, test ${s.splits?.test?.rows}), sha256 ${short(r.card.sha256)}` };
         }
       : undefined,
-    train: cfg.train
+    train: cfg.train?.trainer === "pretrained"
+      ? async (c) => {
+          const r = await registerPretrained(cfg.train!, cfg.model, model, sourceLocation(cfg, opts), force);
+          c.trained = r;
+          return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${cfg.model.transformer?.source.uri} registered with golden predictions on ${cfg.train!.samples?.length ?? 0} documents` };
+        }
+      : cfg.train
       ? async (c) => {
           const dataset = c.dataset ?? (cfg.register ? await latestDataset(registry, cfg.project, cfg.register.dataset) : undefined);
           if (!dataset) throw new LifecycleError("train", `no version of dataset ${cfg.register?.dataset ?? "(none configured)"} in ${registry.uri}; run the register step first`);

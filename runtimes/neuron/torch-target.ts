@@ -28,6 +28,8 @@ interface TrainedParams {
 function configFor(input: TargetInput): NeuronScriptConfig {
   const t = input.target;
   if (t.kind === "onnx") throw new Error("compileTorch needs a neuron or cpu target");
+  const features = input.features;
+  if (!features) throw new NeuronScriptError("the CPU trace of a transformer runs its own compile.py (make compile-neuron-cpu); this target traces mesh-trained models");
   const card = JSON.parse(fs.readFileSync(path.join(input.trainedDir, "card.json"), "utf8")) as { id?: string; params?: TrainedParams };
   const p = card.params ?? {};
   const labels = p.labels ?? [];
@@ -35,9 +37,9 @@ function configFor(input: TargetInput): NeuronScriptConfig {
   return {
     key: (card.id ?? "MODEL").replace(/-TRAINED-\d+$/, ""),
     labels,
-    features: input.features,
-    layers: layerWidths(input.features, p.trainer ?? "logistic-regression", p.hidden ?? [], labels.length),
-    standardize: input.features.kind === "standardize",
+    features,
+    layers: layerWidths(features, p.trainer ?? "logistic-regression", p.hidden ?? [], labels.length),
+    standardize: features.kind === "standardize",
     instance: t.instance,
     batchSize: t.batchSize,
     dynamicBatch: t.dynamicBatch,

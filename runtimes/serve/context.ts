@@ -9,6 +9,7 @@ import type { Predictor } from "./predictor.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { Logger } from "./logger.js";
 import type { Finish } from "./respond.js";
+import type { TransformerPipeline } from "../transformers/pipeline.js";
 
 export interface ServerState {
   /** Model loaded and warm-up inference passed. */
@@ -28,6 +29,12 @@ export interface ServerContext {
   /** Set once the model is loaded (routes that need it answer 503 before). */
   session?: ModelSession;
   predictor?: Predictor;
+  /** Transformer models: the task pipeline (tokenizer, sequence batching, answers). */
+  pipeline?: TransformerPipeline;
+  /** Rows waiting for the model, whichever runner holds them. */
+  queuedRows?: () => number;
+  /** Resolves when that runner has nothing queued or running (graceful drain). */
+  idle?: () => Promise<void>;
 }
 
 export const isReady = (ctx: ServerContext): boolean => ctx.state.loaded && !ctx.state.draining;

@@ -31,7 +31,9 @@ export interface TensorSpec {
   readonly shape: readonly number[];
 }
 
-export interface ServiceDefinition<Req = unknown, Res = unknown> {
+import type { TransformerServing } from "../transformers/config.js";
+
+interface DefinitionBase<Req> {
   /** Project name: the URL prefix `/<name>/v1` and the `namespace` requests must carry. */
   readonly name: string;
   readonly basePath: string;
@@ -45,13 +47,6 @@ export interface ServiceDefinition<Req = unknown, Res = unknown> {
    * e.g. `/data/attributes/text`.
    */
   decode(data: unknown, maxRows: number): DecodeResult<Req>;
-  /** Writes the features of row `row` of the request into `out` at `offset` (zeroed). */
-  encode(value: Req, row: number, out: Float32Array, offset: number): void;
-  /**
-   * Builds the response `attributes` for a request from its model output rows:
-   * `output` holds `rows × width` values of the first output, starting at row 0 of this request.
-   */
-  respond(decoded: Decoded<Req>, output: Float32Array, width: number): Res;
   /** OpenAPI 3.1 document of exactly the served routes. */
   readonly openapi: Readonly<Record<string, unknown>>;
   /** Optional (added later, backward compatible): sha256 of the spec, shown by `/bio` and the model info metric. */
@@ -59,6 +54,29 @@ export interface ServiceDefinition<Req = unknown, Res = unknown> {
   /** Optional: the mesh version that generated this code, shown by `/bio`. */
   readonly meshVersion?: string;
 }
+
+/** A model over tensors: the generated code featurizes rows and shapes answers. */
+export interface TensorServiceDefinition<Req = unknown, Res = unknown> extends DefinitionBase<Req> {
+  readonly transformer?: undefined;
+  /** Writes the features of row `row` of the request into `out` at `offset` (zeroed). */
+  encode(value: Req, row: number, out: Float32Array, offset: number): void;
+  /**
+   * Builds the response `attributes` for a request from its model output rows:
+   * `output` holds `rows × width` values of the first output, starting at row 0 of this request.
+   */
+  respond(decoded: Decoded<Req>, output: Float32Array, width: number): Res;
+}
+
+/**
+ * A Hugging Face transformer: the library tokenizes, batches and shapes the task's answer
+ * (`runtimes/transformers`); the generated code supplies the decoder and the task's settings.
+ * The decoded value holds `rows` (attribute objects) and resolved `parameters`.
+ */
+export interface TransformerServiceDefinition<Req = unknown> extends DefinitionBase<Req> {
+  readonly transformer: TransformerServing;
+}
+
+export type ServiceDefinition<Req = unknown, Res = unknown> = TensorServiceDefinition<Req, Res> | TransformerServiceDefinition<Req>;
 
 /**
  * Spec values the generated `main` passes to `runMain(definition, defaults)`; each is

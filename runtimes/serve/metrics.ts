@@ -34,6 +34,9 @@ export class ServerMetrics {
   readonly #queueWaitSeries = this.#queueWait.series();
   readonly #compute = new FastHistogram("mesh_compute_seconds", "Time of one model call (encode + session.run + responses).", LATENCY_BUCKETS);
   readonly #computeSeries = this.#compute.series();
+  readonly #tokens = new FastCounter("mesh_tokens_total", "Tokens fed to a transformer: kind=real are the texts' own, kind=padding fill batches to their longest sequence.");
+  readonly #realTokens = this.#tokens.series({ kind: "real" });
+  readonly #paddingTokens = this.#tokens.series({ kind: "padding" });
   readonly #children = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
   readonly #errorChildren = new Map<string, CounterSeries>();
 
@@ -41,7 +44,7 @@ export class ServerMetrics {
     const registers = [this.registry];
     const batchRows = new FastHistogram("mesh_batch_rows", "Rows per model call.", ROW_BUCKETS);
     this.#batchRows = batchRows.series();
-    for (const m of [this.#requests, this.#latency, this.#errors, batchRows, this.#queueWait, this.#compute]) {
+    for (const m of [this.#requests, this.#latency, this.#errors, batchRows, this.#queueWait, this.#compute, this.#tokens]) {
       this.registry.registerMetric(m as unknown as Prom.Metric);
     }
     new Gauge({
@@ -88,6 +91,12 @@ export class ServerMetrics {
   batch(rows: number, computeSeconds: number): void {
     this.#batchRows.observe(rows);
     this.#computeSeries.observe(computeSeconds);
+  }
+
+  /** Token counts of one transformer batch: the real ones and the padding added to align them. */
+  tokens(real: number, padding: number): void {
+    this.#realTokens.inc(real);
+    this.#paddingTokens.inc(padding);
   }
 
   queueWait(seconds: number): void {

@@ -3,7 +3,9 @@
  * openapi.json, docs. Predict validates with the generated `decode` (errors never enter the
  * batch), then queues the request's rows; its response holds only its own rows, in order.
  */
-import type { Decoded } from "./definition.js";
+import type { Decoded, TensorServiceDefinition } from "./definition.js";
+import type { TransformerPipeline } from "../transformers/pipeline.js";
+import { answerPipelineError } from "./pipeline-answer.js";
 import type { Router } from "./http-router.js";
 import { isReady, rowWidth, type ServerContext } from "./context.js";
 import { readJsonBody } from "./body.js";
@@ -11,7 +13,8 @@ import { apiError, pointerToken } from "./errors.js";
 import { guarded, sendErrors, sendError, sendJson, sendText, type Exchange } from "./respond.js";
 import { bioDocument } from "./bio.js";
 import { docsPage } from "./docs-page.js";
-import type { Outputs } from "./session.js";
+import type { Feeds, Outputs } from "./session.js";
+import { floatTensor, int64Tensor } from "./session.js";
 
 const RETRY = { "retry-after": "1" };
 
@@ -33,7 +36,7 @@ export function addV1Routes(router: Router, ctx: ServerContext): void {
 
 function predict(ex: Exchange, ctx: ServerContext): void {
   const { config, finish, definition } = ctx;
-  if (!isReady(ctx) || !ctx.predictor) {
+  if (!isReady(ctx) || !ctx.session) {
     sendError(ex, 503, ctx.state.draining ? "draining" : "not_ready", ctx.state.draining ? "the server is shutting down" : "the model is not loaded yet", finish, undefined, RETRY);
     return;
   }
@@ -52,13 +55,61 @@ function predict(ex: Exchange, ctx: ServerContext): void {
     const decoded = result.decoded;
     if (decoded.rows < 1) return sendError(ex, 400, "empty_batch", "the batch holds no rows", finish, "/data/attributes");
     if (decoded.rows > config.maxRows) return sendError(ex, 400, "too_many_rows", `the batch holds ${decoded.rows} rows; at most ${config.maxRows} are allowed`, finish, "/data/attributes");
+    if (ctx.pipeline) return transformerPredict(ex, ctx, ctx.pipeline, decoded);
+    if (!predictor) return directPredict(ex, ctx, decoded);
     const accepted = predictor.submit(v1Job(ex, ctx, decoded));
     if (!accepted) sendError(ex, 503, "queue_full", "the server is overloaded; retry shortly", finish, undefined, RETRY);
   }));
 }
 
-function v1Job(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknown>) {
+/** A transformer task: the pipeline tokenizes, batches and shapes the answer. */
+function transformerPredict(ex: Exchange, ctx: ServerContext, pipeline: TransformerPipeline, decoded: Decoded<unknown>): void {
   const { definition, finish } = ctx;
+  const value = decoded.value as { rows: Record<string, unknown>[]; parameters: Record<string, unknown> };
+  pipeline.predict({ rows: value.rows, parameters: value.parameters, batch: decoded.batch }, ex.start + ctx.config.timeoutMs).then(
+    (attributes) => guarded(ex, finish, ctx.log, () => sendJson(ex, 200, { version: 1, data: { namespace: definition.name, attributes } }, finish)),
+    (err: unknown) => answerPipelineError(ex, ctx, err),
+  );
+}
+
+/**
+ * A model with several inputs or a dynamic dimension (e.g. input_ids + attention_mask of any
+ * length): one model call per request, every input fed from the attribute of its name. Rows
+ * of one request must agree in length; a model that refuses the combination is the
+ * client's input (400 with onnxruntime's reason), not a server fault.
+ */
+function directPredict(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknown>): void {
+  const { finish, session } = ctx;
+  const definition = ctx.definition as TensorServiceDefinition;
+  const rows = (decoded.value as { rows: Record<string, unknown>[] }).rows;
+  const feeds: Feeds = {};
+  for (const spec of definition.inputs) {
+    const values = rows.map((r) => r[spec.name] as number[]);
+    const width = values[0]?.length ?? 0;
+    const odd = values.findIndex((v) => v.length !== width);
+    if (odd >= 0) return sendError(ex, 400, "length_mismatch", `every row must hold as many values as the first (${width}); row ${odd} holds ${values[odd]!.length}`, finish, `/data/attributes/${pointerToken(spec.name)}/${odd}`);
+    if (width === 0) return sendError(ex, 400, "empty_input", "must hold at least one value", finish, `/data/attributes/${pointerToken(spec.name)}`);
+    const fixed = spec.shape.slice(1).every((d) => d >= 0);
+    if (spec.shape.slice(1).length > 1 && !fixed) return sendError(ex, 400, "unsupported_shape", `input "${spec.name}" has more than one dynamic dimension; send it through the V2 infer route with its shape`, finish, `/data/attributes/${pointerToken(spec.name)}`);
+    const dims = [rows.length, ...(fixed ? spec.shape.slice(1) : [width])];
+    const flat = values.flat();
+    feeds[spec.name] = spec.datatype === "INT64" ? int64Tensor(BigInt64Array.from(flat, (x) => BigInt(x)), dims) : floatTensor(Float32Array.from(flat), dims);
+  }
+  const outName = definition.outputs[0]!.name;
+  session!.run(feeds).then(
+    (outputs) =>
+      guarded(ex, finish, ctx.log, () => {
+        const out = outputs[outName]!;
+        const attributes = definition.respond(decoded, out.data as Float32Array, rowWidth(out.dims));
+        sendJson(ex, 200, { version: 1, data: { namespace: definition.name, attributes } }, finish);
+      }),
+    (err: unknown) => sendError(ex, 400, "invalid_input", `the model refused these inputs: ${String((err as Error)?.message ?? err).slice(0, 300)}`, finish, "/data/attributes"),
+  );
+}
+
+function v1Job(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknown>) {
+  const { finish } = ctx;
+  const definition = ctx.definition as TensorServiceDefinition;
   const input = definition.inputs[0]!;
   const width = rowWidth(input.shape);
   const outName = definition.outputs[0]!.name;

@@ -7,7 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ServiceDefinition } from "./definition.js";
+import type { ServiceDefinition, TensorServiceDefinition } from "./definition.js";
+import type { TransformerServing } from "../transformers/config.js";
+import { openTransformer } from "../transformers/open.js";
 import type { ServeConfig } from "./config.js";
 import { Router } from "./http-router.js";
 import { rowWidth, type ServerContext, type ServerState } from "./context.js";
@@ -53,7 +55,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   let ctx: ServerContext;
   const metrics = new ServerMetrics(
     { name: definition.name, version: model.version, specHash: definition.specHash ?? "" },
-    () => ctx.predictor?.queuedRows ?? 0,
+    () => ctx.queuedRows?.() ?? ctx.predictor?.queuedRows ?? 0,
     () => state.loaded && !state.draining,
   );
   const finish: Finish = (ex, status, code) => {
@@ -124,7 +126,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
         {
           server,
           inflight: () => inflight,
-          idle: () => ctx.predictor?.idle() ?? Promise.resolve(),
+          idle: () => ctx.idle?.() ?? ctx.predictor?.idle() ?? Promise.resolve(),
           onIdle: (cb) => idleWaiters.push(cb),
           markDraining: () => {
             state.draining = true;
@@ -137,18 +139,8 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     })());
 
   const ready = (async () => {
-    const session = await openSession(config.modelPath, config);
-    const problem = checkSignature(definition.inputs, session.inputs, "input") ?? checkSignature(definition.outputs, session.outputs, "output");
-    if (problem) throw new Error(`the model ${config.modelPath} does not match the service definition: ${problem}`);
-    await warmUp(session, definition.inputs);
-    const input = definition.inputs[0]!;
-    ctx.session = session;
-    ctx.predictor = new Predictor(
-      session,
-      { inputName: input.name, width: rowWidth(input.shape), rowDims: input.shape.slice(1), batching: config.batchEnabled, maxBatch: config.batchMax, maxDelayMs: config.batchDelayMs, queueRows: config.queueRows },
-      metrics,
-      log,
-    );
+    if (definition.transformer) await loadTransformer(ctx, definition.transformer, metrics, log);
+    else await loadTensorModel(ctx, definition);
     if (options.beforeReady) await options.beforeReady();
     state.loaded = true;
   })();
@@ -158,4 +150,40 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   });
 
   return { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}`, server, context: ctx, ready, close };
+}
+
+/** A model over tensors: signature checked against the definition, zero-batch warm-up, then the batching predictor. */
+async function loadTensorModel(ctx: ServerContext, definition: TensorServiceDefinition): Promise<void> {
+  const { config, metrics, log } = ctx;
+  const session = await openSession(config.modelPath, config);
+  const problem = checkSignature(definition.inputs, session.inputs, "input") ?? checkSignature(definition.outputs, session.outputs, "output");
+  if (problem) throw new Error(`the model ${config.modelPath} does not match the service definition: ${problem}`);
+  await warmUp(session, definition.inputs);
+  ctx.session = session;
+  // Several inputs, or a dynamic dimension other than the batch: every request is its own model call.
+  if (definition.inputs.length > 1 || definition.inputs.some((t) => t.shape.slice(1).some((d) => d < 0))) return;
+  const input = definition.inputs[0]!;
+  ctx.predictor = new Predictor(
+    session,
+    { inputName: input.name, width: rowWidth(input.shape), rowDims: input.shape.slice(1), batching: config.batchEnabled, maxBatch: config.batchMax, maxDelayMs: config.batchDelayMs, queueRows: config.queueRows },
+    metrics,
+    log,
+  );
+}
+
+/** A transformer folder: checked against the task, tokenizer and session loaded, one real request answered before ready. */
+async function loadTransformer(ctx: ServerContext, serving: TransformerServing, metrics: ServerMetrics, log: Logger): Promise<void> {
+  const { config, definition } = ctx;
+  const opened = await openTransformer(
+    config.modelPath,
+    serving,
+    { ...config, batching: config.batchEnabled, maxBatch: config.batchMax, maxDelayMs: config.batchDelayMs, queueRows: config.queueRows, expectLabels: definition.labels },
+    metrics,
+    log,
+  );
+  ctx.session = opened.session;
+  ctx.queuedRows = () => opened.runner.queuedRows;
+  ctx.idle = () => opened.runner.idle();
+  await opened.pipeline.predict({ rows: [{ [serving.input]: "mesh warm-up: the model answers before the server is ready." }], parameters: {}, batch: false }, Number.POSITIVE_INFINITY);
+  ctx.pipeline = opened.pipeline;
 }

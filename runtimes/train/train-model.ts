@@ -31,6 +31,7 @@ export interface TrainedModel {
 
 export async function trainModel(data: LabelledRows, cfg: TrainConfig, model: ModelConfig, toolVersion: string, log: Log): Promise<TrainedModel> {
   const features = model.features;
+  if (!features) throw new Error(`trainer ${cfg.trainer} needs model features (how rows become numbers)`);
   const rawTrain = featurize(data.train.rows, features);
   const rawTest = featurize(data.test.rows, features);
   const width = rawTrain[0]?.length ?? 0;

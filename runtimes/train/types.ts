@@ -3,6 +3,7 @@
  * trainer needs (labels, target column, featurizer: the IR's `model`).
  */
 import type { FeatureSpec } from "../features/index.js";
+import type { TransformerServing } from "../transformers/config.js";
 
 export type Metric = "accuracy" | "macro_f1" | "log_loss";
 
@@ -26,7 +27,9 @@ export interface TrainParams {
 }
 
 export interface TrainConfig {
-  readonly trainer: "logistic-regression" | "mlp";
+  readonly trainer: "logistic-regression" | "mlp" | "pretrained";
+  /** pretrained: the documents whose predictions become the golden test files. */
+  readonly samples?: readonly string[];
   readonly params: TrainParams;
   readonly gates: readonly GateConfig[];
   /** Held-out rows stored with the model as golden inputs and predictions. */
@@ -36,5 +39,13 @@ export interface TrainConfig {
 export interface ModelConfig {
   readonly labels: readonly string[];
   readonly target: string;
-  readonly features: FeatureSpec;
+  /** mesh's own trainers: how rows are featurized. */
+  readonly features?: FeatureSpec;
+  /** trainer pretrained: the transformer folder and how its task is served. */
+  readonly transformer?: PretrainedModel;
+}
+
+/** A pretrained model folder as the spec and its lock name it. */
+export interface PretrainedModel extends TransformerServing {
+  readonly source: { readonly uri: string; readonly revision?: string; readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[] };
 }

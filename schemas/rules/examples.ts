@@ -5,10 +5,12 @@
  */
 import type { ProjectSpec, ServeSpec } from "../project.js";
 import type { RuleContext, RuleViolation } from "./types.js";
+import { taskApi } from "./transformer-api.js";
+import { transformerTaskOf } from "./transformer.js";
 
 export interface DeclaredField {
   readonly name: string;
-  readonly type: "string" | "number" | "integer" | "boolean" | "number[]" | "scores";
+  readonly type: "string" | "number" | "integer" | "boolean" | "number[]" | "scores" | "entities" | "keywords" | "string[]" | "integer[]";
   readonly length?: number;
   readonly maxLength?: number;
   readonly min?: number;
@@ -21,8 +23,10 @@ export function declaredAttributes(spec: ProjectSpec, serve: ServeSpec, ctx: Rul
   if (serve.api?.attributes) {
     return Object.entries(serve.api.attributes).map(([name, a]) => (typeof a === "string" ? { name, type: a } : { name, ...a, ...(a.max_length !== undefined ? { maxLength: a.max_length } : {}) }));
   }
+  if (transformerTaskOf(spec)) return [{ name: spec.model.input ?? ctx.defaults.transformerInput, type: "string" }];
   if (spec.kind === "App") return (ctx.appInputs ?? []).map((t) => ({ name: t.name, type: "number[]", length: t.length }));
   const f = spec.model.features;
+  if (!f) return [];
   if (f.kind === "hashed-ngrams") return [{ name: f.input ?? ctx.defaults.textInput, type: "string" }];
   return f.columns.map((name) => ({ name, type: "number" }));
 }
@@ -30,6 +34,8 @@ export function declaredAttributes(spec: ProjectSpec, serve: ServeSpec, ctx: Rul
 /** Response fields: `serve.api.response`, else a classifier's defaults or an App's outputs. */
 export function declaredResponse(spec: ProjectSpec, serve: ServeSpec, ctx: RuleContext): DeclaredField[] {
   if (serve.api?.response) return Object.entries(serve.api.response).map(([name, type]) => ({ name, type }));
+  const task = transformerTaskOf(spec);
+  if (task) return [...taskApi(task).response];
   if (spec.kind === "App" && !spec.model.labels) return (ctx.appOutputs ?? []).map((name) => ({ name, type: "number[]" }));
   return Object.entries(ctx.defaults.response).map(([name, type]) => ({ name, type: type as DeclaredField["type"] }));
 }
@@ -58,12 +64,26 @@ export function misfit(value: unknown, field: DeclaredField): string | undefined
       return undefined;
     case "scores":
       return value !== null && typeof value === "object" && !Array.isArray(value) ? undefined : `must be a mapping of label to score, got ${show(value)}`;
+    case "entities":
+    case "keywords":
+      // An expectation lists what must be found (a subset, matched field by field).
+      return Array.isArray(value) && value.every((x) => x !== null && typeof x === "object" && !Array.isArray(x)) ? undefined : `must be a list of mappings, got ${show(value)}`;
+    case "string[]":
+      if (typeof value === "string" && field.enum?.includes(value)) return undefined;
+      if (!Array.isArray(value) || !value.every((x) => typeof x === "string")) return `must be a list of strings${field.enum ? ` or one of ${field.enum.join(", ")}` : ""}, got ${show(value)}`;
+      return field.maxLength !== undefined && value.length > field.maxLength ? `holds ${value.length} items, more than ${field.maxLength}` : undefined;
+    case "integer[]":
+      if (!Array.isArray(value) || !value.every((x) => Number.isInteger(x))) return `must be a list of integers, got ${show(value)}`;
+      if (field.length !== undefined && value.length !== field.length) return `must hold ${field.length} integers, got ${value.length}`;
+      if (value.some((x) => (field.min !== undefined && x < field.min) || (field.max !== undefined && x > field.max))) return `must hold integers between ${field.min} and ${field.max}`;
+      return undefined;
   }
 }
 
 /** Checks a value or, in the batch form, a list of values (one per row). */
 function misfitRows(value: unknown, field: DeclaredField): string | undefined {
-  const isBatch = Array.isArray(value) && (field.type !== "number[]" || value.some(Array.isArray));
+  const listy = field.type === "number[]" || field.type === "entities" || field.type === "keywords";
+  const isBatch = Array.isArray(value) && (!listy || value.some(Array.isArray));
   if (!isBatch) return misfit(value, field);
   for (const [i, row] of (value as unknown[]).entries()) {
     const why = misfit(row, field);
@@ -79,10 +99,13 @@ function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value) : String(value);
 }
 
-export function checkExamples(spec: ProjectSpec, serve: ServeSpec, attributes: readonly DeclaredField[], response: readonly DeclaredField[]): RuleViolation[] {
+export function checkExamples(spec: ProjectSpec, serve: ServeSpec, attributes: readonly DeclaredField[], response: readonly DeclaredField[], ctx: RuleContext): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const labels = spec.model.labels ?? [];
-  const parameters: DeclaredField[] = Object.entries(serve.api?.parameters ?? {}).map(([name, p]) => ({ name, ...p }));
+  const labels = spec.model.labels ?? ctx.transformerLabels ?? [];
+  const task = transformerTaskOf(spec);
+  const parameters: DeclaredField[] = task
+    ? taskApi(task).parameters.map((p) => ({ ...p, ...(p.words ? { enum: p.words } : {}), ...(p.maxItems !== undefined ? { maxLength: p.maxItems } : {}) }))
+    : Object.entries(serve.api?.parameters ?? {}).map(([name, p]) => ({ name, ...p }));
   // An App whose signature could not be read has no known attributes; its error is reported elsewhere.
   const attributesKnown = spec.kind === "Project" || serve.api?.attributes !== undefined || attributes.length > 0;
   const bad = (path: (string | number)[], message: string, anchor: "key" | "value" = "value") => out.push({ rule: "example-mismatch", path, anchor, params: { message } });

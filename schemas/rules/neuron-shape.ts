@@ -10,6 +10,7 @@ import type { RuleViolation } from "./types.js";
 
 export function checkNeuronShape(spec: ProjectKindSpec): RuleViolation[] {
   const features = spec.model.features;
+  if (!features) return [];
   const width = features.kind === "standardize" ? features.columns.length : features.dims;
   if (width === undefined) return [];
   const what = features.kind === "standardize" ? `${width} feature columns` : `features.dims ${width}`;

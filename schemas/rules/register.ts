@@ -18,7 +18,7 @@ export function checkRegister(spec: ProjectKindSpec, defaults: RuleDefaults): Ru
   const out: RuleViolation[] = [];
   const schemaPath = ["steps", "register", "schema"];
   const target = spec.model.target ?? defaults.target;
-  const labels = spec.model.labels;
+  const labels = spec.model.labels ?? [];
   const targetCol = reg.schema[target];
   if (targetCol === undefined) {
     out.push({ rule: "target-column-missing", path: schemaPath, anchor: "key", params: { column: target }, hint: `add ${target}: { enum: [${labels.join(", ")}] }` });
@@ -47,6 +47,7 @@ export function checkRegister(spec: ProjectKindSpec, defaults: RuleDefaults): Ru
   }
 
   const f = spec.model.features;
+  if (!f) return out;
   const needs = f.kind === "hashed-ngrams" ? [{ col: f.input ?? defaults.textInput, types: ["string"] }] : f.columns.map((col) => ({ col, types: ["number", "integer"] }));
   for (const { col, types } of needs) {
     const c = reg.schema[col];

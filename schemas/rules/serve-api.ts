@@ -26,6 +26,8 @@ export function checkServeApi(spec: ProjectSpec, serve: ServeSpec, ctx: RuleCont
     };
     if (spec.kind === "App") {
       bad("api-task-mismatch", [...API, "attributes"], "an App's request attributes are its model's inputs (read from the ONNX file); remove serve.api.attributes", "key");
+    } else if (!spec.model.features) {
+      // A transformer's request is fixed by its task (rules/transformer.ts says so).
     } else if (spec.model.features.kind === "hashed-ngrams") {
       const input = spec.model.features.input ?? ctx.defaults.textInput;
       const t = typeOf(input);
@@ -35,7 +37,7 @@ export function checkServeApi(spec: ProjectSpec, serve: ServeSpec, ctx: RuleCont
         if (name !== input) bad("api-task-mismatch", [...API, "attributes", name], `attribute "${name}" is not read by the model; text-classification reads only "${input}"`, "key");
       }
     } else {
-      const columns = spec.model.features.columns;
+      const columns = spec.model.features.kind === "standardize" ? spec.model.features.columns : [];
       for (const col of columns) {
         const t = typeOf(col);
         if (t === undefined) bad("api-task-mismatch", [...API, "attributes"], `tabular-classification reads the column "${col}" (model.features.columns), which serve.api.attributes lacks`, "key", `add ${col}: number`);

@@ -15,7 +15,8 @@ export type RuleId =
   | "neuron-shape"
   | "duplicate-name"
   | "duplicate-registry-key"
-  | "folder-name";
+  | "folder-name"
+  | "transformer-model";
 
 /** One broken rule: where (a path into the spec) and the message parameters. */
 export interface RuleViolation {
@@ -36,6 +37,8 @@ export interface RuleDefaults {
   readonly maxBatch: number;
   readonly batchingEnabled: boolean;
   readonly dynamicBatch: boolean;
+  /** Request attribute holding the text of a transformer task when `model.input` is absent. */
+  readonly transformerInput: string;
   /** Response fields of a classifier when `serve.api.response` is absent. */
   readonly response: Readonly<Record<string, string>>;
 }
@@ -52,4 +55,6 @@ export interface RuleContext {
   readonly appInputs?: readonly AppInput[];
   /** App only: output tensor names (the response of an App without labels). */
   readonly appOutputs?: readonly string[];
+  /** Transformer models: the labels of the model folder's config.json (from model.lock.json). */
+  readonly transformerLabels?: readonly string[];
 }

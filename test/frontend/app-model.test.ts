@@ -4,7 +4,7 @@ import onnxProto from "onnx-proto";
 import { createHash } from "node:crypto";
 import { modelPath } from "../../compiler/load/app-model.js";
 import { compileWorkspace } from "../../compiler/pipeline.js";
-import { readOnnxSignature } from "../../compiler/load/onnx-signature.js";
+import { readOnnxSignature } from "../../runtimes/support/onnx-signature.js";
 import { colorsModel, compileLines, edit, exampleText, workspace } from "./helpers.js";
 
 const { onnx } = onnxProto;

@@ -87,7 +87,7 @@ describe("--target cpu on iris", () => {
     const compiledDir = path.join(work, "compiled");
     await registry.downloadModel(ref("COMPILED", 2), compiledDir);
     const good = await trained();
-    const texts = compileScriptTexts("test", { key: "IRIS", labels: ["a", "b", "c"], features: cfg.model.features, layers: [4, 16, 3], standardize: true, instance: "inf2", batchSize: 8, dynamicBatch: true, compilerArgs: [] });
+    const texts = compileScriptTexts("test", { key: "IRIS", labels: ["a", "b", "c"], features: cfg.model.features!, layers: [4, 16, 3], standardize: true, instance: "inf2", batchSize: 8, dynamicBatch: true, compilerArgs: [] });
     for (const [name, text] of Object.entries(texts)) fs.writeFileSync(path.join(work, name), text);
     const inputs = path.join(work, "inputs.json");
     const golden = path.join(work, "golden.json");

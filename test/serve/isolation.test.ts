@@ -4,7 +4,7 @@
  * succeed, and the server stays up.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { ServiceDefinition } from "../../runtimes/serve/definition.js";
+import type { ServiceDefinition, TensorServiceDefinition } from "../../runtimes/serve/definition.js";
 import { startServer, type ServerHandle } from "../../runtimes/serve/server.js";
 import { textDefinition, type TextRequest } from "./fixtures/text-definition.js";
 import { memoryLogger, postJson, tempDir, testConfig, textModel } from "./helpers.js";
@@ -14,7 +14,7 @@ const log = memoryLogger("error");
 beforeAll(async () => {
   const base = textDefinition();
   const text = (v: TextRequest, r = 0) => v.rows[r]?.text;
-  const definition: ServiceDefinition<TextRequest, unknown> = {
+  const definition: TensorServiceDefinition<TextRequest, unknown> = {
     ...base,
     decode(data, maxRows) {
       const d = base.decode(data, maxRows);

@@ -11,11 +11,13 @@ import { register as registry } from "./registry.js";
 import { register as build } from "./build.js";
 import { register as images } from "./images.js";
 import { register as serve } from "./serve.js";
+import { register as lock } from "./lock.js";
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   validate,
+  lock,
   generate,
   schema,
   newSpec,

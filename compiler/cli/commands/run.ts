@@ -42,14 +42,15 @@ export function register(program: Command): void {
 
 /** IR → the lifecycle's step configs (structurally the same data; runtimes never see the IR). */
 export function lifecycleConfig(ir: ProjectIR): LifecycleConfig {
-  const features = ir.model.features;
-  if (!features) throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
+  const { features, transformer } = ir.model;
+  if (!features && !transformer) throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
   return {
     project: ir.name,
     key: ir.key,
     specHash: ir.specHash,
     toolVersion: ir.meshVersion,
-    model: { labels: ir.model.labels, target: ir.model.target, features },
+    projectDir: ir.specPath.split("/").slice(0, -1).join("/") || ".",
+    model: { labels: ir.model.labels, target: ir.model.target, ...(features ? { features } : {}), ...(transformer ? { transformer } : {}) },
     ...(ir.ingest ? { ingest: ir.ingest } : {}),
     ...(ir.register ? { register: { ...ir.register, target: ir.model.target } } : {}),
     // Compile validates on `validate.samples` golden rows, so train stores at least that many.
@@ -88,6 +89,7 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
       report: out,
       log: lifecycle.stderrLog,
       s3,
+      modelS3: s3,
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.target ? { targetKind: flags.target } : {}),
       ...(flags.force ? { force: true } : {}),

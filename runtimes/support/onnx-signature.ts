@@ -5,22 +5,28 @@
  */
 import { createRequire } from "node:module";
 import type * as OnnxProto from "onnx-proto";
-import type { TensorIR } from "../ir.js";
 
-// onnx-proto (protobufjs) takes a noticeable part of a cold start; only App specs need it,
+/** One model input or output; -1 marks a symbolic dimension. The IR's SignatureTensor is this type. */
+export interface SignatureTensor {
+  readonly name: string;
+  readonly datatype: "FP32" | "INT64";
+  readonly shape: readonly number[];
+}
+
+// onnx-proto (protobufjs) takes a noticeable part of a cold start; only App and transformer specs need it,
 // so it is required on first use instead of imported with the compiler.
 let onnxModule: typeof OnnxProto.onnx | undefined;
 const loadOnnx = () => (onnxModule ??= (createRequire(import.meta.url)("onnx-proto") as typeof OnnxProto).onnx);
 
 export interface ModelSignature {
-  readonly inputs: readonly TensorIR[];
-  readonly outputs: readonly TensorIR[];
+  readonly inputs: readonly SignatureTensor[];
+  readonly outputs: readonly SignatureTensor[];
 }
 
 export type SignatureResult = { readonly ok: true; readonly signature: ModelSignature } | { readonly ok: false; readonly reason: string };
 
 /** TensorProto.DataType numbers mesh serves, and names of the others for messages. */
-const SERVED: Readonly<Record<number, TensorIR["datatype"]>> = { 1: "FP32", 7: "INT64" };
+const SERVED: Readonly<Record<number, SignatureTensor["datatype"]>> = { 1: "FP32", 7: "INT64" };
 const TYPE_NAMES: Readonly<Record<number, string>> = {
   0: "UNDEFINED", 1: "FLOAT", 2: "UINT8", 3: "INT8", 4: "UINT16", 5: "INT16", 6: "INT32", 7: "INT64", 8: "STRING",
   9: "BOOL", 10: "FLOAT16", 11: "DOUBLE", 12: "UINT32", 13: "UINT64", 16: "BFLOAT16",
@@ -42,7 +48,7 @@ export function readOnnxSignature(bytes: Uint8Array): SignatureResult {
   const outputs = graph.output ?? [];
   if (inputs.length === 0) return { ok: false, reason: "the graph has no inputs" };
   if (outputs.length === 0) return { ok: false, reason: "the graph has no outputs" };
-  const read = (vi: (typeof inputs)[number], role: string): TensorIR | string => {
+  const read = (vi: (typeof inputs)[number], role: string): SignatureTensor | string => {
     const name = vi.name ?? "";
     const tensor = vi.type?.tensorType;
     if (!name) return `an ${role} has no name`;
@@ -58,7 +64,7 @@ export function readOnnxSignature(bytes: Uint8Array): SignatureResult {
     if (shape.length === 0) return `${role} "${name}" is a scalar; mesh serves batched tensors`;
     return { name, datatype, shape };
   };
-  const result: TensorIR[][] = [[], []];
+  const result: SignatureTensor[][] = [[], []];
   for (const [k, list] of [inputs, outputs].entries()) {
     for (const vi of list) {
       const t = read(vi, k === 0 ? "input" : "output");
