@@ -11,7 +11,7 @@ import type { Host } from "../host.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import { createDiagnostic } from "../diagnostics/registry.js";
 import type { ProjectSpec } from "../../schemas/project.js";
-import type { TransformerTask } from "../../schemas/rules/transformer-api.js";
+import type { TransformerTask } from "../../runtimes/transformers/task-api.js";
 import type { LockedTransformer } from "../lower/lower.js";
 import { parseLock } from "../../runtimes/models/lock.js";
 import type { TransformerFacts } from "../../runtimes/transformers/inspect.js";

@@ -3,7 +3,7 @@
  * This is the only place defaults are applied (they live in `defaults.ts`).
  */
 import type { AppKindSpec, ProjectKindSpec, ProjectSpec, ServeSpec } from "../../schemas/project.js";
-import { taskApi } from "../../schemas/rules/transformer-api.js";
+import { taskApi } from "../../runtimes/transformers/task-api.js";
 import { transformerTaskOf } from "../../schemas/rules/transformer.js";
 import type { TransformerFacts } from "../../runtimes/transformers/inspect.js";
 import { checkTaskSignature } from "../../runtimes/transformers/task-signature.js";

@@ -5,7 +5,7 @@
  */
 import type { ProjectSpec, ServeSpec } from "../project.js";
 import type { RuleContext, RuleViolation } from "./types.js";
-import { taskApi } from "./transformer-api.js";
+import { taskApi } from "../../runtimes/transformers/task-api.js";
 import { transformerTaskOf } from "./transformer.js";
 
 export interface DeclaredField {

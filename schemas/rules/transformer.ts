@@ -5,7 +5,7 @@
  * key is an error at the spec instead of a silently ignored setting.
  */
 import type { ProjectSpec } from "../project.js";
-import { isTransformerTask, type TransformerTask } from "./transformer-api.js";
+import { isTransformerTask, type TransformerTask } from "../../runtimes/transformers/task-api.js";
 import type { RuleContext, RuleViolation } from "./types.js";
 
 /** The transformer task a spec serves, or undefined for a mesh-trained or tensor model. */

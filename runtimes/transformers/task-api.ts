@@ -1,7 +1,7 @@
 /**
- * The request and response of each transformer task — the seed's answers, one table read by
- * the rules (examples are checked against it) and by `lower` (which turns it into the served
- * API of the IR), so the two cannot disagree.
+ * The request and response of each transformer task — the seed's answers. The runtime that
+ * produces them owns this table; the spec rules (examples are checked against it), `lower`
+ * (the served API of the IR) and the V2 route read it, so none of them can disagree.
  *
  * - text-classification: `{content}` → `{label, score, scores}` (scores: label → probability)
  * - token-classification: `{content}` → `{entities: [{entity_type, entity_text, score,
@@ -9,9 +9,15 @@
  * - feature-extraction: `{content}` → `{embedding: number[]}`
  * - keyword-extraction: `{content}` + KeyBERT's parameters → `{keywords: [{keyword_token, keyword_score}]}`
  */
-import type { DeclaredField } from "./examples.js";
+import type { TransformerTask } from "./task-signature.js";
 
-export type TransformerTask = "text-classification" | "token-classification" | "feature-extraction" | "keyword-extraction";
+export type { TransformerTask };
+
+/** A response field of a task and its kind. */
+export interface TaskField {
+  readonly name: string;
+  readonly type: "string" | "number" | "scores" | "entities" | "number[]" | "keywords";
+}
 
 export const TRANSFORMER_TASK_NAMES: readonly TransformerTask[] = ["text-classification", "token-classification", "feature-extraction", "keyword-extraction"];
 
@@ -32,7 +38,7 @@ export interface TaskParameter {
 }
 
 export interface TaskApi {
-  readonly response: readonly DeclaredField[];
+  readonly response: readonly TaskField[];
   readonly parameters: readonly TaskParameter[];
 }
 
