@@ -268,7 +268,13 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
               kind: "onnx" as const,
               optimization: t.optimization ?? d.optimization,
               quantize: t.quantize ?? d.quantize,
-              validate: lowerValidate(t.validate ?? s.compile!.validate, (t.quantize ?? d.quantize) === "int8" && !t.validate ? d.int8 : undefined),
+              // An int8 graph moves outputs by ~1e-2: unless the target says otherwise it keeps the
+              // step's sample count but takes the int8 tolerances, not the step's FP32 ones.
+              validate: t.validate
+                ? lowerValidate(t.validate)
+                : (t.quantize ?? d.quantize) === "int8"
+                  ? lowerValidate(s.compile!.validate?.samples !== undefined ? { samples: s.compile!.validate.samples } : undefined, d.int8)
+                  : lowerValidate(s.compile!.validate),
             }
           : {
               kind: "neuron" as const,

@@ -8,7 +8,7 @@ export interface InferTensor {
   readonly name: string;
   readonly shape: readonly number[];
   readonly datatype: string;
-  readonly data: readonly number[];
+  readonly data: readonly (number | string)[];
 }
 
 export interface GeneratedClient {

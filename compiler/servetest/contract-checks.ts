@@ -34,7 +34,7 @@ function exampleChecks(ctx: ContractContext): Check[] {
     `example "${e.name}"`,
     async () => {
       const answer = await client.predict(e.attributes, Object.keys(e.parameters).length > 0 ? e.parameters : undefined);
-      const bad = mismatches(answer, e.expect);
+      const bad = expectMismatches(ir, answer, e.expect);
       const missing = ir.serve.api.response.filter((f) => !(f.name in answer)).map((f) => `missing field ${f.name}`);
       return fail(bad.length + missing.length === 0, [...missing, ...bad].join("; "));
     },
@@ -117,7 +117,11 @@ function protocolChecks(ctx: ContractContext): Check[] {
     ["V2 infer of one row agrees with v1 predict", async () => {
       if (!row) return "no input tensor to build a row for";
       const [v2, v1] = await Promise.all([client.infer([row.tensor]), client.predict(row.attributes)]);
-      const out = v2.outputs[0]?.data;
+      if (ir.model.transformer) {
+        const bad = v2TextMismatches(ir, v1, v2.outputs);
+        return fail(bad.length === 0, bad.join("; "));
+      }
+      const out = v2.outputs[0]?.data as number[] | undefined;
       if (!out) return "V2 answered no output tensor";
       return fail(v1Agrees(ir, v1, out), `v1 ${JSON.stringify(v1).slice(0, 200)} vs V2 ${JSON.stringify(out.slice(0, 8))}`);
     }],
@@ -130,6 +134,51 @@ function documentedGets(doc: unknown): [string, string][] {
   return Object.entries(paths)
     .filter(([, item]) => item.get)
     .map(([path, item]) => [path, Object.keys(item.get?.responses?.["200"]?.content ?? {})[0] ?? ""]);
+}
+
+/**
+ * An example's `expect` against the answer. Lists of entities or keywords are what must be
+ * found: each expected item matches some answered item on the fields it names (a model may
+ * find more); everything else must match as it is.
+ */
+function expectMismatches(ir: ProjectIR, answer: Record<string, unknown>, expect: Readonly<Record<string, unknown>>): string[] {
+  const listy = new Set(ir.serve.api.response.filter((f) => f.type === "entities" || f.type === "keywords").map((f) => f.name));
+  const out: string[] = [];
+  for (const [key, want] of Object.entries(expect)) {
+    const got = answer[key];
+    if (!listy.has(key) || !Array.isArray(want)) {
+      out.push(...mismatches(got, want, undefined, `/${key}`));
+      continue;
+    }
+    const items = Array.isArray(got) ? got : [];
+    want.forEach((w, i) => {
+      if (!items.some((g) => mismatches(g, w).length === 0)) out.push(`/${key}/${i}: expected an item like ${JSON.stringify(w).slice(0, 120)}, got ${JSON.stringify(items).slice(0, 200)}`);
+    });
+  }
+  return out;
+}
+
+/** A transformer's V2 outputs (one tensor per response field) say what v1 says for the same text. */
+function v2TextMismatches(ir: ProjectIR, v1: Record<string, unknown>, outputs: readonly { name: string; datatype: string; data: readonly unknown[] }[]): string[] {
+  const labels = ir.model.labels;
+  const bad: string[] = [];
+  for (const f of ir.serve.api.response) {
+    const t = outputs.find((o) => o.name === f.name);
+    if (!t) {
+      bad.push(`V2 answered no output "${f.name}"`);
+      continue;
+    }
+    const value: unknown =
+      f.type === "scores"
+        ? Object.fromEntries(Object.keys((v1[f.name] as Record<string, unknown> | undefined) ?? {}).map((l) => [l, t.data[labels.indexOf(l)]]))
+        : f.type === "number[]"
+          ? t.data
+          : t.datatype === "BYTES" && (f.type === "entities" || f.type === "keywords")
+            ? JSON.parse(String(t.data[0]))
+            : t.data[0];
+    bad.push(...mismatches(value, v1[f.name], undefined, `/${f.name}`));
+  }
+  return bad;
 }
 
 /** v1's label/score/scores/rows are what the V2 output row implies. */

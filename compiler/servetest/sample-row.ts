@@ -7,7 +7,8 @@ import { createFeaturizer, type FeatureSpec } from "../../runtimes/features/inde
 
 export interface SampleRow {
   readonly attributes: Record<string, unknown>;
-  readonly tensor: { readonly name: string; readonly shape: number[]; readonly datatype: "FP32" | "INT64"; readonly data: number[] };
+  /** The same row as a V2 tensor: features (FP32/INT64), or a transformer's text (BYTES). */
+  readonly tensor: { readonly name: string; readonly shape: number[]; readonly datatype: "FP32" | "INT64" | "BYTES"; readonly data: (number | string)[] };
 }
 
 function neutralRow(ir: ProjectIR): Record<string, unknown> {
@@ -19,6 +20,12 @@ function neutralRow(ir: ProjectIR): Record<string, unknown> {
 }
 
 export function sampleRow(ir: ProjectIR): SampleRow | undefined {
+  const t = ir.model.transformer;
+  if (t) {
+    const attributes = { ...(ir.serve.examples[0]?.attributes ?? neutralRow(ir)) };
+    const text = attributes[t.input];
+    return { attributes, tensor: { name: t.input, shape: [1], datatype: "BYTES", data: [typeof text === "string" ? text : "hello world"] } };
+  }
   const input = ir.model.inputs[0];
   if (!input) return undefined;
   const attributes = { ...(ir.serve.examples[0]?.attributes ?? neutralRow(ir)) };

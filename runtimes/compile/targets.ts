@@ -33,7 +33,7 @@ export function targetCompiler(target: CompileTarget): TargetCompiler {
 
 /** "onnx (optimization all)", "neuron (inf2, batch 8)": for progress lines. */
 export function describeTarget(t: CompileTarget): string {
-  if (t.kind === "onnx") return `onnx (optimization ${t.optimization})`;
+  if (t.kind === "onnx") return `onnx (optimization ${t.optimization}${t.quantize === "int8" ? ", int8" : ""})`;
   if (t.kind === "cpu") return `cpu (torch.jit.trace of the ${t.instance} target, batch ${t.batchSize})`;
   return `${t.kind} (${t.instance}, batch ${t.batchSize})`;
 }
