@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
-import { baseRootfs, onnxruntimeBinding, type RootfsEntry } from "../../runtimes/images/base-rootfs.js";
+import { baseRootfs, onnxruntimeBinding, tokenizersBinding, type RootfsEntry } from "../../runtimes/images/base-rootfs.js";
 import { CONTEXT_MTIME } from "./context.js";
 import { inspectImage } from "./docker-client.js";
 import { BuildError } from "./errors.js";
@@ -73,7 +73,9 @@ export async function bootstrapBase(docker: Docker, root: string, ref: string, p
   const { repo, tag } = splitImageRef(ref);
   const binding = onnxruntimeBinding(join(root, "node_modules"));
   if (!binding) throw new BuildError("onnxruntime-node is not installed in this workspace (its linux binding resolves the base's shared libraries): run `npm ci` first");
-  const entries = baseRootfs({ nativeModules: [binding] });
+  // The tokenizers binding needs librt besides what node and onnxruntime need.
+  const tokenizers = tokenizersBinding(join(root, "node_modules"));
+  const entries = baseRootfs({ nativeModules: [binding, ...(tokenizers ? [tokenizers] : [])] });
   const hash = rootfsHash(entries);
   const existing = await inspectImage(docker, ref);
   const mb = (info: Docker.ImageInspectInfo | undefined) => Math.round(((info?.Size ?? 0) / 1e6) * 10) / 10;

@@ -14,7 +14,8 @@ import { BuildError } from "./errors.js";
 export interface ModelPick {
   /** Shown in the `dev.mesh.model-version` label, e.g. SPAM-COMPILED-3 or file:model.onnx@1a2b3c4d5e6f. */
   readonly version: string;
-  readonly onnx: Uint8Array;
+  /** The model's files by path inside the model folder: model.onnx, and a transformer's tokenizer and config. */
+  readonly files: Readonly<Record<string, Uint8Array>>;
   readonly card: Uint8Array;
 }
 
@@ -33,7 +34,7 @@ function fromFile(root: string, path: string): ModelPick {
   const cardPath = join(dirname(abs), "card.json");
   const version = `file:${basename(abs)}@${sha256Hex(onnx).slice(0, 12)}`;
   const card = existsSync(cardPath) ? readFileSync(cardPath) : Buffer.from(canonicalJson({ id: version, source: basename(abs) }, true));
-  return { version, onnx, card };
+  return { version, files: { "model.onnx": onnx }, card };
 }
 
 /** Picks the model for `ir`'s serve image; one clear sentence when there is none. */
@@ -44,9 +45,12 @@ export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Pro
     const ref = await registry.latestModel(ir.name, ir.key, stage);
     if (!ref) continue;
     const card = await registry.readModelCard(ref);
-    if (!("model.onnx" in card.files)) continue; // e.g. a Neuron-only compiled version
-    const onnx = await registry.readModelFile(ref, "model.onnx");
-    return { version: modelId(ref), onnx, card: Buffer.from(canonicalJson(card, true)) };
+    const graph = ir.model.transformer?.modelFile ?? "model.onnx";
+    if (!(graph in card.files)) continue; // e.g. a Neuron-only compiled version
+    // Everything of the version but its golden test files: a transformer needs its tokenizer and config.
+    const files: Record<string, Uint8Array> = {};
+    for (const rel of Object.keys(card.files).sort()) if (!rel.startsWith("test_files/")) files[rel] = await registry.readModelFile(ref, rel);
+    return { version: modelId(ref), files, card: Buffer.from(canonicalJson(card, true)) };
   }
   throw new BuildError(
     `no trained or compiled ${ir.name} model in ${options.registryUri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH to an .onnx file`,

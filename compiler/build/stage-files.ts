@@ -25,6 +25,8 @@ function keepPackageFile(name: string) {
       const rest = napi?.[1];
       if (rest !== undefined && rest !== "" && !platform.startsWith(rest) && !rest.startsWith(platform)) return false;
     }
+    // One .node per platform in one package: only the image's (glibc) binary ships.
+    if (name === "tokenizers" && rel.endsWith(".node")) return rel === `tokenizers.${IMAGE_PLATFORM.os}-${IMAGE_PLATFORM.arch}-gnu.node`;
     if (rel.endsWith("/")) return true;
     return !DROP.test(rel);
   };

@@ -88,7 +88,7 @@ export async function stageStep(root: string, ir: ProjectIR, step: StepName, mod
   const roots = step === "serve" ? await serveRoots(root, ir) : lifecycleRoots(root, ir, step);
   if (needsModel && model) {
     roots.set("model", [
-      { path: "model/model.onnx", mode: 0o644, size: model.onnx.length, bytes: model.onnx },
+      ...Object.entries(model.files).map(([rel, bytes]) => ({ path: `model/${rel}`, mode: 0o644, size: bytes.length, bytes })),
       { path: "model/card.json", mode: 0o644, size: model.card.length, bytes: model.card },
     ]);
   }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, renameSync, rmSync, mkdirSync } from "node:fs
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
+import { resolveAppModel } from "../load/app-model-source.js";
 
 export interface PickedModel {
   /** Absolute model path and card path ("" when there is no card). */
@@ -46,13 +47,8 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
     const card = join(dirname(path), "card.json");
     return { ok: true, model: { modelPath: path, cardPath: existsSync(card) ? card : "", label: opts.model } };
   }
-  const source = ir.model.source;
-  if (ir.kind === "App" && source?.uri.startsWith("file://")) {
-    const path = resolve(opts.root, dirname(ir.specPath), source.uri.slice("file://".length));
-    if (!existsSync(path)) return { ok: false, message: `the App's model ${path} does not exist` };
-    if (source.sha256 && sha256(path) !== source.sha256) return { ok: false, message: `the App's model ${path} does not match its sha256 in the spec` };
-    return { ok: true, model: { modelPath: path, cardPath: "", label: source.uri } };
-  }
+  const app = await resolveAppModel(ir, opts.root);
+  if (app) return app.ok ? { ok: true, model: { modelPath: app.model.path, cardPath: "", label: app.model.label } } : app;
   const { openRegistry, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
   const registry = openRegistry(opts.registry, { cwd: opts.root, s3: s3OptionsFromWorkspace(ir.aws, process.env) });
   const ref = await registry.latestServableModel(ir.name, ir.key);

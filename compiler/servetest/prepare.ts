@@ -4,11 +4,11 @@
  * a file given with `--model`, or the newest compiled (else trained) version in the
  * registry, downloaded (verified) to a temporary folder.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { sha256Hex } from "../../generators/support/canonical-json.js";
+import { join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
+import { resolveAppModel } from "../load/app-model-source.js";
 import { nodeHost } from "../host.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { compileProject, compileWorkspace } from "../pipeline.js";
@@ -58,11 +58,10 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
     return { ok: true, prepared: { ir, root, projectOut, modelEnv: { MESH_MODEL_PATH: path }, modelLabel: flags.model, cleanup: () => {} } };
   }
 
-  const app = appModelFile(root, ir);
+  const app = await resolveAppModel(ir, root);
   if (app) {
-    if (!existsSync(app.path)) return { ok: false, message: `the App's model ${app.path} does not exist` };
-    if (app.sha256 && sha256Hex(readFileSync(app.path)) !== app.sha256) return { ok: false, message: `the App's model ${app.path} does not match its sha256 in the spec` };
-    return { ok: true, prepared: { ir, root, projectOut, modelEnv: { MESH_MODEL_PATH: app.path }, modelLabel: ir.model.source!.uri, cleanup: () => {} } };
+    if (!app.ok) return app;
+    return { ok: true, prepared: { ir, root, projectOut, modelEnv: { MESH_MODEL_PATH: app.model.path }, modelLabel: app.model.label, cleanup: () => {} } };
   }
 
   const { openRegistry, resolveRegistryUri, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
@@ -88,14 +87,6 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
     cleanup();
     throw err;
   }
-}
-
-/** An App whose model is a file beside its spec (`file://` is relative to the project folder). */
-function appModelFile(root: string, ir: ProjectIR): { path: string; sha256?: string } | undefined {
-  const source = ir.model.source;
-  if (ir.kind !== "App" || !source?.uri.startsWith("file://")) return undefined;
-  const path = resolve(root, dirname(ir.specPath), source.uri.slice("file://".length));
-  return source.sha256 ? { path, sha256: source.sha256 } : { path };
 }
 
 /**

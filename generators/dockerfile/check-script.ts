@@ -26,7 +26,7 @@ export function checkScript(ir: ProjectIR, step: StepName): string {
     ].join(";");
   }
   if (!bakesModel(ir)) return [`require(${ort})`, done(`{step:"serve",model:"download"}`)].join(";");
-  const model = JSON.stringify(`${CONTAINER.model}/model.onnx`);
+  const model = JSON.stringify(`${CONTAINER.model}/${ir.model.transformer?.modelFile ?? "model.onnx"}`);
   const inputs = JSON.stringify(ir.model.inputs.map((t) => t.name));
   return (
     `const ort=require(${ort});` +

@@ -43,7 +43,9 @@ function serveConfig(ir: ProjectIR): Instruction[] {
     ["MESH_HOST", "0.0.0.0"],
     ["MESH_PORT", String(port)],
   ];
-  if (bakesModel(ir)) env.push(["MESH_MODEL_PATH", `${CONTAINER.model}/model.onnx`], ["MESH_MODEL_CARD", `${CONTAINER.model}/card.json`]);
+  // A transformer is a folder (tokenizer and config beside the graph): the server is given the folder.
+  const modelPath = ir.model.transformer ? CONTAINER.model : `${CONTAINER.model}/model.onnx`;
+  if (bakesModel(ir)) env.push(["MESH_MODEL_PATH", modelPath], ["MESH_MODEL_CARD", `${CONTAINER.model}/card.json`]);
   // Download mode: the newest compiled (else trained) version of a mounted or S3 registry at start.
   else env.push(["MESH_REGISTRY", `file://${CONTAINER.registry}`], ["MESH_MODEL_REF", "latest"]);
   const ready = `${ir.serve.api.basePath}/ready`;

@@ -86,6 +86,12 @@ export function baseRootfs(options: RootfsOptions = {}): RootfsEntry[] {
 }
 
 /** onnxruntime-node's binding for this platform in a node_modules folder, if installed. */
+/** The Hugging Face tokenizers binding for this platform (glibc), when installed. */
+export function tokenizersBinding(nodeModules: string): string | undefined {
+  const p = join(nodeModules, "tokenizers", `tokenizers.${process.platform}-${process.arch}-gnu.node`);
+  return existsSync(p) ? p : undefined;
+}
+
 export function onnxruntimeBinding(nodeModules: string): string | undefined {
   const p = join(nodeModules, "onnxruntime-node", "bin", "napi-v6", process.platform, process.arch, "onnxruntime_binding.node");
   return existsSync(p) ? p : undefined;

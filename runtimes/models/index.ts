@@ -14,6 +14,7 @@ export {
   LOCK_VERSION,
   compareWithLock,
   lockFromResolved,
+  lockOfPinned,
   parseLock,
   serializeLock,
   verifyFolder,

@@ -137,3 +137,14 @@ export async function verifyFolder(dir: string, lock: ModelLock): Promise<ModelF
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
+
+/** A lock for files already pinned elsewhere (the IR carries them from model.lock.json), to verify a resolve against. */
+export function lockOfPinned(source: { readonly uri: string; readonly revision?: string; readonly files: readonly ModelFile[] }): ModelLock {
+  return {
+    lockVersion: LOCK_VERSION,
+    source: source.uri,
+    ...(source.revision ? { revision: source.revision } : {}),
+    files: Object.fromEntries(source.files.map((f) => [f.path, { sha256: f.sha256, size: f.size }])),
+    facts: {},
+  };
+}

@@ -9,7 +9,7 @@
 import { inputsHash } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { ArtifactFiles, ModelCard } from "../registry/types.js";
-import { resolveModelSource, type ResolveOptions } from "../models/index.js";
+import { lockOfPinned, resolveModelSource, type ResolveOptions } from "../models/index.js";
 import { openTransformer } from "../transformers/open.js";
 import { rawOutputs } from "../transformers/pipeline.js";
 import { goldenFiles } from "./golden.js";
@@ -36,10 +36,9 @@ export async function registerPretrained(cfg: TrainConfig, model: ModelConfig, c
   const latest = await latestModel(ctx.registry, ctx.project, ctx.key, "TRAINED");
   if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
 
-  const lock = { lockVersion: 1, source: t.source.uri, ...(t.source.revision ? { revision: t.source.revision } : {}), files: Object.fromEntries(t.source.files.map((f) => [f.path, { sha256: f.sha256, size: f.size }])) };
   let resolved;
   try {
-    resolved = await resolveModelSource(t.source.uri, { ...where, lock: lock as never, log: ctx.log });
+    resolved = await resolveModelSource(t.source.uri, { ...where, lock: lockOfPinned(t.source), log: ctx.log });
   } catch (err) {
     throw new LifecycleError("train", `${t.source.uri}: ${reason(err)}`);
   }
