@@ -1,15 +1,17 @@
 /**
  * The model a serve image bakes in: `--model PATH` (an .onnx file, with its card.json beside
- * it when present), else the newest COMPILED version in the registry, else the newest
- * TRAINED one. Bytes are read through the registry, which verifies them against the card.
+ * it when present), else an App's own model (resolved and verified like `mesh serve` does),
+ * else the newest COMPILED version in the registry, else the newest TRAINED one. Registry
+ * bytes are read through the registry, which verifies them against the card.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
 import { openRegistry, type S3Options } from "../../runtimes/registry/index.js";
 import { modelId, type ModelStage } from "../../runtimes/registry/types.js";
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import { BuildError } from "./errors.js";
+import { resolveAppModel } from "../load/app-model-source.js";
 
 export interface ModelPick {
   /** Shown in the `dev.mesh.model-version` label, e.g. SPAM-COMPILED-3 or file:model.onnx@1a2b3c4d5e6f. */
@@ -37,9 +39,28 @@ function fromFile(root: string, path: string): ModelPick {
   return { version, files: { "model.onnx": onnx }, card };
 }
 
+/** An App's model file (staged as model.onnx) or folder (staged whole, hidden files aside). */
+function fromApp(path: string, label: string, folder: boolean): ModelPick {
+  const files: Record<string, Uint8Array> = {};
+  if (!folder) files["model.onnx"] = readFileSync(path);
+  else for (const rel of listFolder(path)) files[rel] = readFileSync(join(path, rel));
+  const version = `${label}@${sha256Hex(canonicalJson(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, sha256Hex(v)])))).slice(0, 12)}`;
+  return { version, files, card: Buffer.from(canonicalJson({ id: version, source: label }, true)) };
+}
+
+function listFolder(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .filter((e) => !e.name.startsWith("."))
+    .flatMap((e) => (e.isDirectory() ? listFolder(dir, `${prefix}${e.name}/`) : e.isFile() ? [`${prefix}${e.name}`] : []))
+    .sort();
+}
+
 /** Picks the model for `ir`'s serve image; one clear sentence when there is none. */
 export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Promise<ModelPick> {
   if (options.modelPath) return fromFile(options.root, options.modelPath);
+  const app = await resolveAppModel(ir, options.root);
+  if (app && !app.ok) throw new BuildError(app.message);
+  if (app?.ok) return fromApp(app.model.path, app.model.label, ir.model.transformer !== undefined);
   const registry = openRegistry(options.registryUri, { cwd: options.root, ...(options.s3 ? { s3: options.s3 } : {}) });
   for (const stage of ["COMPILED", "TRAINED"] as const satisfies readonly ModelStage[]) {
     const ref = await registry.latestModel(ir.name, ir.key, stage);
