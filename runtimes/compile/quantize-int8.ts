@@ -46,9 +46,9 @@ export interface QuantizeInt8Result {
 
 /**
  * The quantized model's bytes. The same input gives the same bytes. A model with nothing to
- * quantize comes back byte for byte. Throws OnnxModelError for bytes that are not an ONNX
- * model it can rewrite faithfully (garbage, unknown fields, external data), and an Error for a
- * default-domain opset below 11.
+ * quantize comes back byte for byte. Throws OnnxModelError for bytes that are not an ONNX model
+ * it can rewrite faithfully (garbage, unknown fields, external data, a default-domain opset
+ * below 11), RangeError for bad options.
  */
 export function quantizeDynamicInt8(model: Uint8Array, options: QuantizeInt8Options = {}): QuantizeInt8Result {
   const perChannel = options.perChannel ?? true;
@@ -66,8 +66,9 @@ export function quantizeDynamicInt8(model: Uint8Array, options: QuantizeInt8Opti
     bytesAfter,
     skipped: result.skipped,
   });
-  // Nothing rewritten: hand the input back as it was rather than a re-encoding of it.
-  if (result.quantized === 0) return { bytes: model.slice(), details: details(model.byteLength) };
+  // Nothing rewritten: hand back a copy of the input rather than a re-encoding of it (protobufjs
+  // writes some fields differently from onnx's C++ writer, e.g. packed int64s: same model, other bytes).
+  if (result.quantized === 0) return { bytes: new Uint8Array(model), details: details(model.byteLength) };
 
   pruneOrphans(graph, result.touched);
   ensureDefaultOpset(proto);

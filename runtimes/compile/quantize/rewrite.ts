@@ -16,6 +16,7 @@ import onnxProto from "onnx-proto";
 import { matchNode, type Candidate } from "./candidates.js";
 import { GraphIndex, type Graph, type Node, type Tensor } from "./graph-index.js";
 import { MIN_DEFAULT_OPSET } from "./opset.js";
+import { OnnxModelError } from "./parse.js";
 import { DataType, floatTensor, int8Tensor, readFloat32 } from "./tensors.js";
 import { quantizeWeight } from "./weights.js";
 
@@ -66,7 +67,7 @@ export function rewriteGraph(graph: Graph, options: RewriteOptions): RewriteResu
   const matches = nodes.map((n) => matchNode(n, index, options.minElements));
   const opset = options.defaultOpset;
   if (opset !== undefined && opset < MIN_DEFAULT_OPSET && matches.some((m) => m && "candidate" in m)) {
-    throw new Error(
+    throw new OnnxModelError(
       `the model imports default-domain opset ${opset}; the int8 rewrite needs ≥ ${MIN_DEFAULT_OPSET} (DynamicQuantizeLinear) and does not convert opsets. Re-export the model with opset ≥ ${MIN_DEFAULT_OPSET}`,
     );
   }
