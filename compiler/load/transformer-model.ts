@@ -55,7 +55,9 @@ export function loadTransformerLock(host: Host, loaded: LoadedYaml, spec: Projec
   try {
     lock = parseLock(Buffer.from(bytes).toString("utf8"), lockFile);
   } catch (err) {
-    return { diagnostics: [createDiagnostic("model-lock", at, { file: lockFile, message: (err as Error).message }, relock)] };
+    const message = (err as Error).message;
+    // The lock parser names the file itself; the diagnostic names it once.
+    return { diagnostics: [createDiagnostic("model-lock", at, { file: lockFile, message: message.startsWith(`${lockFile}: `) ? message.slice(lockFile.length + 2) : message }, relock)] };
   }
   if (lock.source !== uri) {
     return { diagnostics: [createDiagnostic("model-lock", at, { file: lockFile, message: `it locks ${lock.source}, but model.source.uri is ${uri}` }, relock)] };

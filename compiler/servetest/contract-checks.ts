@@ -110,13 +110,13 @@ function protocolChecks(ctx: ContractContext): Check[] {
     ["V2 infer with a wrong tensor shape → 400", async () => {
       if (!row) return "no input tensor to build a row for";
       const wrong = { ...row.tensor, shape: [1, row.tensor.data.length + 1] };
-      const r = await raw(ctx, "POST", `/v2/models/${ir.name}/infer`, JSON.stringify({ inputs: [wrong] }));
+      const r = await raw(ctx, "POST", `/v2/models/${ir.name}/infer`, JSON.stringify({ inputs: [wrong, ...row.tensors.slice(1)] }));
       return fail(r.status === 400, `expected 400, got ${r.status}: ${r.text.slice(0, 200)}`);
     }],
     ["unknown route → 404", async () => fail((await raw(ctx, "GET", `${base}/no-such-route`)).status === 404, "expected 404")],
     ["V2 infer of one row agrees with v1 predict", async () => {
       if (!row) return "no input tensor to build a row for";
-      const [v2, v1] = await Promise.all([client.infer([row.tensor]), client.predict(row.attributes)]);
+      const [v2, v1] = await Promise.all([client.infer([...row.tensors]), client.predict(row.attributes)]);
       if (ir.model.transformer) {
         const bad = v2TextMismatches(ir, v1, v2.outputs);
         return fail(bad.length === 0, bad.join("; "));

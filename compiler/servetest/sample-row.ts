@@ -8,7 +8,16 @@ import { createFeaturizer, type FeatureSpec } from "../../runtimes/features/inde
 export interface SampleRow {
   readonly attributes: Record<string, unknown>;
   /** The same row as a V2 tensor: features (FP32/INT64), or a transformer's text (BYTES). */
-  readonly tensor: { readonly name: string; readonly shape: number[]; readonly datatype: "FP32" | "INT64" | "BYTES"; readonly data: (number | string)[] };
+  readonly tensor: SampleTensor;
+  /** Every input the model takes, this row's values (an App may have several, e.g. input_ids and attention_mask). */
+  readonly tensors: readonly SampleTensor[];
+}
+
+export interface SampleTensor {
+  readonly name: string;
+  readonly shape: number[];
+  readonly datatype: "FP32" | "INT64" | "BYTES";
+  readonly data: (number | string)[];
 }
 
 function neutralRow(ir: ProjectIR): Record<string, unknown> {
@@ -24,19 +33,25 @@ export function sampleRow(ir: ProjectIR): SampleRow | undefined {
   if (t) {
     const attributes = { ...(ir.serve.examples[0]?.attributes ?? neutralRow(ir)) };
     const text = attributes[t.input];
-    return { attributes, tensor: { name: t.input, shape: [1], datatype: "BYTES", data: [typeof text === "string" ? text : "hello world"] } };
+    const tensor: SampleTensor = { name: t.input, shape: [1], datatype: "BYTES", data: [typeof text === "string" ? text : "hello world"] };
+    return { attributes, tensor, tensors: [tensor] };
   }
   const input = ir.model.inputs[0];
   if (!input) return undefined;
   const attributes = { ...(ir.serve.examples[0]?.attributes ?? neutralRow(ir)) };
-  const width = input.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1);
-  const out = new Float32Array(width);
   if (ir.model.features) {
+    const width = input.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1);
+    const out = new Float32Array(width);
     createFeaturizer(ir.model.features as FeatureSpec).encode(attributes, out, 0);
-  } else {
-    const value = attributes[input.name] ?? Object.values(attributes)[0];
-    if (!Array.isArray(value)) return undefined;
-    out.set(value as number[]);
+    const tensor: SampleTensor = { name: input.name, shape: [1, width], datatype: input.datatype, data: Array.from(out) };
+    return { attributes, tensor, tensors: [tensor] };
   }
-  return { attributes, tensor: { name: input.name, shape: [1, width], datatype: input.datatype, data: Array.from(out) } };
+  // An App: each input is the attribute of its name, one row (a dynamic dimension takes the row's length).
+  const tensors: SampleTensor[] = [];
+  for (const t of ir.model.inputs) {
+    const value = attributes[t.name] ?? (ir.model.inputs.length === 1 ? Object.values(attributes)[0] : undefined);
+    if (!Array.isArray(value)) return undefined;
+    tensors.push({ name: t.name, shape: [1, value.length], datatype: t.datatype === "INT64" ? "INT64" : "FP32", data: value as number[] });
+  }
+  return { attributes, tensor: tensors[0]!, tensors };
 }

@@ -3,7 +3,8 @@
  * (the same text generators/neuron emits), runs compile.py on the downloaded trained
  * model.onnx, and predicts the golden rows through validate.py. The caller (runtimes/compile)
  * checks parity against the parent's golden predictions and uploads; a failed trace or a
- * missing torch fails here, before anything is uploaded.
+ * missing torch fails here, before anything is uploaded. A Hugging Face model folder
+ * (`trainer: pretrained`) goes to its own programs, runtimes/neuron/transformer.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +13,7 @@ import type { CompiledArtifact, TargetInput } from "../compile/types.js";
 import type { AttributeRow } from "../train/golden.js";
 import { lastLine, resolvePython, runPython } from "./python-env.js";
 import { writeCompileScripts } from "./script-files.js";
+import { compileTransformerTorch } from "./transformer/target.js";
 import { layerWidths, type NeuronScriptConfig } from "./script-config.js";
 
 /** Thrown for a failed script run; the message is the script's own sentence. */
@@ -29,7 +31,7 @@ function configFor(input: TargetInput): NeuronScriptConfig {
   const t = input.target;
   if (t.kind === "onnx") throw new Error("compileTorch needs a neuron or cpu target");
   const features = input.features;
-  if (!features) throw new NeuronScriptError("the CPU trace of a transformer runs its own compile.py (make compile-neuron-cpu); this target traces mesh-trained models");
+  if (!features) throw new NeuronScriptError("the trained version carries neither featurizer settings nor transformer settings on its card");
   const card = JSON.parse(fs.readFileSync(path.join(input.trainedDir, "card.json"), "utf8")) as { id?: string; params?: TrainedParams };
   const p = card.params ?? {};
   const labels = p.labels ?? [];
@@ -50,6 +52,7 @@ function configFor(input: TargetInput): NeuronScriptConfig {
 export async function compileTorch(input: TargetInput): Promise<CompiledArtifact> {
   const target = input.target.kind;
   if (target !== "cpu" && target !== "neuron") throw new Error(`compileTorch cannot compile ${target} targets`);
+  if (input.transformer) return compileTransformerTorch(input, input.transformer);
   const cfg = configFor(input);
   const python = resolvePython();
   // Scripts live beside the output folder, inside the caller's scratch space (removed by it).

@@ -31,6 +31,8 @@ export interface ServeConfig {
   readonly graphOptimization: GraphOptimization;
   readonly registry: string;
   readonly modelRef: string;
+  readonly engine: "auto" | "onnxruntime" | "torch";
+  readonly torchSidecar: string;
 }
 
 type Kind = "string" | "integer" | "boolean" | "enum";
@@ -49,13 +51,14 @@ export interface EnvVarDecl {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const OPT_LEVELS = ["disabled", "basic", "extended", "all"] as const;
+const ENGINES = ["auto", "onnxruntime", "torch"] as const;
 const MAX_INT = 2 ** 31 - 1;
 
 /** Every variable the server reads, in documentation order. */
 export const ENV_VARS: readonly EnvVarDecl[] = [
   { name: "MESH_HOST", key: "host", type: "string", default: "0.0.0.0", doc: "Address to bind (loopback for local runs)." },
   { name: "MESH_PORT", key: "port", type: "integer", default: 8000, min: 0, max: 65535, doc: "TCP port to bind; 0 picks a free port (the real one is logged)." },
-  { name: "MESH_MODEL_PATH", key: "modelPath", type: "string", default: "", doc: "Path of the ONNX model file to serve (required unless MESH_MODEL_REF is set)." },
+  { name: "MESH_MODEL_PATH", key: "modelPath", type: "string", default: "", doc: "Path of the ONNX model file (or, for transformers, the model folder or its model.pt) to serve (required unless MESH_MODEL_REF is set)." },
   { name: "MESH_MODEL_CARD", key: "modelCard", type: "string", default: "", doc: "Path of the model card (card.json); default: card.json beside the model." },
   { name: "MESH_LOG_LEVEL", key: "logLevel", type: "enum", values: LOG_LEVELS, default: "info", doc: "pino log level; access logs are written at debug." },
   { name: "MESH_WORKERS", key: "workers", type: "integer", default: 1, min: 1, max: 64, doc: "Server processes (node:cluster), one model session each." },
@@ -72,6 +75,15 @@ export const ENV_VARS: readonly EnvVarDecl[] = [
   { name: "MESH_GRAPH_OPTIMIZATION", key: "graphOptimization", type: "enum", values: OPT_LEVELS, default: "all", doc: "onnxruntime graph optimization level." },
   { name: "MESH_REGISTRY", key: "registry", type: "string", default: "", doc: "Registry URI (file://… or s3://…) used with MESH_MODEL_REF." },
   { name: "MESH_MODEL_REF", key: "modelRef", type: "string", default: "", doc: "Model version to download at start, e.g. SPAM-COMPILED-3, or `latest` (newest compiled, else trained)." },
+  {
+    name: "MESH_ENGINE",
+    key: "engine",
+    type: "enum",
+    values: ENGINES,
+    default: "auto",
+    doc: "What runs a transformer: onnxruntime (model.onnx), torch (a traced model.pt in a Python sidecar, for Neuron-compiled versions), or auto: torch for a folder with model.pt and no model.onnx.",
+  },
+  { name: "MESH_TORCH_SIDECAR", key: "torchSidecar", type: "string", default: "", doc: "torch engine: path of sidecar.py to run with $PYTHON (default: the copy inside the mesh runtime)." },
 ];
 
 const DECLARED = new Map(ENV_VARS.map((d) => [d.name, d]));

@@ -74,33 +74,45 @@ function transformerPredict(ex: Exchange, ctx: ServerContext, pipeline: Transfor
 
 /**
  * A model with several inputs or a dynamic dimension (e.g. input_ids + attention_mask of any
- * length): one model call per request, every input fed from the attribute of its name. Rows
- * of one request must agree in length; a model that refuses the combination is the
- * client's input (400 with onnxruntime's reason), not a server fault.
+ * length): every input is fed from the attribute of its name. Rows of different lengths are
+ * never padded (what a pad value means is the model's business): rows are grouped by their
+ * lengths, each group is one model call, and the answers go back in request order. A model
+ * that refuses a combination (say input_ids and attention_mask of different lengths) has
+ * refused the client's input: 400 with onnxruntime's reason, not a server fault.
  */
 function directPredict(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknown>): void {
   const { finish, session } = ctx;
   const definition = ctx.definition as TensorServiceDefinition;
   const rows = (decoded.value as { rows: Record<string, unknown>[] }).rows;
-  const feeds: Feeds = {};
   for (const spec of definition.inputs) {
-    const values = rows.map((r) => r[spec.name] as number[]);
-    const width = values[0]?.length ?? 0;
-    const odd = values.findIndex((v) => v.length !== width);
-    if (odd >= 0) return sendError(ex, 400, "length_mismatch", `every row must hold as many values as the first (${width}); row ${odd} holds ${values[odd]!.length}`, finish, `/data/attributes/${pointerToken(spec.name)}/${odd}`);
-    if (width === 0) return sendError(ex, 400, "empty_input", "must hold at least one value", finish, `/data/attributes/${pointerToken(spec.name)}`);
-    const fixed = spec.shape.slice(1).every((d) => d >= 0);
-    if (spec.shape.slice(1).length > 1 && !fixed) return sendError(ex, 400, "unsupported_shape", `input "${spec.name}" has more than one dynamic dimension; send it through the V2 infer route with its shape`, finish, `/data/attributes/${pointerToken(spec.name)}`);
-    const dims = [rows.length, ...(fixed ? spec.shape.slice(1) : [width])];
-    const flat = values.flat();
-    feeds[spec.name] = spec.datatype === "INT64" ? int64Tensor(BigInt64Array.from(flat, (x) => BigInt(x)), dims) : floatTensor(Float32Array.from(flat), dims);
+    if (spec.shape.slice(1).filter((d) => d < 0).length > 1) {
+      return sendError(ex, 400, "unsupported_shape", `input "${spec.name}" has more than one dynamic dimension; send it through the V2 infer route with its shape`, finish, `/data/attributes/${pointerToken(spec.name)}`);
+    }
   }
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const key = definition.inputs.map((spec) => (r[spec.name] as number[]).length).join(",");
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
   const outName = definition.outputs[0]!.name;
-  session!.run(feeds).then(
-    (outputs) =>
+  const runs = [...groups.values()].map((members) => {
+    const feeds: Feeds = {};
+    for (const spec of definition.inputs) {
+      const values = members.map((i) => rows[i]![spec.name] as number[]);
+      const fixed = spec.shape.slice(1).every((d) => d >= 0);
+      const dims = [members.length, ...(fixed ? spec.shape.slice(1) : [values[0]!.length])];
+      const flat = values.flat();
+      feeds[spec.name] = spec.datatype === "INT64" ? int64Tensor(BigInt64Array.from(flat, (x) => BigInt(x)), dims) : floatTensor(Float32Array.from(flat), dims);
+    }
+    return session!.run(feeds).then((outputs) => ({ members, out: outputs[outName]! }));
+  });
+  Promise.all(runs).then(
+    (done) =>
       guarded(ex, finish, ctx.log, () => {
-        const out = outputs[outName]!;
-        const attributes = definition.respond(decoded, out.data as Float32Array, rowWidth(out.dims));
+        const width = rowWidth(done[0]!.out.dims);
+        const all = new Float32Array(rows.length * width);
+        for (const { members, out } of done) members.forEach((row, j) => all.set((out.data as Float32Array).subarray(j * width, (j + 1) * width), row * width));
+        const attributes = definition.respond(decoded, all, width);
         sendJson(ex, 200, { version: 1, data: { namespace: definition.name, attributes } }, finish);
       }),
     (err: unknown) => sendError(ex, 400, "invalid_input", `the model refused these inputs: ${String((err as Error)?.message ?? err).slice(0, 300)}`, finish, "/data/attributes"),

@@ -155,6 +155,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
 /** A model over tensors: signature checked against the definition, zero-batch warm-up, then the batching predictor. */
 async function loadTensorModel(ctx: ServerContext, definition: TensorServiceDefinition): Promise<void> {
   const { config, metrics, log } = ctx;
+  if (config.engine === "torch") throw new Error("MESH_ENGINE=torch serves traced transformer folders (model.pt); this service runs its ONNX model with onnxruntime");
   const session = await openSession(config.modelPath, config);
   const problem = checkSignature(definition.inputs, session.inputs, "input") ?? checkSignature(definition.outputs, session.outputs, "output");
   if (problem) throw new Error(`the model ${config.modelPath} does not match the service definition: ${problem}`);

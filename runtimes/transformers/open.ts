@@ -1,8 +1,13 @@
 /**
  * Opens a Hugging Face model folder for serving or validation: checks the folder against the
- * task (the same facts `mesh lock` recorded), loads the tokenizer and the ONNX session, and
+ * task (the same facts `mesh lock` recorded), loads the tokenizer and the model session, and
  * wires the batching sequence runner and the task pipeline. Everything that can be wrong
  * with the folder is found here, before a server says ready.
+ *
+ * The session is onnxruntime over model.onnx, or — engine `torch`, chosen by MESH_ENGINE or
+ * automatically for a folder with model.pt and no ONNX graph (a neuron/cpu compiled version) —
+ * the traced model in a Python sidecar (runtimes/serve/torch-session.ts). Tokenizer, batching
+ * and the task's answer are the same code either way.
  */
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,6 +18,8 @@ import { SequenceRunner } from "./sequence-runner.js";
 import { checkTaskSignature } from "./task-signature.js";
 import { loadTokenizer } from "./tokenizer.js";
 import { openSession, type ModelSession, type SessionOptions } from "../serve/session.js";
+import { openTorchSession, resolveEngine, type Engine } from "../serve/torch-session.js";
+import { inspectTracedFolder, tracedFolderOf } from "../neuron/transformer/folder.js";
 import type { ServerMetrics } from "../serve/metrics.js";
 import type { Logger } from "../serve/logger.js";
 
@@ -34,6 +41,10 @@ export interface OpenOptions extends SessionOptions {
   readonly expectLabels?: readonly string[];
   /** A different ONNX graph than the folder's own (compile validates candidates this way). */
   readonly onnxPath?: string;
+  /** onnxruntime, torch (model.pt through the Python sidecar), or auto (default): torch for a folder with model.pt and no model.onnx. */
+  readonly engine?: Engine | "auto";
+  /** torch: the sidecar program to run ("" or absent: the library's own sidecar.py). */
+  readonly torchSidecar?: string;
 }
 
 export class ModelFolderError extends Error {}
@@ -44,8 +55,9 @@ export function modelFolderOf(path: string): string {
 }
 
 export async function openTransformer(path: string, serving: TransformerServing, options: OpenOptions, metrics?: ServerMetrics, log?: Logger): Promise<OpenedTransformer> {
-  const dir = modelFolderOf(path);
-  const inspected = inspectModelFolder(dir);
+  const engine = options.onnxPath ? "onnxruntime" : resolveEngine(path, options.engine ?? "auto");
+  const dir = engine === "torch" ? tracedFolderOf(path) : modelFolderOf(path);
+  const inspected = engine === "torch" ? inspectTracedFolder(dir, serving) : inspectModelFolder(dir);
   if (!inspected.ok) throw new ModelFolderError(`the model folder ${dir} cannot be served: ${inspected.problems.join("; ")}`);
   const facts = inspected.facts;
   const signature = checkTaskSignature(serving.task, facts);
@@ -55,7 +67,10 @@ export async function openTransformer(path: string, serving: TransformerServing,
   }
   const tokenizer = loadTokenizer(dir);
   if (tokenizer.vocabSize > facts.vocabSize) throw new ModelFolderError(`the tokenizer of ${dir} produces ids up to ${tokenizer.vocabSize - 1}, beyond the model's ${facts.vocabSize} embeddings`);
-  const session = await openSession(options.onnxPath ?? join(dir, facts.modelFile), options);
+  const session =
+    engine === "torch"
+      ? await openTorchSession(dir, { intraOpThreads: options.intraOpThreads, ...(options.torchSidecar ? { sidecar: options.torchSidecar } : {}), ...(log ? { log } : {}) })
+      : await openSession(options.onnxPath ?? join(dir, facts.modelFile), options);
   const runner = new SequenceRunner(
     session,
     { output: signature.signature.output, hasTokenTypeIds: signature.signature.hasTokenTypeIds, padId: tokenizer.padId, batching: options.batching, maxBatch: options.maxBatch, maxDelayMs: options.maxDelayMs, queueRows: options.queueRows },
