@@ -104,7 +104,8 @@ export const ingestSchema = z.strictObject({
     uri: sourceUri,
     format: formatSchema.optional(),
     columns: z.array(fieldName).min(1).max(4096).optional().describe("names for rows given as arrays or header-less CSV"),
-    max_bytes: int(1, 1 << 40).optional(),
+    // 2 ** 40, not 1 << 40: JavaScript shifts are 32-bit, and 1 << 40 is 256.
+    max_bytes: int(1, 2 ** 40).optional(),
     timeout_ms: int(1, 3_600_000).optional(),
     retries: int(0, 10).optional(),
   }),
@@ -137,6 +138,10 @@ export const gateSchema = z
   .string()
   .regex(/^\s*(>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$/, 'must be a comparison such as ">= 0.95"');
 export const metricName = z.enum(["accuracy", "macro_f1", "log_loss"]);
+const shareGate = (g: string): boolean => {
+  const v = Number(/-?\d+(\.\d+)?/.exec(g)?.[0]);
+  return v >= 0 && v <= 1;
+};
 
 export const trainSchema = z.strictObject({
   trainer: z.enum(["logistic-regression", "mlp", "pretrained"]).describe("pretrained: register model.source as it is, with golden predictions on samples"),
@@ -153,7 +158,14 @@ export const trainSchema = z.strictObject({
       seed: int(0, 2 ** 31 - 1).optional(),
     })
     .optional(),
-  gates: z.partialRecord(metricName, gateSchema).optional(),
+  gates: z
+    .strictObject({
+      // accuracy and macro-F1 are shares: a gate outside [0, 1] can never (or always) pass.
+      accuracy: gateSchema.refine(shareGate, "accuracy is between 0 and 1; compare with a value in [0, 1]").optional(),
+      macro_f1: gateSchema.refine(shareGate, "macro_f1 is between 0 and 1; compare with a value in [0, 1]").optional(),
+      log_loss: gateSchema.optional(),
+    })
+    .optional(),
   golden_samples: int(1, 10_000).optional().describe("held-out rows stored with the model as golden predictions"),
 });
 

@@ -4,6 +4,7 @@
  * verified against model.lock.json (a transformer folder) or the spec's sha256 (one file).
  * Remote sources land in the shared download cache, so they are fetched once.
  */
+import { statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
 
@@ -38,4 +39,20 @@ export async function resolveAppModel(ir: ProjectIR, root: string, env: NodeJS.P
   } catch (err) {
     return { ok: false, message: `the App's model ${source.uri}: ${(err as Error).message}` };
   }
+}
+
+/**
+ * A `--model PATH` given on the command line: an existing regular file (an .onnx) or a model
+ * folder. Anything else — a FIFO, a device, a socket — is refused before a server waits on it.
+ */
+export function givenModelPath(cwd: string, given: string): { readonly path: string } | { readonly message: string } {
+  const path = resolve(cwd, given);
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return { message: `model file ${given} does not exist` };
+  }
+  if (!st.isFile() && !st.isDirectory()) return { message: `--model ${given} is not a regular file or a model folder` };
+  return { path };
 }

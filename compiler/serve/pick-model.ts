@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, mkdirSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import type { ProjectIR } from "../ir.js";
-import { resolveAppModel } from "../load/app-model-source.js";
+import { givenModelPath, resolveAppModel } from "../load/app-model-source.js";
 
 export interface PickedModel {
   /** Absolute model path and card path ("" when there is no card). */
@@ -42,8 +42,9 @@ function cachedCopyIsComplete(dir: string): boolean {
 
 export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickOutcome> {
   if (opts.model !== undefined) {
-    const path = resolve(opts.cwd, opts.model);
-    if (!existsSync(path)) return { ok: false, message: `model file ${opts.model} does not exist` };
+    const given = givenModelPath(opts.cwd, opts.model);
+    if ("message" in given) return { ok: false, message: given.message };
+    const path = given.path;
     const card = join(dirname(path), "card.json");
     return { ok: true, model: { modelPath: path, cardPath: existsSync(card) ? card : "", label: opts.model } };
   }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
-import { resolveAppModel } from "../load/app-model-source.js";
+import { givenModelPath, resolveAppModel } from "../load/app-model-source.js";
 import { nodeHost } from "../host.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { compileProject, compileWorkspace } from "../pipeline.js";
@@ -53,8 +53,9 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
   const projectOut = resolve(root, outDir, name);
 
   if (flags.model !== undefined) {
-    const path = resolve(flags.model);
-    if (!existsSync(path)) return { ok: false, message: `model file ${flags.model} does not exist` };
+    const given = givenModelPath(process.cwd(), flags.model);
+    if ("message" in given) return { ok: false, message: given.message };
+    const path = given.path;
     return { ok: true, prepared: { ir, root, projectOut, modelEnv: { MESH_MODEL_PATH: path }, modelLabel: flags.model, cleanup: () => {} } };
   }
 

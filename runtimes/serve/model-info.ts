@@ -2,13 +2,21 @@
  * What `/bio` and the model-info metric say about the served version: its registry card
  * (MESH_MODEL_CARD, else `card.json` beside the model file) when there is one.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ModelInfo } from "./definition.js";
 
 /** Reads the card; a missing default card is fine (a bare model file), a broken or missing explicit one is an error. */
 export function loadModelInfo(modelPath: string, cardPath: string): ModelInfo {
-  const path = cardPath || join(dirname(modelPath), "card.json");
+  // A transformer may be served from its folder (MESH_MODEL_PATH=<version folder>): its card is inside.
+  const isFolder = (() => {
+    try {
+      return statSync(modelPath).isDirectory();
+    } catch {
+      return false;
+    }
+  })();
+  const path = cardPath || join(isFolder ? modelPath : dirname(modelPath), "card.json");
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -98,10 +98,10 @@ class Tail {
   }
 }
 
-function sidecarReason(python: string, code: number | null, signal: NodeJS.Signals | null, tail: Tail): string {
+function sidecarReason(python: string, code: number | null, signal: NodeJS.Signals | null, tail: Tail, when: string): string {
   const how = code !== null ? `exited with code ${code}` : `was killed by ${signal ?? "a signal"}`;
   const why = tail.last().replace(/^sidecar\.py: /, "");
-  return `the torch sidecar (${python}) ${how}${why ? `: ${why}` : ""}`;
+  return `the torch sidecar (${python}) ${how}${when}${why ? `: ${why}` : ""}`;
 }
 
 /** Starts sidecar.py on `dir` and resolves once it has loaded the model and answered a warm-up batch. */
@@ -163,10 +163,10 @@ export async function openTorchSession(dir: string, opts: TorchSessionOptions = 
       reject(new TorchSessionError(err.code === "ENOENT" ? `the Python interpreter ${python} was not found; set PYTHON to one that has torch` : `the torch sidecar could not start: ${err.message}`));
     });
     child.on("exit", (code, signal) => {
-      exited = sidecarReason(python, code, signal, tail);
+      exited = sidecarReason(python, code, signal, tail, ready ? "" : " before it was ready");
       cleanup();
       clearTimeout(timer);
-      if (!ready) reject(new TorchSessionError(`${exited} before it was ready`));
+      if (!ready) reject(new TorchSessionError(exited));
       else if (!released) opts.log?.error({ reason: exited }, "the torch sidecar exited; model calls fail from now on");
     });
   }).catch((err: unknown) => {

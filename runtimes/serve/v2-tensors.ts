@@ -24,6 +24,9 @@ export interface V2Request {
   readonly rows: number;
 }
 
+/** The largest finite float32. */
+const FP32_MAX = 3.4028234663852886e38;
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const bad = (pointer: string, code: string, detail: string): ApiError => apiError(400, code, detail, pointer);
@@ -71,6 +74,9 @@ function checkInput(raw: unknown, at: string, spec: TensorSpec, maxRows: number,
   }
   const i = flat.findIndex((x) => !Number.isFinite(x));
   if (i >= 0) return void errors.push(bad(`${at}/data`, "invalid_value", `element ${i} is not a finite number`));
+  // Beyond FP32's range a value would become Infinity in the tensor: refused, not rounded.
+  const big = flat.findIndex((x) => Math.abs(x) > FP32_MAX);
+  if (big >= 0) return void errors.push(bad(`${at}/data/${big}`, "out_of_range", `element ${big} (${flat[big]}) is outside the FP32 range (±${FP32_MAX.toExponential(4)})`));
   return { name: spec.name, datatype: "FP32", shape: dims, data: Float32Array.from(flat) };
 }
 

@@ -114,6 +114,7 @@ describe("v2 infer", () => {
     ["empty batch", tensor({ shape: [0, TEXT_DIMS], data: [] }), "empty_batch", "/inputs/0/shape/0"],
     ["missing inputs", {}, "missing_field", "/inputs"],
     ["unknown output", { ...tensor({}), outputs: [{ name: "logits" }] }, "unknown_output", "/outputs/0/name"],
+    ["a value beyond the FP32 range (1e39)", tensor({ data: [1e39, ...row.slice(1)] }), "out_of_range", "/inputs/0/data/0"],
   ];
   for (const [name, body, code, pointer] of cases) {
     test(`${name} → 400 ${code}`, async () => {

@@ -50,7 +50,7 @@ def load(folder):
     path = os.path.join(folder, MODEL)
     if not os.path.isfile(path):
         raise TracedError("%s has no %s" % (folder, MODEL))
-    model = torch.jit.load(path, map_location="cpu")
+    model = torch.jit.load(path)
     model.eval()
     return model, spec
 
