@@ -23,9 +23,17 @@ export const dnsLabel = z
 export const registryKey = z
   .string()
   .regex(REGISTRY_KEY, "must be upper-case letters, digits and '_', starting with a letter, at most 32 characters");
+/**
+ * Names every JavaScript object already has (`constructor`, `toString`, `__proto__`, …): as a
+ * request field or parameter they would read the prototype's member where a value is
+ * missing, so they are refused as names.
+ */
+export const OBJECT_MEMBER_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), "__proto__"]);
+
 export const fieldName = z
   .string()
-  .regex(FIELD_NAME, "must be an identifier: letters, digits and '_', not starting with a digit, at most 64 characters");
+  .regex(FIELD_NAME, "must be an identifier: letters, digits and '_', not starting with a digit, at most 64 characters")
+  .refine((n) => !OBJECT_MEMBER_NAMES.has(n), "is the name of a member every JavaScript object has (constructor, toString, valueOf, …); choose another name");
 export const label = z
   .string()
   .regex(LABEL, "must be letters, digits, '_', '.' or '-' (at most 64), starting and ending with a letter or digit")

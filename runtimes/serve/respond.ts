@@ -48,10 +48,17 @@ export function sendText(ex: Exchange, status: number, contentType: string, text
   finish(ex, status, errorCode);
 }
 
-/** Sends `{"errors": [...]}` with the status of the first error. */
+/** At most this many errors per answer, each pointer and detail at most this long: a hostile request cannot make the answer big. */
+export const MAX_ERRORS = 20;
+const MAX_ERROR_TEXT = 256;
+
+const clip = (s: string) => (s.length > MAX_ERROR_TEXT ? `${s.slice(0, MAX_ERROR_TEXT - 1)}…` : s);
+
+/** Sends `{"errors": [...]}` with the status of the first error; the list and its texts are bounded. */
 export function sendErrors(ex: Exchange, errors: readonly ApiError[], finish: Finish, extra?: Record<string, string>): void {
   const first = errors[0]!;
-  sendJson(ex, Number(first.status), { errors }, finish, extra, first.code);
+  const bounded = errors.slice(0, MAX_ERRORS).map((e) => ({ ...e, detail: clip(e.detail), ...(e.source ? { source: { pointer: clip(e.source.pointer) } } : {}) }));
+  sendJson(ex, Number(first.status), { errors: bounded }, finish, extra, first.code);
 }
 
 export function sendError(ex: Exchange, status: number, code: string, detail: string, finish: Finish, pointer?: string, extra?: Record<string, string>): void {

@@ -10,7 +10,7 @@ import type { Router } from "./http-router.js";
 import { isReady, rowWidth, type ServerContext } from "./context.js";
 import { readJsonBody } from "./body.js";
 import { apiError, pointerToken } from "./errors.js";
-import { guarded, sendErrors, sendError, sendJson, sendText, type Exchange } from "./respond.js";
+import { guarded, MAX_ERRORS, sendErrors, sendError, sendJson, sendText, type Exchange } from "./respond.js";
 import { bioDocument } from "./bio.js";
 import { docsPage } from "./docs-page.js";
 import type { Feeds, Outputs } from "./session.js";
@@ -47,7 +47,7 @@ function predict(ex: Exchange, ctx: ServerContext): void {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       return sendError(ex, 400, "invalid_type", 'the request body must be a JSON object {"data": {...}}', finish, "");
     }
-    const extra = Object.keys(value).filter((k) => k !== "data");
+    const extra = Object.keys(value).filter((k) => k !== "data").slice(0, MAX_ERRORS);
     if (extra.length > 0) return sendErrors(ex, extra.map((k) => apiError(400, "unknown_field", `unknown member "${k.slice(0, 64)}"; the body holds only "data"`, `/${pointerToken(k)}`)), finish);
     if (!("data" in value)) return sendError(ex, 400, "missing_field", 'the request body must have a "data" member', finish, "/data");
     const result = definition.decode((value as { data: unknown }).data, config.maxRows);

@@ -47,7 +47,7 @@ function flatten(v: unknown, out: number[], depth: number): boolean {
 
 function checkInput(raw: unknown, at: string, spec: TensorSpec, maxRows: number, errors: ApiError[]): V2Input | undefined {
   if (!isObj(raw)) return void errors.push(bad(at, "invalid_type", "each input must be an object {name, shape, datatype, data}"));
-  for (const k of Object.keys(raw)) if (!INPUT.has(k)) errors.push(bad(`${at}/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
+  for (const k of Object.keys(raw).filter((k) => !INPUT.has(k)).slice(0, 20)) errors.push(bad(`${at}/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
   const { datatype, shape, data } = raw;
   if (datatype !== spec.datatype) errors.push(bad(`${at}/datatype`, "invalid_datatype", `input "${spec.name}" has datatype ${spec.datatype}, got ${JSON.stringify(datatype)?.slice(0, 32)}`));
   const declared = `[${spec.shape.join(", ")}]`;
@@ -85,7 +85,7 @@ export type V2Decode = { readonly ok: true; readonly request: V2Request } | { re
 export function decodeV2(body: unknown, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], maxRows: number): V2Decode {
   if (!isObj(body)) return { ok: false, errors: [bad("", "invalid_type", 'the request body must be a JSON object {"inputs": [...]}')] };
   const errors: ApiError[] = [];
-  for (const k of Object.keys(body)) if (!TOP.has(k)) errors.push(bad(`/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
+  for (const k of Object.keys(body).filter((k) => !TOP.has(k)).slice(0, 20)) errors.push(bad(`/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
   if (body["id"] !== undefined && typeof body["id"] !== "string") errors.push(bad("/id", "invalid_type", "id must be a string"));
   const rawInputs = body["inputs"];
   if (!Array.isArray(rawInputs)) return { ok: false, errors: [...errors, bad("/inputs", rawInputs === undefined ? "missing_field" : "invalid_type", "inputs must be an array of tensors")] };
@@ -108,7 +108,8 @@ export function decodeV2(body: unknown, inputs: readonly TensorSpec[], outputs: 
     else
       rawOutputs.forEach((o, i) => {
         const name = isObj(o) ? o["name"] : undefined;
-        if (typeof name === "string" && outputs.some((s) => s.name === name)) wanted.push(name);
+        if (typeof name === "string" && wanted.includes(name)) errors.push(bad(`/outputs/${i}/name`, "duplicate_output", `output "${name.slice(0, 64)}" is asked for twice`));
+        else if (typeof name === "string" && outputs.some((s) => s.name === name)) wanted.push(name);
         else errors.push(bad(`/outputs/${i}/name`, "unknown_output", `unknown output ${JSON.stringify(name)?.slice(0, 64)}; the model gives ${outputs.map((s) => s.name).join(", ")}`));
       });
   }

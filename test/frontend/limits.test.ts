@@ -26,3 +26,12 @@ describe("spec limits", () => {
     expect(loss.lines).toEqual([]);
   });
 });
+
+describe("names", () => {
+  it("field, parameter and input names that every JavaScript object has are refused where they are written", async () => {
+    for (const name of ["constructor", "toString", "valueOf", "hasOwnProperty"]) {
+      const r = await compileSpec(edit(SPAM, "    input: text\n", `    input: ${name}\n`));
+      expect(r.lines.join("\n")).toMatch(new RegExp(`error MESH016 model\\.features\\.input: "${name}" is the name of a member every JavaScript object has`));
+    }
+  });
+});

@@ -127,6 +127,24 @@ describe("v2 infer", () => {
   });
 });
 
+describe("bounded answers", () => {
+  test("thousands of unknown members or outputs get at most 20 short errors, not an answer larger than the request", async () => {
+    const keys = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${i}${"x".repeat(20)}`, 1]));
+    const v1 = await postJson(h.url, "/spamlike/v1/predict", { data: {}, ...keys });
+    expect(v1.status).toBe(400);
+    expect(v1.json().errors).toHaveLength(20);
+    expect(v1.text.length).toBeLessThan(10_000);
+    const row = new Array(TEXT_DIMS).fill(0.5);
+    const dupes = { inputs: [{ name: "features", shape: [1, TEXT_DIMS], datatype: "FP32", data: row }], outputs: Array.from({ length: 1500 }, () => ({ name: "probabilities" })) };
+    const v2 = await postJson(h.url, "/v2/models/spamlike/infer", dupes);
+    expect(v2.status).toBe(400);
+    expect(v2.json().errors[0]).toMatchObject({ code: "duplicate_output", source: { pointer: "/outputs/1/name" } });
+    expect(v2.json().errors.length).toBeLessThanOrEqual(20);
+    const unknown = await postJson(h.url, "/v2/models/spamlike/infer", { ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`u${i}`, 1])), inputs: [] });
+    expect(unknown.json().errors.length).toBeLessThanOrEqual(20);
+  });
+});
+
 describe("malformed HTTP", () => {
   const raw = (text: string) =>
     new Promise<string>((resolve, reject) => {
