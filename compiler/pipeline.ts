@@ -13,8 +13,8 @@ import { sortDiagnostics } from "./diagnostics/format.js";
 import type { ProjectIR } from "./ir.js";
 import { lower } from "./lower/lower.js";
 import { MESH_VERSION } from "./version.js";
-import { checkSpec, type CheckedSpec } from "./validate/check-spec.js";
-import { WORKSPACE_FILE, checkWorkspaceFile } from "./validate/check-workspace.js";
+import { checkSpec, type CheckedSpec, type SpecIdentity } from "./validate/check-spec.js";
+import { WORKSPACE_FILE, checkWorkspaceFile, ingestSourceDiagnostics } from "./validate/check-workspace.js";
 import { expandSpecGlobs } from "./load/spec-globs.js";
 import { ruleDiagnostics } from "./validate/apply-rules.js";
 import { workspaceRules } from "../schemas/project-rules.js";
@@ -36,16 +36,24 @@ export async function compileWorkspace(host: Host, options: CompileOptions = {})
   const globs = workspace.value?.projects;
   const paths = [...new Set(options.specPaths ?? (globs ? expandSpecGlobs(host, globs) : host.listProjectSpecs()))];
   const checked: CheckedSpec[] = [];
+  // Every spec whose name and key are valid takes part in the workspace-wide rules, even when
+  // other parts of it are wrong: all problems at once.
+  const identities: SpecIdentity[] = [];
   for (const specPath of paths) {
     const result = checkSpec(host, specPath);
     diagnostics.push(...result.diagnostics);
-    if (result.value) checked.push(result.value);
+    if (result.value) {
+      checked.push(result.value);
+      identities.push({ file: result.value.file, loaded: result.value.loaded, name: result.value.spec.name, key: result.value.spec.key });
+    } else if (result.identity) identities.push(result.identity);
   }
-  const byFile = new Map(checked.map((c) => [c.file, c]));
-  for (const v of workspaceRules(checked.map((c) => ({ file: c.file, spec: c.spec })))) {
+  const byFile = new Map(identities.map((c) => [c.file, c]));
+  for (const v of workspaceRules(identities.map((c) => ({ file: c.file, spec: { name: c.name, key: c.key } })))) {
     const loaded = byFile.get(v.file)!.loaded;
     diagnostics.push(...ruleDiagnostics(loaded, [v]));
   }
+  // file:// ingest sources may read only the workspace and mesh.yaml's ingest.allow_paths.
+  diagnostics.push(...ingestSourceDiagnostics(host, checked, workspace.value));
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
   const outDir = options.outDir ?? workspace.value?.out ?? DEFAULT_OUT_DIR;

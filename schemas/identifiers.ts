@@ -74,3 +74,40 @@ export const imageRef = z
     /^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
     "must be an image reference such as node:20-bookworm-slim or name@sha256:<64 hex>",
   );
+
+/**
+ * Characters no spec path may hold. A spec path is written into the header comment of every
+ * generated file, into Make recipes and into the CI workflow; the generators quote it, but a
+ * path that holds any of these cannot be carried inertly everywhere (or would say something
+ * else than it shows), so it is refused at validate:
+ *   control characters (C0, DEL, C1) and U+2028/U+2029 end a comment line (`//` in JavaScript
+ *   ends at U+2028) — the rest of the path would run as code;
+ *   bidi and other invisible format characters (Unicode category Cf) change what a reader sees;
+ *   `${{` starts a GitHub Actions expression, expanded before any shell runs;
+ *   `\` is a Windows separator, and the path would mean different files on different hosts.
+ */
+const SPEC_PATH_REFUSED: readonly { readonly test: RegExp; readonly what: string }[] = [
+  { test: /[\u0000-\u001f\u007f-\u009f]/u, what: "a control character" },
+  { test: /[\u2028\u2029]/u, what: "a line or paragraph separator" },
+  { test: /\p{Cf}/u, what: "an invisible formatting character (a bidi control, a zero-width character, …)" },
+  { test: /\$\{\{/u, what: '"${{", which GitHub Actions expands as an expression' },
+  { test: /\\/u, what: "a backslash" },
+];
+
+/** Longest spec path mesh accepts (it is written, whole, into headers and workflow steps). */
+export const MAX_SPEC_PATH_CHARS = 200;
+
+/**
+ * Why a workspace-relative spec path cannot be used, or undefined when it can: the problem in
+ * words, naming the first refused character (as U+XXXX, since it may not print).
+ */
+export function specPathProblem(path: string): string | undefined {
+  if ([...path].length > MAX_SPEC_PATH_CHARS) return `is longer than ${MAX_SPEC_PATH_CHARS} characters`;
+  for (const { test, what } of SPEC_PATH_REFUSED) {
+    const m = test.exec(path);
+    if (!m) continue;
+    const single = [...m[0]].length === 1 ? ` (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})` : "";
+    return `holds ${what}${single} at character ${[...path.slice(0, m.index)].length + 1}`;
+  }
+  return undefined;
+}

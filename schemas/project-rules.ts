@@ -20,26 +20,45 @@ export type { AppInput, RuleContext, RuleDefaults, RuleId, RuleViolation } from 
 
 const LIFECYCLE = ["ingest", "register", "train", "compile"] as const;
 
-/** Every cross-field violation of one spec, in document order of the rules. */
+/**
+ * One cross-field rule: a pure check of the spec. Listed one by one so the compiler can run
+ * each on a spec whose invalid parts were removed and keep a rule's findings only when the rule
+ * read nothing that was removed (compiler/validate/salvage.ts).
+ */
+export interface ProjectRule {
+  readonly name: string;
+  readonly check: (spec: ProjectSpec, ctx: RuleContext) => RuleViolation[];
+}
+
+const serveOf = (spec: ProjectSpec): ServeSpec => spec.steps.serve ?? {};
+
+export const PROJECT_RULES: readonly ProjectRule[] = [
+  {
+    name: "steps",
+    check: (spec) => {
+      if (spec.kind === "Project") return stepOrder(spec);
+      const steps = spec.steps as Record<string, unknown>;
+      return LIFECYCLE.filter((step) => steps[step] !== undefined).map((step) => v("app-no-lifecycle", ["steps", step], { step }, "key"));
+    },
+  },
+  { name: "register", check: (spec, ctx) => (spec.kind === "Project" ? checkRegister(spec, ctx.defaults) : []) },
+  { name: "neuron-batching", check: (spec, ctx) => (spec.kind === "Project" ? checkNeuronBatching(spec, ctx.defaults) : []) },
+  { name: "neuron-shape", check: (spec) => (spec.kind === "Project" ? checkNeuronShape(spec) : []) },
+  { name: "transformer", check: (spec, ctx) => checkTransformer(spec, ctx) },
+  { name: "serve-api", check: (spec, ctx) => checkServeApi(spec, serveOf(spec), ctx) },
+  {
+    name: "examples",
+    check: (spec, ctx) => {
+      const serve = serveOf(spec);
+      const attributes: DeclaredField[] = declaredAttributes(spec, serve, ctx);
+      return checkExamples(spec, serve, attributes, declaredResponse(spec, serve, ctx), ctx);
+    },
+  },
+];
+
+/** Every cross-field violation of one spec, in the order of PROJECT_RULES. */
 export function projectRules(spec: ProjectSpec, ctx: RuleContext): RuleViolation[] {
-  const out: RuleViolation[] = [];
-  const serve: ServeSpec = spec.steps.serve ?? {};
-  if (spec.kind === "Project") {
-    out.push(...stepOrder(spec));
-    out.push(...checkRegister(spec, ctx.defaults));
-    out.push(...checkNeuronBatching(spec, ctx.defaults));
-    out.push(...checkNeuronShape(spec));
-    out.push(...checkTransformer(spec, ctx));
-  } else {
-    out.push(...checkTransformer(spec, ctx));
-    const steps = spec.steps as Record<string, unknown>;
-    for (const step of LIFECYCLE) if (steps[step] !== undefined) out.push(v("app-no-lifecycle", ["steps", step], { step }, "key"));
-  }
-  out.push(...checkServeApi(spec, serve, ctx));
-  const attributes: DeclaredField[] = declaredAttributes(spec, serve, ctx);
-  const response = declaredResponse(spec, serve, ctx);
-  out.push(...checkExamples(spec, serve, attributes, response, ctx));
-  return out;
+  return PROJECT_RULES.flatMap((rule) => rule.check(spec, ctx));
 }
 
 /** compile needs train, train needs register, register needs ingest; a Project trains its model. */
@@ -64,10 +83,10 @@ function stepOrder(spec: ProjectKindSpec): RuleViolation[] {
 
 export { transformerTaskOf };
 
-/** The spec files of a workspace, validated, for the workspace-wide rules. */
+/** The spec files of a workspace, validated (at least their name and key), for the workspace-wide rules. */
 export interface WorkspaceEntry {
   readonly file: string;
-  readonly spec: ProjectSpec;
+  readonly spec: Pick<ProjectSpec, "name" | "key">;
 }
 
 /** Names and registry keys unique across the workspace; the project folder named after `name`. */

@@ -6,6 +6,16 @@
 import { z } from "zod";
 import { environmentNames } from "./project.js";
 import { imageRef, registryUri } from "./identifiers.js";
+import { SYSTEM_TREES, systemTree } from "../runtimes/support/paths.js";
+
+/** An absolute folder outside the workspace that `file://` ingest sources may read. */
+const allowPath = z
+  .string()
+  .max(4096)
+  .regex(/^\/[^\0\\]*$/, "must be an absolute POSIX path such as /data/shared")
+  .refine((s) => s.replace(/\/+$/, "") !== "", "must name a folder, not /: that would let a spec read every file on the machine")
+  .refine((s) => !s.split("/").some((seg, i) => (i > 0 && seg === "" && i < s.split("/").length - 1) || seg === "." || seg === ".."), "must be a plain path without //, . or .. segments")
+  .refine((s) => systemTree(s.replace(/\/+$/, "")) === undefined, `must not be in ${SYSTEM_TREES.join(", ")}: mesh never reads them`);
 
 const version = z.string().regex(/^[0-9][A-Za-z0-9.+-]{0,31}$/, "must be a version such as 20.20.2");
 
@@ -60,6 +70,16 @@ export const workspaceSchema = z.strictObject({
     })
     .optional()
     .describe("the generated GitHub Actions workflow (out/ci/workflow.yaml)"),
+  ingest: z
+    .strictObject({
+      allow_paths: z
+        .array(allowPath)
+        .max(64)
+        .optional()
+        .describe("absolute folders outside the workspace that file:// ingest sources may read (default: none; /proc, /sys and /dev never)"),
+    })
+    .optional()
+    .describe("the ingest step: which local files specs may read"),
   out: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "must be a relative folder").refine((s) => !s.includes(".."), "must not contain '..'").optional(),
 });
 

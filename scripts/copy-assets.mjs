@@ -1,5 +1,6 @@
-// Copies non-TypeScript assets the compiled code reads at run time (Handlebars templates)
-// from the source tree into dist/, keeping their relative paths.
+// Copies non-TypeScript assets the compiled code reads at run time (Handlebars templates, and
+// the Python programs it runs, e.g. runtimes/neuron/transformer/*.py) from the source tree into
+// dist/, keeping their relative paths.
 import { cpSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -7,7 +8,10 @@ const roots = ["generators", "runtimes", "compiler"];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (!statSync(p).isDirectory()) continue;
+    if (!statSync(p).isDirectory()) {
+      if (name.endsWith(".py")) cpSync(p, join("dist", p));
+      continue;
+    }
     if (name === "templates") cpSync(p, join("dist", p), { recursive: true });
     else walk(p);
   }

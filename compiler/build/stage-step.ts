@@ -2,14 +2,16 @@
  * Stages one step image's build context, in memory as a list of entries (see layout.ts for
  * the roots): the rendered Dockerfile and .dockerignore (the same text `mesh generate` writes
  * to out/<name>/<step>/), then exactly what the Dockerfile COPYs, filtered through the
- * .dockerignore, which must leave every COPY root non-empty.
+ * .dockerignore, which must leave every COPY root non-empty. The ingest image also carries a
+ * workspace-local `file://` source (bounded by INGEST_DATA_MAX_BYTES and the spec's
+ * max_bytes), confined to the workspace the same way the ingest step confines its reads.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import ignoreModule from "@balena/dockerignore";
 import type { ProjectIR, StepName } from "../ir.js";
 import { dockerignore } from "../../generators/dockerfile/dockerignore.js";
-import { contextRoots, ingestsNpm, type ContextRoot } from "../../generators/dockerfile/layout.js";
+import { contextRoots, INGEST_DATA_MAX_BYTES, ingestsNpm, localIngestSource, type ContextRoot } from "../../generators/dockerfile/layout.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
 import { renderDockerfile } from "../../generators/dockerfile/render.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
@@ -19,6 +21,7 @@ import type { ModelPick } from "./model-source.js";
 import { servePayload } from "./core-images.js";
 import { importSpecifiers, packageName } from "./module-graph.js";
 import { depsEntries } from "./stage-files.js";
+import { confine, isInside } from "../../runtimes/support/paths.js";
 
 // A CommonJS package whose typings declare an ES default export: take whichever is callable.
 type IgnoreFactory = (o?: { ignorecase?: boolean }) => { add(patterns: string): { ignores(path: string): boolean } };
@@ -64,6 +67,54 @@ async function serveRoots(root: string, ir: ProjectIR): Promise<Map<ContextRoot,
   return new Map([["serve", entries]]);
 }
 
+const MiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+
+/**
+ * `workspace/<REL>/…` for a `file://REL` ingest source: the file, or every regular file below
+ * the folder (symbolic links, FIFOs and devices are passed over, as the ingest step does).
+ * Refused with one sentence when the source is missing, leaves the workspace (after links),
+ * is written as an absolute path inside the workspace, or is larger than an image carries.
+ */
+export function ingestDataEntries(root: string, ir: ProjectIR): ContextEntry[] {
+  const uri = ir.ingest?.uri ?? "";
+  const workspace = resolve(root);
+  const rel = localIngestSource(ir);
+  if (rel === undefined) {
+    const rest = uri.startsWith("file://") ? uri.slice("file://".length) : "";
+    if (rest.startsWith("/") && isInside(workspace, resolve(rest))) {
+      const inside = relative(workspace, resolve(rest)).split(sep).join("/");
+      throw new BuildError(`the ingest source ${uri} is an absolute path inside the workspace, which the ingest image holds at /app: write it relative to the workspace root (file://${inside})`);
+    }
+    return [];
+  }
+  const confined = confine(resolve(workspace, rel), [{ path: workspace, label: `the workspace ${workspace}` }], `the ingest source ${uri}`);
+  if (!confined.ok) throw new BuildError(`${confined.message}; the ingest image carries only workspace files`);
+  const entries: ContextEntry[] = [];
+  const add = (name: string, abs: string, st: { size: number; mtimeMs: number }) => entries.push({ path: `workspace/${name}`, mode: 0o644, size: st.size, localPath: abs, mtimeMs: st.mtimeMs });
+  const top = statSync(confined.real);
+  if (top.isFile()) add(rel, confined.real, top);
+  else if (top.isDirectory()) {
+    const walk = (dir: string, prefix: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const abs = join(dir, e.name);
+        if (e.isDirectory()) walk(abs, `${prefix}/${e.name}`);
+        else if (e.isFile()) add(`${prefix}/${e.name}`, abs, lstatSync(abs));
+      }
+    };
+    walk(confined.real, rel);
+  } else throw new BuildError(`the ingest source ${uri} is neither a file nor a folder`);
+  const total = entries.reduce((n, e) => n + e.size, 0);
+  const maxBytes = ir.ingest?.maxBytes ?? INGEST_DATA_MAX_BYTES;
+  const limit = Math.min(maxBytes, INGEST_DATA_MAX_BYTES);
+  if (total > limit) {
+    const why = limit === maxBytes ? `the spec's ingest.source.max_bytes, ${maxBytes} bytes` : `the most an ingest image carries, ${MiB(INGEST_DATA_MAX_BYTES)}`;
+    throw new BuildError(
+      `the ingest source ${uri} holds ${MiB(total)} (${total} bytes), more than ${why}: put the data on s3:// or https://, or run the ingest step on the host (mesh run ${ir.name} --only ingest), whose raw snapshot in the registry is what the later step images read`,
+    );
+  }
+  return entries;
+}
+
 function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<ContextRoot, ContextEntry[]> {
   const entries = new Map<ContextRoot, ContextEntry[]>();
   const source = step === "ingest" && ingestsNpm(ir) ? sourcePackage(ir) : undefined;
@@ -71,6 +122,10 @@ function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<Contex
   const specDir = ir.specPath.split("/").slice(0, -1).join("/");
   const workspace = treeEntries(join(root, specDir), `workspace/${specDir}`, (r) => r === "project.yaml");
   if (existsSync(join(root, "mesh.yaml"))) workspace.push(...treeEntries(root, "workspace", (r) => r === "mesh.yaml"));
+  if (step === "ingest") {
+    const taken = new Set(workspace.map((e) => e.path));
+    workspace.push(...ingestDataEntries(root, ir).filter((e) => !taken.has(e.path)));
+  }
   entries.set("workspace", workspace);
   return entries;
 }

@@ -13,12 +13,21 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+/**
+ * Text for a terminal: control, line-breaking and invisible formatting characters (bidi
+ * controls among them) written as `\u{XXXX}`, so a file name or a quoted value can neither
+ * break the one-line format nor reorder what the reader sees.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}}`);
+}
+
 /** One diagnostic as text; position-less ones (line 0) print the file alone. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   const path = d.path ? ` ${d.path}` : "";
-  const head = `${where} ${d.severity} ${d.code}${path}: ${d.message}`;
-  return d.hint ? `${head}\n    hint: ${d.hint}` : head;
+  const head = printable(`${where} ${d.severity} ${d.code}${path}: ${d.message}`);
+  return d.hint ? `${head}\n    hint: ${printable(d.hint)}` : head;
 }
 
 /** One diagnostic as a JSON object on one line (stable key order). */

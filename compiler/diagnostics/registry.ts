@@ -56,10 +56,12 @@ export const MESSAGES = {
   "duplicate-name": { code: "MESH031", severity: "error", template: 'project name "{name}" is also used by {other}' },
   "duplicate-registry-key": { code: "MESH032", severity: "error", template: 'registry key "{key}" is also used by {other}' },
   "folder-name": { code: "MESH033", severity: "error", template: 'name "{name}" must equal the project folder name "{folder}"' },
+  "ingest-source-outside": { code: "MESH038", severity: "error", template: "{message}" },
 
   // ---- load, added later (codes are stable identifiers; grouping is cosmetic)
   "reserved-key": { code: "MESH034", severity: "error", template: 'key "{key}" is reserved in JavaScript objects and cannot be used' },
   "other-specs-invalid": { code: "MESH035", severity: "warning", template: "skipped other specs with errors: {files} (run mesh validate)" },
+  "spec-path": { code: "MESH037", severity: "error", template: "the spec path {problem}; it is written into generated headers, Make recipes and CI steps" },
 
   // ---- App models (the ONNX signature read at compile time)
   "model-not-found": { code: "MESH040", severity: "error", template: "model file {file} not found" },
@@ -82,6 +84,7 @@ export const MESSAGES = {
   "symlinked-folder": { code: "MESH305", severity: "error", template: "is a symbolic link (to {target}); mesh writes generated output only into real folders inside the workspace" },
   "generator-failed": { code: "MESH306", severity: "error", template: "generating failed: {message}" },
   "write-failed": { code: "MESH307", severity: "error", template: "could not write or delete: {message}; {undone}" },
+  "workspace-outputs-stale": { code: "MESH308", severity: "warning", template: "{dir}/ not updated: it is generated from every spec, and {files} have errors (run mesh validate)" },
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageId = keyof typeof MESSAGES;

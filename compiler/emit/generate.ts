@@ -23,6 +23,7 @@ import { codeFingerprint } from "../plan/fingerprint.js";
 import { observationsHold, recordingHost } from "../plan/recording-host.js";
 import { applyPlans } from "./apply.js";
 import { planWorkspaceOutputs, workspaceKey, type WorkspaceGenerateFn } from "../plan/plan-workspace-outputs.js";
+import { planDiagnostic } from "../plan/codes.js";
 import { RESERVED_PROJECT_NAMES } from "../../schemas/reserved.js";
 
 export type GenerateMode = "write" | "check" | "dry-run";
@@ -89,16 +90,29 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const generate = options.generate ?? (fromCache.size < irs.length ? (await import("../../generators/index.js")).generateProject : unreachable);
 
   const planned = planWorkspace(host, irs, outDir, generate, (ir) => fromCache.get(ir));
-  // Workspace outputs (out/ci/) come from every project at once: whole-workspace runs only.
-  const folders = specPaths ? [] : options.workspaceGenerators ? Object.keys(options.workspaceGenerators) : options.generate ? [] : [...RESERVED_PROJECT_NAMES];
+  // Workspace outputs (out/ci/) come from every project at once. A run over some specs keeps
+  // them current too (else the next `generate --check` fails): they are planned from the whole
+  // workspace when it compiles, and left as they are, with a warning, when another spec is broken.
+  let folders = options.workspaceGenerators ? Object.keys(options.workspaceGenerators) : options.generate ? [] : [...RESERVED_PROJECT_NAMES];
+  let workspaceIrs = irs;
+  const staleWarnings: Diagnostic[] = [];
+  if (specPaths && folders.length > 0) {
+    const whole = await compileWorkspace(recorder, { outDir });
+    if (whole.value) workspaceIrs = whole.value;
+    else {
+      const broken = [...new Set(whole.diagnostics.filter((d) => d.severity === "error").map((d) => d.file))].sort();
+      staleWarnings.push(...folders.map((f) => planDiagnostic("workspace-outputs-stale", broken[0] ?? "mesh.yaml", { dir: `${outDir}/${f}`, files: broken.join(", ") })));
+      folders = [];
+    }
+  }
   const wsGenerators = async () => options.workspaceGenerators ?? (await import("../../generators/index.js")).WORKSPACE_GENERATORS;
   const meshVersion = irs[0]?.meshVersion ?? "";
-  const workspace = await planWorkspaceOutputs(host, irs, outDir, folders, wsGenerators, meshVersion, (f) => (fingerprint ? workspaceKey(fingerprint, f, irs) : undefined), (f, key) =>
+  const workspace = await planWorkspaceOutputs(host, workspaceIrs, outDir, folders, wsGenerators, meshVersion, (f) => (fingerprint ? workspaceKey(fingerprint, f, workspaceIrs) : undefined), (f, key) =>
     planFromCache(host, f, outDir, cache.entries[`${outDir}/${f}`], key),
   );
   // Over the whole workspace, output folders of projects that no longer exist go too.
   const removed = specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, outDir, new Set([...irs.map((ir) => ir.name), ...folders]));
-  const diagnostics = [...compiled.diagnostics, ...planned.diagnostics, ...workspace.diagnostics, ...removed.diagnostics];
+  const diagnostics = [...compiled.diagnostics, ...staleWarnings, ...planned.diagnostics, ...workspace.diagnostics, ...removed.diagnostics];
   if (!planned.value || hasErrors(workspace.diagnostics) || hasErrors(removed.diagnostics)) return fail(diagnostics, fromCache.size);
 
   const plans = [...planned.value, ...workspace.plans, ...removed.plans];
@@ -112,7 +126,7 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   if (fingerprint) {
     // Only a compile without any diagnostic is worth skipping next time (warnings must reappear).
     const compileEntry =
-      compiled.diagnostics.length === 0 ? { observations: recorder.observations(), projects: [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })), ...workspace.units] } : undefined;
+      compiled.diagnostics.length === 0 && staleWarnings.length === 0 ? { observations: recorder.observations(), projects: [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })), ...workspace.units] } : undefined;
     updateCache(host, cache, ckey, compileEntry, plans, keys, irs, workspace.units);
   }
   return { ...outcome, wrote: changed };

@@ -10,6 +10,7 @@ import type { Host } from "../host.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import { createDiagnostic, type DiagnosticLocation } from "../diagnostics/registry.js";
 import { decodeUtf8 } from "./decode-utf8.js";
+import { locate } from "./locate.js";
 
 /** Specs are small; anything bigger is a mistake or an attack. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -48,9 +49,16 @@ export function loadYaml(host: Host, file: string, options: LoadOptions = {}): R
     const at = { file, line: decoded.line, column: decoded.column, path: "" };
     return fail(createDiagnostic("not-utf8", at, { byte: decoded.byte.toString(16).padStart(2, "0") }, "save the file as UTF-8"));
   }
-  if (decoded.text.trim() === "") return fail(createDiagnostic("empty-file", whole, {}));
-  return parseText(file, decoded.text, options.maxAliasCount ?? MAX_ALIAS_COUNT);
+  // YAML 1.2 counts a lone CR as a line break; the parser does not, and would read a file
+  // saved with CR line ends as one long comment. CR → LF keeps every offset (and so every
+  // position) where it was.
+  const text = decoded.text.replace(/\r(?!\n)/g, "\n");
+  if (text.trim() === "") return fail(createDiagnostic("empty-file", fileStart(file), {}));
+  return parseText(file, text, options.maxAliasCount ?? MAX_ALIAS_COUNT);
 }
+
+/** Line 1, column 1: where editors jump for a problem of the file as a whole (an empty spec). */
+const fileStart = (file: string): DiagnosticLocation => ({ file, line: 1, column: 1, path: "" });
 
 /** Parses YAML text already decoded; exported for tests and for callers holding text. */
 export function parseText(file: string, text: string, maxAliasCount = MAX_ALIAS_COUNT): Result<LoadedYaml> {
@@ -82,7 +90,7 @@ export function parseText(file: string, text: string, maxAliasCount = MAX_ALIAS_
   for (const w of doc.warnings) diagnostics.push(createDiagnostic("yaml-warning", at(w.pos[0]), { message: lowerFirst(w.message) }));
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
 
-  if (doc.contents === null) return fail(createDiagnostic("empty-file", { file, line: 0, column: 0, path: "" }, {}));
+  if (doc.contents === null) return fail(createDiagnostic("empty-file", fileStart(file), {}));
   if (!isMap(doc.contents)) {
     const got = isSeq(doc.contents) ? "a list" : isScalar(doc.contents) ? `the scalar ${JSON.stringify(doc.contents.toJSON())}` : "an alias";
     return fail(createDiagnostic("root-not-mapping", at(doc.contents.range[0]), { got }), diagnostics);
@@ -103,11 +111,13 @@ export function parseText(file: string, text: string, maxAliasCount = MAX_ALIAS_
     }
     return fail(createDiagnostic("yaml-syntax", loc, { message: lowerFirst(errorText(err)) }), diagnostics);
   }
-  const tooDeep = depthExceeded(value, MAX_DEPTH);
-  if (tooDeep) {
-    return fail(createDiagnostic("yaml-syntax", at(doc.contents.range[0]), { message: `mappings and lists nest deeper than ${MAX_DEPTH} levels` }), diagnostics);
+  const loaded: LoadedYaml = { file, doc, lineCounter, value: value as Record<string, unknown> };
+  const deepPath = pathDeeperThan(value, MAX_DEPTH);
+  if (deepPath) {
+    // At the first node below the limit, so an editor jumps to the line that nests too deep.
+    return fail(createDiagnostic("yaml-syntax", locate(loaded, deepPath), { message: `mappings and lists nest deeper than ${MAX_DEPTH} levels` }), diagnostics);
   }
-  return { value: { file, doc, lineCounter, value: value as Record<string, unknown> }, diagnostics };
+  return { value: loaded, diagnostics };
 }
 
 function fail(d: Diagnostic, before: readonly Diagnostic[] = []): Result<never> {
@@ -146,14 +156,18 @@ function firstAliasOffset(doc: Document.Parsed): number | undefined {
   return offset;
 }
 
-/** True when `value` nests deeper than `max`; iterative, so it cannot overflow the stack. */
-function depthExceeded(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
+/**
+ * The path to the first collection (in document order) that nests deeper than `max`, or
+ * undefined; iterative, so it cannot overflow the stack.
+ */
+function pathDeeperThan(value: unknown, max: number): (string | number)[] | undefined {
+  const stack: [unknown, (string | number)[]][] = [[value, []]];
   while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+    const [v, path] = stack.pop()!;
     if (v === null || typeof v !== "object") continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+    if (path.length >= max) return path;
+    const children: [string | number, unknown][] = Array.isArray(v) ? v.map((c, i) => [i, c]) : Object.entries(v);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]![1], [...path, children[i]![0]]]);
   }
-  return false;
+  return undefined;
 }

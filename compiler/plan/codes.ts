@@ -15,6 +15,7 @@ export type PlanMessageId = Extract<
   | "symlinked-folder"
   | "generator-failed"
   | "write-failed"
+  | "workspace-outputs-stale"
 >;
 
 /** A plan/emit error about `file` (workspace-relative); `docPath` points into JSON (the manifest). */

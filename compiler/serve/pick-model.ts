@@ -1,13 +1,22 @@
 /**
  * Which model `mesh serve` serves: `--model PATH`; else an App's own model file; else the
  * newest COMPILED version in the registry, else the newest TRAINED one — downloaded
- * (verified) once into `.mesh/cache/<id>/` and reused while its files still match the card.
+ * (verified) once into `.mesh/cache/serve/<registry>/<id>-<card>/` and reused while it still
+ * matches the registry's card.
+ *
+ * The cache folder is keyed by the registry's identity (a file registry's real path, an S3
+ * bucket/prefix and endpoint) and by the sha256 of the version's card, which lists the sha256
+ * of every file: a version id alone names different models in different registries (and in a
+ * registry that was deleted and refilled). Before a cached copy is used, its card must equal
+ * the card the registry holds now, byte for byte, and every file must still hash to it.
  */
-import { existsSync, readFileSync, renameSync, rmSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, mkdirSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
 import { givenModelPath, resolveAppModel } from "../load/app-model-source.js";
+import { jsonBytes } from "../../runtimes/support/canonical-json.js";
+import type { ModelCard } from "../../runtimes/registry/types.js";
 
 export interface PickedModel {
   /** Absolute model path and card path ("" when there is no card). */
@@ -27,14 +36,41 @@ export interface PickOptions {
   readonly registry: string;
 }
 
-const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-/** True when `dir` holds a complete copy: card.json present and every file matches its hash. */
-function cachedCopyIsComplete(dir: string): boolean {
+/** Where downloaded registry versions are kept, below the workspace root. */
+export const SERVE_CACHE = ".mesh/cache/serve";
+
+/**
+ * The registry's identity for cache keys: a file registry's real absolute path (relative URIs
+ * resolve from the workspace root), an S3 registry's bucket and prefix plus its endpoint.
+ */
+export function registryIdentity(uri: string, root: string, s3Endpoint: string | undefined): string {
+  if (uri.startsWith("file://")) {
+    const p = uri.slice("file://".length);
+    const abs = isAbsolute(p) ? resolve(p) : resolve(root, p);
+    let real = abs;
+    try {
+      real = realpathSync.native(abs);
+    } catch {
+      // not created yet: the path as written
+    }
+    return `file://${real}`;
+  }
+  return `${uri.replace(/\/+$/, "")}@${s3Endpoint ?? "aws"}`;
+}
+
+/** The cache folder of one version: `.mesh/cache/serve/<registry hash>/<id>-<card hash>`. */
+export function servedCopyDir(root: string, registry: string, id: string, cardBytes: Uint8Array): string {
+  return join(root, SERVE_CACHE, sha256(Buffer.from(registry, "utf8")).slice(0, 16), `${id}-${sha256(cardBytes).slice(0, 16)}`);
+}
+
+/** True when `dir` holds exactly the version `card` describes: the same card bytes, every file present with its sha256. */
+function copyMatches(dir: string, card: ModelCard, cardBytes: Uint8Array): boolean {
   try {
-    const card = JSON.parse(readFileSync(join(dir, "card.json"), "utf8")) as { files?: Record<string, string> };
-    const files = Object.entries(card.files ?? {});
-    return files.length > 0 && files.every(([rel, hash]) => existsSync(join(dir, rel)) && sha256(join(dir, rel)) === hash);
+    if (!Buffer.from(readFileSync(join(dir, "card.json"))).equals(Buffer.from(cardBytes))) return false;
+    const files = Object.entries(card.files);
+    return files.length > 0 && files.every(([rel, hash]) => existsSync(join(dir, rel)) && sha256(readFileSync(join(dir, rel))) === hash);
   } catch {
     return false;
   }
@@ -51,18 +87,24 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
   const app = await resolveAppModel(ir, opts.root);
   if (app) return app.ok ? { ok: true, model: { modelPath: app.model.path, cardPath: "", label: app.model.label } } : app;
   const { openRegistry, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
-  const registry = openRegistry(opts.registry, { cwd: opts.root, s3: s3OptionsFromWorkspace(ir.aws, process.env) });
+  const s3 = s3OptionsFromWorkspace(ir.aws, process.env);
+  const registry = openRegistry(opts.registry, { cwd: opts.root, s3 });
   const ref = await registry.latestServableModel(ir.name, ir.key);
   if (!ref) return { ok: false, message: `no model of ${ir.name} in ${registry.uri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH` };
   const id = `${ref.key}-${ref.stage}-${ref.version}`;
-  const dir = join(opts.root, ".mesh/cache", id);
-  if (!cachedCopyIsComplete(dir)) {
+  // The registry's card is the truth: the cache is keyed by it and checked against it.
+  const card = await registry.readModelCard(ref);
+  const cardBytes = jsonBytes(card);
+  const identity = registryIdentity(opts.registry, opts.root, s3.endpoint);
+  const dir = servedCopyDir(opts.root, identity, id, cardBytes);
+  if (!copyMatches(dir, card, cardBytes)) {
     // Download beside the final folder, then rename: a half-written cache is never used.
     const partial = `${dir}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
     try {
       await registry.downloadModel(ref, partial);
+      if (!copyMatches(partial, card, cardBytes)) return { ok: false, message: `${id} in ${registry.uri} changed while it was downloaded; run mesh serve again` };
       rmSync(dir, { recursive: true, force: true });
       renameSync(partial, dir);
     } finally {

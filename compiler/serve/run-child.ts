@@ -1,9 +1,19 @@
 /**
  * Runs the generated server (`node out/<name>/serve/main.js`) as a child: its JSON logs pass
  * through to stdout, the URL is printed once it is ready, SIGINT/SIGTERM are forwarded once
- * (the child drains), and its exit code becomes ours.
+ * (the child drains), and its exit code becomes ours. The child also watches us: should mesh
+ * die without forwarding anything (SIGKILL, a crash), the server stops itself the same way.
  */
 import { spawn } from "node:child_process";
+
+/**
+ * Preloaded into the server (`node --import`): once its parent — this mesh process — is gone
+ * (`process.ppid` changed), it sends itself the SIGTERM mesh can no longer forward, drains and
+ * exits. Checked 4 times a second; the timer never keeps the server alive.
+ */
+export const PARENT_GUARD = `data:text/javascript,${encodeURIComponent(
+  'const p=process.ppid;const t=setInterval(()=>{if(process.ppid!==p){clearInterval(t);process.kill(process.pid,"SIGTERM")}},250);t.unref();',
+)}`;
 
 export interface RunChildOptions {
   readonly mainJs: string;
@@ -18,7 +28,7 @@ export interface RunChildOptions {
 
 export function runChild(opts: RunChildOptions): Promise<number> {
   const out = opts.out ?? process.stdout;
-  const child = spawn(process.execPath, [opts.mainJs], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", PARENT_GUARD, opts.mainJs], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "inherit"] });
   let buf = "";
   let announced = false;
   child.stdout!.on("data", (chunk: Buffer) => {

@@ -13,8 +13,13 @@ export interface ValidateOptions {
   readonly unknownKey?: IssueContext["unknownKey"];
 }
 
+/** A validation result; when the schema refused the document, the issues it raised too. */
+export interface Validated<T> extends Result<T> {
+  readonly issues?: readonly z.core.$ZodIssue[];
+}
+
 /** Runs `schema` over the document; all issues become diagnostics, deduplicated. */
-export function validateLoaded<S extends z.ZodType>(loaded: LoadedYaml, schema: S, options: ValidateOptions = {}): Result<z.infer<S>> {
+export function validateLoaded<S extends z.ZodType>(loaded: LoadedYaml, schema: S, options: ValidateOptions = {}): Validated<z.infer<S>> {
   let parsed: ReturnType<S["safeParse"]>;
   try {
     parsed = schema.safeParse(loaded.value) as ReturnType<S["safeParse"]>;
@@ -36,5 +41,5 @@ export function validateLoaded<S extends z.ZodType>(loaded: LoadedYaml, schema: 
       }
     }
   }
-  return { diagnostics };
+  return { diagnostics, issues: parsed.error.issues };
 }

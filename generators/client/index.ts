@@ -4,7 +4,7 @@
  * `client.js` for plain Node.
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { withTsHeader } from "../serving/header.js";
+import { withTsHeader } from "../support/header.js";
 import { memoryProject } from "../serving/memory-project.js";
 import { transpile } from "../serving/transpile.js";
 import { apiTypeAliases } from "../serving/ts-types.js";
@@ -19,9 +19,9 @@ export function generateClient(ir: ProjectIR): GeneratedFile[] {
   file.addStatements(CLIENT_RUNTIME);
   file.addStatements(clientClass(ir));
   file.formatText({ indentSize: 2, convertTabsToSpaces: true });
-  const ts = withTsHeader(ir, file.getFullText());
+  const ts = withTsHeader(ir.specPath, file.getFullText());
   return [
     { path: "client/client.ts", contents: ts, mode: 0o644 },
-    { path: "client/client.js", contents: withTsHeader(ir, transpile(ts, "client.ts")), mode: 0o644 },
+    { path: "client/client.js", contents: withTsHeader(ir.specPath, transpile(ts, "client.ts")), mode: 0o644 },
   ];
 }

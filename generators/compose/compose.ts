@@ -5,7 +5,7 @@
  */
 import { stringify } from "yaml";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { headerText } from "../makefile/text.js";
+import { headerComment } from "../support/header.js";
 import { composeModel } from "./services.js";
 
 /** Pure: IR → compose.yaml. */
@@ -17,5 +17,5 @@ export function generateCompose(ir: ProjectIR): GeneratedFile[] {
     lineWidth: 0,
     aliasDuplicateObjects: false,
   });
-  return [{ path: "compose.yaml", contents: `# ${headerText(ir.specPath)}\n${body}`, mode: 0o644 }];
+  return [{ path: "compose.yaml", contents: `${headerComment("#", ir.specPath)}\n${body}`, mode: 0o644 }];
 }

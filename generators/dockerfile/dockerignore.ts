@@ -5,9 +5,9 @@
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
 import { contextRoots } from "./layout.js";
-import { headerLine } from "./step-image.js";
+import { headerComment } from "../support/header.js";
 
 export function dockerignore(ir: ProjectIR, step: StepName): string {
-  const lines = [`# ${headerLine(ir)}`, "*", ...contextRoots(ir, step).map((r) => `!${r}/`)];
+  const lines = [headerComment("#", ir.specPath), "*", ...contextRoots(ir, step).map((r) => `!${r}/`)];
   return `${lines.join("\n")}\n`;
 }

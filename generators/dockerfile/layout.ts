@@ -25,9 +25,11 @@ export const CONTAINER = {
  * Roots of a build context, each staged by `mesh build` from the workspace: `deps`
  * third-party production packages (onnxruntime-node reduced to linux/x64), `mesh` the mesh
  * package (package.json + compiled code), `serve` the generated server as JavaScript, `model`
- * model.onnx + card.json, `workspace` the spec (and mesh.yaml). `deps` and `mesh` go into the
- * core runtime images (mesh-serve, mesh-train), which step images start FROM, so a step's
- * own context is small and a spec or model change rebuilds in seconds.
+ * model.onnx + card.json, `workspace` the spec (and mesh.yaml; for the ingest step also a
+ * workspace-local `file://` source, at its path below the root — see `localIngestSource`).
+ * `deps` and `mesh` go into the core runtime images (mesh-serve, mesh-train), which step
+ * images start FROM, so a step's own context is small and a spec or model change rebuilds in
+ * seconds.
  */
 export type ContextRoot = "deps" | "mesh" | "serve" | "model" | "workspace";
 
@@ -63,6 +65,27 @@ export const bakesModel = (ir: ProjectIR): boolean => ir.serve.image.model === "
 
 /** Whether the ingest step reads an npm package, which its image must then carry. */
 export const ingestsNpm = (ir: ProjectIR): boolean => ir.ingest?.uri.startsWith("npm:") ?? false;
+
+/**
+ * The workspace-relative path of a `file://REL` ingest source, which `mesh build` copies into
+ * the ingest image's `workspace` root (so it lands at `/app/REL`, where `mesh run` looks);
+ * undefined for other schemes and for absolute paths (an `ingest.allow_paths` folder outside the
+ * workspace is not copied: mount it into the container at the same path).
+ */
+export function localIngestSource(ir: ProjectIR): string | undefined {
+  const uri = ir.ingest?.uri;
+  if (!uri?.startsWith("file://")) return undefined;
+  const rest = uri.slice("file://".length);
+  return rest === "" || rest.startsWith("/") ? undefined : rest.replace(/\/+$/, "");
+}
+
+/**
+ * The most bytes of workspace-local ingest data an ingest image carries (also capped by the
+ * spec's `max_bytes`). Larger data fails `mesh build` with a sentence: put it on s3:// or
+ * https://, or run the ingest step on the host — later step images read its raw snapshot
+ * from the registry, not the source.
+ */
+export const INGEST_DATA_MAX_BYTES = 256 * 1024 * 1024;
 
 /** The context roots a step's Dockerfile uses, in layer order (slowest-changing first). */
 export function contextRoots(ir: ProjectIR, step: StepName): readonly ContextRoot[] {

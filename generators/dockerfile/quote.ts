@@ -1,20 +1,18 @@
 /**
  * Quoting for Dockerfile values. Docker parses a Dockerfile line by line and expands `$VAR`
  * inside double-quoted words, so free text is reduced to one line (control characters become
- * spaces) and `\`, `"` and `$` are escaped: the result is one inert word that reads back as the
- * same text (minus line breaks) in `docker image inspect`.
+ * spaces, bidi controls are dropped: generators/support/text.ts) and `\`, `"` and `$` are
+ * escaped: the result is one inert word that reads back as the same text (minus line breaks
+ * and bidi controls) in `docker image inspect`.
  */
+import { flattenText, hasUnsafeChars } from "../support/text.js";
 
 /** Longest label value we write; a description is documentation, not a payload. */
 export const MAX_LABEL_CHARS = 512;
 
-// Everything the Dockerfile parser or a terminal could treat as a line break or control.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
-/** Free text → a single line without control characters, trimmed and bounded. */
+/** Free text → a single line without control or bidi characters, trimmed and bounded. */
 export function oneLine(text: string, max = MAX_LABEL_CHARS): string {
-  const flat = text.replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
+  const flat = flattenText(text).replace(/ {2,}/g, " ").trim();
   return [...flat].slice(0, max).join("");
 }
 
@@ -27,7 +25,7 @@ export function quoteWord(text: string): string {
 export function execForm(argv: readonly string[]): string {
   // Exec form never reaches a shell and Docker does not expand variables inside it; the
   // arguments are generated (never free text), so a line break here is a generator bug.
-  for (const a of argv) if (new RegExp(CONTROL.source).test(a)) throw new Error(`control character in exec argument: ${JSON.stringify(a)}`);
+  for (const a of argv) if (hasUnsafeChars(a)) throw new Error(`control character in exec argument: ${JSON.stringify(a)}`);
   return JSON.stringify(argv);
 }
 

@@ -72,7 +72,8 @@ function serviceRules(ir: ProjectIR): MakeRule[] {
     ),
     phony("test", "contract tests: start a server on a free loopback port, run the spec's examples", mesh(`test ${ir.name}`)),
     phony("load", "bounded load test on loopback, checks the spec's slo, writes a JSON report", mesh(`load ${ir.name}`)),
-    phony("generate-check", "fail when this folder differs from what the spec generates", mesh(`generate --check ${recipeWord(ir.specPath)}`)),
+    // The folder checked is this one, wherever `--out` put it: its parent is the output root.
+    phony("generate-check", "fail when this folder differs from what the spec generates", `here="$$(pwd -P)" && ${mesh(`generate --check ${recipeWord(ir.specPath)} --out "$$here/.."`)}`),
   ];
 }
 

@@ -9,8 +9,14 @@
  * - `serve-neuron/Dockerfile` → `<name>-serve-neuron`: app.py over a mounted compiled version
  *   (MESH_MODEL_DIR), ready probe as HEALTHCHECK. The inference core image must provide
  *   fastapi and uvicorn (pinned in serve-neuron/requirements.txt).
+ * - Transformer projects: the compile image carries the transformer programs (COMPILE_FILES
+ *   differ), and `serve-neuron/Dockerfile` is the staged pair — the project's own Node server
+ *   (node, node_modules and serve/ copied from its `<name>-serve` image, so routes, batching and
+ *   answers are the ONNX server's) on the Neuron inference image, running the traced model in
+ *   sidecar.py (MESH_ENGINE=torch).
  */
 import type { ProjectIR } from "../../compiler/ir.js";
+import { imageRepository } from "../compose/container.js";
 import { CONTAINER, runtimeImageDefault } from "../dockerfile/layout.js";
 import type { DockerfileModel, Instruction } from "../dockerfile/model.js";
 import { argRef } from "../dockerfile/quote.js";
@@ -18,6 +24,9 @@ import { renderDockerfile } from "../dockerfile/render.js";
 
 export const COMPILE_FILES = ["compile.py", "features.json", "featurizers.py", "requirements.txt", "run.sh", "validate.py"] as const;
 export const SERVE_FILES = ["api.json", "app.py", "featurizers.py", "openapi.json", "requirements.txt"] as const;
+/** The transformer programs (runtimes/neuron/transformer) and their data. */
+export const TRANSFORMER_COMPILE_FILES = ["compile.py", "neuron.json", "requirements.txt", "run.sh", "traced.py", "validate.py"] as const;
+export const TRANSFORMER_SERVE_FILES = ["requirements.txt", "sidecar.py", "traced.py"] as const;
 
 const RUNTIME = "MESH_RUNTIME_IMAGE";
 const user: Instruction = { kind: "user", uid: CONTAINER.uid, gid: CONTAINER.gid };
@@ -43,13 +52,13 @@ function model(ir: ProjectIR, header: string, runtime: string, instructions: Ins
   };
 }
 
-export function compileDockerfile(ir: ProjectIR, header: string): string {
+export function compileDockerfile(ir: ProjectIR, header: string, files: readonly string[] = COMPILE_FILES): string {
   const dir = "/opt/mesh/compile";
   return renderDockerfile(
     model(ir, header, "mesh-neuron-compile", [
       { kind: "workdir", path: dir },
       // COPY ignores USER: the scripts stay root-owned and read-only for the job.
-      ...COMPILE_FILES.map((f): Instruction => ({ kind: "copy", src: f, dest: `${dir}/${f}` })),
+      ...files.map((f): Instruction => ({ kind: "copy", src: f, dest: `${dir}/${f}` })),
       labels(ir, "compile-neuron"),
       user,
       { kind: "entrypoint", argv: [`${dir}/run.sh`, "--offline"] },
@@ -75,6 +84,68 @@ export function serveDockerfile(ir: ProjectIR, header: string): string {
       { kind: "entrypoint", argv: ["python3", `${dir}/app.py`] },
     ]),
   );
+}
+
+const SERVE_IMAGE = "MESH_SERVE_IMAGE";
+
+/**
+ * The Neuron server of a transformer project: the generated Node server, unchanged, with the
+ * torch engine. Node, the production node_modules (mesh runtime, onnxruntime-node, tokenizers)
+ * and serve/ come from the project's `<name>-serve` image (`mesh build NAME --step serve`; pass
+ * its tag as MESH_SERVE_IMAGE); the Neuron inference image brings Python, torch-neuronx and the
+ * NeuronCore runtime for sidecar.py. The compiled version (model.pt, compilation.json, tokenizer)
+ * is mounted at /opt/mesh/model.
+ */
+export function serveTransformerDockerfile(ir: ProjectIR, header: string): string {
+  const dir = "/opt/mesh/serve-neuron";
+  const port = ir.serve.port;
+  const ready = `${ir.serve.api.basePath}/ready`;
+  const probe = `fetch("http://127.0.0.1:"+(process.env.MESH_PORT||${port})+${JSON.stringify(ready)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+  const node = "node";
+  return renderDockerfile({
+    header: [header, "build on a host that can pull mesh-neuron-inference's AWS Neuron base; mesh cannot build it offline", `--build-arg ${SERVE_IMAGE}=<the tag mesh build ${ir.name} --step serve printed>`],
+    globalArgs: [
+      { kind: "arg", name: RUNTIME, default: runtimeImageDefault(ir, "mesh-neuron-inference") },
+      { kind: "arg", name: SERVE_IMAGE, default: `${imageRepository(ir, `${ir.name}-serve`)}:${ir.meshVersion}` },
+    ],
+    stages: [
+      { from: argRef(SERVE_IMAGE), name: node, instructions: [] },
+      {
+        from: argRef(RUNTIME),
+        instructions: [
+          { kind: "workdir", path: CONTAINER.app },
+          { kind: "copy", from: node, src: "/usr/local/bin/node", dest: "/usr/local/bin/node" },
+          { kind: "copy", from: node, src: CONTAINER.nodeModules, dest: CONTAINER.nodeModules },
+          { kind: "copy", from: node, src: `${CONTAINER.app}/serve`, dest: `${CONTAINER.app}/serve` },
+          // COPY ignores USER: the programs stay root-owned and read-only for the server.
+          ...TRANSFORMER_SERVE_FILES.map((f): Instruction => ({ kind: "copy", src: f, dest: `${dir}/${f}` })),
+          {
+            kind: "env",
+            vars: [
+              ["NODE_ENV", "production"],
+              ["MESH_HOST", "0.0.0.0"],
+              ["MESH_PORT", String(port)],
+              ["MESH_ENGINE", "torch"],
+              ["MESH_MODEL_PATH", "/opt/mesh/model/model.pt"],
+              ["MESH_TORCH_SIDECAR", `${dir}/sidecar.py`],
+              // The Neuron image's python3 (on PATH) has torch-neuronx; /usr/bin/python3 may not.
+              ["PYTHON", "python3"],
+            ],
+          },
+          labels(ir, "serve-neuron"),
+          user,
+          { kind: "expose", port },
+          // Loading a model onto a NeuronCore takes a while: a long start period before the probe counts.
+          { kind: "healthcheck", argv: ["node", "-e", probe], intervalS: 10, timeoutS: 5, startPeriodS: 120, retries: 3 },
+          { kind: "stopsignal", signal: "SIGTERM" },
+          // The sidecar's private socket folder is made in /tmp (a tmpfs under --read-only).
+          { kind: "workdir", path: "/tmp" },
+          { kind: "entrypoint", argv: ["node", `${CONTAINER.app}/serve/main.js`] },
+          { kind: "cmd", argv: [] },
+        ],
+      },
+    ],
+  });
 }
 
 /** The build context's allow-list: everything out, then exactly the files the Dockerfile COPYs. */

@@ -7,26 +7,29 @@
  *   featurizers.py, api.json (what it serves), openapi.json (the same document as the
  *   TypeScript server's), requirements.txt and the `<name>-serve-neuron` Dockerfile.
  * The Python texts come from runtimes/neuron, which runs the very same scripts for
- * `mesh run NAME --only compile --target cpu|neuron`.
+ * `mesh run NAME --only compile --target cpu|neuron`. Transformer projects get their own
+ * programs and a Node-server-plus-sidecar serve folder (./transformer.ts).
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { appPy } from "../../runtimes/neuron/python/app-py.js";
 import { featurizersPy } from "../../runtimes/neuron/python/featurizers-py.js";
 import { compileScriptTexts } from "../../runtimes/neuron/script-files.js";
 import { generateOpenapi } from "../openapi/index.js";
-import { headerText } from "../serving/header.js";
+import { headerText } from "../support/header.js";
 import { apiJson } from "./api-json.js";
 import { COMPILE_FILES, compileDockerfile, dockerignoreFor, SERVE_FILES, serveDockerfile } from "./dockerfiles.js";
 import { requirementsTxt } from "./requirements.js";
 import { runSh } from "./run-sh.js";
 import { neuronTargets, scriptConfig, targetFolder } from "./script-config.js";
+import { generateTransformerNeuron } from "./transformer.js";
 
 const file = (path: string, contents: string, mode: 0o644 | 0o755 = 0o644): GeneratedFile => ({ path, contents, mode });
 
 export function generateNeuron(ir: ProjectIR): GeneratedFile[] {
   const targets = neuronTargets(ir);
   if (ir.kind !== "Project" || targets.length === 0) return [];
-  const header = headerText(ir);
+  const header = headerText(ir.specPath);
+  if (ir.model.transformer) return generateTransformerNeuron(ir, header);
   const files: GeneratedFile[] = [];
   targets.forEach((t, i) => {
     const cfg = scriptConfig(ir, t);

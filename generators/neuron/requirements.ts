@@ -26,7 +26,8 @@ export const NEURON_SDK_PINS: Readonly<Record<string, SdkPins>> = {
 /** The versions the CPU path and the server are tested with here (Debian bookworm). */
 const COMMON = ["onnx==1.12.0", "numpy==1.24.2"];
 
-export function requirementsTxt(header: string, ir: ProjectIR, instance: "inf1" | "inf2" | "trn1", serve: boolean): string {
+/** The header, the Neuron repository and the SDK (+ torch) pins of one instance family. */
+function sdkLines(header: string, ir: ProjectIR, instance: "inf1" | "inf2" | "trn1"): string[] {
   const sdk = ir.images.neuronSdk;
   const pins = NEURON_SDK_PINS[sdk];
   const family = instance === "inf1" ? "neuron" : "neuronx";
@@ -37,7 +38,26 @@ export function requirementsTxt(header: string, ir: ProjectIR, instance: "inf1" 
   ];
   if (pins) lines.push(...pins[family], ...(family === "neuronx" ? [`torch==${ir.images.torch}`] : []));
   else lines.push(`# no pins recorded for Neuron SDK ${sdk} in generators/neuron/requirements.ts: add its release content there`, `torch==${ir.images.torch}`);
-  lines.push(...COMMON);
+  return lines;
+}
+
+export function requirementsTxt(header: string, ir: ProjectIR, instance: "inf1" | "inf2" | "trn1", serve: boolean): string {
+  const lines = [...sdkLines(header, ir, instance), ...COMMON];
   if (serve) lines.push("fastapi==0.92.0", "uvicorn==0.17.6");
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The transformer programs need torch and numpy only (no onnx: the model comes from
+ * torchscript.pt or from_pretrained; no web framework: the server is mesh's Node server).
+ */
+export function transformerRequirementsTxt(header: string, ir: ProjectIR, instance: "inf1" | "inf2" | "trn1", serve: boolean): string {
+  const lines = [...sdkLines(header, ir, instance), "numpy==1.24.2"];
+  if (!serve) {
+    lines.push(
+      "# transformers is not pinned: compile.py uses from_pretrained when the interpreter has it,",
+      "# else the model folder's torchscript.pt",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -1,11 +1,13 @@
 /**
  * curl commands for the README: one per spec example against the loopback server, plus a batch
  * request when the examples can be stacked. Bodies are the exact JSON the server expects, inside
- * single quotes (`'` written as `'\''`), so any example text stays one literal argument.
+ * single quotes (`'` written as `'\''`), so any example text stays one literal argument; control
+ * and bidi characters are written as JSON escapes (`inertJson`), the same value on the wire.
  */
 import type { ExampleIR, ProjectIR } from "../../compiler/ir.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { shellQuote } from "../makefile/text.js";
+import { inertJson } from "./markdown.js";
 
 export interface CurlExample {
   /** The example's name (free text; the template escapes it). */
@@ -32,7 +34,7 @@ function post(ir: ProjectIR, body: string): string[] {
   return [
     `curl -sS -X POST ${shellQuote(`${baseUrl(ir)}${ir.serve.api.basePath}/predict`)} \\`,
     `  -H 'content-type: application/json' \\`,
-    `  --data-binary ${shellQuote(body)}`,
+    `  --data-binary ${shellQuote(inertJson(body))}`,
   ];
 }
 
@@ -50,7 +52,7 @@ export function curlExamples(ir: ProjectIR): CurlExample[] {
   const out: CurlExample[] = examples.map((e) => ({
     title: e.name,
     lines: post(ir, predictBody(ir, e.attributes, e.parameters)),
-    expect: Object.keys(e.expect).length > 0 ? canonicalJson(e.expect) : "",
+    expect: Object.keys(e.expect).length > 0 ? inertJson(canonicalJson(e.expect)) : "",
   }));
   if (stackable(ir, examples)) {
     const columns: Record<string, unknown[]> = {};

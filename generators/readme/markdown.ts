@@ -3,14 +3,13 @@
  * renders as the same plain text — no heading, list, quote, code, link, HTML, table cell break
  * or math. CommonMark lets any ASCII punctuation be backslash-escaped, so escaping is lossless.
  */
+import { BIDI_CONTROLS, LINE_BREAKING, flattenText, hasUnsafeChars } from "../support/text.js";
 
 /** Characters that start inline constructs anywhere in a line (and `|`, which splits table cells). */
 const INLINE = /[\\`*_[\]<>&~|$!]/g;
-/** Control characters (other than line breaks, handled first) render as spaces. */
-const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f\u0085]/g;
-
 function escapeLine(line: string): string {
-  let t = line.replace(CONTROL, " ").replace(/\s+/g, " ").trim().replace(INLINE, (c) => `\\${c}`);
+  // Control characters render as spaces, bidi controls are dropped (generators/support/text.ts).
+  let t = flattenText(line).replace(/\s+/g, " ").trim().replace(INLINE, (c) => `\\${c}`);
   // Block starts: heading, list bullets, setext underline, thematic break, quote, ordered list.
   t = t.replace(/^([#+\-=>])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
   // GitHub-flavoured autolinks (scheme://, www., e-mail addresses): break the pattern, not the text.
@@ -38,5 +37,15 @@ export function tableRow(cells: readonly string[]): string {
 
 /** Inline code for identifiers and paths; text that could break out of it is escaped instead. */
 export function code(text: string): string {
-  return /[`\r\n\u2028\u2029]/.test(text) ? markdownInline(text) : `\`${text}\``;
+  return text.includes("`") || hasUnsafeChars(text) ? markdownInline(text) : `\`${text}\``;
+}
+
+/**
+ * JSON text (a request body, a client call) for a README code block: the same JSON value, with
+ * every control, line-breaking and bidi character written as a `\uXXXX` escape, so the block
+ * shows what is sent and no character reorders or hides the text around it.
+ */
+export function inertJson(json: string): string {
+  const unsafe = new RegExp(`${LINE_BREAKING.source}|${BIDI_CONTROLS.source}`, "g");
+  return json.replace(unsafe, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -7,9 +7,9 @@
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { template } from "../support/templates.js";
 import { fileRegistryPath } from "../compose/container.js";
-import { headerText } from "../makefile/text.js";
+import { headerComment } from "../support/header.js";
 import { baseUrl, curlExamples } from "./curl.js";
-import { code, markdownInline, markdownText } from "./markdown.js";
+import { code, inertJson, markdownInline, markdownText } from "./markdown.js";
 import { environmentRows, makeTargetRows, makeVariableRows, provenanceLines, routeRows } from "./sections.js";
 
 const render = template(import.meta.url, "templates/readme.hbs");
@@ -46,8 +46,8 @@ function probes(ir: ProjectIR): string[] {
 
 function clientSnippet(ir: ProjectIR): string[] {
   const example = ir.serve.examples[0];
-  const attributes = example ? JSON.stringify(example.attributes) : "{ /* the request attributes */ }";
-  const parameters = example && Object.keys(example.parameters).length > 0 ? `, ${JSON.stringify(example.parameters)}` : "";
+  const attributes = example ? inertJson(JSON.stringify(example.attributes)) : "{ /* the request attributes */ }";
+  const parameters = example && Object.keys(example.parameters).length > 0 ? `, ${inertJson(JSON.stringify(example.parameters))}` : "";
   return [
     `import { Client } from "./client/client.js";`,
     "",
@@ -68,7 +68,7 @@ function mountedRegistry(ir: ProjectIR): string | undefined {
 /** Pure: IR → README.md. */
 export function generateReadme(ir: ProjectIR): GeneratedFile[] {
   const contents = render({
-    header: headerText(ir.specPath).replace(/--/g, "- -"),
+    header: headerComment("html", ir.specPath),
     name: ir.name,
     description: ir.description.trim() === "" ? "_No description in the spec._" : markdownText(ir.description),
     kindText: ir.kind === "App" ? "App: an externally maintained model, served by mesh" : `Project: ${ir.steps.join(" → ")}`,

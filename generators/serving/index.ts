@@ -12,7 +12,7 @@ import { canonicalJson } from "../support/canonical-json.js";
 import { openapiDocument } from "../openapi/document.js";
 import { writeDecodeModule } from "./decode-module.js";
 import { writeDefinitionModule } from "./definition-module.js";
-import { withTsHeader } from "./header.js";
+import { withTsHeader } from "../support/header.js";
 import { writeMainModule } from "./main-module.js";
 import { memoryProject } from "./memory-project.js";
 import { transpile } from "./transpile.js";
@@ -59,9 +59,9 @@ export function generateServing(ir: ProjectIR): GeneratedFile[] {
     const file = project.createSourceFile(`/serve/${name}.ts`, "");
     write(ir, file);
     file.formatText({ indentSize: 2, convertTabsToSpaces: true });
-    const ts = withTsHeader(ir, file.getFullText());
+    const ts = withTsHeader(ir.specPath, file.getFullText());
     files.push({ path: `serve/${name}.ts`, contents: ts, mode: 0o644 });
-    files.push({ path: `serve/${name}.js`, contents: withTsHeader(ir, transpile(ts, `${name}.ts`)), mode: 0o644 });
+    files.push({ path: `serve/${name}.js`, contents: withTsHeader(ir.specPath, transpile(ts, `${name}.ts`)), mode: 0o644 });
   }
   files.push({ path: "serve/tsconfig.json", contents: canonicalJson(SERVE_TSCONFIG, true), mode: 0o644 });
   return files;

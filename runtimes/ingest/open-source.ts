@@ -6,7 +6,7 @@ import type { IngestConfig, IngestContext, OpenedSource } from "./types.js";
 
 export async function openSource(cfg: IngestConfig, ctx: IngestContext): Promise<OpenedSource> {
   const uri = cfg.uri;
-  if (uri.startsWith("file://")) return openFileUri(uri, ctx.root);
+  if (uri.startsWith("file://")) return openFileUri(uri, ctx.root, cfg.allowPaths ?? []);
   if (uri.startsWith("npm:")) return openNpmUri(uri, ctx.root);
   if (uri.startsWith("https://") || uri.startsWith("http://")) return openHttpsUri(uri, cfg, ctx);
   if (uri.startsWith("s3://")) return openS3Uri(uri, cfg, ctx);

@@ -2,10 +2,17 @@
  * Local sources: `file://PATH` (relative to the workspace root, or absolute as
  * `file:///abs`) and `npm:PACKAGE/PATH` (a file or folder inside an installed package,
  * found in the workspace's node_modules the way Node resolves it: walking up).
+ *
+ * A `file://` source must stay inside the workspace — after following symbolic links — or
+ * inside a folder listed in mesh.yaml `ingest.allow_paths`; /proc, /sys and /dev are never
+ * read (runtimes/support/paths.ts). Inside a source folder only regular files are read:
+ * symbolic links, FIFOs, sockets and devices are passed over, and each file is opened
+ * without following links and checked to be the very file that was listed.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sha256Hex } from "../support/canonical-json.js";
+import { confine, systemTree, type Boundary } from "../support/paths.js";
 import type { OpenedSource, SourceFile } from "./types.js";
 
 export class SourceError extends Error {}
@@ -25,7 +32,7 @@ export function openLocalPath(uri: string, abs: string): OpenedSource {
   const files: SourceFile[] = [];
   const stamp: string[] = [];
   const add = (name: string, file: string, s: fs.Stats) => {
-    files.push({ name, size: s.size, read: () => fs.promises.readFile(file) });
+    files.push({ name, size: s.size, read: () => readListedFile(uri, name, file, s) });
     stamp.push(`${name}\t${s.size}\t${Math.trunc(s.mtimeMs)}`);
   };
   if (st.isFile()) add("", abs, st);
@@ -36,7 +43,7 @@ export function openLocalPath(uri: string, abs: string): OpenedSource {
         const p = path.join(dir, e.name);
         const name = prefix ? `${prefix}/${e.name}` : e.name;
         if (e.isDirectory()) walk(p, name);
-        else if (e.isFile()) add(name, p, fs.statSync(p));
+        else if (e.isFile()) add(name, p, fs.lstatSync(p));
       }
     };
     walk(abs, "");
@@ -44,11 +51,52 @@ export function openLocalPath(uri: string, abs: string): OpenedSource {
   return { uri, folder: st.isDirectory(), files, fingerprint: sha256Hex(`${uri}\n${stamp.join("\n")}`) };
 }
 
-export function openFileUri(uri: string, root: string): OpenedSource {
+/**
+ * Reads one listed file: opened without following a final symbolic link and without blocking
+ * (a FIFO swapped in cannot hang us), then checked to be the same regular file that was listed.
+ */
+async function readListedFile(uri: string, name: string, file: string, listed: fs.Stats): Promise<Buffer> {
+  const shown = name ? `${name} in ${uri}` : uri;
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new SourceError(`source ${shown} became a symbolic link while it was read; refusing to follow it`);
+    throw new SourceError(`source ${shown} cannot be read (${code ?? (err as Error).message})`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile() || st.ino !== listed.ino || st.dev !== listed.dev) throw new SourceError(`source ${shown} was replaced while it was read; refusing to read what it is now`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The folders a `file://` source may be read from: the workspace, then mesh.yaml `ingest.allow_paths`. */
+export function ingestBoundaries(root: string, allowPaths: readonly string[] = []): Boundary[] {
+  const workspace = path.resolve(root);
+  return [{ path: workspace, label: `the workspace ${workspace}` }, ...allowPaths.map((p) => ({ path: path.resolve(p), label: `${p} (ingest.allow_paths)` }))];
+}
+
+/** The absolute path a `file://` source names: relative to the workspace root, or absolute. */
+export function fileSourcePath(uri: string, root: string): string {
   const rest = uri.slice("file://".length);
   if (!rest) throw new SourceError(`source ${uri} names no path`);
+  if (rest.includes("\0")) throw new SourceError(`source ${uri} contains a NUL byte`);
   refuseDotDot(uri, rest);
-  return openLocalPath(uri, path.isAbsolute(rest) ? rest : path.join(root, rest));
+  return path.isAbsolute(rest) ? path.resolve(rest) : path.resolve(root, rest);
+}
+
+export function openFileUri(uri: string, root: string, allowPaths: readonly string[] = []): OpenedSource {
+  const abs = fileSourcePath(uri, root);
+  const confined = confine(abs, ingestBoundaries(root, allowPaths), `source ${uri}`);
+  if (!confined.ok) {
+    const hint = confined.reason === "outside" ? "; to read it, list a folder that holds it under ingest.allow_paths in mesh.yaml" : "";
+    throw new SourceError(`${confined.message}${hint}`);
+  }
+  return openLocalPath(uri, confined.real);
 }
 
 /** Splits `@scope/name/sub/path` or `name/sub/path` into package and path inside it. */
@@ -73,7 +121,9 @@ export function openNpmUri(uri: string, root: string): OpenedSource {
       if (real !== base && !real.startsWith(`${base}${path.sep}`)) {
         throw new SourceError(`source ${uri} resolves outside the package ${pkg}`);
       }
-      return openLocalPath(uri, target);
+      const tree = systemTree(real);
+      if (tree) throw new SourceError(`source ${uri} resolves to ${real}, inside ${tree}, which mesh never reads`);
+      return openLocalPath(uri, real);
     }
     const parent = path.dirname(dir);
     if (parent === dir) throw new SourceError(`source ${uri}: package ${pkg} is not installed (npm install ${pkg})`);

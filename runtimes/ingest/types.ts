@@ -16,6 +16,12 @@ export interface IngestConfig {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly retries: number;
+  /**
+   * Absolute folders outside the workspace that a `file://` source may read (mesh.yaml
+   * `ingest.allow_paths`, filled in by the CLI); the workspace itself is always allowed and
+   * /proc, /sys and /dev never are.
+   */
+  readonly allowPaths?: readonly string[];
 }
 
 /** S3 client settings (endpoint override and path style for S3-compatible servers): the registry's. */

@@ -2,35 +2,9 @@
  * Path rules shared by every scheme. Remote names (S3 keys, Hub file names, lock entries)
  * become local paths inside the cache, so each one must be a plain relative POSIX path; local
  * sources must stay inside their boundary (the workspace, or an npm package) after symlinks.
+ * The confinement rules themselves live in runtimes/support/paths.ts (ingest shares them).
  */
-import * as path from "node:path";
-
-/** Why `rel` is not a safe relative POSIX path (no absolute, `..`, `.`, empty segment, backslash, NUL), or undefined. */
-export function relPathProblem(rel: string): string | undefined {
-  if (rel === "") return "is empty";
-  if (rel.includes("\0")) return "contains a NUL byte";
-  if (rel.includes("\\")) return "contains a backslash (use /)";
-  if (rel.startsWith("/")) return "is absolute";
-  for (const seg of rel.split("/")) {
-    if (seg === "") return "has an empty segment (//, or a leading or trailing /)";
-    if (seg === "." || seg === "..") return `has a "${seg}" segment`;
-  }
-  return undefined;
-}
-
-/** True when `child` is `parent` or below it (both absolute and normalized). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith(`..${path.sep}`) && rel !== ".." && !path.isAbsolute(rel));
-}
-
-/** Kernel and device trees: never read, even when a workspace symlink points there. */
-const SYSTEM_TREES = ["/proc", "/sys", "/dev"];
-
-/** The system tree `abs` lies in, or undefined. */
-export function systemTree(abs: string): string | undefined {
-  return SYSTEM_TREES.find((tree) => isInside(tree, abs));
-}
+export { isInside, relPathProblem, systemTree, SYSTEM_TREES } from "../support/paths.js";
 
 /** Hidden entries (`.git`, `.gitattributes`, `.DS_Store`, the cache's own marker) are never part of a model folder. */
 export const isHidden = (rel: string): boolean => rel.split("/").some((seg) => seg.startsWith("."));

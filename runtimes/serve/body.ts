@@ -2,9 +2,11 @@
  * Reading and parsing a JSON request body with a hard byte limit. A declared
  * Content-Length over the limit is refused before reading; a chunked body is counted as it
  * arrives and reading stops at the limit (the connection is then closed), so a huge body is
- * never buffered. A body that does not arrive within the timeout gets 408.
+ * never buffered. A body that does not arrive within the timeout gets 408. JSON is UTF-8
+ * (RFC 8259): another charset is refused with 415, bytes that are not UTF-8 with 400.
  */
 import type { IncomingMessage } from "node:http";
+import { isUtf8 } from "node:buffer";
 import type { ApiError } from "./definition.js";
 import { apiError } from "./errors.js";
 
@@ -18,21 +20,60 @@ export function isJsonContentType(header: string | undefined): boolean {
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
+/** The charsets a JSON body is decoded as: UTF-8 only (us-ascii is a subset, so it is accepted too). */
+const UTF8_NAMES = new Set(["utf-8", "utf8", "us-ascii"]);
+
+/** Why this Content-Type cannot be read as JSON, or undefined when it can. */
+export function contentTypeProblem(header: string | undefined): string | undefined {
+  if (!isJsonContentType(header)) return `expected Content-Type: application/json, got ${describe(header)}`;
+  for (const param of header!.split(";").slice(1)) {
+    const eq = param.indexOf("=");
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "charset") continue;
+    const charset = param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    // Decoding UTF-16 (or Latin-1) bytes as UTF-8 would answer for text the client never sent.
+    if (!UTF8_NAMES.has(charset.toLowerCase())) return `charset ${describe(charset)} is not supported; send the JSON body as UTF-8 (charset=utf-8, or no charset)`;
+  }
+  return undefined;
+}
+
 /** Checks the content type, then reads and parses the body. */
 export function readJsonBody(req: IncomingMessage, limit: number, timeoutMs: number, done: (r: BodyResult) => void): void {
-  if (!isJsonContentType(req.headers["content-type"])) {
-    done({ ok: false, close: !isEmptyBody(req), error: apiError(415, "unsupported_media_type", `expected Content-Type: application/json, got ${describe(req.headers["content-type"])}`) });
-    return;
-  }
   const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > limit) {
-    done({ ok: false, close: true, error: tooLarge(limit) });
+  const overLimit = declared !== undefined && Number(declared) > limit;
+  const problem = contentTypeProblem(req.headers["content-type"]);
+  if (problem) {
+    const error = apiError(415, "unsupported_media_type", problem);
+    if (overLimit) return done({ ok: false, close: true, error });
+    // The body is read (and dropped, within the same limit and timeout) before answering: the
+    // connection then stays usable, and requests pipelined behind this one are answered.
+    // Answering at once with Connection: close dropped every one of them.
+    readBody(req, limit, timeoutMs, false, (r) => done({ ok: false, close: r.kind !== "complete", error }));
     return;
   }
+  if (overLimit) return done({ ok: false, close: true, error: tooLarge(limit) });
+  readBody(req, limit, timeoutMs, true, (r) => {
+    switch (r.kind) {
+      case "complete":
+        if (!isUtf8(r.bytes)) return done({ ok: false, close: false, error: apiError(400, "malformed_json", "the request body is not valid UTF-8", "") });
+        return done(parseJson(r.bytes.toString("utf8")));
+      case "too_large":
+        return done({ ok: false, close: true, error: tooLarge(limit) });
+      case "timeout":
+        return done({ ok: false, close: true, error: apiError(408, "request_timeout", `the request body did not arrive within ${timeoutMs} ms`) });
+      case "error":
+        return done({ ok: false, close: true, error: apiError(400, "bad_request", "the request body could not be read") });
+    }
+  });
+}
+
+type Read = { readonly kind: "complete"; readonly bytes: Buffer } | { readonly kind: "too_large" | "timeout" | "error" };
+
+/** Reads the body up to `limit` bytes within `timeoutMs`; `keep: false` counts the bytes and drops them. */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number, keep: boolean, done: (r: Read) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
-  const finish = (r: BodyResult) => {
+  const finish = (r: Read) => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
@@ -45,17 +86,14 @@ export function readJsonBody(req: IncomingMessage, limit: number, timeoutMs: num
     size += chunk.length;
     if (size > limit) {
       req.pause();
-      finish({ ok: false, close: true, error: tooLarge(limit) });
+      finish({ kind: "too_large" });
       return;
     }
-    chunks.push(chunk);
+    if (keep) chunks.push(chunk);
   };
-  const onEnd = () => {
-    const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, size).toString("utf8");
-    finish(parseJson(text));
-  };
-  const onError = () => finish({ ok: false, close: true, error: apiError(400, "bad_request", "the request body could not be read") });
-  const timer = setTimeout(() => finish({ ok: false, close: true, error: apiError(408, "request_timeout", `the request body did not arrive within ${timeoutMs} ms`) }), timeoutMs);
+  const onEnd = () => finish({ kind: "complete", bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, keep ? size : 0) });
+  const onError = () => finish({ kind: "error" });
+  const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
   req.on("data", onData);
   req.on("end", onEnd);
   req.on("error", onError);
@@ -74,10 +112,6 @@ export function parseJson(text: string): BodyResult {
 
 function tooLarge(limit: number): ApiError {
   return apiError(413, "payload_too_large", `the request body exceeds the limit of ${limit} bytes`, "");
-}
-
-function isEmptyBody(req: IncomingMessage): boolean {
-  return req.headers["content-length"] === "0" || (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined);
 }
 
 function describe(header: string | undefined): string {

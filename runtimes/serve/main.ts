@@ -65,8 +65,8 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
     }
     firstSignalAt = Date.now();
     log.info({ signal, drainMs: config.drainMs }, "draining");
-    h.close().then((outcome) => {
-      log.info({ outcome }, "stopped");
+    h.close().then((report) => {
+      log.info(report, "stopped");
       process.exit(0);
     }, () => process.exit(0));
   };

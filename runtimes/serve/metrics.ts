@@ -39,6 +39,7 @@ export class ServerMetrics {
   readonly #paddingTokens = this.#tokens.series({ kind: "padding" });
   readonly #children = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
   readonly #errorChildren = new Map<string, CounterSeries>();
+  readonly #unparsed = new Map<string, CounterSeries>();
 
   constructor(model: ModelLabels, queueDepth: () => number, ready: () => boolean) {
     const registers = [this.registry];
@@ -77,6 +78,22 @@ export class ServerMetrics {
     }
     child.count.inc();
     child.latency.observe(seconds);
+  }
+
+  /**
+   * An answer the server wrote for something that never became a request — the HTTP parser
+   * refused it (400, 413, 431) or its headers did not arrive in time (408), or a CONNECT:
+   * counted under route "unparsed" and by error code. It has no arrival time, so no latency.
+   */
+  unparsed(status: number, code: string): void {
+    const key = `unparsed ${status}`;
+    let child = this.#unparsed.get(key);
+    if (!child) {
+      child = this.#requests.series({ route: "unparsed", status: String(status) });
+      this.#unparsed.set(key, child);
+    }
+    child.inc();
+    this.error(code);
   }
 
   error(code: string): void {

@@ -93,7 +93,7 @@ function v2Pointer(pointer: string, input: string): string {
 
 function infer(ex: Exchange, ctx: ServerContext): void {
   const { config, finish, definition } = ctx;
-  if (!isReady(ctx) || !ctx.predictor || !ctx.session) {
+  if (!isReady(ctx) || !ctx.session) {
     sendError(ex, 503, ctx.state.draining ? "draining" : "not_ready", ctx.state.draining ? "the server is shutting down" : "the model is not loaded yet", finish, undefined, RETRY);
     return;
   }
@@ -104,7 +104,7 @@ function infer(ex: Exchange, ctx: ServerContext): void {
     if (!decoded.ok) return sendErrors(ex, decoded.errors, finish);
     const request = decoded.request;
     const only = request.inputs.length === 1 ? request.inputs[0]! : undefined;
-    if (only && only.data instanceof Float32Array) {
+    if (predictor && only && only.data instanceof Float32Array) {
       const data = only.data;
       const job = {
         rows: request.rows,
@@ -121,10 +121,9 @@ function infer(ex: Exchange, ctx: ServerContext): void {
     for (const input of request.inputs) feeds[input.name] = input.data instanceof Float32Array ? floatTensor(input.data, input.shape) : int64Tensor(input.data, input.shape);
     session.run(feeds).then(
       (outputs) => guarded(ex, finish, ctx.log, () => answer(ex, ctx, request, outputs, 0)),
-      (err: unknown) => {
-        ctx.log.error({ err }, "model inference failed");
-        sendError(ex, 500, "inference_failed", "the model failed to run this request", finish);
-      },
+      // Types, ranks and fixed dims were checked: what the model still refuses (ids beyond its
+      // vocabulary, inputs whose dynamic lengths disagree) is the client's input.
+      (err: unknown) => sendError(ex, 400, "invalid_input", `the model refused these inputs: ${String((err as Error)?.message ?? err).slice(0, 300)}`, finish, "/inputs"),
     );
   }));
 }

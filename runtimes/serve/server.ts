@@ -6,7 +6,8 @@
  * warm-up passed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { ServiceDefinition, TensorServiceDefinition } from "./definition.js";
 import type { TransformerServing } from "../transformers/config.js";
 import { openTransformer } from "../transformers/open.js";
@@ -22,7 +23,7 @@ import { addOpsRoutes } from "./routes-ops.js";
 import { loadModelInfo } from "./model-info.js";
 import { checkSignature, openSession, warmUp } from "./session.js";
 import { Predictor } from "./predictor.js";
-import { drain } from "./shutdown.js";
+import { Connections, drain, type DrainReport } from "./shutdown.js";
 
 export interface StartOptions {
   /** A logger to use instead of pino on stdout (tests). */
@@ -40,8 +41,8 @@ export interface ServerHandle {
   readonly context: ServerContext;
   /** Resolves when ready (rejects if loading or warm-up failed; the server is then closed). */
   readonly ready: Promise<void>;
-  /** Graceful drain within `config.drainMs`, then close. Idempotent. */
-  close(): Promise<"drained" | "forced">;
+  /** Graceful drain within `config.drainMs`, then close; says how it went (see shutdown.ts). Idempotent. */
+  close(): Promise<DrainReport>;
 }
 
 /** Starts listening, then loads the model; await `handle.ready` for readiness. */
@@ -49,8 +50,13 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   const log = options.logger ?? createLogger(config.logLevel, definition.name);
   const model = loadModelInfo(config.modelPath, config.modelCard);
   const state: ServerState = { loaded: false, draining: false };
-  let inflight = 0;
-  let idleWaiters: (() => void)[] = [];
+  // Requests without an answer yet (the drain's deadline answers them 503), and per connection
+  // how many of its requests wait for their answer (pipelining: answers go out in order).
+  const unanswered = new Set<Exchange>();
+  const pendingOn = new WeakMap<Socket, number>();
+  // A parser-level refusal on a connection whose earlier requests are not answered yet waits for them.
+  const afterPending = new WeakMap<Socket, () => void>();
+  let answered = 0;
   const debug = log.isLevelEnabled("debug");
   let ctx: ServerContext;
   const metrics = new ServerMetrics(
@@ -63,7 +69,18 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     metrics.request(ex.route, status, seconds);
     if (status >= 400) metrics.error(code ?? String(status));
     if (debug) log.debug({ reqId: ex.id, method: ex.req.method, route: ex.route, status, ms: Math.round(seconds * 1e5) / 100 }, "request");
-    if (--inflight === 0 && idleWaiters.length > 0) for (const w of idleWaiters.splice(0)) w();
+    answered++;
+    unanswered.delete(ex);
+    const socket = ex.req.socket;
+    const left = (pendingOn.get(socket) ?? 1) - 1;
+    pendingOn.set(socket, left);
+    const then = left === 0 ? afterPending.get(socket) : undefined;
+    if (then) {
+      afterPending.delete(socket);
+      // After this answer's bytes reached the socket, so the refusal comes after it on the wire.
+      if (ex.res.writableFinished) then();
+      else ex.res.once("finish", then);
+    }
   };
   ctx = { definition, config, model, state, metrics, log, finish };
   const router = new Router();
@@ -71,9 +88,32 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   addV2Routes(router, ctx);
   addOpsRoutes(router, ctx);
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    inflight++;
-    const ex: Exchange = { req, res, id: requestId(req.headers["x-request-id"]), start: performance.now(), route: "unmatched", answered: false, server: state };
+  /**
+   * What an answer needs to know of the server: while draining, it closes its connection —
+   * unless another request on the connection still waits for its answer (it would be dropped),
+   * or this request's body has not been read (closing with unread bytes resets the
+   * connection, and the answer can be lost with it). Such a connection stays open; Node
+   * discards the rest of the body, and the drain closes the connection once it is idle.
+   */
+  const answerPolicy = (req: IncomingMessage) => ({
+    get draining() {
+      return state.draining && (pendingOn.get(req.socket) ?? 0) <= 1 && (req.complete || !hasBody(req));
+    },
+  });
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectation = false) => {
+    const ex: Exchange = { req, res, id: requestId(req.headers["x-request-id"]), start: performance.now(), route: "unmatched", answered: false, server: answerPolicy(req) };
+    unanswered.add(ex);
+    pendingOn.set(req.socket, (pendingOn.get(req.socket) ?? 0) + 1);
+    // Node answers these two itself with an empty body unless told not to (see createServer below).
+    if (expectation) {
+      sendError(ex, 417, "expectation_failed", `the server supports only "Expect: 100-continue", got ${JSON.stringify(String(req.headers.expect).slice(0, 100))}`, finish, undefined, hasBody(req) ? { connection: "close" } : undefined);
+      return;
+    }
+    if (req.httpVersion === "1.1" && req.headers.host === undefined) {
+      sendError(ex, 400, "missing_host", "an HTTP/1.1 request must have a Host header", finish, undefined, hasBody(req) ? { connection: "close" } : undefined);
+      return;
+    }
     const m = router.match(req.method, req.url);
     try {
       if (m.kind === "ok") {
@@ -90,23 +130,63 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
       sendError(ex, 500, "internal", "the server failed to handle this request", finish);
     }
   };
-  const server = createServer({ keepAliveTimeout: 65_000 }, onRequest);
+  const server = createServer(
+    {
+      keepAliveTimeout: 65_000,
+      // Node enforces headersTimeout and requestTimeout only when it checks its connections,
+      // every 30 s by default: headers sent at 1 byte/s were cut after ~19 s instead of 7 s.
+      // Checking every second holds both within a second (a walk over the open connections).
+      connectionsCheckingInterval: 1_000,
+      // A request without Host is answered in onRequest, in the JSON error shape and counted;
+      // Node's own answer is a bare 400 with an empty body.
+      requireHostHeader: false,
+    },
+    (req, res) => onRequest(req, res),
+  );
+  const connections = new Connections(server);
   // Our own timers answer slow bodies (408) and queue waits (504) with JSON; node's are a backstop.
+  // The README states these: headers within MESH_TIMEOUT_MS + 5 s, a body within MESH_TIMEOUT_MS.
   server.requestTimeout = config.timeoutMs + 5_000;
   server.headersTimeout = Math.min(60_000, server.requestTimeout);
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    // Errors the HTTP parser raises before a request exists: still a JSON 4xx, never a crash.
-    const [status, reason, code, detail] =
-      err.code === "HPE_HEADER_OVERFLOW"
-        ? [431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large"]
-        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
-          ? [408, "Request Timeout", "request_timeout", "the request did not arrive in time"]
-          : [400, "Bad Request", "bad_request", "malformed HTTP request"];
-    if (socket.writable && !socket.destroyed) {
+  // An Expect other than 100-continue: Node's own 417 has an empty body.
+  server.on("checkExpectation", (req, res) => onRequest(req, res, true));
+
+  const refused = new WeakSet<Duplex>();
+  /**
+   * Answers, in the JSON error shape, what never became a request (a parser error, headers too
+   * slow or too large, CONNECT), counts it, and closes the connection — after the answers to
+   * the requests before it on the same connection, so a pipeline keeps its order. The close
+   * lingers: the client may still be sending, and closing with unread bytes would reset the
+   * connection and could destroy the answer before it is read.
+   */
+  const refuse = (socket: Duplex, status: number, reason: string, code: string, detail: string) => {
+    if (refused.has(socket)) return; // the parser reports once more for every later chunk
+    refused.add(socket);
+    metrics.unparsed(status, code);
+    const write = () => {
+      if (!socket.writable) return void socket.destroy();
       const body = JSON.stringify({ errors: [{ status: String(status), code, detail }] });
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
-    } else socket.destroy();
-    if (err.code !== "ECONNRESET") log.warn({ code: err.code }, "client error");
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+      socket.once("close", () => clearTimeout(linger));
+    };
+    if ((pendingOn.get(socket as Socket) ?? 0) > 0) afterPending.set(socket as Socket, write);
+    else write();
+  };
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const code = err.code ?? "";
+    // A socket error (ECONNRESET, EPIPE, …): the client is gone; there is no one to answer.
+    if (!code.startsWith("HPE_") && code !== "ERR_HTTP_REQUEST_TIMEOUT") return void socket.destroy();
+    if (!refused.has(socket)) log.warn({ code }, "client error");
+    if (code === "HPE_HEADER_OVERFLOW") refuse(socket, 431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large");
+    else if (code === "ERR_HTTP_REQUEST_TIMEOUT") refuse(socket, 408, "Request Timeout", "request_timeout", `the request headers did not arrive within ${server.headersTimeout} ms`);
+    else if (code === "HPE_CHUNK_EXTENSIONS_OVERFLOW") refuse(socket, 413, "Payload Too Large", "payload_too_large", "the chunk extensions are too large");
+    else refuse(socket, 400, "Bad Request", "bad_request", "malformed HTTP request");
+  });
+  // Without a listener Node drops a CONNECT without a word.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    socket.resume(); // discard what the client sends, so the lingering close does not reset
+    refuse(socket, 405, "Method Not Allowed", "method_not_allowed", "CONNECT is not supported; this is an HTTP API, not a proxy");
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -119,23 +199,28 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
-  let closing: Promise<"drained" | "forced"> | undefined;
+  let closing: Promise<DrainReport> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      const outcome = await drain(
+      const report = await drain(
         {
           server,
-          inflight: () => inflight,
-          idle: () => ctx.idle?.() ?? ctx.predictor?.idle() ?? Promise.resolve(),
-          onIdle: (cb) => idleWaiters.push(cb),
+          connections,
           markDraining: () => {
             state.draining = true;
           },
+          answered: () => answered,
+          refuseUnanswered: () => {
+            const waiting = [...unanswered];
+            for (const ex of waiting) sendError(ex, 503, "draining", "the server is shutting down and could not answer this request in time; retry", finish, undefined, { "retry-after": "1" });
+            return waiting.length;
+          },
+          idle: () => ctx.idle?.() ?? ctx.predictor?.idle() ?? Promise.resolve(),
         },
         config.drainMs,
       );
       await ctx.session?.release().catch(() => undefined);
-      return outcome;
+      return report;
     })());
 
   const ready = (async () => {
@@ -150,6 +235,15 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   });
 
   return { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}`, server, context: ctx, ready, close };
+}
+
+/** After a refusal, how long a connection may stay half-open while the client finishes sending. */
+const LINGER_MS = 2_000;
+
+/** The request declares a body (its bytes follow the headers on the connection). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
 /** A model over tensors: signature checked against the definition, zero-batch warm-up, then the batching predictor. */

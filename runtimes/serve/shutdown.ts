@@ -1,39 +1,150 @@
 /**
- * Graceful drain: readiness turns 503, the listener closes (no new connections), idle
- * keep-alive connections close, in-flight requests finish (their responses carry
- * `Connection: close`), then the session is released. After `drainMs` the remaining
- * connections are closed by force; either way the process may exit 0 (documented).
+ * Graceful drain. Readiness turns 503 and every answer from then on closes its connection;
+ * the listener stays open until the connections the kernel has
+ * already queued are accepted and the bytes already received on every socket are read (a
+ * request that arrived before the signal is never mistaken for an idle connection); then the
+ * listener closes and the connections that are idle now — no request bytes at all — close.
+ * The drain is over when the last connection has closed and the model runner is idle:
+ * "drained". If that has not happened shortly before `drainMs`, every request still waiting
+ * is answered 503 with Retry-After, and at `drainMs` what is still open is closed: "forced".
+ * Either way the process may exit 0 (documented).
+ *
+ * Why not `server.close()` at once: Node's close also closes every connection it deems idle,
+ * and a connection whose request is still in the kernel (the event loop was busy with other
+ * requests when the signal came) or was accepted but not read yet looks idle — closing it with
+ * unread bytes resets it (ECONNRESET), and closing the listener resets every connection the
+ * kernel had queued but Node had not accepted. Counting requests in flight has the same blind
+ * spot, so the drain counts connections instead.
  */
 import type { Server } from "node:http";
+import type { Socket } from "node:net";
+
+/** The server's open connections, and how many were ever accepted. Create it right after the server. */
+export class Connections {
+  readonly #open = new Set<Socket>();
+  #accepted = 0;
+
+  constructor(server: Server) {
+    server.on("connection", (socket: Socket) => {
+      this.#accepted++;
+      this.#open.add(socket);
+      socket.once("close", () => this.#open.delete(socket));
+    });
+  }
+
+  get open(): number {
+    return this.#open.size;
+  }
+
+  get accepted(): number {
+    return this.#accepted;
+  }
+
+  /** Destroys every open connection; returns how many there were. */
+  destroyAll(): number {
+    const n = this.#open.size;
+    for (const s of this.#open) s.destroy();
+    return n;
+  }
+}
 
 export interface Drainable {
   readonly server: Server;
-  /** Requests accepted and not yet answered. */
-  inflight(): number;
-  /** Resolves when the predictor has nothing queued or running. */
-  idle(): Promise<void>;
-  /** Called with a resolver the request path invokes when inflight drops to 0. */
-  onIdle(cb: () => void): void;
+  readonly connections: Connections;
+  /** From now on readiness is 503 and answers close their connection. */
   markDraining(): void;
+  /** Requests answered so far (any status). */
+  answered(): number;
+  /** Answers every request still waiting with 503 + Retry-After; returns how many. */
+  refuseUnanswered(): number;
+  /** Resolves when the model runner has nothing queued or running. */
+  idle(): Promise<void>;
 }
 
-/** Drains; resolves `"drained"` when every in-flight request finished, `"forced"` at the deadline. */
-export async function drain(d: Drainable, deadlineMs: number): Promise<"drained" | "forced"> {
+export interface DrainReport {
+  readonly outcome: "drained" | "forced";
+  /** From the start of the drain to the last connection closed. */
+  readonly ms: number;
+  /** Connections open when the drain started. */
+  readonly connections: number;
+  /** Requests answered during the drain (including those refused at the deadline). */
+  readonly answered: number;
+  /** Requests that had no answer shortly before the deadline and got 503 + Retry-After. */
+  readonly refused: number;
+  /** Connections still open at the deadline, closed by force (a request still arriving, an answer still being written). */
+  readonly reset: number;
+}
+
+/** At most this share of the budget the listener stays open after the signal (a flood of new connections cannot hold it open). */
+const SETTLE_SHARE = 0.5;
+/** While draining, connections that became idle (an answer written before the signal finished later) are closed this often. */
+const SWEEP_MS = 100;
+/** The 503s of the deadline go out this long before it (at most a tenth of the budget), so they are written within it. */
+const REFUSE_BEFORE_MS = 250;
+
+export async function drain(d: Drainable, deadlineMs: number): Promise<DrainReport> {
+  const start = performance.now();
+  const answeredBefore = d.answered();
+  const connections = d.connections.open;
+  const elapsed = () => performance.now() - start;
   d.markDraining();
+  await settle(d.connections, deadlineMs * SETTLE_SHARE);
   const closed = new Promise<void>((resolve) => d.server.close(() => resolve()));
-  d.server.closeIdleConnections();
-  const finished = (async () => {
-    if (d.inflight() > 0) await new Promise<void>((resolve) => d.onIdle(resolve));
-    await d.idle();
-    return "drained" as const;
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"forced">((resolve) => {
-    timer = setTimeout(() => resolve("forced"), deadlineMs);
+  const sweep = setInterval(() => d.server.closeIdleConnections(), SWEEP_MS);
+  const finished = closed.then(() => d.idle()).then(() => true as const);
+  const report = (outcome: DrainReport["outcome"], refused: number, reset: number): DrainReport => ({
+    outcome,
+    ms: Math.round(elapsed()),
+    connections,
+    answered: d.answered() - answeredBefore,
+    refused,
+    reset,
   });
-  const outcome = await Promise.race([finished, deadline]);
-  clearTimeout(timer);
-  d.server.closeAllConnections();
-  await closed;
-  return outcome;
+  try {
+    const refuseAt = deadlineMs - Math.min(REFUSE_BEFORE_MS, Math.floor(deadlineMs / 10));
+    if (await within(finished, refuseAt - elapsed())) return report("drained", 0, 0);
+    const refused = d.refuseUnanswered();
+    if (await within(finished, deadlineMs - elapsed())) return report("forced", refused, 0);
+    const reset = d.connections.destroyAll();
+    await closed;
+    return report("forced", refused, reset);
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
+/**
+ * Lets the event loop accept what the kernel has queued and read what every socket has
+ * received. libuv accepts one connection per loop iteration when the loop has other work
+ * pending (a poll with timeout 0; measured: 20 queued connections took 20 iterations), and a
+ * connection accepted in one poll is read in the next: so this waits until a stretch between
+ * two timer turns (each holds at least one poll) accepted nothing, or `maxMs` passed.
+ */
+async function settle(c: Connections, maxMs: number): Promise<void> {
+  const until = performance.now() + maxMs;
+  // A timer, not setImmediate: with nothing else to do, the poll then waits, and libuv
+  // accepts the whole queue at once.
+  const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+  // The drain may start inside a poll phase (the signal is read there), so the first timer
+  // turn may hold no full poll: compare from the second one on.
+  await turn();
+  let before = c.accepted;
+  while (performance.now() < until) {
+    await turn();
+    if (c.accepted === before) return;
+    before = c.accepted;
+  }
+}
+
+/** True if `p` resolved within `ms`. */
+async function within(p: Promise<true>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -124,7 +124,12 @@ export async function openTorchSession(dir: string, opts: TorchSessionOptions = 
   let exited: string | undefined;
   let ready = false;
   let released: Promise<void> | undefined;
-  const cleanup = () => rmSync(sockDir, { recursive: true, force: true });
+  const cleanup = () => {
+    process.off("exit", cleanup);
+    rmSync(sockDir, { recursive: true, force: true });
+  };
+  // A server that exits while the model loads (process.exit on a failed start) leaves no folder behind.
+  process.once("exit", cleanup);
 
   const info = await new Promise<TorchModelInfo>((resolve, reject) => {
     let out = "";

@@ -66,7 +66,7 @@ describe("loadYaml", () => {
   });
 
   it("refuses empty files, whitespace-only and comment-only ones", () => {
-    const msg = `${F} error MESH005: file is empty; expected a mapping such as \`apiVersion: mesh/v1\``;
+    const msg = `${F}:1:1 error MESH005: file is empty; expected a mapping such as \`apiVersion: mesh/v1\``;
     expect(load("").lines).toEqual([msg]);
     expect(load(" \n\n\t\n").lines).toEqual([msg]);
     expect(load("# nothing here\n").lines).toEqual([msg]);

@@ -43,7 +43,7 @@ describe("compileWorkspace", () => {
       'mesh.yaml:3:1 error MESH013 registri: unknown key "registri"; did you mean "registry"?',
       "mesh.yaml:4:16 error MESH016 aws.region: \"mars\" must be an AWS region such as us-east-1",
     ]);
-    expect((await compileLines(workspace({ ...EXAMPLES, "mesh.yaml": "" }))).lines).toEqual(["mesh.yaml error MESH005: file is empty; expected a mapping such as `apiVersion: mesh/v1`"]);
+    expect((await compileLines(workspace({ ...EXAMPLES, "mesh.yaml": "" }))).lines).toEqual(["mesh.yaml:1:1 error MESH005: file is empty; expected a mapping such as `apiVersion: mesh/v1`"]);
   });
 
   it("computes rootFromOut from --out, else mesh.yaml's out", async () => {

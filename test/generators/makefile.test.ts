@@ -141,7 +141,8 @@ describe("make", () => {
     const other = ws.make("iris", ["serve", `MESH=${ws.fakeMesh}`, "PORT=9123", "REGISTRY=s3://bucket/prefix"]);
     expect(other.calls[0]).toMatchObject({ argv: ["serve", "iris", "--port", "9123"], registry: "s3://bucket/prefix" });
     expect(ws.make("iris", ["train", `MESH=${ws.fakeMesh}`], { REGISTRY: "file://.mesh/other" }).calls[0]?.registry).toBe("file://.mesh/other");
-    expect(ws.make("iris", ["generate-check", `MESH=${ws.fakeMesh}`]).calls[0]?.argv).toEqual(["generate", "--check", "projects/iris/project.yaml"]);
+    // The output root is this folder's parent, wherever --out put it (test/emit/generate-scope.test.ts).
+    expect(ws.make("iris", ["generate-check", `MESH=${ws.fakeMesh}`]).calls[0]?.argv).toEqual(["generate", "--check", "projects/iris/project.yaml", "--out", `${realpathSync(ws.root)}/out/iris/..`]);
     expect(ws.make("iris", ["test", `MESH=${ws.fakeMesh}`]).calls[0]?.argv).toEqual(["test", "iris"]);
     expect(ws.make("iris", ["load", `MESH=${ws.fakeMesh}`]).calls[0]?.argv).toEqual(["load", "iris"]);
     expect(ws.make("iris", ["build-serve", `MESH=${ws.fakeMesh}`]).calls[0]?.argv).toEqual(["build", "iris", "--step", "serve"]);

@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { commentText, recipeWord, shellQuote } from "../../generators/makefile/text.js";
+import { recipeWord, shellQuote } from "../../generators/makefile/text.js";
+import { commentText } from "../../generators/support/text.js";
 import { markdownInline, markdownText } from "../../generators/readme/markdown.js";
 
 const nasty = fc.constantFrom(..."$(){}[]<>'\"`\\;&|#%*_~^!=:@./-+ \n\r\t\u2028\u0085\u0000abcXYZ019é€".split(""));

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
-import { changesScript } from "../../generators/ci-workflow/changes.js";
+import { changesPathsEnv, changesScript } from "../../generators/ci-workflow/changes.js";
 import { INSTALLED_WORKFLOW_CHECK } from "../../generators/ci-workflow/jobs.js";
 import { EXAMPLES, exampleIr } from "./support.js";
 
@@ -40,7 +40,7 @@ function commit(files: Record<string, string>): string {
 function detect(env: Record<string, string>): Record<string, string> {
   const temp = tempDir();
   const output = path.join(temp, "output");
-  const r = spawnSync("bash", ["-c", changesScript(irs)], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, PR_BASE: "", BEFORE: "", ...env } });
+  const r = spawnSync("bash", ["-c", changesScript(irs)], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, PR_BASE: "", BEFORE: "", ...changesPathsEnv(irs), ...env } });
   if (r.status !== 0) throw new Error(`detection failed: ${r.stderr}`);
   return Object.fromEntries(fs.readFileSync(output, "utf8").trim().split("\n").map((l) => l.split("=") as [string, string]));
 }

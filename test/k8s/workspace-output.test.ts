@@ -59,11 +59,14 @@ describe("out/ci", () => {
     expect(fs.readFileSync(path.join(root, "out/ci/workflow.yaml"), "utf8")).toContain("project-gamma:");
   });
 
-  test("a run over named specs leaves out/ci alone (it would forget the other projects)", async () => {
+  test("a run over named specs writes out/ci from every spec of the workspace (issue 13, item 16)", async () => {
     const root = ws(["alpha", "beta"]);
     const r = await generateWorkspace(nodeHost(root), { outDir: "out", mode: "write", specPaths: ["projects/alpha/project.yaml"] });
-    expect(r.plans!.map((p) => p.name)).toEqual(["alpha"]);
-    expect(fs.existsSync(path.join(root, "out/ci"))).toBe(false);
+    expect(r.plans!.map((p) => p.name)).toEqual(["alpha", "ci"]);
+    const workflow = fs.readFileSync(path.join(root, "out/ci/workflow.yaml"), "utf8");
+    expect(workflow).toContain("project-alpha:");
+    expect(workflow).toContain("project-beta:");
+    expect(fs.existsSync(path.join(root, "out/beta"))).toBe(false);
   });
 });
 

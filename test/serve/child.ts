@@ -41,10 +41,11 @@ export interface Child {
   kill(): void;
 }
 
-export function spawnFixture(env: Record<string, string>): Child {
+/** `nodeArgs` go before the entry (e.g. `--expose-gc`). */
+export function spawnFixture(env: Record<string, string>, nodeArgs: readonly string[] = []): Child {
   const entry = buildFixtureMain();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MESH_")));
-  const proc = spawn(process.execPath, [entry], { env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...nodeArgs, entry], { env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: Record<string, unknown>[] = [];
   const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   let buf = "";

@@ -1,14 +1,16 @@
 /**
  * `serveProject` (what `mesh serve NAME` and `mesh run` call): generate out/NAME, pick the
- * model (file, or newest COMPILED/TRAINED version from the registry into .mesh/cache/<id>/),
+ * model (file, or newest COMPILED/TRAINED version from the registry into the serve cache, keyed
+ * by registry and card: .mesh/cache/serve/<registry>/<id>-<card>/),
  * run the generated server as a child on loopback, stop it with a drain (exit 0).
  * Needs the built runtime (`npm run build`): the generated main.js imports dist/.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import { serveProject } from "../../compiler/serve/serve-project.js";
+import { SERVE_CACHE } from "../../compiler/serve/pick-model.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { buildDenseModel } from "../support/onnx-models.js";
 import { call, postJson } from "./helpers.js";
@@ -60,7 +62,7 @@ describe("serveProject", () => {
     expect(await s.stop()).toBe(0);
   });
 
-  test("without --model: the newest COMPILED version, downloaded to .mesh/cache/<id>/, with its card in /bio", async () => {
+  test("without --model: the newest COMPILED version, downloaded to the serve cache, with its card in /bio", async () => {
     const registry = openRegistry(`file://${WS}/.mesh/registry`);
     const files = { "model.onnx": spamModel() };
     const base = { project: "spam", specHash: "s".repeat(64), params: {}, toolVersion: "test" };
@@ -69,7 +71,7 @@ describe("serveProject", () => {
     const compiled = await registry.publishModel("spam", "SPAM", "COMPILED", files, { ...base, type: "compiled", metrics: { accuracy: 0.97 }, parent: `SPAM-TRAINED-${trained.version}`, target: { kind: "onnx", optimization: "all" } });
     const id = `SPAM-COMPILED-${compiled.version}`;
     const s = await serve({});
-    expect(existsSync(join(WS, ".mesh/cache", id, "model.onnx"))).toBe(true);
+    expect(readdirSync(join(WS, SERVE_CACHE), { recursive: true }).map(String).some((p) => new RegExp(`^[0-9a-f]{16}/${id}-[0-9a-f]{16}/model\\.onnx$`).test(p))).toBe(true);
     const bio = (await call(s.url, "GET", "/spam/v1/bio")).json();
     expect(bio).toMatchObject({ version: id, versions: { served: id, parent: `SPAM-TRAINED-${trained.version}` }, lineage: [`SPAM-TRAINED-${trained.version}`, id], type: "compiled", metrics: { accuracy: 0.97 }, target: { kind: "onnx" } });
     expect(s.messages()).toContain(id);

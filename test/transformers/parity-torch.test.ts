@@ -4,11 +4,14 @@
  * builder's eager torch module (scripts/models/modeling.py through scripts/models/reference.py)
  * on the same token ids, for all three example models, within 1e-4 max |Δ|.
  *
- * Batch compositions: each text alone; all texts in ONE mesh model call (padded to the
- * longest, attention mask hiding the rest) compared row by row with the texts run alone in
- * torch — so padding and the mask change no row — and with torch's own padded batch; and the
- * longest and shortest texts together in reverse order. The path compile's goldens use
- * (`rawOutputs`) is checked against the same numbers.
+ * Batch compositions (torch: one reference.py run per batch):
+ * - one text: the shortest and the longest text, each alone on both sides;
+ * - all six texts (lengths all different) as one batch: mesh runs them in ONE model call
+ *   padded to the longest, torch in one padded batch; every mesh row is also compared with
+ *   the same text run alone through mesh, and every text run alone through mesh with its torch
+ *   batch row — so neither side's padding or attention mask changes any row;
+ * - the longest and the shortest together, in reverse order.
+ * The path compile's goldens use (`rawOutputs`) is checked against the same numbers.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { OpenedTransformer } from "../../runtimes/transformers/open.js";
@@ -16,7 +19,7 @@ import { rawOutputs } from "../../runtimes/transformers/pipeline.js";
 import type { SequenceOutput } from "../../runtimes/transformers/sequence-runner.js";
 import type { Encoded } from "../../runtimes/transformers/tokenizer.js";
 import { maxAbsDiff, modelDir, openMesh, servingFor, type ModelName } from "./support/parity-models.js";
-import { torchOutputs, type TorchBatchOutput } from "./support/torch-reference.js";
+import { torchBatch, type TorchOutput } from "./support/torch-reference.js";
 import type { TransformerTask } from "../../runtimes/transformers/config.js";
 
 const TOL = 1e-4;
@@ -47,7 +50,7 @@ function rowsOf(outputs: readonly SequenceOutput[], sequences: readonly Encoded[
 }
 
 /** A torch batch output's rows, each cut to its own tokens and flattened. */
-function torchRows(out: TorchBatchOutput, lengths: readonly number[]): number[][] {
+function torchRows(out: TorchOutput, lengths: readonly number[]): number[][] {
   return (out as unknown[]).map((row, i) => (Array.isArray((row as unknown[])[0]) ? (row as number[][]).slice(0, lengths[i]).flat() : (row as number[])));
 }
 
@@ -71,7 +74,8 @@ describe.each(CASES)("$name ($task): mesh vs the torch module", ({ name, task })
   const dir = modelDir(name);
   let m: OpenedTransformer;
   let encoded: Encoded[];
-  let alone: number[][]; // torch, each text alone
+  let shortest: number[]; // torch, the shortest text alone
+  let longest: number[]; // torch, the longest text alone
   let together: number[][]; // torch, all texts as one padded batch
   let pair: number[][]; // torch, [longest, shortest]
   let worst = 0;
@@ -85,40 +89,48 @@ describe.each(CASES)("$name ($task): mesh vs the torch module", ({ name, task })
     encoded = await m.pipeline.context(Infinity).encode(TEXTS, TEXTS.map(() => "/"));
     const ids = encoded.map((e) => e.ids);
     const lengths = ids.map((r) => r.length);
-    expect(new Set(lengths).size).toBe(TEXTS.length); // every row of the batch is padded but the longest
+    expect(new Set(lengths).size).toBe(TEXTS.length); // every row of the batch but the longest is padded
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
     const last = ids.length - 1;
-    const outs = await torchOutputs(dir, [...ids.map((r) => [r]), ids, [ids[last]!, ids[0]!]]);
-    alone = ids.map((_, i) => torchRows(outs[i]!, [lengths[i]!])[0]!);
-    together = torchRows(outs[ids.length]!, lengths);
-    pair = torchRows(outs[ids.length + 1]!, [lengths[last]!, lengths[0]!]);
+    const [a, b, all, two] = await Promise.all([torchBatch(dir, [ids[0]!]), torchBatch(dir, [ids[last]!]), torchBatch(dir, ids), torchBatch(dir, [ids[last]!, ids[0]!])]);
+    shortest = torchRows(a, [lengths[0]!])[0]!;
+    longest = torchRows(b, [lengths[last]!])[0]!;
+    together = torchRows(all, lengths);
+    pair = torchRows(two, [lengths[last]!, lengths[0]!]);
   });
 
   afterAll(async () => {
-    summary.push(`${name}: max |mesh − torch| = ${worst.toExponential(2)} over ${TEXTS.length} texts × 3 compositions`);
+    if (together) summary.push(`${name}: max |mesh − torch| = ${worst.toExponential(2)} over ${TEXTS.length} texts in 3 batch compositions`);
     await m?.release();
   });
 
-  test("one text per model call", async () => {
+  test("one text: the shortest and the longest text alone on both sides", async () => {
     const ctx = m.pipeline.context(Infinity);
-    for (const [i, e] of encoded.entries()) {
-      const ours = rowsOf(await ctx.run([e]), [e])[0]!;
-      expect(ours.length).toBe(alone[i]!.length);
-      expect(note(maxAbsDiff(ours, alone[i]!)), TEXTS[i]).toBeLessThanOrEqual(TOL);
-    }
+    const last = encoded.length - 1;
+    const one = rowsOf(await ctx.run([encoded[0]!]), [encoded[0]!])[0]!;
+    const other = rowsOf(await ctx.run([encoded[last]!]), [encoded[last]!])[0]!;
+    expect(one.length).toBe(shortest.length);
+    expect(other.length).toBe(longest.length);
+    expect(note(maxAbsDiff(one, shortest)), TEXTS[0]).toBeLessThanOrEqual(TOL);
+    expect(note(maxAbsDiff(other, longest)), TEXTS[last]).toBeLessThanOrEqual(TOL);
   });
 
-  test("all texts in one padded call: every row equals the text run alone, and torch's padded batch", async () => {
+  test("all texts in one padded call = torch's padded batch = each text alone, row by row", async () => {
     const ctx = m.pipeline.context(Infinity);
     const outs = await ctx.run(encoded);
     // One model call, padded to the longest sequence.
     expect(outs).toHaveLength(1);
     expect(outs[0]!.dims[0]).toBe(TEXTS.length);
     if (outs[0]!.dims.length === 3) expect(outs[0]!.dims[1]).toBe(Math.max(...encoded.map((e) => e.ids.length)));
-    const ours = rowsOf(outs, encoded);
-    ours.forEach((row, i) => {
-      expect(note(maxAbsDiff(row, alone[i]!)), `row ${i} vs alone`).toBeLessThanOrEqual(TOL);
-      expect(note(maxAbsDiff(row, together[i]!)), `row ${i} vs torch batch`).toBeLessThanOrEqual(TOL);
-    });
+    const batch = rowsOf(outs, encoded);
+    for (const [i, e] of encoded.entries()) {
+      const alone = rowsOf(await ctx.run([e]), [e])[0]!;
+      expect(note(maxAbsDiff(batch[i]!, together[i]!)), `row ${i}: mesh batch vs torch batch`).toBeLessThanOrEqual(TOL);
+      expect(note(maxAbsDiff(alone, together[i]!)), `row ${i}: mesh alone vs torch batch`).toBeLessThanOrEqual(TOL);
+      expect(maxAbsDiff(batch[i]!, alone), `row ${i}: mesh batch vs mesh alone`).toBeLessThanOrEqual(TOL);
+    }
+    expect(note(maxAbsDiff(together[0]!, shortest)), "torch batch vs torch alone").toBeLessThanOrEqual(TOL);
+    expect(note(maxAbsDiff(together[TEXTS.length - 1]!, longest)), "torch batch vs torch alone").toBeLessThanOrEqual(TOL);
   });
 
   test("longest and shortest together, in reverse order", async () => {
@@ -127,7 +139,7 @@ describe.each(CASES)("$name ($task): mesh vs the torch module", ({ name, task })
     const ours = rowsOf(await m.pipeline.context(Infinity).run(seqs), seqs);
     expect(note(maxAbsDiff(ours[0]!, pair[0]!))).toBeLessThanOrEqual(TOL);
     expect(note(maxAbsDiff(ours[1]!, pair[1]!))).toBeLessThanOrEqual(TOL);
-    expect(note(maxAbsDiff(ours[1]!, alone[0]!))).toBeLessThanOrEqual(TOL);
+    expect(note(maxAbsDiff(ours[1]!, shortest))).toBeLessThanOrEqual(TOL);
   });
 
   test("rawOutputs (what compile's goldens hold) agrees with torch", async () => {
@@ -135,13 +147,13 @@ describe.each(CASES)("$name ($task): mesh vs the torch module", ({ name, task })
     expect(ours).toHaveLength(TEXTS.length);
     ours.forEach((row, i) => {
       // keyword-extraction's raw output is the pooled (mean, not normalised) document vector.
-      const ref = task === "keyword-extraction" ? meanPool(alone[i]!, encoded[i]!.ids.length, row.length) : alone[i]!;
+      const ref = task === "keyword-extraction" ? meanPool(together[i]!, encoded[i]!.ids.length, row.length) : together[i]!;
       expect(note(maxAbsDiff(row, ref)), TEXTS[i]).toBeLessThanOrEqual(TOL);
     });
   });
 
   test("the outputs depend on the text (a constant model would pass the rest)", () => {
     const first = (r: number[]) => r.slice(0, 3);
-    expect(maxAbsDiff(first(alone[1]!), first(alone[2]!))).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(first(together[1]!), first(together[2]!))).toBeGreaterThan(1e-3);
   });
 });

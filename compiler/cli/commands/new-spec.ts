@@ -12,9 +12,21 @@ export function keyFor(name: string): string {
   return name.toUpperCase().replace(/-/g, "_").slice(0, 32).replace(/_+$/, "");
 }
 
+/**
+ * The lowest port from `from` (the serve default) up that no spec of the workspace serves on,
+ * so a new project and the examples can run side by side (`mesh serve`, `make serve`).
+ */
+export function freePort(used: Iterable<number>, from: number): number {
+  const taken = new Set(used);
+  let port = from;
+  while (taken.has(port) && port < 65_535) port++;
+  return port;
+}
+
 /** The text of `projects/<name>/project.yaml`; `name` must already be a DNS label. */
-export function newSpecText(name: string, task: NewTask): string {
+export function newSpecText(name: string, task: NewTask, port: number): string {
   if (!DNS_LABEL.test(name)) throw new Error(`not a DNS label: ${name}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`not a port: ${port}`);
   const head = [
     "# yaml-language-server: $schema=../../schemas/project.schema.json",
     "apiVersion: mesh/v1",
@@ -22,7 +34,8 @@ export function newSpecText(name: string, task: NewTask): string {
     `name: ${name}`,
     `key: ${keyFor(name)}`,
   ];
-  return `${[...head, ...(task === "text-classification" ? TEXT : TABULAR)].join("\n")}\n`;
+  const body = (task === "text-classification" ? TEXT : TABULAR).flatMap((line) => (line === "  serve:" ? [line, `    port: ${port}  # the lowest port no other spec of the workspace serves on`] : [line]));
+  return `${[...head, ...body].join("\n")}\n`;
 }
 
 const TEXT = [

@@ -24,7 +24,7 @@ export function register(program: Command): void {
 
 /** The command body; returns the exit code. */
 export async function runNew(name: string, flags: NewFlags, cwd: string): Promise<number> {
-  const [{ DNS_LABEL }, { newSpecText }, { findWorkspaceRoot }, fs, path] = await Promise.all([
+  const [{ DNS_LABEL }, { freePort, newSpecText }, { findWorkspaceRoot }, fs, path] = await Promise.all([
     import("../../../schemas/identifiers.js"),
     import("./new-spec.js"),
     import("../workspace.js"),
@@ -46,7 +46,7 @@ export async function runNew(name: string, flags: NewFlags, cwd: string): Promis
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     // "wx": create only; never overwrite a spec someone wrote, even in a race.
-    fs.writeFileSync(target, newSpecText(name, flags.task), { flag: "wx" });
+    fs.writeFileSync(target, newSpecText(name, flags.task, freePort(await servedPorts(root), await defaultPort())), { flag: "wx" });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     process.stderr.write(code === "EEXIST" ? `mesh new: ${rel} already exists\n` : `mesh new: cannot write ${rel}: ${code ?? String(err)}\n`);
@@ -54,4 +54,32 @@ export async function runNew(name: string, flags: NewFlags, cwd: string): Promis
   }
   process.stdout.write(`created ${rel}\nnext: mesh validate ${rel} && mesh run ${name}\n`);
   return 0;
+}
+
+/** The serve default (compiler/lower/defaults.ts, the one place defaults live). */
+async function defaultPort(): Promise<number> {
+  return (await import("../../lower/defaults.js")).DEFAULTS.serve.port;
+}
+
+/**
+ * Ports the workspace's specs serve on: each spec's `steps.serve.port` (the default when it
+ * sets none) and its environments' overrides. Read with the safe YAML loader, without
+ * validating: a broken spec still holds its port.
+ */
+async function servedPorts(root: string): Promise<number[]> {
+  const [{ nodeHost }, { listSpecPaths }, { loadYaml }] = await Promise.all([import("../../host.js"), import("../../pipeline.js"), import("../../load/load-yaml.js")]);
+  const host = nodeHost(root);
+  const fallback = await defaultPort();
+  const ports: number[] = [];
+  const portOf = (v: unknown) => (v !== null && typeof v === "object" && typeof (v as { port?: unknown }).port === "number" ? (v as { port: number }).port : undefined);
+  for (const file of listSpecPaths(host)) {
+    const spec = loadYaml(host, file).value?.value as { steps?: { serve?: unknown }; environments?: Record<string, { serve?: unknown }> } | undefined;
+    if (!spec) continue;
+    ports.push(portOf(spec.steps?.serve) ?? fallback);
+    for (const env of Object.values(spec.environments ?? {})) {
+      const p = portOf(env?.serve);
+      if (p !== undefined) ports.push(p);
+    }
+  }
+  return ports;
 }

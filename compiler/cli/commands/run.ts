@@ -83,7 +83,10 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
     const registry = registryLib.openRegistry(uri, { cwd: root, s3 });
     out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`);
     const t0 = performance.now();
-    await lifecycle.runLifecycle(lifecycleConfig(ir), {
+    const config = lifecycleConfig(ir);
+    // mesh.yaml ingest.allow_paths: folders outside the workspace a file:// source may read.
+    const allowPaths = (await import("../../validate/check-workspace.js")).ingestAllowPaths(nodeHost(root));
+    await lifecycle.runLifecycle(config.ingest && allowPaths.length > 0 ? { ...config, ingest: { ...config.ingest, allowPaths } } : config, {
       root,
       registry,
       report: out,

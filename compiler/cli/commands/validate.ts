@@ -1,6 +1,7 @@
 /**
  * `mesh validate [SPEC…] [--format text|json]`: check specs (default: every
  * projects/*\/project.yaml) and the workspace file mesh.yaml, reporting every problem at once.
+ * A SPEC may lie outside the workspace: validation only reads.
  * Diagnostics go to stderr; a per-spec verdict goes to stdout. Exit 0 valid · 1 invalid · 2 usage.
  */
 import { Option, type Command } from "commander";
@@ -23,18 +24,21 @@ export function register(program: Command): void {
 
 /** The command body; returns the exit code. Exported for tests that run it in-process. */
 export async function runValidate(specs: readonly string[], flags: ValidateFlags, cwd: string): Promise<number> {
-  const [{ findWorkspaceRoot, toWorkspacePath }, { nodeHost }, { compileWorkspace, listSpecPaths }, { formatDiagnostics }] = await Promise.all([
+  const [{ findWorkspaceRoot, toWorkspacePath }, { nodeHost }, { compileWorkspace, listSpecPaths }, { formatDiagnostics }, path] = await Promise.all([
     import("../workspace.js"),
     import("../../host.js"),
     import("../../pipeline.js"),
     import("../../diagnostics/format.js"),
+    import("node:path"),
   ]);
   const root = findWorkspaceRoot(cwd);
   const host = nodeHost(root);
   const specPaths: string[] = [];
   for (const s of specs) {
-    const rel = toWorkspacePath(root, cwd, s);
-    if (rel === undefined) return usage(`spec ${s} lies outside the workspace ${root}`);
+    // Validation writes nothing, so it may read a spec anywhere (checked against this
+    // workspace's mesh.yaml); like every path, it is shown relative to the workspace root.
+    const rel = toWorkspacePath(root, cwd, s) ?? path.relative(root, path.resolve(cwd, s)).split(path.sep).join("/");
+    if (rel === "") return usage(`${s} is the workspace folder; name a spec file`);
     specPaths.push(rel);
   }
   const files = specs.length > 0 ? [...new Set(specPaths)] : listSpecPaths(host);
