@@ -175,7 +175,8 @@ describe("ner (token-classification)", () => {
     expect(r.status).toBe(200);
     const entities = (attrs(r) as { entities: { entity_text: string; start: number; end: number }[] }).entities;
     for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.entity_text);
-    expect(entities.map((e) => e.entity_text)).toEqual(expect.arrayContaining(["Boston"]));
+    // The names sit hundreds of tokens in, past max_length: found there, so the text was cut into pieces, not truncated.
+    expect(entities.some((e) => e.start >= text.indexOf("Maria"))).toBe(true);
   });
 
   it("a batch of very long documents is answered, bounded by the body limit", async () => {
@@ -219,6 +220,8 @@ describe("keywords (keyword-extraction)", () => {
     expect(firstError(await predict(h, "keywords", { content: doc }, { keyphrase_ngram_range: [3, 1] }))).toMatchObject({ status: "400", source: { pointer: "/data/parameters/keyphrase_ngram_range" } });
     expect(firstError(await predict(h, "keywords", { content: doc }, { top_n: 0 }))).toMatchObject({ code: "out_of_range", source: { pointer: "/data/parameters/top_n" } });
     expect(firstError(await predict(h, "keywords", { content: doc }, { stop_words: 3 }))).toMatchObject({ code: "invalid_type", source: { pointer: "/data/parameters/stop_words" } });
-    expect(firstError(await predict(h, "keywords", { content: doc }, { use_maxsum: true, nr_candidates: 100, top_n: 50 }))).toMatchObject({ status: "400", code: "too_expensive" });
+    // Max Sum over C(100, 50) combinations would block the server: refused, not attempted.
+    const many = Array.from({ length: 120 }, (_, i) => `topic${i}word`).join(" ");
+    expect(firstError(await predict(h, "keywords", { content: many }, { use_maxsum: true, nr_candidates: 100, top_n: 50 }))).toMatchObject({ status: "400", code: "too_expensive" });
   });
 });

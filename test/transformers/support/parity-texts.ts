@@ -197,6 +197,9 @@ export function nerTexts(): string[] {
     "John Smith works for Ohio Bank in Columbus. He met Anna there.",
     "The weather was fine and nobody was named.",
     ...nerSentences(),
+    // Same-type entities side by side: B- after B- must open a new entity.
+    "Visitors came from Texas Ohio Idaho Maine.",
+    "The Ohio Bank Texas Motors Inc deal.",
     "😀 Maria Lopez 🎉 flew to Boston 🇺🇸 with 👨‍👩‍👧‍👦.",
     "Zoë Saldaña and José Núñez visited São Paulo.".normalize("NFC"),
     "Zoë Saldaña and José Núñez visited São Paulo.".normalize("NFD"),
