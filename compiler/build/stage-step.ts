@@ -126,7 +126,30 @@ function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<Contex
     const taken = new Set(workspace.map((e) => e.path));
     workspace.push(...ingestDataEntries(root, ir).filter((e) => !taken.has(e.path)));
   }
+  if (step === "train") workspace.push(...pretrainedEntries(root, ir, specDir));
   entries.set("workspace", workspace);
+  return entries;
+}
+
+/**
+ * What the train image of a pretrained transformer registers: its model.lock.json and, for a
+ * folder in the workspace, exactly the locked files (the step verifies them against the lock
+ * again). Remote sources (hf://, s3://) are fetched by the step itself.
+ */
+function pretrainedEntries(root: string, ir: ProjectIR, specDir: string): ContextEntry[] {
+  const t = ir.model.transformer;
+  if (!t || ir.train?.trainer !== "pretrained") return [];
+  const entries = treeEntries(join(root, specDir), `workspace/${specDir}`, (r) => r === "model.lock.json");
+  if (!t.source.uri.startsWith("file://")) return entries;
+  const rel = t.source.uri.slice("file://".length);
+  const folder = resolve(root, specDir, rel);
+  if (!isInside(resolve(root), folder)) throw new BuildError(`the model source ${t.source.uri} lies outside the workspace; the train image carries only workspace files`);
+  for (const f of t.source.files) {
+    const abs = join(folder, f.path);
+    const st = lstatSync(abs);
+    if (!st.isFile() || st.size !== f.size) throw new BuildError(`${abs} is not the file model.lock.json pins (${f.size} bytes): run mesh lock ${ir.name}`);
+    entries.push({ path: `workspace/${relative(resolve(root), abs).split(sep).join("/")}`, mode: 0o644, size: st.size, localPath: abs, mtimeMs: st.mtimeMs });
+  }
   return entries;
 }
 
