@@ -105,7 +105,9 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     const ex: Exchange = { req, res, id: requestId(req.headers["x-request-id"]), start: performance.now(), route: "unmatched", answered: false, server: answerPolicy(req) };
     unanswered.add(ex);
     pendingOn.set(req.socket, (pendingOn.get(req.socket) ?? 0) + 1);
-    // Node answers these two itself with an empty body unless told not to (see createServer below).
+    // Node answers these two itself with an empty body unless told not to (see createServer
+    // below). Neither reads the body: with one, the connection closes rather than leave Node
+    // to read and discard a body of any size.
     if (expectation) {
       sendError(ex, 417, "expectation_failed", `the server supports only "Expect: 100-continue", got ${JSON.stringify(String(req.headers.expect).slice(0, 100))}`, finish, undefined, hasBody(req) ? { connection: "close" } : undefined);
       return;
@@ -179,7 +181,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     if (!code.startsWith("HPE_") && code !== "ERR_HTTP_REQUEST_TIMEOUT") return void socket.destroy();
     if (!refused.has(socket)) log.warn({ code }, "client error");
     if (code === "HPE_HEADER_OVERFLOW") refuse(socket, 431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large");
-    else if (code === "ERR_HTTP_REQUEST_TIMEOUT") refuse(socket, 408, "Request Timeout", "request_timeout", `the request headers did not arrive within ${server.headersTimeout} ms`);
+    else if (code === "ERR_HTTP_REQUEST_TIMEOUT") refuse(socket, 408, "Request Timeout", "request_timeout", `the request did not arrive in time (headers within ${server.headersTimeout} ms, the whole request within ${server.requestTimeout} ms)`);
     else if (code === "HPE_CHUNK_EXTENSIONS_OVERFLOW") refuse(socket, 413, "Payload Too Large", "payload_too_large", "the chunk extensions are too large");
     else refuse(socket, 400, "Bad Request", "bad_request", "malformed HTTP request");
   });

@@ -75,6 +75,8 @@ export interface DrainReport {
   readonly reset: number;
 }
 
+/** No new connection for this long: the listener may close (an IPC round trip to the cluster primary fits many times). */
+const QUIET_MS = 50;
 /** At most this share of the budget the listener stays open after the signal (a flood of new connections cannot hold it open). */
 const SETTLE_SHARE = 0.5;
 /** While draining, connections that became idle (an answer written before the signal finished later) are closed this often. */
@@ -114,25 +116,34 @@ export async function drain(d: Drainable, deadlineMs: number): Promise<DrainRepo
 }
 
 /**
- * Lets the event loop accept what the kernel has queued and read what every socket has
- * received. libuv accepts one connection per loop iteration when the loop has other work
- * pending (a poll with timeout 0; measured: 20 queued connections took 20 iterations), and a
- * connection accepted in one poll is read in the next: so this waits until a stretch between
- * two timer turns (each holds at least one poll) accepted nothing, or `maxMs` passed.
+ * Lets the event loop accept what is queued for this server and read what every socket has
+ * received, then returns once no connection came for QUIET_MS (or at `maxMs`).
+ * - libuv accepts one connection per loop iteration when the loop has other work pending (a
+ *   poll with timeout 0; measured: 20 queued connections took 20 iterations), and a
+ *   connection accepted in one poll is read in the next: so the quiet time is counted in
+ *   timer turns, each of which holds a poll.
+ * - With MESH_WORKERS the cluster primary accepts, queues, and hands a worker one connection
+ *   at a time, the next only after the worker acknowledged the last: the next one is an IPC
+ *   round trip away, not in the kernel's queue, and a worker that closed its server too early
+ *   got the primary to reset what it still held (measured: 2–8 of 40 per SIGTERM).
  */
 async function settle(c: Connections, maxMs: number): Promise<void> {
-  const until = performance.now() + maxMs;
+  const now = () => performance.now();
+  const until = now() + maxMs;
   // A timer, not setImmediate: with nothing else to do, the poll then waits, and libuv
   // accepts the whole queue at once.
   const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
   // The drain may start inside a poll phase (the signal is read there), so the first timer
-  // turn may hold no full poll: compare from the second one on.
+  // turn may hold no full poll: count from the second one on.
   await turn();
   let before = c.accepted;
-  while (performance.now() < until) {
+  let quietSince = now();
+  while (now() < until) {
     await turn();
-    if (c.accepted === before) return;
-    before = c.accepted;
+    if (c.accepted !== before) {
+      before = c.accepted;
+      quietSince = now();
+    } else if (now() - quietSince >= QUIET_MS) return;
   }
 }
 
