@@ -5,7 +5,7 @@
  * `mesh validate` and `mesh run` still work from the lock and the verified cache, and an
  * unreachable Hub is one clear sentence. Nothing is written when the folder cannot serve.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,8 +22,21 @@ function folderFiles(dir: string): Record<string, FakeFile> {
   return out;
 }
 
-const mesh = (env: Record<string, string>, ...args: string[]) =>
-  spawnSync("node", [join(REPO, "bin/mesh.js"), ...args], { cwd: root, encoding: "utf8", timeout: 180_000, env: { ...process.env, ...env } });
+/** The CLI as a child, asynchronously: the fake Hub answers from this very process's event loop. */
+function mesh(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("node", [join(REPO, "bin/mesh.js"), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
 
 beforeAll(async () => {
   mkdirSync(join(REPO, ".mesh", "tmp"), { recursive: true });
@@ -51,8 +64,8 @@ afterAll(async () => {
 });
 
 describe("hf:// sources", () => {
-  it("mesh lock pins the commit main resolved to and every file", () => {
-    const r = mesh({ MESH_HF_ENDPOINT: hub!.endpoint }, "lock", "sentiment");
+  it("mesh lock pins the commit main resolved to and every file", async () => {
+    const r = await mesh({ MESH_HF_ENDPOINT: hub!.endpoint }, "lock", "sentiment");
     expect(r.status, r.stderr).toBe(0);
     const lock = JSON.parse(readFileSync(join(root, "projects/sentiment/model.lock.json"), "utf8")) as { revision: string; source: string; files: Record<string, unknown> };
     expect(lock.source).toBe("hf://mesh-test/sentiment@main");
@@ -61,8 +74,8 @@ describe("hf:// sources", () => {
     expect(hub!.requests.every((q) => !q.url.includes("/resolve/main/"))).toBe(true);
   });
 
-  it("a folder that cannot serve is refused by mesh lock and nothing is written", () => {
-    const r = mesh({ MESH_HF_ENDPOINT: hub!.endpoint }, "lock", "broken");
+  it("a folder that cannot serve is refused by mesh lock and nothing is written", async () => {
+    const r = await mesh({ MESH_HF_ENDPOINT: hub!.endpoint }, "lock", "broken");
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/tokenizer\.json/);
     expect(existsSync(join(root, "projects/broken/model.lock.json"))).toBe(false);
@@ -73,25 +86,25 @@ describe("hf:// sources", () => {
     await hub!.stop();
     const endpoint = hub!.endpoint;
     hub = undefined;
-    expect(mesh({ MESH_HF_ENDPOINT: endpoint }, "validate").status).toBe(0);
-    const run = mesh({ MESH_HF_ENDPOINT: endpoint }, "run", "sentiment", "--no-serve", "--registry", "file://.mesh/registry");
+    expect((await mesh({ MESH_HF_ENDPOINT: endpoint }, "validate")).status).toBe(0);
+    const run = await mesh({ MESH_HF_ENDPOINT: endpoint }, "run", "sentiment", "--no-serve", "--registry", "file://.mesh/registry");
     expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/SENTIMENT-TRAINED-1: hf:\/\/mesh-test\/sentiment@main registered/);
     expect(run.stdout).toMatch(/SENTIMENT-COMPILED-2/);
   });
 
-  it("an unreachable Hub is one sentence naming the endpoint, and a damaged cache is not trusted", () => {
-    const refresh = mesh({ MESH_HF_ENDPOINT: "http://127.0.0.1:9" }, "lock", "sentiment", "--refresh");
+  it("an unreachable Hub is one sentence naming the endpoint, and a damaged cache is not trusted", async () => {
+    const refresh = await mesh({ MESH_HF_ENDPOINT: "http://127.0.0.1:9" }, "lock", "sentiment", "--refresh");
     expect(refresh.status).toBe(1);
     expect(refresh.stderr.trim().split("\n")).toHaveLength(1);
     expect(refresh.stderr).toMatch(/cannot reach the Hugging Face Hub at http:\/\/127\.0\.0\.1:9/);
     // Tamper with the cached graph: the next run must notice (it re-verifies against the lock).
-    const cache = join(root, ".mesh/cache/models");
+    const cache = join(root, ".mesh/cache/models/hf/mesh-test--sentiment");
     const onnx = findFile(cache, "model.onnx");
     expect(onnx).toBeDefined();
     writeFileSync(onnx!, Buffer.concat([readFileSync(onnx!), Buffer.from([0])]));
-    const run = mesh({ MESH_HF_ENDPOINT: "http://127.0.0.1:9" }, "run", "sentiment", "--no-serve", "--force", "--only", "train", "--registry", "file://.mesh/registry");
-    expect(run.status).toBe(1);
+    const run = await mesh({ MESH_HF_ENDPOINT: "http://127.0.0.1:9" }, "run", "sentiment", "--no-serve", "--force", "--only", "train", "--registry", "file://.mesh/registry");
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(1);
     expect(`${run.stdout}${run.stderr}`).toMatch(/Hugging Face Hub|model\.onnx/);
   });
 });
