@@ -16,7 +16,9 @@ export interface SignatureTensor {
 // onnx-proto (protobufjs) takes a noticeable part of a cold start; only App and transformer specs need it,
 // so it is required on first use instead of imported with the compiler.
 let onnxModule: typeof OnnxProto.onnx | undefined;
-const loadOnnx = () => (onnxModule ??= (createRequire(import.meta.url)("onnx-proto") as typeof OnnxProto).onnx);
+// A plain `require("onnx-proto")` call: the image builder finds dependencies by scanning for it.
+const require = createRequire(import.meta.url);
+const loadOnnx = () => (onnxModule ??= (require("onnx-proto") as typeof OnnxProto).onnx);
 
 export interface ModelSignature {
   readonly inputs: readonly SignatureTensor[];
