@@ -1,9 +1,10 @@
 /**
- * Graceful drain. Readiness turns 503 and every answer from then on closes its connection;
- * the listener stays open until the connections the kernel has
- * already queued are accepted and the bytes already received on every socket are read (a
- * request that arrived before the signal is never mistaken for an idle connection); then the
- * listener closes and the connections that are idle now — no request bytes at all — close.
+ * Graceful drain. Readiness turns 503 and answers from then on close their connection (see
+ * server.ts answerPolicy for when they do not); the listener stays open until the connections
+ * the kernel has already queued are accepted and the bytes already received on every socket
+ * are read (a request that arrived before the signal is never mistaken for an idle
+ * connection); then the listener closes and the connections that are idle now — no request
+ * bytes at all — close.
  * The drain is over when the last connection has closed and the model runner is idle:
  * "drained". If that has not happened shortly before `drainMs`, every request still waiting
  * is answered 503 with Retry-After, and at `drainMs` what is still open is closed: "forced".
@@ -75,11 +76,15 @@ export interface DrainReport {
   readonly reset: number;
 }
 
-/** No new connection for this long: the listener may close (an IPC round trip to the cluster primary fits many times). */
+/** No new connection for this long, and the listener may close. */
 const QUIET_MS = 50;
 /** At most this share of the budget the listener stays open after the signal (a flood of new connections cannot hold it open). */
 const SETTLE_SHARE = 0.5;
-/** While draining, connections that became idle (an answer written before the signal finished later) are closed this often. */
+/**
+ * While draining, connections that became idle are closed this often: an answer written
+ * before the signal that finished later, or one sent without Connection: close because its
+ * request's body was still unread (server.ts answerPolicy) once Node has discarded the rest.
+ */
 const SWEEP_MS = 100;
 /** The 503s of the deadline go out this long before it (at most a tenth of the budget), so they are written within it. */
 const REFUSE_BEFORE_MS = 250;
@@ -122,10 +127,12 @@ export async function drain(d: Drainable, deadlineMs: number): Promise<DrainRepo
  *   poll with timeout 0; measured: 20 queued connections took 20 iterations), and a
  *   connection accepted in one poll is read in the next: so the quiet time is counted in
  *   timer turns, each of which holds a poll.
- * - With MESH_WORKERS the cluster primary accepts, queues, and hands a worker one connection
- *   at a time, the next only after the worker acknowledged the last: the next one is an IPC
- *   round trip away, not in the kernel's queue, and a worker that closed its server too early
- *   got the primary to reset what it still held (measured: 2–8 of 40 per SIGTERM).
+ * - The quiet time is a margin over "one poll accepted nothing" for the cases where the next
+ *   connection is not yet in the kernel's queue: with the cluster primary's round-robin, a
+ *   worker got one connection at a time, each an IPC round trip after the last, and closing
+ *   early got the primary to reset what it still held (measured: 2–8 of 40 per SIGTERM; with
+ *   a 50 ms quiet time still 1 in half the runs, so workers.ts has the workers accept from the
+ *   kernel's queue themselves).
  */
 async function settle(c: Connections, maxMs: number): Promise<void> {
   const now = () => performance.now();

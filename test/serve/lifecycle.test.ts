@@ -38,7 +38,11 @@ function partial(url: string, head: string): Promise<{ socket: Socket; finish(re
   });
 }
 
-/** True once a new connection is refused, polling for up to `ms`. */
+/**
+ * True once a new connection is refused, polling for up to `ms`: every 100 ms, since the
+ * listener stays open until no connection came for 50 ms (shutdown.ts), and a faster poll
+ * would itself keep it open.
+ */
 async function refusedWithin(url: string, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -47,7 +51,7 @@ async function refusedWithin(url: string, ms: number): Promise<boolean> {
       (err: NodeJS.ErrnoException) => err.code === "ECONNREFUSED",
     );
     if (refused) return true;
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return false;
 }
@@ -135,14 +139,17 @@ describe("graceful shutdown", () => {
     expect(c.lines.some((l) => l["msg"] === "stopped" && l["outcome"] === "drained")).toBe(true);
   });
 
-  test("past the drain deadline connections are closed and the process still exits 0", async () => {
+  test("past the drain deadline the waiting request gets 503 + Retry-After, then connections close; exit 0", async () => {
     const c = start({ MESH_MODEL_PATH: textModel(tempDir()), MESH_DRAIN_MS: "300" });
     const url = await readyUrl(c);
     const stuck = await partial(url, `POST /spamlike/v1/predict HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"data":`);
     await new Promise((r) => setTimeout(r, 200)); // let the server start reading it
     c.proc.kill("SIGTERM");
+    const reply = stuck.finish("");
     expect(await c.exited).toBe(0);
-    expect(c.lines.some((l) => l["msg"] === "stopped" && l["outcome"] === "forced")).toBe(true);
+    // Answered before the deadline, not just cut: 503 with Retry-After, then the close.
+    expect(await reply).toMatch(/^HTTP\/1\.1 503[^]*retry-after: 1[^]*"code":"draining"/i);
+    expect(c.lines.find((l) => l["msg"] === "stopped")).toMatchObject({ outcome: "forced", refused: 1, reset: 1 });
     stuck.socket.destroy();
   });
 });
