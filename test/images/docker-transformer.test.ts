@@ -17,6 +17,7 @@ import { LABELS } from "../../generators/dockerfile/layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { dockerAnswers, ensureDist, freePort, makeWorkspace, mesh, type Workspace } from "./docker-support.js";
 import { REPO } from "../frontend/helpers.js";
+import { projectIR } from "./support.js";
 
 const reachable = await dockerAnswers();
 const inCi = Boolean(process.env.CI) && process.env.CI !== "false";
@@ -68,7 +69,8 @@ describe.skipIf(!reachable && !inCi)("transformer serve image end to end", () =>
       stdio: "ignore",
     });
     const port = await freePort();
-    container = await runServeContainer(docker, image, port);
+    const ir = await projectIR("ner", ws.root);
+    container = await runServeContainer(docker, image, port, { containerPort: ir.serve.port });
     await waitReady(`http://127.0.0.1:${port}/ner/v1/ready`);
     await waitReady(`http://127.0.0.1:${localPort}/ner/v1/ready`);
     const top = (await docker.getContainer(container.id).top({ ps_args: "-o pid,uid,comm" })) as { Titles: string[]; Processes: string[][] };
