@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { aliasMethods } from "./aliases.js";
 import { decodeDatasetCard, decodeModelCard, encodeCard } from "./cards.js";
 import { RegistryError } from "./errors.js";
 import { CARD, CHILDREN, childKey, datasetBase, datasetDir, modelBase, modelDir, parseModelFolder } from "./layout.js";
@@ -93,6 +94,7 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
 
   return {
     uri,
+    ...aliasMethods({ store, now, readModelCard }),
     async publishModel(project, key, stage, files, input) {
       checkProject(project);
       checkKey(key);

@@ -106,6 +106,34 @@ export interface ModelName {
 }
 
 /**
+ * One change of an alias, as its append-only history records it (aliases.ts). `seq` numbers
+ * the alias's events (claimed atomically, like versions; gaps are possible); `from` is the
+ * target of the preceding event, absent on the first.
+ */
+export interface AliasEvent {
+  readonly alias: string;
+  readonly seq: number;
+  /** Model id, e.g. SPAM-COMPILED-1. */
+  readonly from?: string;
+  /** Model id, e.g. SPAM-COMPILED-2. */
+  readonly to: string;
+  /** ISO-8601. */
+  readonly at: string;
+  readonly by: string;
+  readonly reason?: string;
+}
+
+/** An alias now: the fold of its history (its newest event). */
+export interface AliasState {
+  readonly alias: string;
+  readonly target: ModelRef;
+  /** When the alias was last moved (ISO-8601), by whom and why. */
+  readonly since: string;
+  readonly by: string;
+  readonly reason?: string;
+}
+
+/**
  * What `openRegistry` returns: the `Registry` contract plus lookups used by `mesh registry`,
  * serving (newest version) and the lifecycle (dataset downloads). Kept as an extension so
  * hand-written fakes of `Registry` stay valid.
@@ -126,6 +154,17 @@ export interface MeshRegistry extends Registry {
   latestServableModel(project: string, key: string): Promise<ModelRef | undefined>;
   /** Downloads a whole dataset version to a local folder (verified, streamed), returns the folder. */
   downloadDataset(ref: DatasetRef, localDir: string): Promise<string>;
+  /** The project's aliases and where each points now, sorted by alias. */
+  listAliases(project: string): Promise<AliasState[]>;
+  /** Every change of one alias (or of all, as one timeline), oldest first. */
+  aliasHistory(project: string, alias?: string): Promise<AliasEvent[]>;
+  /**
+   * Points `alias` at `target` (which must exist and hold model.onnx) and records the change;
+   * never loses a concurrent change (each is its own numbered event). Returns the event.
+   */
+  setAlias(project: string, alias: string, target: ModelRef, meta: { by: string; reason?: string }): Promise<AliasEvent>;
+  /** Where the alias points now, or undefined when it was never set. */
+  resolveAlias(project: string, alias: string): Promise<ModelRef | undefined>;
 }
 
 export const modelId = (r: Pick<ModelRef, "key" | "stage" | "version">) => `${r.key}-${r.stage}-${r.version}`;
