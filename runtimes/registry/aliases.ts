@@ -186,3 +186,13 @@ export function aliasMethods({ store, now, readModelCard }: AliasDeps): AliasMet
     },
   };
 }
+
+/**
+ * Rollback = point the alias back at the target it had before its newest change (the newest
+ * event's `from`). Rolling back twice therefore swaps back, like `cd -`: the history records
+ * every move, so nothing is lost either way. Undefined when the alias has never moved.
+ */
+export function rollbackTarget(history: readonly AliasEvent[]): { readonly current: string; readonly previous: string } | undefined {
+  const last = history.at(-1);
+  return last?.from !== undefined ? { current: last.to, previous: last.from } : undefined;
+}

@@ -41,4 +41,4 @@ export { RegistryError, isRegistryError, type RegistryErrorCode } from "./errors
 export { DEFAULT_REGISTRY_URI, parseRegistryUri, resolveRegistryUri, s3OptionsFromWorkspace, type WorkspaceAws } from "./uri.js";
 export type { S3Options } from "./s3-client.js";
 export * from "./types.js";
-export { ALIAS_PATTERN, RESERVED_ALIASES, aliasProblem, checkAlias } from "./aliases.js";
+export { ALIAS_PATTERN, RESERVED_ALIASES, aliasProblem, checkAlias, rollbackTarget } from "./aliases.js";

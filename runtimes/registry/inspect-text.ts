@@ -1,5 +1,5 @@
 /** Plain-text rendering of registry listings and version details for the terminal. */
-import type { RegistryListing, VersionDetail } from "./inspect.js";
+import type { AliasesView, RegistryListing, VersionDetail } from "./inspect.js";
 
 const fmtNumber = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) < 1e-3 ? n.toExponential(2) : n.toFixed(4).replace(/0+$/, ""));
 
@@ -25,7 +25,7 @@ export function renderListing(listing: RegistryListing): string {
     const datasets: string[][] = [];
     for (const d of p.datasets) {
       for (const v of d.versions) {
-        datasets.push(v.error ? [`${d.name}/${v.version}`, `error: ${v.error}`] : [`${d.name}/${v.version}`, v.createdAt ?? "", `rows=${v.rows ?? "?"}`, `sha256=${(v.sha256 ?? "").slice(0, 12)}`]);
+        datasets.push(v.error ? [v.id, `error: ${v.error}`] : [v.id, v.createdAt ?? "", `rows=${v.rows ?? "?"}`, `sha256=${(v.sha256 ?? "").slice(0, 12)}`]);
       }
     }
     const models: string[][] = [];
@@ -40,6 +40,8 @@ export function renderListing(listing: RegistryListing): string {
         models.push([v.id, v.type ?? "", v.createdAt ?? "", fmtBytes(v.bytes), metrics, lineage]);
       }
     }
+    const aliases = p.aliases.map((a) => [a.alias, `→ ${a.target}`, `since ${a.since}`, `by ${a.by}`, a.reason ? `(${a.reason})` : ""]);
+    if (aliases.length > 0) lines.push("  aliases", ...table(aliases, "    "));
     if (datasets.length > 0) lines.push("  datasets", ...table(datasets, "    "));
     if (models.length > 0) lines.push("  models", ...table(models, "    "));
     if (datasets.length + models.length === 0) lines.push("  (no complete versions)");
@@ -52,7 +54,20 @@ export function renderDetail(detail: VersionDetail, uri: string): string {
   if (detail.kind === "model") {
     lines.push(`parent:   ${detail.lineage.parent ?? "none"}`);
     lines.push(`children: ${detail.lineage.children.length ? detail.lineage.children.join(", ") : "none"}`);
+    lines.push(`aliases:  ${detail.aliases.length ? detail.aliases.join(", ") : "none"}`);
   }
   lines.push("card:", JSON.stringify(detail.card, null, 2));
+  return `${lines.join("\n")}\n`;
+}
+
+/** `mesh registry aliases`: each alias's target now, then its history, oldest first. */
+export function renderAliases(view: AliasesView): string {
+  const lines = [`aliases of ${view.project} in ${view.uri}`];
+  if (view.aliases.length === 0) lines.push("  (none: mesh registry promote ID --alias NAME sets one)");
+  lines.push(...table(view.aliases.map((a) => [a.alias, `→ ${a.target}`, `since ${a.since}`, `by ${a.by}`, a.reason ? `(${a.reason})` : ""]), "  "));
+  if (view.history.length > 0) {
+    lines.push("history");
+    lines.push(...table(view.history.map((e) => [e.at, `${e.alias}#${e.seq}`, `${e.from ?? "(unset)"} → ${e.to}`, `by ${e.by}`, e.reason ? `(${e.reason})` : ""]), "  "));
+  }
   return `${lines.join("\n")}\n`;
 }

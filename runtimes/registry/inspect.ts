@@ -6,7 +6,7 @@
 import { RegistryError, isRegistryError } from "./errors.js";
 import { NAME_PATTERN } from "./names.js";
 import { datasetId, modelId, parseModelId } from "./types.js";
-import type { DatasetCard, DatasetRef, MeshRegistry, ModelCard, ModelRef } from "./types.js";
+import type { AliasEvent, DatasetCard, DatasetRef, MeshRegistry, ModelCard, ModelRef } from "./types.js";
 
 export interface ModelVersionSummary {
   readonly id: string;
@@ -31,8 +31,18 @@ export interface DatasetVersionSummary {
   readonly error?: string;
 }
 
+export interface AliasSummary {
+  readonly alias: string;
+  /** The model id the alias points at, e.g. SPAM-COMPILED-1. */
+  readonly target: string;
+  readonly since: string;
+  readonly by: string;
+  readonly reason?: string;
+}
+
 export interface ProjectSummary {
   readonly name: string;
+  readonly aliases: readonly AliasSummary[];
   readonly models: readonly { readonly name: string; readonly versions: readonly ModelVersionSummary[] }[];
   readonly datasets: readonly { readonly name: string; readonly versions: readonly DatasetVersionSummary[] }[];
 }
@@ -93,7 +103,8 @@ export async function inspectRegistry(reg: MeshRegistry, project?: string): Prom
       const versions = await reg.listDatasetVersions(name, d);
       datasets.push({ name: d, versions: await Promise.all(versions.map((v) => datasetVersion(reg, { project: name, dataset: d, version: v }))) });
     }
-    projects.push({ name, models, datasets });
+    const aliases = (await reg.listAliases(name)).map((a) => ({ alias: a.alias, target: modelId(a.target), since: a.since, by: a.by, ...(a.reason !== undefined ? { reason: a.reason } : {}) }));
+    projects.push({ name, aliases, models, datasets });
   }
   return { uri: reg.uri, projects };
 }
@@ -124,11 +135,22 @@ export async function locate(reg: MeshRegistry, id: string, project?: string): P
     if (hits.length > 1) throw new RegistryError("invalid", `${id} exists in several projects (${hits.map((h) => h.project).join(", ")}); pass --project`);
     throw unknown(`model ${id}`);
   }
+  // A dataset id as cards and listings print it: DATASET-N (or PROJECT/DATASET-N).
   const ds = m ? /^([a-z][-a-z0-9]*)-([1-9][0-9]*)$/.exec(m[2]!) : null;
-  if (ds && inProject !== undefined && NAME_PATTERN.test(ds[1]!)) return foundDataset(reg, { project: inProject, dataset: ds[1]!, version: Number(ds[2]) }, id);
+  if (ds && NAME_PATTERN.test(ds[1]!)) {
+    const dataset = { dataset: ds[1]!, version: Number(ds[2]) };
+    if (inProject !== undefined) return foundDataset(reg, { project: inProject, ...dataset }, id);
+    const hits: DatasetRef[] = [];
+    for (const p of await reg.listProjects()) {
+      if ((await reg.listDatasetVersions(p, dataset.dataset)).includes(dataset.version)) hits.push({ project: p, ...dataset });
+    }
+    if (hits.length === 1) return { kind: "dataset", ref: hits[0]! };
+    if (hits.length > 1) throw new RegistryError("invalid", `dataset ${id} exists in several projects (${hits.map((h) => h.project).join(", ")}); pass --project or use PROJECT/${id}`);
+    throw unknown(`dataset version ${id}`);
+  }
   throw new RegistryError(
     "invalid",
-    `cannot read ${JSON.stringify(id)} as a version id: use KEY-TRAINED-N, KEY-COMPILED-N, PROJECT/models/KEY-STAGE/N, PROJECT/datasets/DATASET/N, or DATASET-N with --project`,
+    `cannot read ${JSON.stringify(id)} as a version id: use KEY-TRAINED-N, KEY-COMPILED-N, DATASET-N, PROJECT/ID, PROJECT/models/KEY-STAGE/N or PROJECT/datasets/DATASET/N`,
   );
 }
 
@@ -152,14 +174,32 @@ export interface VersionDetail {
   readonly id: string;
   readonly card: ModelCard | DatasetCard;
   readonly lineage: { readonly parent?: string; readonly children: readonly string[] };
+  /** Aliases pointing at this version now (models only). */
+  readonly aliases: readonly string[];
 }
 
 /** The card and lineage of a located version. */
 export async function describeVersion(reg: MeshRegistry, where: Located): Promise<VersionDetail> {
   if (where.kind === "dataset") {
-    return { kind: "dataset", project: where.ref.project, id: datasetId(where.ref), card: await reg.readDatasetCard(where.ref), lineage: { children: [] } };
+    return { kind: "dataset", project: where.ref.project, id: datasetId(where.ref), card: await reg.readDatasetCard(where.ref), lineage: { children: [] }, aliases: [] };
   }
   const card = await reg.readModelCard(where.ref);
   const children = (await reg.listChildren(where.ref)).map(modelId);
-  return { kind: "model", project: where.ref.project, id: modelId(where.ref), card, lineage: { ...(card.parent ? { parent: card.parent } : {}), children } };
+  const id = modelId(where.ref);
+  const aliases = (await reg.listAliases(where.ref.project)).filter((a) => modelId(a.target) === id).map((a) => a.alias);
+  return { kind: "model", project: where.ref.project, id, card, lineage: { ...(card.parent ? { parent: card.parent } : {}), children }, aliases };
+}
+
+export interface AliasesView {
+  readonly uri: string;
+  readonly project: string;
+  readonly aliases: readonly AliasSummary[];
+  readonly history: readonly AliasEvent[];
+}
+
+/** A project's aliases now and their history (one alias, or all as one timeline). */
+export async function describeAliases(reg: MeshRegistry, project: string, alias?: string): Promise<AliasesView> {
+  const states = (await reg.listAliases(project)).filter((a) => alias === undefined || a.alias === alias);
+  const aliases = states.map((a) => ({ alias: a.alias, target: modelId(a.target), since: a.since, by: a.by, ...(a.reason !== undefined ? { reason: a.reason } : {}) }));
+  return { uri: reg.uri, project, aliases, history: await reg.aliasHistory(project, alias) };
 }

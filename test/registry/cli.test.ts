@@ -46,7 +46,7 @@ describe("mesh registry ls", () => {
         "registry file://.mesh/registry",
         "spam",
         "  datasets",
-        "    spam-assassin/1  2026-11-26T10:00:00.000Z  rows=5796  sha256=abababababab",
+        "    spam-assassin-1  2026-11-26T10:00:00.000Z  rows=5796  sha256=abababababab",
         "  models",
         "    SPAM-TRAINED-1   trained   2026-11-26T10:00:00.000Z  2.0 KiB  accuracy=0.9712 macroF1=0.965  children SPAM-COMPILED-1",
         "    SPAM-COMPILED-1  compiled  2026-11-26T10:00:00.000Z  1.0 KiB  maxAbsDiff=2.50e-7             parent SPAM-TRAINED-1",
@@ -81,7 +81,7 @@ describe("mesh registry show", () => {
   test("a model by bare id, by path, and a dataset, with card and lineage", async () => {
     let ctx = capture(ws);
     expect(await registryShow("SPAM-COMPILED-1", { format: "text" }, ctx)).toBe(0);
-    expect(ctx.out()).toMatch(/^SPAM-COMPILED-1 \(model of project spam\) in file:\/\/\.mesh\/registry\nparent:   SPAM-TRAINED-1\nchildren: none\ncard:\n\{\n/);
+    expect(ctx.out()).toMatch(/^SPAM-COMPILED-1 \(model of project spam\) in file:\/\/\.mesh\/registry\nparent:   SPAM-TRAINED-1\nchildren: none\naliases:  none\ncard:\n\{\n/);
     expect(ctx.out()).toContain('"parent": "SPAM-TRAINED-1"');
     ctx = capture(ws);
     expect(await registryShow("spam/models/SPAM-TRAINED/1", { format: "json" }, ctx)).toBe(0);
@@ -98,7 +98,7 @@ describe("mesh registry show", () => {
       ["SPAM-COMPILED-9", undefined, "mesh registry: no model SPAM-COMPILED-9 in file://.mesh/registry\n"],
       ["SPAM-TRAINED-2", "spam", "mesh registry: no model SPAM-TRAINED-2 in file://.mesh/registry (project spam)\n"],
       ["spam/datasets/spam-assassin/4", undefined, "mesh registry: no dataset version spam/datasets/spam-assassin/4 in file://.mesh/registry (project spam)\n"],
-      ["what?", undefined, 'mesh registry: cannot read "what?" as a version id: use KEY-TRAINED-N, KEY-COMPILED-N, PROJECT/models/KEY-STAGE/N, PROJECT/datasets/DATASET/N, or DATASET-N with --project\n'],
+      ["what?", undefined, 'mesh registry: cannot read "what?" as a version id: use KEY-TRAINED-N, KEY-COMPILED-N, DATASET-N, PROJECT/ID, PROJECT/models/KEY-STAGE/N or PROJECT/datasets/DATASET/N\n'],
     ];
     for (const [id, project, message] of cases) {
       const ctx = capture(ws);
@@ -130,7 +130,7 @@ describe("mesh registry on S3", () => {
   test("--registry s3://… with the endpoint from the AWS environment", async () => {
     const ctx = capture(ws, server.env);
     expect(await registryLs(undefined, { format: "text", registry: `s3://${server.bucket}/cli` }, ctx)).toBe(0);
-    expect(ctx.out().split("\n").slice(0, 4)).toEqual([`registry s3://${server.bucket}/cli`, "spam", "  datasets", expect.stringMatching(/^ {4}spam-assassin\/1 +2026/)]);
+    expect(ctx.out().split("\n").slice(0, 4)).toEqual([`registry s3://${server.bucket}/cli`, "spam", "  datasets", expect.stringMatching(/^ {4}spam-assassin-1 +2026/)]);
     expect(ctx.out()).toContain("children SPAM-COMPILED-1");
   });
 });
