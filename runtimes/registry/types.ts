@@ -11,6 +11,10 @@
  * in an append-only record beside its card.
  */
 
+import type { TrainingRecord } from "./training-record.js";
+
+export type { ClassMetrics, DatasetSummary, EpochRecord, EvaluationRecord, TrainingRecord } from "./training-record.js";
+
 export type ModelStage = "TRAINED" | "COMPILED";
 
 /** A reference to one model version, e.g. { project: "spam", key: "SPAM", stage: "TRAINED", version: 3 } → SPAM-TRAINED-3. */
@@ -47,6 +51,8 @@ export interface ModelCard {
   readonly sizes?: Readonly<Record<string, number>>;
   /** Hash of the step inputs that produced this version, used to skip unchanged steps. */
   readonly inputsHash?: string;
+  /** Curves, held-out evaluation and dataset summary (training-record.ts); absent on older cards. */
+  readonly training?: TrainingRecord;
 }
 
 export interface DatasetCard {

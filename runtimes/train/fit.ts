@@ -5,6 +5,7 @@
  * stream, so the same seed and data give the same weights, bit for bit.
  */
 import type { Log } from "../lifecycle/progress.js";
+import type { EpochRecord } from "../registry/types.js";
 import type { SparseRow } from "./feature-matrix.js";
 import { backward, cloneNetwork, initNetwork, predict, zeroGradients, type Network } from "./network.js";
 import { createOptimizer } from "./optimizer.js";
@@ -20,12 +21,22 @@ export interface FitResult {
   readonly validationRows: number;
   readonly finalTrainLoss: number;
   readonly bestValidationLoss: number | null;
+  /** One entry per epoch run (train loss/accuracy; validation loss/accuracy when there is a validation slice). */
+  readonly curve: readonly EpochRecord[];
 }
 
-function meanLoss(net: Network, xs: readonly SparseRow[], ys: readonly number[]): number {
+function evaluate(net: Network, xs: readonly SparseRow[], ys: readonly number[]): { loss: number; accuracy: number } {
   let loss = 0;
-  for (let i = 0; i < xs.length; i++) loss -= Math.log(Math.max(predict(net, xs[i]!)[ys[i]!]!, 1e-15));
-  return loss / Math.max(xs.length, 1);
+  let correct = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const p = predict(net, xs[i]!);
+    loss -= Math.log(Math.max(p[ys[i]!]!, 1e-15));
+    let top = 0;
+    for (let c = 1; c < p.length; c++) if (p[c]! > p[top]!) top = c;
+    if (top === ys[i]) correct++;
+  }
+  const n = Math.max(xs.length, 1);
+  return { loss: loss / n, accuracy: correct / n };
 }
 
 export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: readonly number[], p: TrainParams, log: Log): FitResult {
@@ -46,19 +57,27 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
   let since = 0;
   let epoch = 0;
   let trainLoss = NaN;
+  const curve: EpochRecord[] = [];
   const every = Math.max(1, Math.round(p.epochs / 10));
   while (epoch < p.epochs) {
     epoch++;
     shuffle(trainIdx, rng);
     let sum = 0;
+    let correct = 0;
     for (let start = 0; start < trainIdx.length; start += p.batchSize) {
       const batch = trainIdx.slice(start, start + p.batchSize);
-      for (const i of batch) sum += backward(net, xs[i]!, ys[i]!, g);
+      for (const i of batch) {
+        const r = backward(net, xs[i]!, ys[i]!, g);
+        sum += r.loss;
+        if (r.correct) correct++;
+      }
       opt.step(net, g, batch.length);
     }
     trainLoss = sum / Math.max(trainIdx.length, 1);
     if (!Number.isFinite(trainLoss)) throw new Error(`training diverged at epoch ${epoch} (loss ${trainLoss}); lower learning_rate`);
-    const valLoss = nVal > 0 ? meanLoss(net, valX, valY) : NaN;
+    const val = nVal > 0 ? evaluate(net, valX, valY) : undefined;
+    const valLoss = val ? val.loss : NaN;
+    curve.push({ epoch, loss: trainLoss, accuracy: correct / Math.max(trainIdx.length, 1), ...(val ? { val_loss: val.loss, val_accuracy: val.accuracy } : {}) });
     if (epoch % every === 0 || epoch === p.epochs) {
       log(`  epoch ${epoch}/${p.epochs}: loss ${trainLoss.toFixed(4)}${nVal > 0 ? `, validation loss ${valLoss.toFixed(4)}` : ""}`);
     }
@@ -80,5 +99,6 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
     validationRows: nVal,
     finalTrainLoss: trainLoss,
     bestValidationLoss: nVal > 0 ? best.loss : null,
+    curve,
   };
 }

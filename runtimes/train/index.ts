@@ -12,6 +12,7 @@ import type { DatasetCard, DatasetRef, ModelCard, ModelRef, ModelStage, Registry
 import { DatasetError, splitDataset } from "./dataset-rows.js";
 import { missedGates } from "./gates.js";
 import { OnnxLoadError } from "./onnx-run.js";
+import { datasetSummary, evaluationRecord } from "./records.js";
 import { ParityError, trainModel } from "./train-model.js";
 import type { ModelConfig, TrainConfig } from "./types.js";
 
@@ -94,6 +95,11 @@ export async function train(
     },
     toolVersion: ctx.toolVersion,
     inputsHash: hash,
+    training: {
+      curves: { epochs: trained.fit.curve, bestEpoch: trained.fit.bestEpoch },
+      evaluation: evaluationRecord(m.confusion, m.rows),
+      dataset: datasetSummary(dataset.card),
+    },
   };
   const ref = await ctx.registry.publishModel(ctx.project, ctx.key, "TRAINED", { "model.onnx": trained.onnx, ...trained.golden }, card);
   return { ref, card: await ctx.registry.readModelCard(ref), skipped: false };

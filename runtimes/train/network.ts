@@ -94,12 +94,15 @@ export const zeroGradients = (net: Network): Gradients => ({
 });
 
 /**
- * Adds the cross-entropy gradient of one row (true class `y`) to `g`, returns its loss.
+ * Adds the cross-entropy gradient of one row (true class `y`) to `g`; returns its loss and
+ * whether the forward pass already predicted `y` (the training curve's accuracy, for free).
  */
-export function backward(net: Network, x: SparseRow, y: number, g: Gradients): number {
+export function backward(net: Network, x: SparseRow, y: number, g: Gradients): { loss: number; correct: boolean } {
   const acts = forward(net, x);
   const p = acts.at(-1)!;
   const loss = -Math.log(Math.max(p[y]!, 1e-15));
+  let top = 0;
+  for (let i = 1; i < p.length; i++) if (p[i]! > p[top]!) top = i;
   let delta = Float64Array.from(p);
   delta[y]! -= 1;
   for (let l = net.layers.length - 1; l >= 0; l--) {
@@ -130,5 +133,5 @@ export function backward(net: Network, x: SparseRow, y: number, g: Gradients): n
     }
     delta = prev;
   }
-  return loss;
+  return { loss, correct: top === y };
 }

@@ -61,6 +61,8 @@ export async function registerPretrained(cfg: TrainConfig, model: ModelConfig, c
     metrics: { goldenSamples: samples.length },
     toolVersion: ctx.toolVersion,
     inputsHash: hash,
+    // Nothing is trained: no curves or held-out split to report, only the golden samples.
+    training: { samples: samples.length },
   };
   const files: Record<string, ArtifactFiles[string]> = {};
   for (const f of resolved.files) files[f.path] = { localPath: `${resolved.path}/${f.path}` };
