@@ -12,7 +12,8 @@ function walk(dir) {
       if (name.endsWith(".py")) cpSync(p, join("dist", p));
       continue;
     }
-    if (name === "templates") cpSync(p, join("dist", p), { recursive: true });
+    // templates/: Handlebars; static/: pages a runtime serves (the registry browser).
+    if (name === "templates" || name === "static") cpSync(p, join("dist", p), { recursive: true });
     else walk(p);
   }
 }

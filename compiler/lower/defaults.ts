@@ -4,6 +4,8 @@
  */
 export const DEFAULTS = {
   registry: "file://.mesh/registry",
+  /** `mesh registry ui`: loopback unless told otherwise. */
+  registryUi: { host: "127.0.0.1", port: 8780 },
   images: {
     prefix: "",
     /** Pinned by tag for readability; pin by digest in mesh.yaml for production. */

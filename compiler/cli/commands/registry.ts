@@ -7,6 +7,7 @@
  */
 import { Option, type Command } from "commander";
 import { registerAliasCommands } from "./registry-aliases.js";
+import { registerUiCommand } from "./registry-ui.js";
 import { processContext, withRegistry, type RegistryContext, type RegistryFlags } from "./registry-context.js";
 
 export { withRegistry, type RegistryContext, type RegistryFlags };
@@ -36,6 +37,7 @@ export function register(program: Command): void {
       process.exitCode = await registryShow(id, flags, processContext());
     });
   registerAliasCommands(registry, registryOption, formatOption);
+  registerUiCommand(registry, registryOption);
 }
 
 /** `mesh registry ls`; returns the exit code. */
