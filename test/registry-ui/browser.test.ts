@@ -112,6 +112,7 @@ describe("mesh registry ui in chromium", () => {
     await expect(page.locator("[data-tensors] tbody tr").count()).resolves.toBeGreaterThanOrEqual(2);
     await expect(page.locator("[data-golden] tbody tr").count()).resolves.toBe(10);
     await page.screenshot({ path: join(SHOTS, "version-trained.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "readme.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1400 } });
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -177,12 +178,13 @@ describe("mesh registry ui in chromium", () => {
       await expect(page.getByText(text, { exact: false }).first().isVisible(), text).resolves.toBe(true);
     }
     await expect(page.locator("main script, main img, main iframe, main b").count()).resolves.toBe(0);
+    await page.screenshot({ path: join(SHOTS, "hostile-version.png"), fullPage: true });
     await page.goto(`${ui.url}#/p/evil/aliases`);
     await page.waitForSelector("table[data-list=alias-history] tbody tr");
     await expect(page.getByText(HOSTILE.reason).isVisible()).resolves.toBe(true);
     await expect(page.getByText("<b>mallory</b>").isVisible()).resolves.toBe(true);
     await expect(page.locator("main iframe, main b").count()).resolves.toBe(0);
-    await page.screenshot({ path: join(SHOTS, "hostile.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "hostile-aliases.png"), fullPage: true });
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

@@ -83,8 +83,12 @@
     );
   }
 
-  /** Any JSON value as readable text (objects as indented JSON), inert. */
-  const jsonText = (v) => h("span", { class: "mono wrap" }, typeof v === "string" ? v : JSON.stringify(v, null, 1));
+  /** Any JSON value as readable text (one line when short, indented when long), inert. */
+  function jsonText(v) {
+    if (typeof v === "string") return h("span", { class: "wrap" }, v);
+    const flat = JSON.stringify(v);
+    return h("span", { class: "mono wrap" }, flat.length <= 100 ? flat : JSON.stringify(v, null, 1));
+  }
 
   function destroyCharts() {
     for (const c of charts) c.destroy();
@@ -415,12 +419,13 @@
         panel("Metrics", metricRows.length ? h("div", { "data-metrics": "" }, kvTable(metricRows)) : h("p", { class: "muted" }, "none recorded")),
       ),
     );
-    const params = Object.entries(c.params || {});
-    out.push(panel("Parameters", params.length ? kvTable(params.map(([k, p]) => [k, typeof p === "object" && p !== null ? jsonText(p) : typeof p === "number" ? p : jsonText(p)])) : h("p", { class: "muted" }, "none")));
     const own = v.trainingFrom === id;
     const extra = [curveCharts(v.training, v.trainingFrom, own), confusionPanel(v.training), datasetPanel(project, v.training, c)].filter(Boolean);
     if (!extra.length) out.push(panel("Training record", h("p", { class: "muted" }, v.training && typeof v.training.samples === "number" ? `Not trained by mesh (pretrained): ${v.training.samples} sample documents recorded as golden files.` : "This card has no training curves or evaluation (written before they were recorded, or by a trainer that has none).")));
-    out.push(...extra, tensorsPanel(v.tensors), goldenPanel(v.golden));
+    out.push(...extra);
+    const params = Object.entries(c.params || {});
+    out.push(panel("Parameters", params.length ? h("div", { "data-params": "" }, kvTable(params.map(([k, p]) => [k, typeof p === "number" ? p : jsonText(p)]))) : h("p", { class: "muted" }, "none")));
+    out.push(tensorsPanel(v.tensors), goldenPanel(v.golden));
     out.push(
       panel(
         "Files",
@@ -452,8 +457,8 @@
     setCrumbs([{ text: "projects", href: "#/" }, { text: project, href: projectHref(project) }, { text: `${a} vs ${b}` }]);
     const d = await api(`projects/${enc(project)}/compare?a=${enc(a)}&b=${enc(b)}`);
     const out = [h("h1", {}, "Compare ", link(versionHref(project, a), a), " → ", link(versionHref(project, b), b))];
-    // For losses and differences, lower is better; for the rest, higher.
-    const lowerIsBetter = (n) => /loss|maxAbsDiff|atol|rtol/i.test(n);
+    // Only quality metrics get a colour: for them a direction is better; counts and epochs have none.
+    const direction = (n) => (/^(accuracy|macro_f1|validation\.labelAgreement)$/.test(n) ? 1 : /^(log_loss|onnxParityMaxAbsDiff|validation\.maxAbsDiff)$/.test(n) ? -1 : 0);
     out.push(
       panel(
         "Metrics (Δ = B − A)",
@@ -465,7 +470,8 @@
             "tbody",
             {},
             d.metrics.map((m) => {
-              const better = m.delta === null || m.delta === 0 ? "" : (m.delta > 0) !== lowerIsBetter(m.name) ? "delta-up" : "delta-down";
+              const sign = m.delta === null || m.delta === 0 ? 0 : Math.sign(m.delta) * direction(m.name);
+              const better = sign > 0 ? "delta-up" : sign < 0 ? "delta-down" : "";
               return h("tr", { "data-metric": m.name }, h("td", {}, m.name), h("td", { class: "num" }, fmt(m.a)), h("td", { class: "num" }, fmt(m.b)), h("td", { class: `num ${better}`, "data-delta": m.delta === null ? "" : String(m.delta) }, fmtDelta(m.delta)));
             }),
           ),
@@ -480,8 +486,9 @@
         sides.flatMap((s, i) => {
           const val = key === "loss" ? "val_loss" : "val_accuracy";
           const pick = (k) => s.curves.epochs.map((e) => (typeof e[k] === "number" ? e[k] : null));
-          const base = { borderColor: COLORS[i * 2], backgroundColor: COLORS[i * 2], pointRadius: 1.5, tension: 0.2, spanGaps: true };
-          return [Object.assign({ label: `${s.id} train`, data: pick(key) }, base), Object.assign({ label: `${s.id} validation`, data: pick(val), borderDash: [5, 4] }, base, { borderColor: COLORS[i * 2 + 1], backgroundColor: COLORS[i * 2 + 1] })];
+          // One colour per version; validation dashed.
+          const base = { borderColor: COLORS[i], backgroundColor: COLORS[i], pointRadius: 1.5, tension: 0.2, spanGaps: true };
+          return [Object.assign({ label: `${s.id} train`, data: pick(key) }, base), Object.assign({ label: `${s.id} validation`, data: pick(val), borderDash: [5, 4] }, base)];
         });
       const lossBox = h("div", { class: "chart", "data-chart": "compare-loss" });
       const accBox = h("div", { class: "chart", "data-chart": "compare-accuracy" });
