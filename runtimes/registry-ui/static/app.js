@@ -261,7 +261,8 @@
     const hasVal = curves.epochs.some((e) => typeof e.val_loss === "number");
     const lossBox = h("div", { class: "chart", "data-chart": "loss" });
     const accBox = h("div", { class: "chart", "data-chart": "accuracy" });
-    const ds = (label, data, color, dash) => ({ label, data, borderColor: color, backgroundColor: color, borderDash: dash ? [5, 4] : [], pointRadius: 2, tension: 0.2, spanGaps: true });
+    const radius = labels.length > 40 ? 0 : 2;
+    const ds = (label, data, color, dash) => ({ label, data, borderColor: color, backgroundColor: color, borderDash: dash ? [5, 4] : [], pointRadius: radius, tension: 0.2, spanGaps: true });
     chart(lossBox, {
       type: "line",
       label: "loss per epoch",
@@ -487,7 +488,7 @@
           const val = key === "loss" ? "val_loss" : "val_accuracy";
           const pick = (k) => s.curves.epochs.map((e) => (typeof e[k] === "number" ? e[k] : null));
           // One colour per version; validation dashed.
-          const base = { borderColor: COLORS[i], backgroundColor: COLORS[i], pointRadius: 1.5, tension: 0.2, spanGaps: true };
+          const base = { borderColor: COLORS[i], backgroundColor: COLORS[i], pointRadius: epochs > 40 ? 0 : 1.5, tension: 0.2, spanGaps: true };
           return [Object.assign({ label: `${s.id} train`, data: pick(key) }, base), Object.assign({ label: `${s.id} validation`, data: pick(val), borderDash: [5, 4] }, base)];
         });
       const lossBox = h("div", { class: "chart", "data-chart": "compare-loss" });
