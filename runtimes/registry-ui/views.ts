@@ -24,7 +24,7 @@ export const SCAN_MAX = 200;
 const HISTORY_MAX = 200;
 /** model.onnx files up to this size are read (verified) to show their tensors; cached by sha256. */
 const SIGNATURE_MAX_BYTES = 64 * 1024 * 1024;
-/** Version lists are append-only, so a short-lived cache is never wrong for longer than this. */
+/** How long a version list counts as fresh (see `cached` in createViews). */
 const LIST_TTL_MS = 3000;
 
 export interface Page {
@@ -51,10 +51,23 @@ export function flatMetrics(metrics: Readonly<Record<string, unknown>> | undefin
 }
 
 export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
-  const lists = new Map<string, { at: number; value: Promise<number[]> }>();
+  // Version lists are append-only, so a cached list is never wrong, only possibly short of the
+  // newest versions. Listing means one stat per version (10,000 of them in a big project), so
+  // a list older than LIST_TTL_MS is still answered at once while a fresh one loads behind it
+  // (stale-while-revalidate); only the first request for a list waits for the registry.
+  const lists = new Map<string, { at: number; value: Promise<number[]>; refreshing?: boolean }>();
   function cached(key: string, load: () => Promise<number[]>): Promise<number[]> {
     const hit = lists.get(key);
     if (hit && now() - hit.at < LIST_TTL_MS) return hit.value;
+    if (hit && !hit.refreshing) {
+      hit.refreshing = true;
+      load().then(
+        (fresh) => lists.set(key, { at: now(), value: Promise.resolve(fresh) }),
+        () => (hit.refreshing = false),
+      );
+      return hit.value;
+    }
+    if (hit) return hit.value;
     const value = load();
     value.catch(() => lists.delete(key));
     lists.set(key, { at: now(), value });

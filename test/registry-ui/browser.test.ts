@@ -14,6 +14,15 @@ import { flatMetrics } from "../../runtimes/registry-ui/views.js";
 import { startUiServer, type UiServer } from "../../runtimes/registry-ui/server.js";
 import { BIG_VERSIONS, HOSTILE, buildRegistry, type BuiltRegistry } from "./support/registries.js";
 
+// Callbacks passed to page.evaluate/waitForFunction run in the browser; the project's lib has
+// no DOM types, so the little these tests touch is declared here.
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+  addEventListener(type: "securitypolicyviolation", listener: (e: { violatedDirective: string; blockedURI: string }) => void): void;
+};
+type Canvas = { width: number; height: number; getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+
 const SHOTS = join(process.cwd(), ".vitest-tmp", "screenshots");
 
 let built: BuiltRegistry;
@@ -62,7 +71,7 @@ async function open(hash: string, width = 1280): Promise<Watched> {
 /** Pixels drawn on a canvas (alpha > 0): a blank canvas has none. */
 const inked = (page: Page, selector: string) =>
   page.$eval(`${selector} canvas`, (c) => {
-    const canvas = c as HTMLCanvasElement;
+    const canvas = c as unknown as Canvas;
     const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;

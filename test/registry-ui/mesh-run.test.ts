@@ -14,6 +14,15 @@ import { registryUi } from "../../compiler/cli/commands/registry-ui.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { exampleWorkspace, meshRun } from "../lifecycle/support/run-cli.js";
 
+// Callbacks passed to page.evaluate/waitForFunction run in the browser; the project's lib has
+// no DOM types, so the little these tests touch is declared here.
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+  addEventListener(type: "securitypolicyviolation", listener: (e: { violatedDirective: string; blockedURI: string }) => void): void;
+};
+type Canvas = { width: number; height: number; getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+
 const SHOTS = join(process.cwd(), ".vitest-tmp", "screenshots");
 const root = exampleWorkspace("iris");
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -61,7 +70,7 @@ test("mesh run iris ×2, promote, mesh registry ui: the page shows what the regi
     expect((card.metrics as { accuracy: number }).accuracy).toBe((parent.metrics as { accuracy: number }).accuracy);
     await expect(page.locator("[data-metrics]").textContent()).resolves.toContain(`accuracy${(card.metrics as { accuracy: number }).accuracy.toFixed(4)}`);
     const ink = await page.$eval("[data-chart=loss] canvas", (c) => {
-      const el = c as HTMLCanvasElement;
+      const el = c as unknown as Canvas;
       return el.getContext("2d")!.getImageData(0, 0, el.width, el.height).data.filter((_, i) => i % 4 === 3 && _ > 0).length;
     });
     expect(ink).toBeGreaterThan(1000);

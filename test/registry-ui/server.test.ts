@@ -14,6 +14,7 @@ import { openRegistry } from "../../runtimes/registry/index.js";
 import type { MeshRegistry } from "../../runtimes/registry/types.js";
 import { CONTENT_SECURITY_POLICY, startUiServer, type UiServer } from "../../runtimes/registry-ui/server.js";
 import { promoteCommand, shellQuote } from "../../runtimes/registry-ui/shell.js";
+import { createViews } from "../../runtimes/registry-ui/views.js";
 
 let root: string;
 let reg: MeshRegistry;
@@ -116,6 +117,19 @@ describe("registry ui server", () => {
     } finally {
       await bare.close();
     }
+  });
+
+  test("version lists are cached briefly, then answered stale while a fresh list loads (append-only lists)", async () => {
+    let clock = 0;
+    const views = createViews(reg, () => clock);
+    const ids = async () => (await views.modelVersions("old", "OLD-TRAINED", { offset: 0, limit: 10 })).rows.map((r) => r.id);
+    expect(await ids()).toEqual(["OLD-TRAINED-2", "OLD-TRAINED-1"]);
+    const third = await reg.publishModel("old", "OLD", "TRAINED", {}, { type: "trained", project: "old", specHash: "c".repeat(64), params: {}, metrics: { accuracy: 0.9 }, toolVersion: "0.0.9" });
+    clock = 1000;
+    expect(await ids()).toEqual(["OLD-TRAINED-2", "OLD-TRAINED-1"]); // fresh for 3 s
+    clock = 5000;
+    expect(await ids()).toEqual(["OLD-TRAINED-2", "OLD-TRAINED-1"]); // stale answer, refresh started
+    await expect.poll(ids).toEqual([`OLD-TRAINED-${third.version}`, "OLD-TRAINED-2", "OLD-TRAINED-1"]);
   });
 
   test("the promote command is shell-quoted", () => {
