@@ -26,5 +26,5 @@ test("histograms are cumulative with +Inf, sum and count; counters and gauges re
   expect(text).toContain('mesh_queue_wait_seconds_bucket{le="0.0005"} 1');
   expect(text).toContain("mesh_queue_rows 7");
   expect(text).toContain("mesh_ready 1");
-  expect(text).toContain('mesh_model_info{name="spam",version="SPAM-COMPILED-1",spec_hash="abc"} 1');
+  expect(text).toContain('mesh_model_info{name="spam",version="SPAM-COMPILED-1",alias="",spec_hash="abc"} 1');
 });
