@@ -80,7 +80,7 @@ function pushSteps(ir: ProjectIR): Step[] {
   ];
 }
 
-/** The ci environment's serve.alias (lowered modelRef) picks the version the contract tests serve. */
+/** The ci environment's serve.alias (lowered modelRef) picks the version the contract tests serve and the image bakes. */
 function ciModelRef(ir: ProjectIR): { env?: Record<string, string> } {
   const ref = ir.environments.find((e) => e.name === "ci")?.modelRef;
   return ref && ref !== "latest" ? { env: { MESH_MODEL_REF: ref } } : {};
@@ -97,7 +97,7 @@ export function projectJob(irs: readonly ProjectIR[], ir: ProjectIR): Job {
       ...setup(irs),
       ...lifecycle,
       { name: "Contract tests", run: mesh(`test ${ir.name}`), ...ciModelRef(ir) },
-      { name: "Build images", run: mesh(`build ${ir.name}`) },
+      { name: "Build images", run: mesh(`build ${ir.name}`), ...ciModelRef(ir) },
       ...pushSteps(ir),
     ],
   };

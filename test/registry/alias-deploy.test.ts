@@ -8,6 +8,11 @@ import { describe, expect, test } from "vitest";
 import { generateCiWorkflow } from "../../generators/ci-workflow/index.js";
 import { composeModel } from "../../generators/compose/services.js";
 import { loadConfig } from "../../runtimes/serve/config.js";
+import { pickModel as pickImageModel } from "../../compiler/build/model-source.js";
+import { openRegistry } from "../../runtimes/registry/index.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { compileSpec, edit, exampleText } from "../frontend/helpers.js";
 import { byPath, exampleIr, k8sFiles, parseYaml } from "../k8s/support.js";
 import { withDownload, withEnv } from "../k8s/variants.js";
@@ -50,5 +55,28 @@ describe("environments.<env>.serve.alias", () => {
     expect(bad.lines).toEqual([expect.stringMatching(/^projects\/spam\/project\.yaml:66:\d+ error MESH\d+ environments\.prod\.serve\.alias: "prod; rm -rf \/" must be an alias name/)]);
     const reserved = await compileSpec(edit(spam, "alias: production }", "alias: latest }"));
     expect(reserved.lines[0]).toMatch(/environments\.prod\.serve\.alias: .*reserved/);
+  });
+});
+
+describe("mesh build bakes the same pick", () => {
+  test("MESH_MODEL_REF (or modelRef) names the version a serve image bakes: an alias, an id; unset aliases refuse", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mesh-bake-"));
+    try {
+      const uri = `file://${dir}`;
+      const reg = openRegistry(uri);
+      const card = { project: "spam", specHash: "h", params: {}, metrics: {}, toolVersion: "t", type: "trained" as const };
+      const v1 = await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": new TextEncoder().encode("one") }, card);
+      await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": new TextEncoder().encode("two") }, card);
+      await reg.setAlias("spam", "production", v1, { by: "t" });
+      const ir = await exampleIr("spam");
+      expect((await pickImageModel(ir, { root: dir, registryUri: uri })).version).toBe("SPAM-TRAINED-2");
+      const baked = await pickImageModel(ir, { root: dir, registryUri: uri, modelRef: "production" });
+      expect(baked.version).toBe("SPAM-TRAINED-1");
+      expect(new TextDecoder().decode(baked.files["model.onnx"])).toBe("one");
+      expect((await pickImageModel(ir, { root: dir, registryUri: uri, modelRef: "SPAM-TRAINED-2" })).version).toBe("SPAM-TRAINED-2");
+      await expect(pickImageModel(ir, { root: dir, registryUri: uri, modelRef: "staging" })).rejects.toThrow(/MESH_MODEL_REF: alias staging of spam is not set/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
