@@ -83,10 +83,16 @@ export interface RegisterIR {
   readonly badRowsMaxFraction: number;
 }
 
+/**
+ * One quality gate. Absolute (no `alias`): the metric is compared with `value`, and a miss
+ * fails the step. Relative (`alias` set): compared with the alias target's same metric plus
+ * `value` (the offset, e.g. -0.01), and a miss registers the version without promoting it.
+ */
 export interface GateIR {
   readonly metric: "accuracy" | "macro_f1" | "log_loss";
   readonly op: ">=" | "<=" | ">" | "<";
   readonly value: number;
+  readonly alias?: string;
 }
 
 export interface TrainIR {
@@ -105,6 +111,8 @@ export interface TrainIR {
   };
   readonly gates: readonly GateIR[];
   readonly goldenSamples: number;
+  /** Alias a run points at its new servable version when every gate passed (train.promote). */
+  readonly promote?: string;
 }
 
 export interface ValidateIR {
@@ -208,6 +216,12 @@ export interface ServeIR {
 export interface EnvironmentIR {
   readonly name: EnvironmentName;
   readonly registry: string;
+  /**
+   * The MESH_MODEL_REF this environment serves: its `serve.alias` (e.g. production), else
+   * `latest` (the newest servable version). Computed here once; generators and `mesh serve
+   * --env` read it.
+   */
+  readonly modelRef: string;
   readonly imageTag: string;
   readonly serve: Pick<ServeIR, "port" | "workers" | "replicas" | "batching" | "limits" | "resources" | "threads">;
 }

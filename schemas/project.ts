@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { dnsLabel, fieldName, imageRef, label, modelSourceUri, registryKey, registryUri, sourceUri } from "./identifiers.js";
 import { RESERVED_PROJECT_NAMES } from "./reserved.js";
+import { ALIAS_NAME, RESERVED_ALIAS_NAMES, parseGate } from "./gate-expression.js";
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
 const positive = z.number().positive().max(1e9);
@@ -134,13 +135,27 @@ export const registerSchema = z.strictObject({
   bad_rows: z.strictObject({ max_fraction: z.number().min(0).max(1) }).optional(),
 });
 
+/** An alias name, as the registry accepts it (runtimes/registry/aliases.ts). */
+export const aliasName = z
+  .string()
+  .regex(ALIAS_NAME, "must be an alias name: lower-case letters, digits and '_', starting with a letter, at most 32 characters (e.g. production)")
+  .refine((a) => !RESERVED_ALIAS_NAMES.includes(a), "is reserved: latest/newest already mean the newest servable version");
+
+/** A gate: absolute (">= 0.95") or relative to an alias (">= production - 0.01"); grammar in gate-expression.ts. */
 export const gateSchema = z
   .string()
-  .regex(/^\s*(>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$/, 'must be a comparison such as ">= 0.95"');
+  .max(200)
+  .superRefine((g, ctx) => {
+    const parsed = parseGate(g);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `is not a gate: ${parsed.message}; write ">= 0.95" or ">= production - 0.01"` });
+  })
+  .describe('">= 0.95" (absolute: a miss registers nothing) or ">= production - 0.01" (relative to the version an alias points at: a miss registers but does not promote)');
 export const metricName = z.enum(["accuracy", "macro_f1", "log_loss"]);
+/** A share metric compared with a constant outside [0, 1] can never (or always) pass; offsets are bounded too. */
 const shareGate = (g: string): boolean => {
-  const v = Number(/-?\d+(\.\d+)?/.exec(g)?.[0]);
-  return v >= 0 && v <= 1;
+  const parsed = parseGate(g);
+  if (!parsed.ok) return true; // reported by gateSchema
+  return parsed.gate.kind === "absolute" ? parsed.gate.value >= 0 && parsed.gate.value <= 1 : Math.abs(parsed.gate.offset) <= 1;
 };
 
 export const trainSchema = z.strictObject({
@@ -161,11 +176,14 @@ export const trainSchema = z.strictObject({
   gates: z
     .strictObject({
       // accuracy and macro-F1 are shares: a gate outside [0, 1] can never (or always) pass.
-      accuracy: gateSchema.refine(shareGate, "accuracy is between 0 and 1; compare with a value in [0, 1]").optional(),
-      macro_f1: gateSchema.refine(shareGate, "macro_f1 is between 0 and 1; compare with a value in [0, 1]").optional(),
+      accuracy: gateSchema.refine(shareGate, "accuracy is between 0 and 1; compare with a value in [0, 1] (or an alias ± at most 1)").optional(),
+      macro_f1: gateSchema.refine(shareGate, "macro_f1 is between 0 and 1; compare with a value in [0, 1] (or an alias ± at most 1)").optional(),
       log_loss: gateSchema.optional(),
     })
     .optional(),
+  promote: aliasName
+    .optional()
+    .describe("alias a run points at its new servable version (the compiled one, else the trained one) when every gate passed, absolute and relative; recorded in the alias history"),
   golden_samples: int(1, 10_000).optional().describe("held-out rows stored with the model as golden predictions"),
 });
 
@@ -273,11 +291,16 @@ export const serveSchema = z.strictObject({
 
 // ---------------------------------------------------------------- environments
 
+
 export const environmentNames = ["dev", "ci", "stage", "prod"] as const;
 export const environmentOverlaySchema = z.strictObject({
   registry: registryUri.optional(),
   image_tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a valid image tag").optional(),
-  serve: serveSchema.pick({ port: true, workers: true, replicas: true, batching: true, limits: true, resources: true, threads: true }).partial().optional(),
+  serve: serveSchema
+    .pick({ port: true, workers: true, replicas: true, batching: true, limits: true, resources: true, threads: true })
+    .partial()
+    .extend({ alias: aliasName.optional().describe("serve the version this alias points at in this environment (MESH_MODEL_REF), instead of the newest") })
+    .optional(),
 });
 export const environmentsSchema = z.partialRecord(z.enum(environmentNames), environmentOverlaySchema);
 

@@ -1,7 +1,8 @@
 /**
  * The model a serve image bakes in: `--model PATH` (an .onnx file, with its card.json beside
  * it when present), else an App's own model (resolved and verified like `mesh serve` does),
- * else the newest COMPILED version in the registry, else the newest TRAINED one. Registry
+ * else the version MESH_MODEL_REF names (an id, an alias or latest: the serving rule of
+ * runtimes/serve/model-ref.ts), else the newest COMPILED version in the registry, else the newest TRAINED one. Registry
  * bytes are read through the registry, which verifies them against the card.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -27,6 +28,8 @@ export interface ModelSourceOptions {
   readonly modelPath?: string;
   /** S3 settings from mesh.yaml and the AWS environment (s3:// registries). */
   readonly s3?: S3Options;
+  /** The version to bake (an id, an alias or latest); default MESH_MODEL_REF, then the newest. */
+  readonly modelRef?: string;
 }
 
 function fromFile(root: string, path: string): ModelPick {
@@ -62,6 +65,19 @@ export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Pro
   if (app && !app.ok) throw new BuildError(app.message);
   if (app?.ok) return fromApp(app.model.path, app.model.label, ir.model.transformer !== undefined);
   const registry = openRegistry(options.registryUri, { cwd: options.root, ...(options.s3 ? { s3: options.s3 } : {}) });
+  const explicit = (options.modelRef ?? process.env["MESH_MODEL_REF"])?.trim();
+  if (explicit && explicit !== "latest") {
+    const { pickModelVersion } = await import("../../runtimes/serve/model-ref.js");
+    const picked = await pickModelVersion(registry, ir.name, explicit, ir.key).catch((err: unknown) => {
+      throw new BuildError(`MESH_MODEL_REF: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    const card = await registry.readModelCard(picked.ref);
+    const graph = ir.model.transformer?.modelFile ?? "model.onnx";
+    if (!(graph in card.files)) throw new BuildError(`MESH_MODEL_REF: ${modelId(picked.ref)} has no ${graph} to bake into the serve image`);
+    const files: Record<string, Uint8Array> = {};
+    for (const rel of Object.keys(card.files).sort()) if (!rel.startsWith("test_files/")) files[rel] = await registry.readModelFile(picked.ref, rel);
+    return { version: modelId(picked.ref), files, card: Buffer.from(canonicalJson(card, true)) };
+  }
   for (const stage of ["COMPILED", "TRAINED"] as const satisfies readonly ModelStage[]) {
     const ref = await registry.latestModel(ir.name, ir.key, stage);
     if (!ref) continue;

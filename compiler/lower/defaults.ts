@@ -16,6 +16,8 @@ export const DEFAULTS = {
   toolchain: { node: "20", neuronSdk: "2.20.0", torch: "2.1.2", python: "3.10" },
   aws: { region: "us-east-1", s3Endpoint: "", s3ForcePathStyle: false },
   imageTag: "latest",
+  /** MESH_MODEL_REF of an environment without serve.alias: the newest servable version. */
+  modelRef: "latest",
   /** The generated CI workflow: Neuron compile jobs need an Inferentia/Trainium runner. */
   ci: { neuronRunner: ["self-hosted", "inf2"], branches: ["main"] },
   model: { target: "label" },

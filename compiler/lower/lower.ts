@@ -8,6 +8,7 @@ import { transformerTaskOf } from "../../schemas/rules/transformer.js";
 import type { TransformerFacts } from "../../runtimes/transformers/inspect.js";
 import { checkTaskSignature } from "../../runtimes/transformers/task-signature.js";
 import type { WorkspaceSpec } from "../../schemas/workspace.js";
+import { parseGate } from "../../schemas/gate-expression.js";
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import {
   STEP_ORDER,
@@ -237,9 +238,12 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
     const p = s.train.params ?? {};
     const gates: GateIR[] = Object.entries(s.train.gates ?? {})
       .filter((e): e is [GateIR["metric"], string] => typeof e[1] === "string")
-      .map(([metric, text]) => {
-        const m = /^\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
-        return { metric, op: (m?.[1] ?? ">=") as GateIR["op"], value: Number(m?.[2] ?? 0) };
+      .map(([metric, text]): GateIR => {
+        // validate refused malformed gates; the same parser reads them here.
+        const parsed = parseGate(text);
+        if (!parsed.ok) throw new Error(`lower: unvalidated gate ${metric}: ${parsed.message}`);
+        const g = parsed.gate;
+        return g.kind === "absolute" ? { metric, op: g.op, value: g.value } : { metric, op: g.op, value: g.offset, alias: g.alias };
       })
       .sort((a, b) => a.metric.localeCompare(b.metric));
     out.train = {
@@ -257,6 +261,7 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
       },
       gates,
       goldenSamples: s.train.golden_samples ?? d.goldenSamples,
+      ...(s.train.promote !== undefined ? { promote: s.train.promote } : {}),
     };
   }
   if (s.compile) {
@@ -451,6 +456,7 @@ function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefin
     return {
       name: env,
       registry: o?.registry ?? workspace?.environments?.[env]?.registry ?? workspace?.registry ?? DEFAULTS.registry,
+      modelRef: s?.alias ?? DEFAULTS.modelRef,
       imageTag: o?.image_tag ?? DEFAULTS.imageTag,
       serve: {
         port: s?.port ?? serve.port,

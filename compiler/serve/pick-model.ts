@@ -1,6 +1,10 @@
 /**
- * Which model `mesh serve` serves: `--model PATH`; else an App's own model file; else the
- * newest COMPILED version in the registry, else the newest TRAINED one — downloaded
+ * Which model `mesh serve` serves: `--model PATH`; else an App's own model file; else a
+ * registry version, picked in this order — an explicit `--model-ref` / MESH_MODEL_REF (an
+ * id, an alias or `latest`), then the alias the chosen environment names
+ * (`environments.<env>.serve.alias`, lowered into the environment's `modelRef`), then the
+ * newest servable version (COMPILED with model.onnx, else TRAINED). The reference is resolved
+ * by the serving runtime's own rule (runtimes/serve/model-ref.ts), and the version is downloaded
  * (verified) once into `.mesh/cache/serve/<registry>/<id>-<card>/` and reused while it still
  * matches the registry's card.
  *
@@ -16,7 +20,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
 import { givenModelPath, resolveAppModel } from "../load/app-model-source.js";
 import { jsonBytes } from "../../runtimes/support/canonical-json.js";
-import type { ModelCard } from "../../runtimes/registry/types.js";
+import type { ModelCard, ModelRef } from "../../runtimes/registry/types.js";
 
 export interface PickedModel {
   /** Absolute model path and card path ("" when there is no card). */
@@ -24,6 +28,8 @@ export interface PickedModel {
   readonly cardPath: string;
   /** For messages: a path or `SPAM-COMPILED-3 (file://…)`. */
   readonly label: string;
+  /** The alias the version was picked through, when it was (MESH_MODEL_ALIAS of the server). */
+  readonly alias?: string;
 }
 
 export type PickOutcome = { readonly ok: true; readonly model: PickedModel } | { readonly ok: false; readonly message: string };
@@ -34,6 +40,10 @@ export interface PickOptions {
   readonly model?: string;
   /** Already resolved registry URI (flag > MESH_REGISTRY > mesh.yaml > default). */
   readonly registry: string;
+  /** The reference to serve (explicit, or the environment's), e.g. SPAM-COMPILED-1, production, latest. */
+  readonly modelRef?: string;
+  /** Where modelRef came from, for messages (e.g. "MESH_MODEL_REF", "environment prod"). */
+  readonly refSource?: string;
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -89,7 +99,23 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
   const { openRegistry, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
   const s3 = s3OptionsFromWorkspace(ir.aws, process.env);
   const registry = openRegistry(opts.registry, { cwd: opts.root, s3 });
-  const ref = await registry.latestServableModel(ir.name, ir.key);
+  let ref: ModelRef | undefined;
+  let alias: string | undefined;
+  if (opts.modelRef !== undefined && opts.modelRef !== "latest") {
+    const { pickModelVersion } = await import("../../runtimes/serve/model-ref.js");
+    try {
+      const picked = await pickModelVersion(registry, ir.name, opts.modelRef, ir.key);
+      ref = picked.ref;
+      alias = picked.alias;
+    } catch (err) {
+      return { ok: false, message: `${opts.refSource ? `${opts.refSource}: ` : ""}${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (!(await registry.listModelVersions(ref.project, ref.key, ref.stage)).includes(ref.version)) {
+      return { ok: false, message: `${opts.refSource ? `${opts.refSource}: ` : ""}no version ${ref.key}-${ref.stage}-${ref.version} of ${ir.name} in ${registry.uri}` };
+    }
+  } else {
+    ref = await registry.latestServableModel(ir.name, ir.key);
+  }
   if (!ref) return { ok: false, message: `no model of ${ir.name} in ${registry.uri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH` };
   const id = `${ref.key}-${ref.stage}-${ref.version}`;
   // The registry's card is the truth: the cache is keyed by it and checked against it.
@@ -113,5 +139,5 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
   }
   const modelPath = join(dir, "model.onnx");
   if (!existsSync(modelPath)) return { ok: false, message: `${id} in ${registry.uri} has no model.onnx (a Neuron-only version cannot be served by onnxruntime)` };
-  return { ok: true, model: { modelPath, cardPath: join(dir, "card.json"), label: `${id} (${registry.uri})` } };
+  return { ok: true, model: { modelPath, cardPath: join(dir, "card.json"), label: `${id}${alias ? ` via alias ${alias}` : ""} (${registry.uri})`, ...(alias ? { alias } : {}) } };
 }

@@ -25,6 +25,10 @@ export interface ServeProjectOptions {
   readonly host?: string;
   /** Serve this ONNX file instead of a registry version (relative to `cwd`). */
   readonly model?: string;
+  /** Serve this registry version: an id, an alias or latest (default: MESH_MODEL_REF, then the environment's alias). */
+  readonly modelRef?: string;
+  /** The environment whose `serve.alias` picks the version (dev, ci, stage, prod). */
+  readonly env?: string;
   /** Resolved registry URI; default: MESH_REGISTRY, then the IR's registry. */
   readonly registry?: string;
   readonly cwd?: string;
@@ -71,13 +75,28 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   }
   if (!runtime || !existsSync(runtime)) return fail("the serving runtime is not built or not found from the generated code: run `npm run build` in the mesh repository first");
 
+  // The pick order: --model-ref, MESH_MODEL_REF, the environment's alias, the newest version.
+  // The registry stays the local one (--registry > MESH_REGISTRY > the spec's dev registry):
+  // `mesh serve` runs on loopback, and --env chooses which version that environment serves.
+  const environment = opts.env === undefined ? undefined : ir.environments.find((e) => e.name === opts.env);
+  if (opts.env !== undefined && !environment) return fail(`${ir.name} has no environment ${JSON.stringify(opts.env)} (environments: ${ir.environments.map((e) => e.name).join(", ")})`);
+  const explicitRef = opts.modelRef?.trim() || process.env["MESH_MODEL_REF"]?.trim() || undefined;
+  const ref = explicitRef
+    ? { modelRef: explicitRef, refSource: opts.modelRef?.trim() ? "--model-ref" : "MESH_MODEL_REF" }
+    : environment
+      ? { modelRef: environment.modelRef, refSource: `environment ${environment.name}` }
+      : {};
+  if (opts.model !== undefined && explicitRef) return fail("--model serves a file; it cannot be combined with --model-ref or MESH_MODEL_REF");
   const registry = opts.registry ?? (process.env["MESH_REGISTRY"] || ir.registry);
-  const picked = await pickModel(ir, { root: opts.root, cwd: opts.cwd ?? process.cwd(), registry, ...(opts.model !== undefined ? { model: opts.model } : {}) }).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
+  const picked = await pickModel(ir, { root: opts.root, cwd: opts.cwd ?? process.cwd(), registry, ...(opts.model !== undefined ? { model: opts.model } : {}), ...ref }).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
   if (!picked.ok) return fail(picked.message);
 
   // The user's MESH_* settings pass through (the server validates them); these win.
   const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.port), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
+  // The reference is resolved here (downloaded once, cached); the server gets the file and the alias.
   delete env["MESH_MODEL_REF"];
+  if (picked.model.alias) env["MESH_MODEL_ALIAS"] = picked.model.alias;
+  else delete env["MESH_MODEL_ALIAS"];
   if (!env["MESH_MODEL_CARD"]) delete env["MESH_MODEL_CARD"];
   const base = ir.serve.api.basePath;
   err.write(`mesh serve: starting ${ir.name} with ${picked.model.label}\n`);

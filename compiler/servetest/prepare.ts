@@ -1,8 +1,9 @@
 /**
  * Everything `mesh test` and `mesh load` need before a server can start: the project's IR,
  * its generated output brought up to date (generate when needed), and the model to serve —
- * a file given with `--model`, or the newest compiled (else trained) version in the
- * registry, downloaded (verified) to a temporary folder.
+ * a file given with `--model`, else the version MESH_MODEL_REF names (an id, an alias or
+ * latest; resolved by runtimes/serve/model-ref.ts, the serving rule), else the newest compiled
+ * (else trained) version in the registry, downloaded (verified) to a temporary folder.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,7 +69,21 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
   const { openRegistry, resolveRegistryUri, s3OptionsFromWorkspace } = await import("../../runtimes/registry/index.js");
   const uri = resolveRegistryUri(flags.registry, process.env, ir.registry);
   const registry = openRegistry(uri, { cwd: root, s3: s3OptionsFromWorkspace(ir.aws, process.env) });
-  const ref = await registry.latestServableModel(ir.name, ir.key);
+  const explicit = process.env["MESH_MODEL_REF"]?.trim();
+  let alias: string | undefined;
+  let ref;
+  if (explicit && explicit !== "latest") {
+    const { pickModelVersion } = await import("../../runtimes/serve/model-ref.js");
+    try {
+      const picked = await pickModelVersion(registry, ir.name, explicit, ir.key);
+      ref = picked.ref;
+      alias = picked.alias;
+    } catch (err) {
+      return { ok: false, message: `MESH_MODEL_REF: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  } else {
+    ref = await registry.latestServableModel(ir.name, ir.key);
+  }
   if (!ref) {
     return { ok: false, message: `no model of ${name} in ${registry.uri}: run \`mesh run ${name} --no-serve\` first, or pass --model PATH` };
   }
@@ -82,8 +97,8 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
       cleanup();
       return { ok: false, message: `${id} in ${registry.uri} has no model.onnx (a Neuron-only version cannot be served by onnxruntime)` };
     }
-    const modelEnv = { MESH_MODEL_PATH: model, MESH_MODEL_CARD: join(local, "card.json") };
-    return { ok: true, prepared: { ir, root, projectOut, modelEnv, modelLabel: `${id} (${registry.uri})`, cleanup } };
+    const modelEnv = { MESH_MODEL_PATH: model, MESH_MODEL_CARD: join(local, "card.json"), ...(alias ? { MESH_MODEL_ALIAS: alias } : {}) };
+    return { ok: true, prepared: { ir, root, projectOut, modelEnv, modelLabel: `${id}${alias ? ` via alias ${alias}` : ""} (${registry.uri})`, cleanup } };
   } catch (err) {
     cleanup();
     throw err;

@@ -80,6 +80,12 @@ function pushSteps(ir: ProjectIR): Step[] {
   ];
 }
 
+/** The ci environment's serve.alias (lowered modelRef) picks the version the contract tests serve and the image bakes. */
+function ciModelRef(ir: ProjectIR): { env?: Record<string, string> } {
+  const ref = ir.environments.find((e) => e.name === "ci")?.modelRef;
+  return ref && ref !== "latest" ? { env: { MESH_MODEL_REF: ref } } : {};
+}
+
 export function projectJob(irs: readonly ProjectIR[], ir: ProjectIR): Job {
   const lifecycle: Step[] = ir.kind === "Project" ? [{ name: "Lifecycle (ingest, register, train, compile)", run: mesh(`run ${ir.name} --no-serve`) }] : [];
   return {
@@ -90,8 +96,8 @@ export function projectJob(irs: readonly ProjectIR[], ir: ProjectIR): Job {
     steps: [
       ...setup(irs),
       ...lifecycle,
-      { name: "Contract tests", run: mesh(`test ${ir.name}`) },
-      { name: "Build images", run: mesh(`build ${ir.name}`) },
+      { name: "Contract tests", run: mesh(`test ${ir.name}`), ...ciModelRef(ir) },
+      { name: "Build images", run: mesh(`build ${ir.name}`), ...ciModelRef(ir) },
       ...pushSteps(ir),
     ],
   };

@@ -8,7 +8,6 @@ import type { EnvironmentIR, ProjectIR, StepName } from "../../compiler/ir.js";
 import {
   CONTAINER_PORT,
   CONTAINER_USER,
-  DOWNLOAD_MODEL_REF,
   NEURON_DEVICE,
   REGISTRY_MOUNT,
   REGISTRY_MOUNT_URI,
@@ -92,7 +91,8 @@ export function readyProbe(ir: ProjectIR): string[] {
 function serveService(ir: ProjectIR, env: EnvironmentIR, profile: ComposeProfile, dependsOn: string | undefined): Service {
   const download = ir.serve.image.model === "download";
   const registry = download ? registryAccess(ir, env, profile) : { volumes: [] as string[], environment: {} };
-  const model = download ? { MESH_MODEL_REF: DOWNLOAD_MODEL_REF } : {};
+  // The profile's environment picks the version: its serve.alias, else the newest (lowered modelRef).
+  const model = download ? { MESH_MODEL_REF: env.modelRef } : {};
   return {
     ...baseService(stepRepository(ir, "serve"), env.imageTag, profile),
     ports: [`127.0.0.1:${env.serve.port}:${CONTAINER_PORT}`],

@@ -53,6 +53,10 @@ export function serveEnvData(ir: ProjectIR): Record<string, string> {
 export function serveEnvDelta(ir: ProjectIR, env: EnvironmentIR): Record<string, string> {
   const base = serveEnvData(ir);
   const next: Record<string, string> = { ...tunables(env.serve) };
-  if (downloads(ir)) next.MESH_REGISTRY = podRegistryUri(env.registry);
+  if (downloads(ir)) {
+    next.MESH_REGISTRY = podRegistryUri(env.registry);
+    // The environment's serve.alias (lowered into modelRef): prod serves what production points at.
+    next.MESH_MODEL_REF = env.modelRef;
+  }
   return checked(Object.fromEntries(Object.entries(next).filter(([k, v]) => base[k] !== v)));
 }

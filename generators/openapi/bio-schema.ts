@@ -9,6 +9,7 @@ export function bioSchema(name: string, tensorMeta: Schema): Schema {
   const props: [string, Schema][] = [
     ["name", { type: "string", const: name }],
     ["version", { type: "string", description: "served version id, e.g. SPAM-COMPILED-3, or local for a bare model file" }],
+    ["alias", { ...nullable("string"), description: "the alias the version was picked through (MESH_MODEL_REF=production, mesh serve --env), or null" }],
     ["versions", { type: "object", required: ["served", "parent"], properties: { served: { type: "string" }, parent: nullable("string") } }],
     ["lineage", { type: "array", items: { type: "string" }, description: "oldest first: trained parent, then the served version" }],
     ["type", nullable("string")],

@@ -51,11 +51,19 @@ export function provenanceLines(ir: ProjectIR): string[] {
     lines.push(`The model is maintained outside mesh: ${src ? code(src.uri) : "see the spec"}${where}${pin}.`);
   }
   if (ir.train) {
-    const gates = ir.train.gates.map((g) => code(`${g.metric} ${g.op} ${g.value}`)).join(", ");
+    const operand = (g: (typeof ir.train.gates)[number]) => (g.alias === undefined ? String(g.value) : g.value === 0 ? g.alias : `${g.alias} ${g.value < 0 ? "-" : "+"} ${Math.abs(g.value)}`);
+    const gates = ir.train.gates.filter((g) => g.alias === undefined).map((g) => code(`${g.metric} ${g.op} ${operand(g)}`)).join(", ");
+    const relative = ir.train.gates.filter((g) => g.alias !== undefined).map((g) => code(`${g.metric} ${g.op} ${operand(g)}`)).join(", ");
     lines.push(
       `${code("train")} (${code(ir.train.trainer)}) registers ${code(`${key}-TRAINED-<n>`)} under ${code(`${ir.name}/models/${key}-TRAINED/<n>/`)}` +
         (gates ? `, only when ${gates} holds on the test split.` : "."),
     );
+    if (relative || ir.train.promote) {
+      lines.push(
+        (relative ? `Compared with the aliased version (${relative}): a worse model is registered but not promoted.` : "") +
+          (ir.train.promote ? `${relative ? " " : ""}A run whose gates all pass points the alias ${code(ir.train.promote)} at its new version (\`mesh registry aliases ${ir.name}\`).` : ""),
+      );
+    }
   }
   if (ir.compile) {
     const v = ir.compile.validate;

@@ -22,6 +22,8 @@ import { latestModel, train } from "../train/index.js";
 import { registerPretrained, type SourceLocation } from "../train/pretrained.js";
 import { LIFECYCLE_STEPS, type LifecycleConfig, type LifecycleOptions, type LifecycleStep, type StepOutcome } from "./config.js";
 import { LifecycleError, reason } from "./errors.js";
+import { promoteIfGatesPass } from "./promote.js";
+import { checkRelativeGates, type RelativeGateResult } from "../train/gates.js";
 
 const short = (sha: string) => sha.slice(0, 12);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -30,6 +32,8 @@ interface Carry {
   raw?: RawSnapshot;
   dataset?: { ref: DatasetRef; card: DatasetCard };
   trained?: { ref: ModelRef; card: ModelCard };
+  relative?: readonly RelativeGateResult[];
+  compiled?: { ref: ModelRef; card: ModelCard }[];
 }
 
 type StepRun = (carry: Carry) => Promise<{ status: "done" | "skipped"; detail: string }>;
@@ -73,6 +77,7 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
       ? async (c) => {
           const r = await registerPretrained(cfg.train!, cfg.model, model, sourceLocation(cfg, opts), force);
           c.trained = r;
+          c.relative = [];
           return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${cfg.model.transformer?.source.uri} registered with golden predictions on ${cfg.train!.samples?.length ?? 0} documents` };
         }
       : cfg.train
@@ -81,6 +86,7 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
           if (!dataset) throw new LifecycleError("train", `no version of dataset ${cfg.register?.dataset ?? "(none configured)"} in ${registry.uri}; run the register step first`);
           const r = await train(cfg.train!, cfg.model, model, dataset, force);
           c.trained = r;
+          c.relative = r.relative ?? [];
           const m = r.card.metrics as Record<string, number>;
           return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: accuracy ${m.accuracy?.toFixed(4)}, macro-F1 ${m.macro_f1?.toFixed(4)}, log-loss ${m.log_loss?.toFixed(4)} on ${m.testRows} held-out rows` };
         }
@@ -91,6 +97,7 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
           if (targets.length === 0) throw new LifecycleError("compile", `the spec has no compile target of kind ${opts.targetKind}${opts.targetKind === "cpu" ? " (cpu traces the neuron targets)" : ""}`);
           const trained = c.trained ?? (await latestModel(registry, cfg.project, cfg.key, "TRAINED"));
           if (!trained) throw new LifecycleError("compile", `no ${cfg.key}-TRAINED version in ${registry.uri}; run the train step first`);
+          c.trained = trained;
           const parts: string[] = [];
           let ran = false;
           for (const target of targets) {
@@ -100,6 +107,7 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
               continue;
             }
             const r = await compileTarget(cfg.compile!, target, model, trained, force);
+            (c.compiled ??= []).push(r);
             ran ||= !r.skipped;
             parts.push(`${r.card.id} ← ${modelId(trained.ref)} [${describeTarget(target)}]${r.skipped ? " unchanged" : `, max |Δ| ${r.maxAbsDiff?.toExponential(2)}`}`);
           }
@@ -131,6 +139,17 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
     const ms = performance.now() - t0;
     opts.report(`${tag} ${r.status === "skipped" ? "skipped (unchanged)" : `done in ${seconds(ms)}`}: ${r.detail}`);
     outcomes.push({ step, status: r.status, detail: r.detail, ms });
+  }
+  // Promotion ends the lifecycle: after compile when there is one (a step-by-step run —
+  // the Makefile, step images — promotes at `--only compile`, judging the trained parent's
+  // gates then), else after train.
+  const last: LifecycleStep = cfg.compile ? "compile" : "train";
+  if (cfg.train?.promote && carry.trained && (!opts.only || opts.only === last)) {
+    carry.relative ??= await checkRelativeGates(cfg.train.gates, carry.trained.card.metrics, registry, cfg.project);
+    const p = await promoteIfGatesPass({ alias: cfg.train.promote, project: cfg.project, registry, gates: cfg.train.gates, trained: carry.trained, compiled: carry.compiled ?? [], relative: carry.relative }).catch((err: unknown) => {
+      throw new LifecycleError(last, `promoting to ${cfg.train!.promote} failed: ${reason(err)}`, { cause: err });
+    });
+    opts.report(`        promote  ${p.status === "promoted" ? "done" : p.status === "unchanged" ? "unchanged" : "held"}: ${p.detail}`);
   }
   return outcomes;
 }

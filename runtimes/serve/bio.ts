@@ -10,6 +10,8 @@ export interface BioDocument {
   readonly name: string;
   /** The served version id, e.g. `SPAM-COMPILED-3`, or `local` for a bare model file. */
   readonly version: string;
+  /** The alias the version was picked through (e.g. production), or null. */
+  readonly alias: string | null;
   readonly versions: { readonly served: string; readonly parent: string | null };
   /** Oldest first: trained parent (if any), then the served version. */
   readonly lineage: readonly string[];
@@ -38,6 +40,7 @@ export function bioDocument(ctx: ServerContext): BioDocument {
   return {
     name: definition.name,
     version: model.version,
+    alias: model.alias ?? null,
     versions: { served: model.version, parent },
     lineage: parent ? [parent, model.version] : [model.version],
     type: str(card["type"]),

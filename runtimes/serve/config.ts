@@ -31,6 +31,7 @@ export interface ServeConfig {
   readonly graphOptimization: GraphOptimization;
   readonly registry: string;
   readonly modelRef: string;
+  readonly modelAlias: string;
   readonly engine: "auto" | "onnxruntime" | "torch";
   readonly torchSidecar: string;
 }
@@ -74,7 +75,14 @@ export const ENV_VARS: readonly EnvVarDecl[] = [
   { name: "MESH_INTER_OP_THREADS", key: "interOpThreads", type: "integer", default: 1, min: 0, max: 256, doc: "onnxruntime inter-op threads (0 = onnxruntime's choice)." },
   { name: "MESH_GRAPH_OPTIMIZATION", key: "graphOptimization", type: "enum", values: OPT_LEVELS, default: "all", doc: "onnxruntime graph optimization level." },
   { name: "MESH_REGISTRY", key: "registry", type: "string", default: "", doc: "Registry URI (file://… or s3://…) used with MESH_MODEL_REF." },
-  { name: "MESH_MODEL_REF", key: "modelRef", type: "string", default: "", doc: "Model version to download at start, e.g. SPAM-COMPILED-3, or `latest` (newest compiled, else trained)." },
+  {
+    name: "MESH_MODEL_REF",
+    key: "modelRef",
+    type: "string",
+    default: "",
+    doc: "Model version to download at start: an id (SPAM-COMPILED-3), an alias (production: the version it points at now), or `latest` (newest compiled, else trained).",
+  },
+  { name: "MESH_MODEL_ALIAS", key: "modelAlias", type: "string", default: "", doc: "The alias the served version was picked through, reported by /bio and mesh_model_info; set by mesh serve and by MESH_MODEL_REF=<alias>, not by hand." },
   {
     name: "MESH_ENGINE",
     key: "engine",
@@ -147,6 +155,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, de
   }
   const config = out as unknown as ServeConfig;
   if (!config.modelPath && !config.modelRef) return { ok: false, message: "no model to serve: set MESH_MODEL_PATH (an .onnx file) or MESH_MODEL_REF with MESH_REGISTRY" };
+  // It becomes a metrics label and a /bio field: only what the registry accepts as an alias.
+  if (config.modelAlias && !/^[a-z][a-z0-9_]{0,31}$/.test(config.modelAlias)) return { ok: false, message: `invalid MESH_MODEL_ALIAS ${JSON.stringify(config.modelAlias)}: expected an alias name such as production` };
   if (config.batchEnabled && config.maxRows > config.queueRows) {
     return { ok: false, message: `invalid MESH_MAX_ROWS: ${config.maxRows} exceeds MESH_QUEUE_ROWS (${config.queueRows}); one request could never fit the queue` };
   }

@@ -103,7 +103,8 @@ export interface ServeDefaults {
   readonly interOpThreads?: number; // MESH_INTER_OP_THREADS
   readonly graphOptimization?: "disabled" | "basic" | "extended" | "all"; // MESH_GRAPH_OPTIMIZATION
   readonly registry?: string; // MESH_REGISTRY
-  readonly modelRef?: string; // MESH_MODEL_REF, e.g. SPAM-COMPILED-3 (downloaded at start)
+  readonly modelRef?: string; // MESH_MODEL_REF, e.g. SPAM-COMPILED-3 or production (downloaded at start)
+  readonly modelAlias?: string; // MESH_MODEL_ALIAS (set by mesh, reported by /bio and metrics)
 }
 
 /** Everything about the model version being served, for `/bio` and metrics labels. */
@@ -111,4 +112,6 @@ export interface ModelInfo {
   readonly path: string;
   readonly version: string;
   readonly card?: Readonly<Record<string, unknown>>;
+  /** The alias the version was picked through (e.g. production), when it was. */
+  readonly alias?: string;
 }

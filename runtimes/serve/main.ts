@@ -27,12 +27,14 @@ export async function runMain(definition: ServiceDefinition, defaults: ServeDefa
   if (cluster.isPrimary && config.modelRef) {
     try {
       const fetched = await resolveModelRef(definition.name, config.modelRef, config.registry);
-      config = { ...config, modelPath: fetched.modelPath, modelCard: fetched.cardPath, modelRef: "" };
+      const alias = fetched.alias ?? "";
+      config = { ...config, modelPath: fetched.modelPath, modelCard: fetched.cardPath, modelRef: "", modelAlias: alias };
       // Workers read the downloaded copy instead of downloading again.
       process.env["MESH_MODEL_PATH"] = fetched.modelPath;
       process.env["MESH_MODEL_CARD"] = fetched.cardPath;
       process.env["MESH_MODEL_REF"] = "";
-      log.info({ ref: fetched.id, path: fetched.modelPath }, "model version downloaded");
+      process.env["MESH_MODEL_ALIAS"] = alias;
+      log.info({ ref: fetched.id, ...(fetched.alias ? { alias: fetched.alias } : {}), path: fetched.modelPath }, "model version downloaded");
     } catch (err) {
       die(err instanceof Error ? err.message : String(err));
     }

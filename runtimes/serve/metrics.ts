@@ -21,6 +21,8 @@ const ROW_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 export interface ModelLabels {
   readonly name: string;
   readonly version: string;
+  /** The alias the version was picked through, "" when none. */
+  readonly alias: string;
   readonly specHash: string;
 }
 
@@ -64,8 +66,8 @@ export class ServerMetrics {
         this.set(ready() ? 1 : 0);
       },
     });
-    const info = new Gauge({ name: "mesh_model_info", help: "The served model version (value is always 1).", labelNames: ["name", "version", "spec_hash"], registers });
-    info.set({ name: model.name, version: model.version, spec_hash: model.specHash } as LabelValues<"name" | "version" | "spec_hash">, 1);
+    const info = new Gauge({ name: "mesh_model_info", help: "The served model version and the alias it was picked through (value is always 1).", labelNames: ["name", "version", "alias", "spec_hash"], registers });
+    info.set({ name: model.name, version: model.version, alias: model.alias, spec_hash: model.specHash } as LabelValues<"name" | "version" | "alias" | "spec_hash">, 1);
   }
 
   request(route: string, status: number, seconds: number): void {

@@ -7,7 +7,12 @@ import { dirname, join } from "node:path";
 import type { ModelInfo } from "./definition.js";
 
 /** Reads the card; a missing default card is fine (a bare model file), a broken or missing explicit one is an error. */
-export function loadModelInfo(modelPath: string, cardPath: string): ModelInfo {
+export function loadModelInfo(modelPath: string, cardPath: string, alias = ""): ModelInfo {
+  const info = loadCard(modelPath, cardPath);
+  return alias ? { ...info, alias } : info;
+}
+
+function loadCard(modelPath: string, cardPath: string): ModelInfo {
   // A transformer may be served from its folder (MESH_MODEL_PATH=<version folder>): its card is inside.
   const isFolder = (() => {
     try {

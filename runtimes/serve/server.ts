@@ -48,7 +48,7 @@ export interface ServerHandle {
 /** Starts listening, then loads the model; await `handle.ready` for readiness. */
 export async function startServer(definition: ServiceDefinition, config: ServeConfig, options: StartOptions = {}): Promise<ServerHandle> {
   const log = options.logger ?? createLogger(config.logLevel, definition.name);
-  const model = loadModelInfo(config.modelPath, config.modelCard);
+  const model = loadModelInfo(config.modelPath, config.modelCard, config.modelAlias);
   const state: ServerState = { loaded: false, draining: false };
   // Requests without an answer yet (the drain's deadline answers them 503), and per connection
   // how many of its requests wait for their answer (pipelining: answers go out in order).
@@ -60,7 +60,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   const debug = log.isLevelEnabled("debug");
   let ctx: ServerContext;
   const metrics = new ServerMetrics(
-    { name: definition.name, version: model.version, specHash: definition.specHash ?? "" },
+    { name: definition.name, version: model.version, alias: model.alias ?? "", specHash: definition.specHash ?? "" },
     () => ctx.queuedRows?.() ?? ctx.predictor?.queuedRows ?? 0,
     () => state.loaded && !state.draining,
   );

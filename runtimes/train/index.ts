@@ -10,7 +10,7 @@ import { LifecycleError, reason } from "../lifecycle/errors.js";
 import type { Log } from "../lifecycle/progress.js";
 import type { DatasetCard, DatasetRef, ModelCard, ModelRef, ModelStage, Registry } from "../registry/types.js";
 import { DatasetError, splitDataset } from "./dataset-rows.js";
-import { missedGates } from "./gates.js";
+import { checkRelativeGates, describeRelativeGate, missedGates, type RelativeGateResult } from "./gates.js";
 import { OnnxLoadError } from "./onnx-run.js";
 import { datasetSummary, evaluationRecord } from "./records.js";
 import { ParityError, trainModel } from "./train-model.js";
@@ -32,6 +32,15 @@ export interface TrainResult {
   readonly ref: ModelRef;
   readonly card: ModelCard;
   readonly skipped: boolean;
+  /** The relative gates, evaluated against the aliases as they are now (also when skipped). */
+  readonly relative?: readonly RelativeGateResult[];
+}
+
+/** Evaluates and prints the relative gates of a (new or reused) trained version. */
+async function relativeGates(cfg: TrainConfig, card: ModelCard, ctx: TrainContext): Promise<RelativeGateResult[]> {
+  const results = await checkRelativeGates(cfg.gates, card.metrics, ctx.registry, ctx.project);
+  for (const r of results) ctx.log(`  ${describeRelativeGate(r)}`);
+  return results;
 }
 
 export function trainInputsHash(cfg: TrainConfig, model: ModelConfig, datasetSha256: string): string {
@@ -55,7 +64,7 @@ export async function train(
 ): Promise<TrainResult> {
   const hash = trainInputsHash(cfg, model, dataset.card.sha256);
   const latest = await latestModel(ctx.registry, ctx.project, ctx.key, "TRAINED");
-  if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
+  if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true, relative: await relativeGates(cfg, latest.card, ctx) };
 
   let trained;
   try {
@@ -101,6 +110,9 @@ export async function train(
       dataset: datasetSummary(dataset.card),
     },
   };
+  // Relative gates are compared before publishing (the alias cannot point at this version
+  // yet) but never block it: a worse model is registered, just not promoted.
+  const relative = await relativeGates(cfg, card as ModelCard, ctx);
   const ref = await ctx.registry.publishModel(ctx.project, ctx.key, "TRAINED", { "model.onnx": trained.onnx, ...trained.golden }, card);
-  return { ref, card: await ctx.registry.readModelCard(ref), skipped: false };
+  return { ref, card: await ctx.registry.readModelCard(ref), skipped: false, relative };
 }

@@ -7,10 +7,12 @@ import type { TransformerServing } from "../transformers/config.js";
 
 export type Metric = "accuracy" | "macro_f1" | "log_loss";
 
+/** An absolute gate (no alias), or one relative to an alias's version (`value` is the offset). */
 export interface GateConfig {
   readonly metric: Metric;
   readonly op: ">=" | "<=" | ">" | "<";
   readonly value: number;
+  readonly alias?: string;
 }
 
 export interface TrainParams {
@@ -34,6 +36,8 @@ export interface TrainConfig {
   readonly gates: readonly GateConfig[];
   /** Held-out rows stored with the model as golden inputs and predictions. */
   readonly goldenSamples: number;
+  /** Alias a run points at its new servable version when every gate passed. */
+  readonly promote?: string;
 }
 
 export interface ModelConfig {

@@ -148,7 +148,7 @@ describe("neuron targets vs serve batching", () => {
     expect((await compileSpec(edit(noMax, "batch_size: 8", "batch_size: 5"))).lines[0]).toContain(
       "MESH030 steps.compile.targets.1.batch_size: serve.batching.max_batch (default 32) is 32, not a multiple of batch_size 5",
     );
-    expect((await compileSpec(edit(SPAM, "serve: { replicas: 3 }", "serve: { replicas: 3, batching: { max_batch: 20 } }"))).lines[0]).toContain(
+    expect((await compileSpec(edit(SPAM, "serve: { replicas: 3, alias: production }", "serve: { replicas: 3, batching: { max_batch: 20 } }"))).lines[0]).toContain(
       "MESH030 environments.prod.serve.batching.max_batch: environments.prod.serve.batching.max_batch is 20, not a multiple of batch_size 8",
     );
   });

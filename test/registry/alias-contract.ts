@@ -3,10 +3,12 @@
  * that never loses a change (even when two promotions race), and refusals a user would hit
  * (hostile names, unknown or unservable targets).
  */
-import { describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RegistryError } from "../../runtimes/registry/index.js";
 import type { MeshRegistry, ModelRef } from "../../runtimes/registry/types.js";
 import type { Backend } from "./support/backends.js";
+import { racePromoter, type ChildSettings } from "./support/children.js";
+import { compileRegistry, type CompiledRegistry } from "./support/compiled.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const card = { type: "trained" as const, project: "spam", specHash: "h", params: {}, metrics: { accuracy: 0.9 }, toolVersion: "t" };
@@ -30,6 +32,13 @@ async function seed(reg: MeshRegistry, n: number): Promise<{ versions: ModelRef[
 
 export function aliasContract(getBackend: () => Backend): void {
   const fresh = () => getBackend().fresh();
+  let compiled: CompiledRegistry | undefined;
+  beforeAll(async () => {
+    compiled = await compileRegistry();
+  });
+  afterAll(async () => {
+    await compiled?.remove();
+  });
 
   describe("aliases", () => {
     test("setAlias moves a pointer; state is the newest event; history records who, when, from, to, why", async () => {
@@ -121,5 +130,17 @@ export function aliasContract(getBackend: () => Backend): void {
       expect(await fx.open().resolveAlias("spam", "production")).toEqual({ project: "spam", ...{ key: "SPAM", stage: "TRAINED" }, version: Number(last.to.split("-").at(-1)) });
       expect((await fx.open().listAliases("spam"))[0]).toMatchObject({ alias: "production", by: last.by });
     });
+
+    test("two processes promoting at once: every event lands, numbered without gaps or reuse, and the state is the last", async () => {
+      const fx = await fresh();
+      await seed(fx.open(), 2);
+      const settings: ChildSettings = { entry: compiled!.entry, uri: fx.uri, options: { env: fx.options.env ?? {}, s3: fx.options.s3 ?? {} } };
+      const [a, b] = await Promise.all([racePromoter(settings, 3, "a"), racePromoter(settings, 3, "b")]);
+      expect([...a, ...b].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+      const history = await fx.open().aliasHistory("spam", "production");
+      expect(history.map((e) => e.by).sort()).toEqual(["a#0", "a#1", "a#2", "b#0", "b#1", "b#2"]);
+      for (let i = 1; i < history.length; i++) expect(history[i]!.from).toBe(history[i - 1]!.to);
+      expect((await fx.open().listAliases("spam"))[0]).toMatchObject({ by: history.at(-1)!.by, target: { version: Number(history.at(-1)!.to.split("-").at(-1)) } });
+    }, 120_000);
   });
 }

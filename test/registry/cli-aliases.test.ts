@@ -3,7 +3,7 @@
  * CLI prints (text or JSON) is an id `show` and `promote` accept.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { registryLs, registryShow, type RegistryContext } from "../../compiler/cli/commands/registry.js";
@@ -61,13 +61,13 @@ describe("every printed id is accepted", () => {
 });
 
 describe("promote, aliases, rollback", () => {
-  const env = { MESH_ACTOR: "ci-bot" };
+  const env = {};
   test("promote moves the alias, ls and show name it, aliases prints state and history, rollback goes back", async () => {
     let ctx = capture(ws, env);
-    expect(await registryPromote("SPAM-COMPILED-1", { format: "text", alias: "production", reason: "first" }, ctx), ctx.err()).toBe(0);
+    expect(await registryPromote("SPAM-COMPILED-1", { format: "text", alias: "production", reason: "first", by: "ci-bot" }, ctx), ctx.err()).toBe(0);
     expect(ctx.out()).toBe("spam: production (unset) → SPAM-COMPILED-1 (#1, by ci-bot) in file://.mesh/registry\n");
     ctx = capture(ws, env);
-    expect(await registryPromote("spam/SPAM-COMPILED-2", { format: "text", alias: "production" }, ctx)).toBe(0);
+    expect(await registryPromote("spam/SPAM-COMPILED-2", { format: "text", alias: "production", by: "ci-bot" }, ctx)).toBe(0);
     expect(ctx.out()).toMatch(/production SPAM-COMPILED-1 → SPAM-COMPILED-2 \(#2/);
 
     ctx = capture(ws);
@@ -77,8 +77,8 @@ describe("promote, aliases, rollback", () => {
     expect(await registryShow("SPAM-COMPILED-2", { format: "json" }, ctx)).toBe(0);
     expect(JSON.parse(ctx.out()).aliases).toEqual(["production"]);
 
-    ctx = capture(ws, { MESH_ACTOR: "ana" });
-    expect(await registryRollback("spam", { format: "text", alias: "production" }, ctx), ctx.err()).toBe(0);
+    ctx = capture(ws);
+    expect(await registryRollback("spam", { format: "text", alias: "production", by: "ana" }, ctx), ctx.err()).toBe(0);
     expect(ctx.out()).toMatch(/production SPAM-COMPILED-2 → SPAM-COMPILED-1 \(rollback, #3, by ana\)/);
 
     ctx = capture(ws);
@@ -115,6 +115,8 @@ describe("promote, aliases, rollback", () => {
     // A single event cannot be rolled back.
     const ctx = capture(ws, env);
     expect(await registryPromote("SPAM-TRAINED-1", { format: "text", alias: "candidate" }, ctx)).toBe(0);
+    // Without --by, the OS user is recorded: the history never has an anonymous move.
+    expect(ctx.out()).toContain(`by ${userInfo().username})`);
     const rb = capture(ws, env);
     expect(await registryRollback("spam", { format: "text", alias: "candidate" }, rb)).toBe(1);
     expect(rb.err()).toMatch(/nothing to roll back to/);

@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { ServerMetrics } from "../../runtimes/serve/metrics.js";
 
 test("histograms are cumulative with +Inf, sum and count; counters and gauges render", async () => {
-  const m = new ServerMetrics({ name: "spam", version: "SPAM-COMPILED-1", specHash: "abc" }, () => 7, () => true);
+  const m = new ServerMetrics({ name: "spam", version: "SPAM-COMPILED-1", alias: "", specHash: "abc" }, () => 7, () => true);
   m.request("/spam/v1/predict", 200, 0.0007);
   m.request("/spam/v1/predict", 200, 0.003);
   m.request("/spam/v1/predict", 400, 0.0001);
@@ -26,5 +26,5 @@ test("histograms are cumulative with +Inf, sum and count; counters and gauges re
   expect(text).toContain('mesh_queue_wait_seconds_bucket{le="0.0005"} 1');
   expect(text).toContain("mesh_queue_rows 7");
   expect(text).toContain("mesh_ready 1");
-  expect(text).toContain('mesh_model_info{name="spam",version="SPAM-COMPILED-1",spec_hash="abc"} 1');
+  expect(text).toContain('mesh_model_info{name="spam",version="SPAM-COMPILED-1",alias="",spec_hash="abc"} 1');
 });

@@ -90,7 +90,7 @@ describe("text service", () => {
     }
     expect(m.text).toMatch(/mesh_http_requests_total\{route="\/spamlike\/v1\/predict",status="200"\} [1-9]/);
     expect(m.text).toMatch(/mesh_http_errors_total\{code="wrong_namespace"\} [1-9]/);
-    expect(m.text).toContain(`mesh_model_info{name="spamlike",version="local",spec_hash="${"f".repeat(64)}"} 1`);
+    expect(m.text).toContain(`mesh_model_info{name="spamlike",version="local",alias="",spec_hash="${"f".repeat(64)}"} 1`);
   });
 
   test("unknown route → 404, wrong method → 405 with Allow, both in the error shape", async () => {

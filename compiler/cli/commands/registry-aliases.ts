@@ -4,8 +4,9 @@
  * text|json]`: move and inspect aliases (runtimes/registry/aliases.ts). Exit 0 ok · 1 failure
  * (unknown id, unservable target, nothing to roll back to) · 2 usage.
  *
- * Who moved an alias (`by`) is `--by`, else MESH_ACTOR, else the OS user name: the history is
- * an audit trail, so it is recorded on every change and never left empty.
+ * Who moved an alias (`by`) is `--by`, else the OS user name: the history is an audit trail,
+ * so it is recorded on every change and never left empty. (Not a MESH_* variable: the server
+ * refuses MESH_* names it does not read, and `mesh serve` passes the environment through.)
  */
 import { Option, type Command } from "commander";
 import { userInfo } from "node:os";
@@ -18,7 +19,7 @@ export interface AliasFlags extends RegistryFlags {
 }
 
 export function actor(flags: { by?: string }, env: NodeJS.ProcessEnv): string {
-  const given = flags.by?.trim() || env["MESH_ACTOR"]?.trim();
+  const given = flags.by?.trim();
   if (given) return given;
   try {
     return userInfo().username || "unknown";
@@ -36,7 +37,7 @@ export function registerAliasCommands(registry: Command, registryOption: string,
     .argument("<id>", "a servable model version, e.g. SPAM-COMPILED-1 or spam/SPAM-COMPILED-1")
     .addOption(aliasOption())
     .option("--reason <text>", "why, kept in the history")
-    .option("--by <name>", "who, kept in the history (default: MESH_ACTOR, then the OS user)")
+    .option("--by <name>", "who, kept in the history (default: the OS user)")
     .option("--project <name>", "the project, when the id alone is ambiguous")
     .option("--registry <uri>", registryOption)
     .action(async (id: string, flags: AliasFlags) => {
@@ -48,7 +49,7 @@ export function registerAliasCommands(registry: Command, registryOption: string,
     .argument("<project>", "the project")
     .addOption(aliasOption())
     .option("--reason <text>", "why, kept in the history")
-    .option("--by <name>", "who, kept in the history (default: MESH_ACTOR, then the OS user)")
+    .option("--by <name>", "who, kept in the history (default: the OS user)")
     .option("--registry <uri>", registryOption)
     .action(async (project: string, flags: AliasFlags) => {
       process.exitCode = await registryRollback(project, flags, ctx());

@@ -1,6 +1,8 @@
 /**
- * `mesh serve NAME [--port P] [--host H] [--model PATH] [--registry URI]`: serve the newest
- * compiled (else trained) version of a project, or a model file, with the generated server.
+ * `mesh serve NAME [--port P] [--host H] [--model PATH | --model-ref REF] [--env ENV]
+ * [--registry URI]`: serve a project's registry version — `--model-ref` / MESH_MODEL_REF (an
+ * id, an alias or latest), else the alias of `--env`'s `serve.alias`, else the newest compiled
+ * (else trained) version — or a model file, with the generated server.
  * Runs until SIGINT/SIGTERM; the server drains and the exit code is its own (0 after a drain).
  */
 import { InvalidArgumentError, type Command } from "commander";
@@ -10,6 +12,8 @@ interface ServeFlags {
   readonly host?: string;
   readonly model?: string;
   readonly registry?: string;
+  readonly modelRef?: string;
+  readonly env?: string;
 }
 
 const parsePort = (v: string) => {
@@ -26,6 +30,8 @@ export function register(program: Command): void {
     .option("--port <port>", "port (default: the spec's serve.port; 0 picks a free one)", parsePort)
     .option("--host <host>", "bind address (default 127.0.0.1)")
     .option("--model <path>", "serve this ONNX file instead of a registry version")
+    .option("--model-ref <ref>", "serve this registry version: an id (SPAM-COMPILED-3), an alias (production) or latest (default: MESH_MODEL_REF)")
+    .option("--env <env>", "serve the version this environment's serve.alias points at (dev, ci, stage, prod); the registry stays the local one unless --registry")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .action(async (name: string, flags: ServeFlags) => {
       const [{ findWorkspaceRoot }, { serveProject }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js")]);

@@ -41,6 +41,6 @@ export const definition: TensorServiceDefinition<DecodedRequest, ResponseAttribu
     return out;
   },
   openapi: OPENAPI,
-  specHash: "4a424ef9c586cb34e8bba20e7d37552b736d5402530d5efdf5453c3825352285",
+  specHash: "2ade14d7ccaa59f82378719deaca49f200bea6eda26d0cbd31d144251fb9344a",
   meshVersion: "0.1.0",
 };

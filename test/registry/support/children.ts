@@ -32,6 +32,16 @@ await reg.publishModel("spam", "SPAM", "TRAINED", { "a.json": new TextEncoder().
 process.stdout.write("published\\n");
 `;
 
+// Moves alias "production" \`count\` times concurrently (targets SPAM-TRAINED-1/2 in turn), prints the event numbers.
+const PROMOTE = `
+const { entry, uri, options, count, by } = JSON.parse(process.env.MESH_TEST_SETTINGS);
+const { openRegistry } = await import(entry);
+const reg = openRegistry(uri, options);
+const events = await Promise.all(Array.from({ length: count }, (_, i) =>
+  reg.setAlias("spam", "production", { project: "spam", key: "SPAM", stage: "TRAINED", version: 1 + (i % 2) }, { by: by + "#" + i })));
+process.stdout.write(JSON.stringify(events.map((e) => e.seq)) + "\\n");
+`;
+
 function run(script: string, settings: object): ChildProcess {
   return spawn(process.execPath, ["--input-type=module", "-e", script], {
     env: { PATH: process.env.PATH, MESH_TEST_SETTINGS: JSON.stringify(settings) },
@@ -57,4 +67,19 @@ export function racePublisher(settings: ChildSettings, count: number): Promise<n
 /** Starts a publisher that streams `z.bin` from `fifo`; the caller feeds the FIFO and kills it. */
 export function crashingPublisher(settings: ChildSettings, fifo: string): ChildProcess {
   return run(CRASH, { ...settings, fifo });
+}
+
+/** Runs a process that moves an alias `count` times concurrently; resolves with its event numbers. */
+export function racePromoter(settings: ChildSettings, count: number, by: string): Promise<number[]> {
+  const child = run(PROMOTE, { ...settings, count, by });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => {
+      if (code === 0) resolve(JSON.parse(out) as number[]);
+      else reject(new Error(`promoter exited with ${code}: ${err}`));
+    });
+  });
 }
