@@ -83,7 +83,7 @@ const settled = (page: Page) => page.waitForFunction(() => document.querySelecto
 describe("mesh registry ui in chromium", () => {
   test("the project list and a project page load with no console errors, aliases shown", async () => {
     const { page, problems } = await open("#/");
-    for (const p of ["demo", "evil", "big"]) await expect(page.locator("main a", { hasText: new RegExp(`^${p}$`) }).count()).resolves.toBe(1);
+    for (const p of ["demo", "evil", "big", "ner"]) await expect(page.locator("main a", { hasText: new RegExp(`^${p}$`) }).count()).resolves.toBe(1);
     await expect(page.locator("#registry-uri").textContent()).resolves.toBe(built.uri);
     await page.click("main a:text-is('demo')");
     await page.waitForSelector("table[data-list='model:DEMO-TRAINED'] tbody tr");
@@ -145,6 +145,7 @@ describe("mesh registry ui in chromium", () => {
     await page.waitForSelector("[data-trained-on]");
     expect(page.url()).toMatch(/#\/p\/demo\/d\/d\/1$/);
     await expect(page.locator("[data-trained-on] li").allTextContents()).resolves.toEqual(["DEMO-TRAINED-2", "DEMO-TRAINED-1"]);
+    await page.screenshot({ path: join(SHOTS, "dataset.png"), fullPage: true });
     await page.goBack();
     await page.waitForFunction(() => document.querySelector("h1")?.textContent?.startsWith("DEMO-COMPILED-1"));
     await page.click("[data-lineage] [data-node=alias] a");
@@ -176,6 +177,18 @@ describe("mesh registry ui in chromium", () => {
     expect((await inked(page, "[data-chart=compare-loss]")).n).toBeGreaterThan(1000);
     expect((await inked(page, "[data-chart=compare-accuracy]")).n).toBeGreaterThan(1000);
     await page.screenshot({ path: join(SHOTS, "compare.png"), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("a pretrained version shows what it has (samples and golden outputs) and no invented curves", async () => {
+    const { page, problems } = await open("#/p/ner/v/NER-TRAINED-1");
+    await page.waitForSelector("[data-golden]");
+    await expect(page.getByText("Not trained by mesh (pretrained): 2 sample documents recorded as golden files.").isVisible()).resolves.toBe(true);
+    await expect(page.locator("canvas").count()).resolves.toBe(0);
+    await expect(page.locator("[data-golden] tbody tr").count()).resolves.toBe(2);
+    await expect(page.locator("[data-golden] tbody tr").first().textContent()).resolves.toContain("(40 values)");
+    await page.screenshot({ path: join(SHOTS, "pretrained.png"), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

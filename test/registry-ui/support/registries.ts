@@ -75,6 +75,16 @@ export async function buildRegistry(): Promise<BuiltRegistry> {
   const evilRef = await registry.publishModel("evil", "EVIL", "TRAINED", { "model.onnx": onnx, "test_files/inputs.json": golden(HOSTILE.input), "test_files/predictions.json": Buffer.from("[[0.2,0.3,0.5]]") }, evil);
   await registry.setAlias("evil", "production", evilRef, { by: "<b>mallory</b>", reason: HOSTILE.reason });
 
+  // A pretrained transformer's version: no curves, its sample documents and golden outputs only.
+  const tokens = Array.from({ length: 40 }, (_, i) => (i % 5) / 10);
+  await registry.publishModel(
+    "ner",
+    "NER",
+    "TRAINED",
+    { "model.onnx": onnx, "test_files/inputs.json": Buffer.from(JSON.stringify([{ content: "Maria Lopez flew to Boston." }, { content: "Acme hired Bo." }])), "test_files/predictions.json": Buffer.from(JSON.stringify([tokens, tokens])) },
+    { type: "trained", project: "ner", specHash: "e".repeat(64), params: { trainer: "pretrained", source: "file://model", labels: ["O", "B-PER"] }, metrics: { goldenSamples: 2 }, toolVersion: "0.1.0", training: { samples: 2 } },
+  );
+
   await bigProject(registry, root);
 
   const cards: Record<string, ModelCard> = {};
