@@ -145,6 +145,8 @@ describe("mesh registry ui in chromium", () => {
     await page.waitForSelector("[data-trained-on]");
     expect(page.url()).toMatch(/#\/p\/demo\/d\/d\/1$/);
     await expect(page.locator("[data-trained-on] li").allTextContents()).resolves.toEqual(["DEMO-TRAINED-2", "DEMO-TRAINED-1"]);
+    expect((await inked(page, "[data-chart=dataset-balance]")).n).toBeGreaterThan(1000);
+    await expect(page.locator("[data-balance] tbody tr").count()).resolves.toBe(4); // three labels and the totals
     await page.screenshot({ path: join(SHOTS, "dataset.png"), fullPage: true });
     await page.goBack();
     await page.waitForFunction(() => document.querySelector("h1")?.textContent?.startsWith("DEMO-COMPILED-1"));

@@ -443,7 +443,47 @@
     const c = d.card;
     const stats = c.stats || {};
     const out = [h("h1", {}, d.id, " ", h("span", { class: "badge" }, "dataset"))];
-    out.push(panel("Card", kvTable([["created", when(c.createdAt)], ["rows", c.rows], ["sha256", h("span", { class: "sha" }, c.sha256)], ...Object.entries(stats).map(([k, s]) => [k, typeof s === "number" ? s : jsonText(s)])])));
+    const source = stats.source && typeof stats.source.id === "string" ? datasetIdParts(stats.source.id) : undefined;
+    const shown = new Set(["rows", "labels", "splits", "source"]);
+    out.push(
+      panel(
+        "Card",
+        kvTable([
+          ["created", when(c.createdAt)],
+          ["rows", c.rows],
+          ["sha256", h("span", { class: "sha" }, c.sha256)],
+          source ? ["source", h("span", {}, link(datasetHref(project, source.name, source.version), stats.source.id), " ", h("span", { class: "sha" }, String(stats.source.sha256 || "")))] : null,
+          ...Object.entries(stats)
+            .filter(([k]) => !shown.has(k))
+            .map(([k, s]) => [k, typeof s === "number" ? s : jsonText(s)]),
+        ]),
+      ),
+    );
+    const labels = stats.labels && typeof stats.labels === "object" ? Object.keys(stats.labels) : [];
+    const splits = stats.splits && typeof stats.splits === "object" ? Object.entries(stats.splits) : [];
+    if (labels.length) {
+      const count = (table, l) => (table && typeof table[l] === "number" ? table[l] : 0);
+      const box = h("div", { class: "chart small", "data-chart": "dataset-balance" });
+      chart(box, {
+        type: "bar",
+        label: "label balance",
+        title: "rows per label",
+        data: { labels, datasets: (splits.length ? splits : [["rows", { labels: stats.labels }]]).map(([name, sp], i) => ({ label: name, data: labels.map((l) => count(sp && sp.labels, l)), backgroundColor: COLORS[i % COLORS.length] })) },
+        options: { scales: { x: { stacked: true }, y: { stacked: true } } },
+      });
+      const table = h(
+        "table",
+        { "data-balance": "" },
+        h("thead", {}, h("tr", {}, h("th", {}, "label"), splits.map(([n]) => h("th", { class: "num" }, n)), h("th", { class: "num" }, "total"))),
+        h(
+          "tbody",
+          {},
+          labels.map((l) => h("tr", {}, h("td", {}, l), splits.map(([, sp]) => h("td", { class: "num" }, fmt(count(sp && sp.labels, l)))), h("td", { class: "num" }, fmt(count(stats.labels, l))))),
+          h("tr", {}, h("th", {}, "rows"), splits.map(([, sp]) => h("th", { class: "num" }, fmt(sp && sp.rows))), h("th", { class: "num" }, fmt(c.rows))),
+        ),
+      );
+      out.push(panel("Label balance", h("div", { class: "grid" }, table, box)));
+    }
     out.push(
       panel(
         "Trained on this version",
