@@ -277,7 +277,12 @@ export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
       const names = [...new Set([...Object.keys(ma), ...Object.keys(mb)])].sort();
       const metrics = names.map((name) => ({ name, a: ma[name] ?? null, b: mb[name] ?? null, delta: ma[name] !== undefined && mb[name] !== undefined ? mb[name]! - ma[name]! : null }));
       const side = (card: ModelCard, t: { record?: TrainingRecord; from?: string }) => ({ id: card.id, type: card.type, createdAt: card.createdAt, specHash: card.specHash, params: card.params, curves: t.record?.curves ?? null, curvesFrom: t.from ?? null });
-      return { project, a: side(ca, ta), b: side(cb, tb), metrics };
+      // Per-class F1 of the labels both held-out evaluations name.
+      const f1 = (t: { record?: TrainingRecord }) => new Map((t.record?.evaluation?.perClass ?? []).map((c) => [c.label, c.f1] as const));
+      const fa = f1(ta);
+      const fb = f1(tb);
+      const perClassF1 = [...fa.keys()].filter((l) => fb.has(l)).map((label) => ({ label, a: fa.get(label)!, b: fb.get(label)!, delta: fb.get(label)! - fa.get(label)! }));
+      return { project, a: side(ca, ta), b: side(cb, tb), metrics, perClassF1 };
     },
 
     async aliases(project: string) {

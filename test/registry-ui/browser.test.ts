@@ -176,6 +176,10 @@ describe("mesh registry ui in chromium", () => {
     const acc = rows.find((r) => r.name === "accuracy")!;
     const d = b.accuracy! - a.accuracy!;
     expect(acc.shown).toBe(d === 0 ? "0" : `${d > 0 ? "+" : ""}${d.toFixed(4)}`);
+    const perClass = await page.$$eval("[data-compare-per-class] tbody tr", (trs) => trs.map((tr) => ({ label: tr.getAttribute("data-label")!, delta: Number(tr.querySelector("[data-delta]")!.getAttribute("data-delta")) })));
+    const ea = built.cards["DEMO-TRAINED-1"]!.training!.evaluation!.perClass;
+    const eb = built.cards["DEMO-TRAINED-2"]!.training!.evaluation!.perClass;
+    expect(perClass).toEqual(ea.map((c, i) => ({ label: c.label, delta: eb[i]!.f1 - c.f1 })));
     expect((await inked(page, "[data-chart=compare-loss]")).n).toBeGreaterThan(1000);
     expect((await inked(page, "[data-chart=compare-accuracy]")).n).toBeGreaterThan(1000);
     await page.screenshot({ path: join(SHOTS, "compare.png"), fullPage: true });

@@ -519,6 +519,19 @@
         ),
       ),
     );
+    if (d.perClassF1 && d.perClassF1.length) {
+      out.push(
+        panel(
+          "Per-class F1 on the held-out split (Δ = B − A)",
+          h(
+            "table",
+            { "data-compare-per-class": "" },
+            h("thead", {}, h("tr", {}, h("th", {}, "label"), h("th", { class: "num" }, a), h("th", { class: "num" }, b), h("th", { class: "num" }, "Δ"))),
+            h("tbody", {}, d.perClassF1.map((c) => h("tr", { "data-label": c.label }, h("td", {}, c.label), h("td", { class: "num" }, fmt(c.a)), h("td", { class: "num" }, fmt(c.b)), h("td", { class: `num ${c.delta > 0 ? "delta-up" : c.delta < 0 ? "delta-down" : ""}`, "data-delta": String(c.delta) }, fmtDelta(c.delta))))),
+          ),
+        ),
+      );
+    }
     const sides = [d.a, d.b].filter((s) => s.curves && s.curves.epochs.length);
     if (sides.length) {
       const epochs = Math.max(...sides.map((s) => s.curves.epochs.length));
