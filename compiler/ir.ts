@@ -121,6 +121,12 @@ export interface ValidateIR {
   readonly rtol: number;
   /** Share of golden rows whose predicted label must stay the same. */
   readonly minLabelAgreement: number;
+  /**
+   * Relative gates on the validation figures, compared with the compiled version an alias
+   * points at (`max_abs_diff: "<= production + 0.0001"`); a miss registers but does not promote.
+   * Absent when the spec names none.
+   */
+  readonly gates?: readonly { readonly metric: "max_abs_diff" | "label_agreement"; readonly op: ">=" | "<=" | ">" | "<"; readonly value: number; readonly alias: string }[];
 }
 
 export type CompileTargetIR =

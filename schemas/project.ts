@@ -151,6 +151,12 @@ export const gateSchema = z
   })
   .describe('">= 0.95" (absolute: a miss registers nothing) or ">= production - 0.01" (relative to the version an alias points at: a miss registers but does not promote)');
 export const metricName = z.enum(["accuracy", "macro_f1", "log_loss"]);
+/** compile.validate's own limits are atol/rtol/min_label_agreement; its gates only compare with an alias. */
+const relativeGate = (g: string): boolean => {
+  const parsed = parseGate(g);
+  return !parsed.ok || parsed.gate.kind === "relative";
+};
+const RELATIVE_ONLY = "compile.validate gates compare with an alias (e.g. \">= production - 0.01\"); absolute limits are atol, rtol and min_label_agreement";
 /** A share metric compared with a constant outside [0, 1] can never (or always) pass; offsets are bounded too. */
 const shareGate = (g: string): boolean => {
   const parsed = parseGate(g);
@@ -192,6 +198,13 @@ const validateSchema = z.strictObject({
   atol: z.number().min(0).max(1).optional(),
   rtol: z.number().min(0).max(1).optional(),
   min_label_agreement: z.number().min(0).max(1).optional().describe("share of golden rows whose predicted label must not change (default 1)"),
+  gates: z
+    .strictObject({
+      max_abs_diff: gateSchema.refine(relativeGate, RELATIVE_ONLY).optional(),
+      label_agreement: gateSchema.refine(relativeGate, RELATIVE_ONLY).optional(),
+    })
+    .optional()
+    .describe('comparisons with the compiled version an alias points at, e.g. { label_agreement: ">= production - 0.01" }: a miss registers but does not promote'),
 });
 
 export const onnxTargetSchema = z.strictObject({

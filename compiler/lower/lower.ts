@@ -307,7 +307,20 @@ function lowerValidate(v: ValidateSpec | undefined, base?: { atol: number; rtol:
     atol: v?.atol ?? base?.atol ?? d.atol,
     rtol: v?.rtol ?? base?.rtol ?? d.rtol,
     minLabelAgreement: v?.min_label_agreement ?? base?.minLabelAgreement ?? d.minLabelAgreement,
+    ...(v?.gates ? { gates: lowerCompileGates(v.gates) } : {}),
   };
+}
+
+/** compile.validate.gates: relative only (validate refused absolute ones and bad grammar). */
+function lowerCompileGates(gates: NonNullable<ValidateSpec["gates"]>): NonNullable<ValidateIR["gates"]> {
+  return Object.entries(gates)
+    .filter((e): e is ["max_abs_diff" | "label_agreement", string] => typeof e[1] === "string")
+    .map(([metric, text]) => {
+      const parsed = parseGate(text);
+      if (!parsed.ok || parsed.gate.kind !== "relative") throw new Error(`lower: unvalidated compile gate ${metric}: ${text}`);
+      return { metric, op: parsed.gate.op, value: parsed.gate.offset, alias: parsed.gate.alias };
+    })
+    .sort((a, b) => a.metric.localeCompare(b.metric));
 }
 
 /** The golden documents of a pretrained model when the spec names none: its serve examples' texts. */

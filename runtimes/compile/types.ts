@@ -30,6 +30,8 @@ export interface ValidateConfig {
   readonly rtol: number;
   /** Share of golden rows whose predicted label must stay the same (1 when absent). */
   readonly minLabelAgreement?: number;
+  /** Comparisons with the compiled version an alias points at (promotion only; see train/gates.ts). */
+  readonly gates?: readonly { readonly metric: "max_abs_diff" | "label_agreement"; readonly op: ">=" | "<=" | ">" | "<"; readonly value: number; readonly alias: string }[];
 }
 
 export type CompileTarget =

@@ -23,7 +23,7 @@ import { registerPretrained, type SourceLocation } from "../train/pretrained.js"
 import { LIFECYCLE_STEPS, type LifecycleConfig, type LifecycleOptions, type LifecycleStep, type StepOutcome } from "./config.js";
 import { LifecycleError, reason } from "./errors.js";
 import { promoteIfGatesPass } from "./promote.js";
-import { checkRelativeGates, type RelativeGateResult } from "../train/gates.js";
+import { checkRelativeGates, describeRelativeGate, validationMetrics, type RelativeGateResult } from "../train/gates.js";
 
 const short = (sha: string) => sha.slice(0, 12);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -34,6 +34,8 @@ interface Carry {
   trained?: { ref: ModelRef; card: ModelCard };
   relative?: readonly RelativeGateResult[];
   compiled?: { ref: ModelRef; card: ModelCard }[];
+  /** compile.validate's relative gates, per compiled target. */
+  compileRelative?: RelativeGateResult[];
 }
 
 type StepRun = (carry: Carry) => Promise<{ status: "done" | "skipped"; detail: string }>;
@@ -108,6 +110,12 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
             }
             const r = await compileTarget(cfg.compile!, target, model, trained, force);
             (c.compiled ??= []).push(r);
+            const gates = (("validate" in target && target.validate) || cfg.compile!.validate).gates ?? [];
+            if (gates.length > 0) {
+              const results = await checkRelativeGates(gates, validationMetrics(r.card), registry, cfg.project, async (reg, ref) => validationMetrics(await reg.readModelCard(ref)));
+              for (const g of results) log(`  ${describeTarget(target)}: ${describeRelativeGate(g)}`);
+              (c.compileRelative ??= []).push(...results);
+            }
             ran ||= !r.skipped;
             parts.push(`${r.card.id} ← ${modelId(trained.ref)} [${describeTarget(target)}]${r.skipped ? " unchanged" : `, max |Δ| ${r.maxAbsDiff?.toExponential(2)}`}`);
           }
@@ -146,7 +154,7 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
   const last: LifecycleStep = cfg.compile ? "compile" : "train";
   if (cfg.train?.promote && carry.trained && (!opts.only || opts.only === last)) {
     carry.relative ??= await checkRelativeGates(cfg.train.gates, carry.trained.card.metrics, registry, cfg.project);
-    const p = await promoteIfGatesPass({ alias: cfg.train.promote, project: cfg.project, registry, gates: cfg.train.gates, trained: carry.trained, compiled: carry.compiled ?? [], relative: carry.relative }).catch((err: unknown) => {
+    const p = await promoteIfGatesPass({ alias: cfg.train.promote, project: cfg.project, registry, gates: cfg.train.gates, trained: carry.trained, compiled: carry.compiled ?? [], relative: [...carry.relative, ...(carry.compileRelative ?? [])] }).catch((err: unknown) => {
       throw new LifecycleError(last, `promoting to ${cfg.train!.promote} failed: ${reason(err)}`, { cause: err });
     });
     opts.report(`        promote  ${p.status === "promoted" ? "done" : p.status === "unchanged" ? "unchanged" : "held"}: ${p.detail}`);

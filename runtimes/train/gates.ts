@@ -14,6 +14,23 @@ import { modelId, type MeshRegistry, type ModelCard, type ModelRef, type Registr
 import type { Metrics } from "./metrics.js";
 import type { GateConfig, Metric } from "./types.js";
 
+/** compile.validate's relative gates read a compiled version's validation figures. */
+export type CompileGateMetric = "max_abs_diff" | "label_agreement";
+export interface CompileGateConfig {
+  readonly metric: CompileGateMetric;
+  readonly op: GateConfig["op"];
+  readonly value: number;
+  readonly alias: string;
+}
+const VALIDATION_FIELD: Readonly<Record<CompileGateMetric, string>> = { max_abs_diff: "maxAbsDiff", label_agreement: "labelAgreement" };
+
+/** A compiled card's validation figure (`metrics.validation`), under the gate's metric name. */
+export function validationMetrics(card: ModelCard): Record<string, unknown> {
+  const v = card.metrics["validation"];
+  const figures = v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.entries(VALIDATION_FIELD).map(([metric, field]) => [metric, figures[field]]));
+}
+
 const HOLDS = { ">=": (a: number, b: number) => a >= b, "<=": (a: number, b: number) => a <= b, ">": (a: number, b: number) => a > b, "<": (a: number, b: number) => a < b };
 
 const isRelative = (g: GateConfig): g is GateConfig & { alias: string } => typeof g.alias === "string";
@@ -27,7 +44,7 @@ export function missedGates(gates: readonly GateConfig[], m: Metrics): string[] 
 
 /** The outcome of one relative gate, as `mesh run` prints it and promotion reads it. */
 export interface RelativeGateResult {
-  readonly metric: Metric;
+  readonly metric: Metric | CompileGateMetric;
   readonly op: GateConfig["op"];
   readonly alias: string;
   readonly offset: number;
@@ -66,9 +83,19 @@ async function metricsOf(registry: Registry, ref: ModelRef): Promise<Readonly<Re
   return card.metrics;
 }
 
-/** Evaluates the relative gates against the aliases' current targets. */
-export async function checkRelativeGates(gates: readonly GateConfig[], ours: Readonly<Record<string, unknown>>, registry: Registry, project: string): Promise<RelativeGateResult[]> {
-  const relative = gates.filter(isRelative);
+/**
+ * Evaluates the relative gates against the aliases' current targets. `theirs` reads the
+ * figures of the alias's version: by default its held-out metrics (train.gates); compile
+ * gates pass `validationMetrics` of the alias's own (compiled) card.
+ */
+export async function checkRelativeGates(
+  gates: readonly (GateConfig | CompileGateConfig)[],
+  ours: Readonly<Record<string, unknown>>,
+  registry: Registry,
+  project: string,
+  theirsOf: (registry: Registry, ref: ModelRef) => Promise<Readonly<Record<string, unknown>>> = metricsOf,
+): Promise<RelativeGateResult[]> {
+  const relative = gates.filter((g): g is (GateConfig | CompileGateConfig) & { alias: string } => typeof g.alias === "string");
   if (relative.length === 0) return [];
   const resolve = (registry as Partial<MeshRegistry>).resolveAlias;
   if (typeof resolve !== "function") throw new Error(`relative gates need a registry with aliases (${registry.uri} has none)`);
@@ -82,7 +109,7 @@ export async function checkRelativeGates(gates: readonly GateConfig[], ours: Rea
       results.push({ ...base, status: "no-baseline" });
       continue;
     }
-    const theirs = (await metricsOf(registry, target))[g.metric];
+    const theirs = (await theirsOf(registry, target))[g.metric];
     const against = modelId(target);
     if (typeof theirs !== "number" || !Number.isFinite(theirs)) {
       results.push({ ...base, against, status: "no-metric" });

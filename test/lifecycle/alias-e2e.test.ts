@@ -124,7 +124,12 @@ describe("spam: promote, serve --env prod, rollback", () => {
 });
 
 describe("iris: relative gate and train.promote", () => {
-  const withGate = (t: string) => replaceOnce(t, 'gates: { accuracy: ">= 0.9" }', 'gates: { accuracy: ">= production - 0.01", macro_f1: ">= 0.1" }\n    promote: production');
+  const withGate = (t: string) =>
+    replaceOnce(
+      replaceOnce(t, 'gates: { accuracy: ">= 0.9" }', 'gates: { accuracy: ">= production - 0.01", macro_f1: ">= 0.1" }\n    promote: production'),
+      "validate: { samples: 45, atol: 0.0001 }",
+      'validate: { samples: 45, atol: 0.0001, gates: { label_agreement: ">= production - 0.01" } }',
+    );
 
   test(
     "the first run promotes (no baseline yet); a really worse retrain is registered but not promoted",
@@ -137,7 +142,7 @@ describe("iris: relative gate and train.promote", () => {
       const registry = openRegistry(`file://${join(WS, ".mesh/registry")}`);
       const history = await registry.aliasHistory("iris", "production");
       expect(history).toHaveLength(1);
-      expect(history[0]!.reason).toMatch(/^gates passed: macro_f1 0\.\d{4} >= 0\.1, accuracy \(no production yet\)$/);
+      expect(history[0]!.reason).toMatch(/^gates passed: macro_f1 0\.\d{4} >= 0\.1, accuracy \(no production yet\), label_agreement \(no production yet\)$/);
       const good = (await registry.readModelCard({ project: "iris", key: "IRIS", stage: "TRAINED", version: 1 })).metrics.accuracy as number;
 
       // Two epochs instead of 200, a tiny step: really worse, not a hard-coded figure.
@@ -149,6 +154,8 @@ describe("iris: relative gate and train.promote", () => {
       // The comparison: ours vs the alias's, the threshold, the verdict.
       expect(worse.stderr).toContain(`gate accuracy >= production - 0.01: ours ${worseAccuracy.toFixed(4)} vs production IRIS-COMPILED-1 ${good.toFixed(4)} → threshold ${(good - 0.01).toFixed(4)}: MISSED`);
       expect(worse.stdout).toMatch(/promote +held: IRIS-COMPILED-2 registered but not promoted to production/);
+      // compile.validate's relative gate compares the validation figures with production's compiled version.
+      expect(worse.stderr).toContain("onnx (optimization all): gate label_agreement >= production - 0.01: ours 1.0000 vs production IRIS-COMPILED-1 1.0000 → threshold 0.9900: passed");
       // Registered (newest) but not promoted.
       expect((await registry.latestServableModel("iris", "IRIS"))?.version).toBe(2);
       expect((await registry.resolveAlias("iris", "production"))?.version).toBe(1);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { parseGate } from "../../schemas/gate-expression.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
-import { checkRelativeGates, describeRelativeGate, missedGates, relativeGatesAllow } from "../../runtimes/train/gates.js";
+import { checkRelativeGates, describeRelativeGate, missedGates, relativeGatesAllow, validationMetrics } from "../../runtimes/train/gates.js";
 import { pickModelVersion } from "../../runtimes/serve/model-ref.js";
 import { compileSpec, edit, exampleText } from "../frontend/helpers.js";
 
@@ -60,6 +60,24 @@ describe("gate grammar", () => {
   });
 });
 
+describe("compile.validate gates", () => {
+  test("relative only, lowered per step and per target; absolute forms are refused with file:line:col", async () => {
+    const spam = exampleText("spam");
+    const good = await compileSpec(edit(spam, "validate: { samples: 200, atol: 0.0001 }", 'validate: { samples: 200, atol: 0.0001, gates: { max_abs_diff: "<= production + 0.0001", label_agreement: ">= production" } }'));
+    expect(good.lines).toEqual([]);
+    const ir = good.value![0]!;
+    expect(ir.kind === "Project" && ir.compile?.validate.gates).toEqual([
+      { metric: "label_agreement", op: ">=", value: 0, alias: "production" },
+      { metric: "max_abs_diff", op: "<=", value: 0.0001, alias: "production" },
+    ]);
+    const bad = await compileSpec(edit(spam, "validate: { samples: 200, atol: 0.0001 }", 'validate: { samples: 200, atol: 0.0001, gates: { label_agreement: ">= 0.99", accuracy: ">= production" } }'));
+    expect(bad.lines).toEqual([
+      expect.stringMatching(/^projects\/spam\/project\.yaml:\d+:\d+ error MESH016 steps\.compile\.validate\.gates\.label_agreement: .*absolute limits are atol, rtol and min_label_agreement/),
+      expect.stringMatching(/^projects\/spam\/project\.yaml:\d+:\d+ error MESH013 steps\.compile\.validate\.gates\.accuracy: unknown key "accuracy"/),
+    ]);
+  });
+});
+
 describe("relative gates against a registry", () => {
   const dirs: string[] = [];
   afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -92,6 +110,24 @@ describe("relative gates against a registry", () => {
     expect(relativeGatesAllow([results[0]!, results[2]!])).toBe(true);
     // Absolute gates ignore the relative ones.
     expect(missedGates(gates, { ...ours, confusion: { labels: [], matrix: [] }, rows: 10 })).toEqual([]);
+    // Compile gates read validation figures, of the alias's own compiled card.
+    const ourCompile = validationMetrics({ ...(await reg.readModelCard(compiled)), metrics: { validation: { maxAbsDiff: 2e-7, labelAgreement: 0.995 } } });
+    await reg.publishModel("spam", "SPAM", "COMPILED", { "model.onnx": enc("c2") }, { ...base, type: "compiled", parent: "SPAM-TRAINED-1", metrics: { validation: { maxAbsDiff: 1e-7, labelAgreement: 1 } } });
+    await reg.setAlias("spam", "candidate", { ...compiled, version: 2 }, { by: "t" });
+    const compileResults = await checkRelativeGates(
+      [
+        { metric: "label_agreement", op: ">=", value: -0.01, alias: "candidate" },
+        { metric: "max_abs_diff", op: "<=", value: 0, alias: "candidate" },
+      ],
+      ourCompile,
+      reg,
+      "spam",
+      async (r, ref) => validationMetrics(await r.readModelCard(ref)),
+    );
+    expect(compileResults.map((r) => [r.metric, r.status, r.threshold])).toEqual([
+      ["label_agreement", "pass", 0.99],
+      ["max_abs_diff", "fail", 1e-7],
+    ]);
     const noMetric = await checkRelativeGates([{ metric: "macro_f1", op: ">=", value: 0, alias: "production" }], ours, reg, "spam");
     expect(noMetric[0]!.status).toBe("no-metric");
     expect(relativeGatesAllow(noMetric)).toBe(false);
