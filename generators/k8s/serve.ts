@@ -17,6 +17,7 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
 import { serveEnvData } from "./serve-env.js";
+import { isCanary, scaleTarget } from "./rollout.js";
 
 export const SERVE_CONTAINER = "serve";
 export const HTTP_PORT_NAME = "http";
@@ -77,8 +78,9 @@ export function serveDeployment(ir: ProjectIR): IDeployment {
     kind: "Deployment",
     metadata: meta(ir, NAMES.serve(ir)),
     spec: {
-      // No `replicas` while the autoscaler owns the count (re-applying would reset it).
-      ...(ir.serve.replicas === 0 ? { replicas: 0 } : {}),
+      // No `replicas` while the autoscaler owns the count (re-applying would reset it). A canary
+      // Rollout runs the pods from this template, so the Deployment itself runs none.
+      ...(ir.serve.replicas === 0 || isCanary(ir) ? { replicas: 0 } : {}),
       selector: { matchLabels: selector(ir, "serve") },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
       template: {
@@ -106,13 +108,13 @@ export function serveService(ir: ProjectIR): IService {
 }
 
 export function serveAutoscaler(ir: ProjectIR, replicas = ir.serve.replicas): IHorizontalPodAutoscaler {
-  const { min, max } = autoscaleBounds(replicas);
+  const { min, max } = autoscaleBounds(replicas, ir.serve.autoscale.maxReplicas);
   return {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
     metadata: meta(ir, NAMES.serve(ir)),
     spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: NAMES.serve(ir) },
+      scaleTargetRef: scaleTarget(ir),
       minReplicas: min,
       maxReplicas: max,
       metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: TARGET_CPU_UTILIZATION } } }],
