@@ -52,7 +52,7 @@ export const JOB_TTL_S = 24 * 3600;
  * first travels from the registry, so it gets ten minutes before the kubelet restarts it.
  */
 export function startupBudget(ir: ProjectIR): { periodS: number; failures: number } {
-  return ir.serve.image.model === "download" ? { periodS: 5, failures: 120 } : { periodS: 2, failures: 30 };
+  return ir.serve.image.model === "download" ? { periodS: 5, failures: 120 } : { periodS: 1, failures: 60 };
 }
 
 /** Size of the writable /tmp (emptyDir): room for a downloaded model beside logs and temp files. */
