@@ -105,11 +105,11 @@ try {
   const image = `${prefix}/spam-serve:latest`;
   results.imageMb = Math.round(((await docker.getImage(image).inspect()).Size / 1e6) * 10) / 10;
   // Phase by phase, with the floor (docker run … node -e 0) measured in the same rounds.
-  const cold = await measureColdStart(docker, image, { rounds: ROUNDS, readyPath: "/spam/v1/ready" });
-  results.coldStart = cold;
-  results.startToReadyMsMedian = cold.medianMs.total;
-  results.processStartToReadyMsMedian = cold.medianMs.inImage;
-  results.floorMs = cold.floorMs;
+  const start = await measureColdStart(docker, image, { rounds: ROUNDS, readyPath: "/spam/v1/ready" });
+  results.coldStart = start;
+  results.startToReadyMsMedian = start.medianMs.total;
+  results.processStartToReadyMsMedian = start.medianMs.inImage;
+  results.floorMs = start.floorMs;
   results.loadAverageAfter = os.loadavg()[0];
 } catch (err) {
   console.error(`bench: ${err.message}`);
