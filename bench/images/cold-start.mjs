@@ -12,7 +12,8 @@
 // plus the floor: `docker run --rm --network none <image> node -e 0` (engine + Node, no work).
 // The phases come from the server's own "ready" log line (runtimes/serve/startup.ts).
 //
-//   node bench/images/cold-start.mjs --image IMAGE [--rounds N] [--path /spam/v1/ready]
+//   node bench/images/cold-start.mjs --image IMAGE [--against OTHER] [--rounds N] [--path /spam/v1/ready]
+// --against measures a second image in alternating rounds (same load, side by side).
 // bench/images/run.mjs builds an image and calls measureColdStart on it.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -95,7 +96,27 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const { default: Docker } = await import("dockerode");
-  const res = await measureColdStart(new Docker(), image, { rounds: Number(arg("--rounds", "7")), readyPath: arg("--path", "/spam/v1/ready") });
-  printColdStart(res);
-  console.log(JSON.stringify(res.medianMs));
+  const docker = new Docker();
+  const rounds = Number(arg("--rounds", "7"));
+  const readyPath = arg("--path", "/spam/v1/ready");
+  const against = arg("--against");
+  if (!against) {
+    const res = await measureColdStart(docker, image, { rounds, readyPath });
+    printColdStart(res);
+    console.log(JSON.stringify(res.medianMs));
+  } else {
+    // One round of each per turn, the order swapped every turn, so load drifts hit both alike.
+    const runs = { [image]: [], [against]: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const img of r % 2 ? [against, image] : [image, against]) runs[img].push(await measureColdStart(docker, img, { rounds: 1, readyPath }));
+    }
+    for (const img of [against, image]) {
+      const all = runs[img].flatMap((x) => x.all);
+      const keys = Object.keys(all[0]);
+      const medianMs = Object.fromEntries(keys.map((k) => [k, Math.round(median(all.map((x) => x[k]).filter((v) => Number.isFinite(v))))]));
+      console.log(`== ${img}`);
+      printColdStart({ rounds, floorMs: Math.round(median(runs[img].map((x) => x.floorMs))), medianMs, all });
+      console.log(JSON.stringify(medianMs));
+    }
+  }
 }
