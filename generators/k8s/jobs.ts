@@ -35,8 +35,7 @@ export function jobsServiceAccount(ir: ProjectIR): IServiceAccount {
  * the step image with its own entrypoint (`mesh run <name> --only <step>`), the registry in
  * MESH_REGISTRY (the hand-off between steps), AWS settings, resources and security.
  */
-export function stepContainer(ir: ProjectIR, step: LifecycleStep): IContainer {
-  const registry = baseRegistry(ir);
+export function stepContainer(ir: ProjectIR, step: LifecycleStep, registry: string = baseRegistry(ir)): IContainer {
   return {
     name: STEP_CONTAINER,
     image: imageRef(ir, step),
@@ -49,7 +48,7 @@ export function stepContainer(ir: ProjectIR, step: LifecycleStep): IContainer {
 }
 
 /** The volumes the step container mounts. */
-export const stepVolumes = (ir: ProjectIR, step: LifecycleStep): IVolume[] => [tmpVolume(tmpSizeLimit(ir, step)), ...(isFileRegistry(baseRegistry(ir)) ? [registryVolume(ir)] : [])];
+export const stepVolumes = (ir: ProjectIR, step: LifecycleStep, registry: string = baseRegistry(ir)): IVolume[] => [tmpVolume(tmpSizeLimit(ir, step)), ...(isFileRegistry(registry) ? [registryVolume(ir)] : [])];
 
 export function stepJob(ir: ProjectIR, step: LifecycleStep): IJob {
   const policy = JOB_POLICY[step];

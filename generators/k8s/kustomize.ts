@@ -9,7 +9,7 @@ import { CONTAINER } from "../dockerfile/layout.js";
 import { NAMES, BASE_TAG, imageRepo, lifecycleSteps, overlayDir, overlayJobsDir, overlayLifecycleDir } from "./names.js";
 import { KEDA_API, usesKeda } from "./keda.js";
 import { ROLLOUT_API, isCanary } from "./rollout.js";
-import { workflowParameters } from "./workflow.js";
+import { workflowParameters, workflowTemplates } from "./workflow.js";
 import { autoscaleBounds } from "./policy.js";
 import { REGISTRY_VOLUME, baseRegistry, isFileRegistry, podRegistryUri, registryDiffers, registryMount, registryVolume } from "./registry.js";
 import { SERVE_CONTAINER } from "./serve.js";
@@ -111,8 +111,9 @@ function jobsOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
 
 /**
  * Overlay of the lifecycle WorkflowTemplate for one environment: the defaults of its `registry`
- * and `image-tag` parameters. Kustomize merges a custom resource's lists whole, so the patch
- * carries the full parameter list.
+ * and `image-tag` parameters, and — when the environment's registry is of another kind than the
+ * base's (a file registry's volume) — the step templates. Kustomize merges a custom resource's
+ * lists whole, so the patch carries full lists.
  */
 function lifecycleOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
   const dir = overlayLifecycleDir(env.name);
@@ -120,7 +121,9 @@ function lifecycleOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
   const patches: Obj[] = [];
   if (registryDiffers(ir, env) || env.imageTag !== BASE_TAG) {
     const parameters = workflowParameters(ir, env.registry, env.imageTag);
-    files.push(yamlFile(ir, `${dir}/workflow-parameters-patch.yaml`, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowTemplate", metadata: { name: NAMES.lifecycle(ir) }, spec: { arguments: { parameters } } }));
+    const kindDiffers = isFileRegistry(env.registry) !== isFileRegistry(baseRegistry(ir));
+    const spec = { arguments: { parameters }, ...(kindDiffers ? { templates: workflowTemplates(ir, env.registry) } : {}) };
+    files.push(yamlFile(ir, `${dir}/workflow-parameters-patch.yaml`, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowTemplate", metadata: { name: NAMES.lifecycle(ir) }, spec }));
     patches.push({ path: "workflow-parameters-patch.yaml" });
   }
   files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../../lifecycle"], patches.length > 0 ? { patches } : {})));

@@ -60,9 +60,9 @@ function stepArgs(ir: ProjectIR, step: LifecycleStep): string[] {
   return [];
 }
 
-function stepTemplate(ir: ProjectIR, step: LifecycleStep): Obj {
+function stepTemplate(ir: ProjectIR, step: LifecycleStep, registry: string): Obj {
   const policy = JOB_POLICY[step];
-  const container = stepContainer(ir, step);
+  const container = stepContainer(ir, step, registry);
   const env = (container.env ?? []).map((e) => (e.name === "MESH_REGISTRY" ? { name: e.name, value: param(PARAM.registry) } : e));
   const args = stepArgs(ir, step);
   return {
@@ -71,12 +71,23 @@ function stepTemplate(ir: ProjectIR, step: LifecycleStep): Obj {
     activeDeadlineSeconds: policy.deadlineS,
     retryStrategy: { limit: policy.backoffLimit, retryPolicy: "Always", expression: RETRY_EXPRESSION, backoff: BACKOFF },
     container: { ...container, name: MAIN, image: `${imageRepo(ir, step)}:${param(PARAM.imageTag)}`, env, ...(args.length > 0 ? { args } : {}) },
-    volumes: stepVolumes(ir, step),
+    volumes: stepVolumes(ir, step, registry),
   };
 }
 
-export function workflowTemplate(ir: ProjectIR): Obj {
+/**
+ * The DAG and one template per step, for a registry of the given kind: a `file://` registry is
+ * a PersistentVolumeClaim mounted in every step, an `s3://` one is only its URI.
+ */
+export function workflowTemplates(ir: ProjectIR, registry: string = baseRegistry(ir)): Obj[] {
   const steps = lifecycleSteps(ir);
+  return [
+    { name: ENTRYPOINT, dag: { tasks: steps.map((s, i) => ({ name: s, template: s, ...(i > 0 ? { dependencies: [steps[i - 1]] } : {}) })) } },
+    ...steps.map((s) => stepTemplate(ir, s, registry)),
+  ];
+}
+
+export function workflowTemplate(ir: ProjectIR): Obj {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "WorkflowTemplate",
@@ -90,10 +101,7 @@ export function workflowTemplate(ir: ProjectIR): Obj {
       securityContext: podSecurityContext(),
       podGC: { strategy: "OnPodSuccess" },
       ttlStrategy: { secondsAfterCompletion: JOB_TTL_S },
-      templates: [
-        { name: ENTRYPOINT, dag: { tasks: steps.map((s, i) => ({ name: s, template: s, ...(i > 0 ? { dependencies: [steps[i - 1]] } : {}) })) } },
-        ...steps.map((s) => stepTemplate(ir, s)),
-      ],
+      templates: workflowTemplates(ir),
     },
   };
 }

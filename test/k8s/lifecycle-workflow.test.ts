@@ -16,7 +16,10 @@ import { RETRY_EXPRESSION, cronWorkflow, workflowTemplate } from "../../generato
 import { EXIT_GATE_FAILED, LIFECYCLE_STEPS, LifecycleError } from "../../runtimes/lifecycle/index.js";
 import { resolveRegistryUri } from "../../runtimes/registry/index.js";
 import { validateObject } from "./models.js";
-import { ROOT, exampleIr } from "./support.js";
+import { kustomize, removeTrees, writeTree } from "./kubectl.js";
+import { ROOT, exampleIr, k8sFiles } from "./support.js";
+import { afterAll } from "vitest";
+import { stepJob as jobOf } from "../../generators/k8s/jobs.js";
 
 interface Template {
   name: string;
@@ -132,5 +135,26 @@ describe("CronWorkflow", () => {
     const t = structuredClone(workflowTemplate(await exampleIr("spam"))) as { spec: { templates: { retryStrategy?: { limit: unknown } }[] } };
     t.spec.templates[1]!.retryStrategy!.limit = { nested: true };
     expect(() => validateObject(t as never)).toThrow(/WorkflowTemplate/);
+  });
+});
+
+describe("environment overlays of the WorkflowTemplate", () => {
+  afterAll(removeTrees);
+  test("each environment's registry and image tag become the parameter defaults, with the volumes its registry kind needs — as its Jobs", async () => {
+    const ir = await exampleIr("spam");
+    const root = writeTree(k8sFiles(ir));
+    for (const env of ir.environments) {
+      const [w] = kustomize(`${root}/k8s/overlays/${env.name}/lifecycle`).filter((o) => o.kind === "WorkflowTemplate") as unknown as WorkflowTemplateData[];
+      validateObject(w as never);
+      const jobs = kustomize(`${root}/k8s/overlays/${env.name}/jobs`) as { kind: string; metadata: { name: string }; spec: { template: { spec: { containers: { env: { name: string; value: string }[]; volumeMounts: unknown }[]; volumes: unknown } } } }[];
+      for (const step of ["ingest", "register", "train", "compile"] as const) {
+        const t = w!.spec.templates.find((x) => x.name === step)!;
+        const job = jobs.find((j) => j.kind === "Job" && j.metadata.name === jobOf(ir, step).metadata!.name)!.spec.template.spec;
+        expect(substitute(w!, t.container!.env.find((e) => e.name === "MESH_REGISTRY")!.value), `${env.name} ${step}`).toBe(job.containers[0]!.env.find((e) => e.name === "MESH_REGISTRY")!.value);
+        // Kustomize's strategic merge puts patched list items first: compare regardless of order.
+        const sorted = (xs: unknown) => [...(xs as { name: string }[])].sort((a, b) => a.name.localeCompare(b.name));
+        expect([sorted(t.volumes), sorted(t.container!.volumeMounts)], `${env.name} ${step}`).toEqual([sorted(job.volumes), sorted(job.containers[0]!.volumeMounts)]);
+      }
+    }
   });
 });
