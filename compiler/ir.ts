@@ -212,7 +212,13 @@ export interface ServeIR {
   readonly drainMs: number;
   readonly api: ServeApiIR;
   readonly examples: readonly ExampleIR[];
-  readonly slo: { readonly p99Ms: number; readonly minRps: number };
+  readonly slo: { readonly p99Ms: number; readonly minRps: number; readonly errorRate: number };
+  /** How a new version reaches the pods: all at once (rolling) or canary steps gated by analysis. */
+  readonly release: { readonly strategy: "rolling" | "canary"; readonly steps: readonly { readonly weight: number; readonly pauseS: number }[] };
+  /** What the autoscaler watches; `maxReplicas` absent: the generators' headroom over replicas. */
+  readonly autoscale: { readonly signal: "cpu" | "queue"; readonly maxReplicas?: number; readonly queueRows: number };
+  /** The Prometheus that canary analysis and the queue autoscaler query. */
+  readonly prometheus: string;
   readonly load: { readonly durationS: number; readonly connections: number };
   readonly image: { readonly maxMb: number; readonly model: "baked" | "download" };
   readonly replicas: number;
@@ -287,6 +293,8 @@ export interface ProjectIR {
   readonly serve: ServeIR;
   /** Steps present, in lifecycle order. */
   readonly steps: readonly StepName[];
+  /** When the lifecycle runs by itself in the cluster (a CronWorkflow); absent: on demand only. */
+  readonly schedule?: { readonly cron: string; readonly timezone: string };
   readonly stepImages: readonly StepImageIR[];
   readonly images: ImagesIR;
   /** Default registry URI (dev), then one entry per environment, in dev, ci, stage, prod order. */

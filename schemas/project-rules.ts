@@ -12,6 +12,7 @@ import { checkExamples, declaredAttributes, declaredResponse, type DeclaredField
 import { checkNeuronBatching } from "./rules/neuron.js";
 import { checkNeuronShape } from "./rules/neuron-shape.js";
 import { checkRegister } from "./rules/register.js";
+import { checkAutoscale, checkRelease, checkSchedule } from "./rules/scale.js";
 import { checkServeApi } from "./rules/serve-api.js";
 import { checkTransformer, transformerTaskOf } from "./rules/transformer.js";
 import type { RuleContext, RuleViolation } from "./rules/types.js";
@@ -45,6 +46,9 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   { name: "neuron-batching", check: (spec, ctx) => (spec.kind === "Project" ? checkNeuronBatching(spec, ctx.defaults) : []) },
   { name: "neuron-shape", check: (spec) => (spec.kind === "Project" ? checkNeuronShape(spec) : []) },
   { name: "transformer", check: (spec, ctx) => checkTransformer(spec, ctx) },
+  { name: "schedule", check: (spec) => checkSchedule(spec) },
+  { name: "release", check: (spec) => checkRelease(spec) },
+  { name: "autoscale", check: (spec) => checkAutoscale(spec) },
   { name: "serve-api", check: (spec, ctx) => checkServeApi(spec, serveOf(spec), ctx) },
   {
     name: "examples",

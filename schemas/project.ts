@@ -290,7 +290,42 @@ export const serveSchema = z.strictObject({
     })
     .optional(),
   examples: z.array(exampleSchema).max(100).optional(),
-  slo: z.strictObject({ p99_ms: positive.optional(), min_rps: positive.optional() }).optional(),
+  slo: z
+    .strictObject({
+      p99_ms: positive.optional(),
+      min_rps: positive.optional(),
+      error_rate: z.number().gt(0).max(1).optional().describe("share of requests that may answer 5xx (canary analysis and alerts; default 0.01)"),
+    })
+    .optional(),
+  release: z
+    .strictObject({
+      strategy: z.enum(["rolling", "canary"]).optional().describe("rolling: a plain Deployment (default); canary: an Argo Rollout gated by the server's own metrics against slo"),
+      steps: z
+        .array(
+          z.strictObject({
+            weight: int(1, 99).describe("share of the replicas (percent) running the new version at this step"),
+            pause_s: int(0, 86_400).optional().describe("seconds to hold this step while the analysis watches (default 120)"),
+          }),
+        )
+        .min(1)
+        .max(20)
+        .optional()
+        .describe("canary steps in increasing weight; 100% follows the last (default 10% then 50%)"),
+    })
+    .optional(),
+  autoscale: z
+    .strictObject({
+      signal: z.enum(["cpu", "queue"]).optional().describe("cpu: a HorizontalPodAutoscaler on CPU (default); queue: a KEDA ScaledObject on the server's queued rows, CPU folded in"),
+      max_replicas: int(1, 1000).optional().describe("upper bound (default 4x replicas); the lower bound is replicas"),
+      queue_rows: int(1, 1_000_000).optional().describe("queue: rows waiting per replica the autoscaler holds (default 16)"),
+    })
+    .optional(),
+  prometheus: z
+    .string()
+    .max(500)
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/, "must be an http(s) URL of a Prometheus server without credentials, query or fragment")
+    .optional()
+    .describe("the Prometheus the canary analysis and KEDA query (default: the prometheus-operator's prometheus-operated service in monitoring)"),
   load: z.strictObject({ duration_s: int(1, 600).optional(), connections: int(1, 1024).optional() }).optional(),
   image: z.strictObject({ max_mb: int(1, 100_000).optional(), model: z.enum(["baked", "download"]).optional() }).optional(),
   replicas: int(0, 1000).optional(),
@@ -334,6 +369,7 @@ const header = {
 export const projectKindSchema = z.strictObject({
   ...header,
   kind: z.literal("Project"),
+  schedule: z.string().max(200).optional().describe('cron expression (5 fields or @daily, …, UTC) on which the lifecycle runs in the cluster (an Argo CronWorkflow); default none'),
   model: projectModelSchema,
   steps: z.strictObject({
     ingest: ingestSchema.optional(),

@@ -51,6 +51,9 @@ export const MESSAGES = {
   "parameter-default": { code: "MESH029", severity: "error", template: "{message}" },
   "neuron-batch": { code: "MESH030", severity: "error", template: "{message}" },
   "neuron-shape": { code: "MESH036", severity: "error", template: "{message}" },
+  "cron-schedule": { code: "MESH050", severity: "error", template: 'schedule "{value}" is not a cron expression: {problem}' },
+  "release-steps": { code: "MESH051", severity: "error", template: "{message}" },
+  "autoscale-bounds": { code: "MESH052", severity: "error", template: "{message}" },
 
   // ---- workspace-wide rules
   "duplicate-name": { code: "MESH031", severity: "error", template: 'project name "{name}" is also used by {other}' },

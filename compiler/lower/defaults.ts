@@ -18,6 +18,8 @@ export const DEFAULTS = {
   imageTag: "latest",
   /** MESH_MODEL_REF of an environment without serve.alias: the newest servable version. */
   modelRef: "latest",
+  /** The lifecycle runs on demand (argo submit) unless the spec gives a schedule; cron times are UTC. */
+  schedule: { timezone: "Etc/UTC" },
   /** The generated CI workflow: Neuron compile jobs need an Inferentia/Trainium runner. */
   ci: { neuronRunner: ["self-hosted", "inf2"], branches: ["main"] },
   model: { target: "label" },
@@ -84,7 +86,13 @@ export const DEFAULTS = {
     /** Values one row of a dynamic-length tensor input may hold (App models). */
     maxTensorRow: 65_536,
     drainMs: 10_000,
-    slo: { p99Ms: 50, minRps: 500 },
+    slo: { p99Ms: 50, minRps: 500, errorRate: 0.01 },
+    /** Plain Deployments unless the spec asks for a canary; these steps when it gives none. */
+    release: { strategy: "rolling" as const, steps: [{ weight: 10 }, { weight: 50 }], pauseS: 120 },
+    /** Rows waiting per replica: two full default batches, so a queue forms before requests wait long. */
+    autoscale: { signal: "cpu" as const, queueRows: 16 },
+    /** The prometheus-operator's governing Service for a Prometheus in the monitoring namespace. */
+    prometheus: "http://prometheus-operated.monitoring.svc:9090",
     load: { durationS: 10, connections: 16 },
     image: { maxMb: 250, model: "baked" as const },
     replicas: 1,

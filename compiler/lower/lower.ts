@@ -87,6 +87,7 @@ export function lower(input: LowerInput): ProjectIR {
     ...(spec.kind === "Project" ? lowerLifecycle(spec, model) : {}),
     serve,
     steps,
+    ...(spec.kind === "Project" && spec.schedule !== undefined ? { schedule: { cron: spec.schedule.trim(), timezone: DEFAULTS.schedule.timezone } } : {}),
     stepImages: steps.map((step) => stepImage(spec.name, step, images)),
     images,
     registry: spec.environments?.dev?.registry ?? registry,
@@ -297,6 +298,22 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
   return out;
 }
 
+type TrainParamsSpec = NonNullable<NonNullable<ProjectKindSpec["steps"]["train"]>["params"]>;
+
+/** Train params of one run (`mesh run --params`, the workflow's `params`) over the lowered ones. */
+export function overrideTrainParams(base: TrainIR["params"], o: TrainParamsSpec, trainer: TrainIR["trainer"]): TrainIR["params"] {
+  return {
+    epochs: o.epochs ?? base.epochs,
+    learningRate: o.learning_rate ?? base.learningRate,
+    l2: o.l2 ?? base.l2,
+    batchSize: o.batch_size ?? base.batchSize,
+    optimizer: o.optimizer ?? base.optimizer,
+    hidden: trainer === "mlp" ? [...(o.hidden ?? base.hidden)] : [],
+    patience: o.patience ?? base.patience,
+    seed: o.seed ?? base.seed,
+  };
+}
+
 type ValidateSpec = NonNullable<NonNullable<ProjectKindSpec["steps"]["compile"]>["validate"]>;
 
 /** Tolerances of a compile validation; `base` overrides the step defaults (int8 targets). */
@@ -403,7 +420,17 @@ function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
     drainMs: s.drain_ms ?? d.drainMs,
     api: { basePath: `/${name}/v1`, namespace: name, attributes, parameters, response },
     examples,
-    slo: { p99Ms: s.slo?.p99_ms ?? d.slo.p99Ms, minRps: s.slo?.min_rps ?? d.slo.minRps },
+    slo: { p99Ms: s.slo?.p99_ms ?? d.slo.p99Ms, minRps: s.slo?.min_rps ?? d.slo.minRps, errorRate: s.slo?.error_rate ?? d.slo.errorRate },
+    release: {
+      strategy: s.release?.strategy ?? d.release.strategy,
+      steps: (s.release?.steps ?? d.release.steps).map((r) => ({ weight: r.weight, pauseS: ("pause_s" in r ? r.pause_s : undefined) ?? d.release.pauseS })),
+    },
+    autoscale: {
+      signal: s.autoscale?.signal ?? d.autoscale.signal,
+      ...(s.autoscale?.max_replicas !== undefined ? { maxReplicas: s.autoscale.max_replicas } : {}),
+      queueRows: s.autoscale?.queue_rows ?? d.autoscale.queueRows,
+    },
+    prometheus: s.prometheus ?? d.prometheus,
     load: { durationS: s.load?.duration_s ?? d.load.durationS, connections: s.load?.connections ?? d.load.connections },
     image: { maxMb: s.image?.max_mb ?? d.image.maxMb, model: s.image?.model ?? d.image.model },
     replicas: s.replicas ?? d.replicas,

@@ -12,13 +12,15 @@ import { awsEnv, awsSecretEnvFrom, baseRegistry, isFileRegistry, podRegistryUri,
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IVolume } from "kubernetes-models/v1/Volume";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
 
 /** Every Job's container has this name, so one overlay patch (targeting kind Job) fits them all. */
 export const STEP_CONTAINER = "step";
 
 /** Resources of a lifecycle pod: training and compiling hold the dataset and model in memory. */
-function stepResources(step: LifecycleStep): IResourceRequirements {
+export function stepResources(step: LifecycleStep): IResourceRequirements {
   const heavy = step === "train" || step === "compile";
   const memory = heavy ? "2Gi" : "1Gi";
   return { requests: { cpu: heavy ? "1" : "500m", memory }, limits: { memory } };
@@ -28,10 +30,28 @@ export function jobsServiceAccount(ir: ProjectIR): IServiceAccount {
   return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: NAMES.jobsAccount(ir), labels: labels(ir, "lifecycle") }, automountServiceAccountToken: false };
 }
 
+/**
+ * The container of one lifecycle step, the same in a Job and in the Argo WorkflowTemplate:
+ * the step image with its own entrypoint (`mesh run <name> --only <step>`), the registry in
+ * MESH_REGISTRY (the hand-off between steps), AWS settings, resources and security.
+ */
+export function stepContainer(ir: ProjectIR, step: LifecycleStep, registry: string = baseRegistry(ir)): IContainer {
+  return {
+    name: STEP_CONTAINER,
+    image: imageRef(ir, step),
+    env: [{ name: "MESH_REGISTRY", value: podRegistryUri(registry) }, ...awsEnv(ir)],
+    envFrom: [awsSecretEnvFrom(ir)],
+    resources: stepResources(step),
+    securityContext: containerSecurityContext(),
+    volumeMounts: [tmpMount(), ...(isFileRegistry(registry) ? [registryMount(false)] : [])],
+  };
+}
+
+/** The volumes the step container mounts. */
+export const stepVolumes = (ir: ProjectIR, step: LifecycleStep, registry: string = baseRegistry(ir)): IVolume[] => [tmpVolume(tmpSizeLimit(ir, step)), ...(isFileRegistry(registry) ? [registryVolume(ir)] : [])];
+
 export function stepJob(ir: ProjectIR, step: LifecycleStep): IJob {
   const policy = JOB_POLICY[step];
-  const registry = baseRegistry(ir);
-  const file = isFileRegistry(registry);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -48,18 +68,8 @@ export function stepJob(ir: ProjectIR, step: LifecycleStep): IJob {
           serviceAccountName: NAMES.jobsAccount(ir),
           automountServiceAccountToken: false,
           securityContext: podSecurityContext(),
-          containers: [
-            {
-              name: STEP_CONTAINER,
-              image: imageRef(ir, step),
-              env: [{ name: "MESH_REGISTRY", value: podRegistryUri(registry) }, ...awsEnv(ir)],
-              envFrom: [awsSecretEnvFrom(ir)],
-              resources: stepResources(step),
-              securityContext: containerSecurityContext(),
-              volumeMounts: [tmpMount(), ...(file ? [registryMount(false)] : [])],
-            },
-          ],
-          volumes: [tmpVolume(tmpSizeLimit(ir, step)), ...(file ? [registryVolume(ir)] : [])],
+          containers: [stepContainer(ir, step)],
+          volumes: stepVolumes(ir, step),
         },
       },
     },

@@ -6,7 +6,10 @@
  */
 import type { EnvironmentIR, GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { CONTAINER } from "../dockerfile/layout.js";
-import { NAMES, BASE_TAG, imageRepo, lifecycleSteps, overlayDir, overlayJobsDir } from "./names.js";
+import { NAMES, BASE_TAG, imageRepo, lifecycleSteps, overlayDir, overlayJobsDir, overlayLifecycleDir } from "./names.js";
+import { KEDA_API, usesKeda } from "./keda.js";
+import { ROLLOUT_API, isCanary } from "./rollout.js";
+import { workflowParameters, workflowTemplates } from "./workflow.js";
 import { autoscaleBounds } from "./policy.js";
 import { REGISTRY_VOLUME, baseRegistry, isFileRegistry, podRegistryUri, registryDiffers, registryMount, registryVolume } from "./registry.js";
 import { SERVE_CONTAINER } from "./serve.js";
@@ -63,16 +66,25 @@ function serveOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
   const vol = download ? registryVolumePatch(ir, env, SERVE_CONTAINER, true) : {};
   if (vol.mounts) container.volumeMounts = vol.mounts;
   const replicasChange = env.serve.replicas !== ir.serve.replicas;
-  const deploymentSpec: Obj = replicasChange && (env.serve.replicas === 0 || ir.serve.replicas === 0) ? { replicas: env.serve.replicas } : {};
+  const replicas: Obj = replicasChange && (env.serve.replicas === 0 || ir.serve.replicas === 0) ? { replicas: env.serve.replicas } : {};
+  // A canary's replica count lives on the Rollout; its Deployment always runs none.
+  const deploymentSpec: Obj = isCanary(ir) ? {} : replicas;
   if (Object.keys(container).length > 1 || vol.volumes || Object.keys(deploymentSpec).length > 0) {
     patch("serve-deployment-patch.yaml", podPatch("Deployment", "apps/v1", NAMES.serve(ir), container, vol.volumes, deploymentSpec));
   }
+  if (isCanary(ir) && Object.keys(replicas).length > 0) {
+    patch("serve-rollout-patch.yaml", { apiVersion: ROLLOUT_API, kind: "Rollout", metadata: { name: NAMES.serve(ir) }, spec: replicas });
+  }
   if (replicasChange && ir.serve.replicas > 0) {
-    const hpa = { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: NAMES.serve(ir) } };
-    if (env.serve.replicas === 0) patch("serve-hpa-patch.yaml", { ...hpa, $patch: "delete" });
+    const keda = usesKeda(ir);
+    const file = keda ? "serve-scaledobject-patch.yaml" : "serve-hpa-patch.yaml";
+    const target = keda
+      ? { apiVersion: KEDA_API, kind: "ScaledObject", metadata: { name: NAMES.serve(ir) } }
+      : { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: NAMES.serve(ir) } };
+    if (env.serve.replicas === 0) patch(file, { ...target, $patch: "delete" });
     else {
-      const { min, max } = autoscaleBounds(env.serve.replicas);
-      patch("serve-hpa-patch.yaml", { ...hpa, spec: { minReplicas: min, maxReplicas: max } });
+      const { min, max } = autoscaleBounds(env.serve.replicas, ir.serve.autoscale.maxReplicas);
+      patch(file, { ...target, spec: keda ? { minReplicaCount: min, maxReplicaCount: max } : { minReplicas: min, maxReplicas: max } });
     }
   }
   const images = env.imageTag !== BASE_TAG ? { images: [{ name: imageRepo(ir, "serve"), newTag: env.imageTag }] } : {};
@@ -97,6 +109,27 @@ function jobsOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
   return files;
 }
 
+/**
+ * Overlay of the lifecycle WorkflowTemplate for one environment: the defaults of its `registry`
+ * and `image-tag` parameters, and — when the environment's registry is of another kind than the
+ * base's (a file registry's volume) — the step templates. Kustomize merges a custom resource's
+ * lists whole, so the patch carries full lists.
+ */
+function lifecycleOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
+  const dir = overlayLifecycleDir(env.name);
+  const files: GeneratedFile[] = [];
+  const patches: Obj[] = [];
+  if (registryDiffers(ir, env) || env.imageTag !== BASE_TAG) {
+    const parameters = workflowParameters(ir, env.registry, env.imageTag);
+    const kindDiffers = isFileRegistry(env.registry) !== isFileRegistry(baseRegistry(ir));
+    const spec = { arguments: { parameters }, ...(kindDiffers ? { templates: workflowTemplates(ir, env.registry) } : {}) };
+    files.push(yamlFile(ir, `${dir}/workflow-parameters-patch.yaml`, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowTemplate", metadata: { name: NAMES.lifecycle(ir) }, spec }));
+    patches.push({ path: "workflow-parameters-patch.yaml" });
+  }
+  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../../lifecycle"], patches.length > 0 ? { patches } : {})));
+  return files;
+}
+
 export function overlayFiles(ir: ProjectIR): GeneratedFile[] {
-  return ir.environments.flatMap((env) => [...serveOverlay(ir, env), ...(lifecycleSteps(ir).length > 0 ? jobsOverlay(ir, env) : [])]);
+  return ir.environments.flatMap((env) => [...serveOverlay(ir, env), ...(lifecycleSteps(ir).length > 0 ? [...jobsOverlay(ir, env), ...lifecycleOverlay(ir, env)] : [])]);
 }

@@ -11,6 +11,11 @@ export const K8S_DIR = "k8s";
 export const BASE_DIR = `${K8S_DIR}/base`;
 export const JOBS_DIR = `${K8S_DIR}/jobs`;
 export const NEURON_DIR = `${K8S_DIR}/neuron`;
+/** The lifecycle as an Argo WorkflowTemplate (and CronWorkflow), beside the Jobs. */
+export const LIFECYCLE_DIR = `${K8S_DIR}/lifecycle`;
+/** ServiceMonitor and PrometheusRule (prometheus-operator) of the served project. */
+export const MONITORING_DIR = `${K8S_DIR}/monitoring`;
+export const overlayLifecycleDir = (env: string) => `${K8S_DIR}/overlays/${env}/lifecycle`;
 export const overlayDir = (env: string) => `${K8S_DIR}/overlays/${env}`;
 export const overlayJobsDir = (env: string) => `${overlayDir(env)}/jobs`;
 
@@ -50,6 +55,10 @@ export const NAMES = {
   /** A PersistentVolumeClaim holding a file registry; created by the operator. */
   registryClaim: (ir: ProjectIR) => `${ir.name}-registry`,
   neuronServe: (ir: ProjectIR) => `${ir.name}-serve-neuron`,
+  lifecycle: (ir: ProjectIR) => `${ir.name}-lifecycle`,
+  /** Argo's executor (the wait container) reports step results with this account's token. */
+  workflowExecutor: (ir: ProjectIR) => `${ir.name}-workflow-executor`,
+  analysis: (ir: ProjectIR) => `${ir.name}-serve-slo`,
 } as const;
 
 /** `<prefix/><name>-<step>`: the repository `mesh build` tags (without a tag). */

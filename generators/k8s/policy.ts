@@ -25,10 +25,13 @@ export const drainSeconds = (ir: ProjectIR): number => Math.ceil(ir.serve.drainM
  */
 export const terminationGraceSeconds = (ir: ProjectIR): number => PRESTOP_SLEEP_S + drainSeconds(ir) + DRAIN_MARGIN_S;
 
-/** HorizontalPodAutoscaler bounds from the spec's replicas: room to absorb 4× the planned load. */
-export function autoscaleBounds(replicas: number): { min: number; max: number } {
+/**
+ * Autoscaler bounds from the spec's replicas: room to absorb 4× the planned load, unless the
+ * spec's `serve.autoscale.max_replicas` sets the upper bound itself.
+ */
+export function autoscaleBounds(replicas: number, maxReplicas?: number): { min: number; max: number } {
   const min = Math.max(1, replicas);
-  return { min, max: Math.max(min * 4, min + 1) };
+  return { min, max: maxReplicas ?? Math.max(min * 4, min + 1) };
 }
 
 /** CPU utilisation (of the request) the autoscaler holds. */
@@ -49,7 +52,7 @@ export const JOB_TTL_S = 24 * 3600;
  * first travels from the registry, so it gets ten minutes before the kubelet restarts it.
  */
 export function startupBudget(ir: ProjectIR): { periodS: number; failures: number } {
-  return ir.serve.image.model === "download" ? { periodS: 5, failures: 120 } : { periodS: 2, failures: 30 };
+  return ir.serve.image.model === "download" ? { periodS: 5, failures: 120 } : { periodS: 1, failures: 60 };
 }
 
 /** Size of the writable /tmp (emptyDir): room for a downloaded model beside logs and temp files. */

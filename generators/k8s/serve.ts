@@ -17,6 +17,7 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IIoK8sApimachineryPkgApisMetaV1ObjectMeta as IObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
 import { serveEnvData } from "./serve-env.js";
+import { isCanary, scaleTarget } from "./rollout.js";
 
 export const SERVE_CONTAINER = "serve";
 export const HTTP_PORT_NAME = "http";
@@ -45,7 +46,9 @@ function probes(ir: ProjectIR): Pick<IContainer, "startupProbe" | "livenessProbe
     startupProbe: { ...get(liveRoute(ir)), periodSeconds: startup.periodS, failureThreshold: startup.failures, timeoutSeconds: 2 },
     livenessProbe: { ...get(liveRoute(ir)), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
     // Ready only after the model loaded and a warm-up inference passed; 503 while draining.
-    readinessProbe: { ...get(readyRoute(ir)), periodSeconds: 5, failureThreshold: 2, successThreshold: 1, timeoutSeconds: 2 },
+    // Every second: the probe period is added to every pod's cold start (a server is ready in
+    // well under a second), which is what an autoscaler's reaction time is made of.
+    readinessProbe: { ...get(readyRoute(ir)), periodSeconds: 1, failureThreshold: 2, successThreshold: 1, timeoutSeconds: 1 },
   };
 }
 
@@ -77,8 +80,9 @@ export function serveDeployment(ir: ProjectIR): IDeployment {
     kind: "Deployment",
     metadata: meta(ir, NAMES.serve(ir)),
     spec: {
-      // No `replicas` while the autoscaler owns the count (re-applying would reset it).
-      ...(ir.serve.replicas === 0 ? { replicas: 0 } : {}),
+      // No `replicas` while the autoscaler owns the count (re-applying would reset it). A canary
+      // Rollout runs the pods from this template, so the Deployment itself runs none.
+      ...(ir.serve.replicas === 0 || isCanary(ir) ? { replicas: 0 } : {}),
       selector: { matchLabels: selector(ir, "serve") },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
       template: {
@@ -106,13 +110,13 @@ export function serveService(ir: ProjectIR): IService {
 }
 
 export function serveAutoscaler(ir: ProjectIR, replicas = ir.serve.replicas): IHorizontalPodAutoscaler {
-  const { min, max } = autoscaleBounds(replicas);
+  const { min, max } = autoscaleBounds(replicas, ir.serve.autoscale.maxReplicas);
   return {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
     metadata: meta(ir, NAMES.serve(ir)),
     spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: NAMES.serve(ir) },
+      scaleTargetRef: scaleTarget(ir),
       minReplicas: min,
       maxReplicas: max,
       metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: TARGET_CPU_UTILIZATION } } }],

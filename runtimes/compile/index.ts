@@ -132,10 +132,11 @@ export async function compileTarget(
       throw new LifecycleError(
         "compile",
         `${describeTarget(target)} of ${parentId} failed validation: max |Δ| ${parity.maxAbsDiff.toExponential(2)} exceeds atol ${validate.atol} + rtol ${validate.rtol}${w ? ` (row ${w.row + 1}, ${modelIsPretrained(trained.card) ? "value" : "class"} ${w.column + 1}: got ${w.got}, golden ${w.want})` : ""}; nothing was registered`,
+        { gate: true },
       );
     }
     if (agreement < minAgreement) {
-      throw new LifecycleError("compile", `${describeTarget(target)} of ${parentId} failed validation: labels agree on ${(agreement * 100).toFixed(2)} % of golden rows, below min_label_agreement ${minAgreement}; nothing was registered`);
+      throw new LifecycleError("compile", `${describeTarget(target)} of ${parentId} failed validation: labels agree on ${(agreement * 100).toFixed(2)} % of golden rows, below min_label_agreement ${minAgreement}; nothing was registered`, { gate: true });
     }
     const card: Omit<ModelCard, "id" | "files" | "createdAt"> = {
       type: "compiled",

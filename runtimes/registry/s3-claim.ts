@@ -1,7 +1,12 @@
 /**
- * Atomic version numbers on a store that only offers strongly consistent put, delete and
- * list — no conditional put (s3rver ignores `If-None-Match: *`, and older S3-compatible
- * servers do too). This is Lamport's bakery algorithm with objects as its shared registers,
+ * Atomic version numbers on S3. Two protocols, chosen once per opened registry by
+ * `probeConditionalWrites` (see `claimVersionConditional` at the end):
+ *
+ * - Conditional writes (AWS S3 since 2024, and servers that copied it): `PutObject` with
+ *   `If-None-Match: *` is refused with 412 when the key exists, so one put of
+ *   `<base>/.claims/<n>/claim` decides who owns `n` — one request per claim.
+ * - Otherwise (s3rver ignores `If-None-Match`, and so do older S3-compatible servers), on a
+ *   store that only offers strongly consistent put, delete and list: Lamport's bakery algorithm with objects as its shared registers,
  * run once per candidate number `n` under `<base>/.claims/<n>/`:
  *
  *   1. put    entering/<uid>                 "I am choosing a ticket"
@@ -88,5 +93,63 @@ async function waitForChoosers(ops: ClaimOps, prefix: string): Promise<void> {
     await (ops.pause ? ops.pause() : sleep(10 + Math.random() * 30));
     const now = new Set(live(await ops.listFiles(prefix)));
     waiting = new Set([...waiting].filter((u) => now.has(u)));
+  }
+}
+
+// ---------------------------------------------------------------- conditional writes
+
+/** What a conditional put answered: written, refused because the key exists (412), or busy (409). */
+export type ConditionalPut = "written" | "exists" | "conflict";
+
+/** The primitives of the conditional protocol. */
+export interface ConditionalOps {
+  /** `PutObject` with `If-None-Match: *`. */
+  putIfNoneMatch(key: string, bytes: Uint8Array): Promise<ConditionalPut>;
+  delete(key: string): Promise<void>;
+  listDirs(prefix: string): Promise<string[]>;
+  /** Optional: the pause before retrying a 409 (a concurrent conditional put on the same key). */
+  pause?: () => Promise<void>;
+}
+
+/** Where the probe writes: a key no registry listing reads (project names are DNS labels). */
+export const PROBE_PREFIX = ".claims/probe";
+
+/**
+ * Does the server honour `If-None-Match: *`? Writes one fresh probe key twice: a server that
+ * honours it refuses the second put (412); one that ignores it overwrites. Any other answer
+ * (an error on the first put, e.g. 501 NotImplemented) is thrown by `putIfNoneMatch` or
+ * counts as "not honoured" here. The probe key is removed either way.
+ */
+export async function probeConditionalWrites(ops: ConditionalOps): Promise<boolean> {
+  const key = `${PROBE_PREFIX}/${newUid()}`;
+  try {
+    if ((await ops.putIfNoneMatch(key, EMPTY)) !== "written") return false;
+    return (await ops.putIfNoneMatch(key, EMPTY)) === "exists";
+  } finally {
+    await ops.delete(key).catch(() => undefined);
+  }
+}
+
+/**
+ * Takes the next free version number under `base` with conditional puts: the first writer
+ * whose put of `<base>/.claims/<n>/claim` succeeds owns `n`; a 412 means someone else does,
+ * so try `n + 1`. The claim marker stays forever, so `n` is never handed out again (a writer
+ * that crashes after claiming leaves a gap, never a reuse). The same `.claims/<n>/` folders
+ * as the bakery protocol, so numbers taken by either are skipped by both.
+ */
+export async function claimVersionConditional(ops: ConditionalOps, base: string): Promise<number> {
+  const taken = [...(await ops.listDirs(base)), ...(await ops.listDirs(`${base}/.claims`))]
+    .map(parseVersionName)
+    .filter((n): n is number => n !== undefined);
+  const marker = new TextEncoder().encode(newUid());
+  for (let n = Math.max(0, ...taken) + 1; ; ) {
+    const answer = await ops.putIfNoneMatch(`${base}/.claims/${n}/claim`, marker);
+    if (answer === "conflict") {
+      // AWS answers 409 while another conditional put of the same key is in flight: ask again.
+      await (ops.pause ? ops.pause() : sleep(10 + Math.random() * 30));
+      continue;
+    }
+    if (answer === "written") return n;
+    n += 1;
   }
 }

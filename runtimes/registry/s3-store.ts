@@ -1,7 +1,9 @@
 /**
  * The S3 backend (`s3://BUCKET/PREFIX`), for AWS S3 and S3-compatible servers. Guarantees:
  *
- * - Version numbers: claimed with the bakery protocol of s3-claim.ts (no conditional puts).
+ * - Version numbers: claimed with conditional puts (`If-None-Match: *`) where the server
+ *   honours them, else with the bakery protocol (s3-claim.ts); probed once, before the
+ *   first claim of this store.
  * - Invisible until complete: artifacts are uploaded to `<base>/<n>/…` first and `card.json`
  *   last; a version without a card is not a version (the core lists only versions with a
  *   card), so an interrupted upload leaves nothing visible. Files stream from disk through a
@@ -22,7 +24,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { RegistryError } from "./errors.js";
 import { HashingStream, sha256 } from "./hashing.js";
-import { claimVersionBakery } from "./s3-claim.js";
+import { claimVersionBakery, claimVersionConditional, probeConditionalWrites, type ConditionalOps, type ConditionalPut } from "./s3-claim.js";
 import { isMissingKey, s3Error } from "./s3-errors.js";
 import type { BlobStore, Source, VersionStage, Written } from "./storage.js";
 
@@ -102,6 +104,20 @@ export function s3Store(loc: S3Location): BlobStore {
     return hashing.result();
   }
 
+  async function putIfNoneMatch(key: string, bytes: Uint8Array): Promise<ConditionalPut> {
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, IfNoneMatch: "*" }));
+      return "written";
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412) return "exists";
+      if (status === 409) return "conflict";
+      return fail(`write ${key}`)(err);
+    }
+  }
+  const conditional: ConditionalOps = { putIfNoneMatch, delete: (k) => del(k), listDirs: async (p) => (await list(p, true)).dirs };
+  let honoursConditional: Promise<boolean> | undefined;
+
   async function del(key: string): Promise<void> {
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: full(key) })).catch(fail(`delete ${key}`));
   }
@@ -150,8 +166,14 @@ export function s3Store(loc: S3Location): BlobStore {
       await put(key, bytes);
       return true;
     },
-    claimVersion: (base) =>
-      claimVersionBakery(
+    async claimVersion(base) {
+      // A failed probe (network) is not remembered: the next claim probes again.
+      honoursConditional ??= probeConditionalWrites(conditional).catch((err: unknown) => {
+        honoursConditional = undefined;
+        throw err;
+      });
+      if (await honoursConditional) return claimVersionConditional(conditional, base);
+      return claimVersionBakery(
         {
           put: async (k, b) => void (await put(k, b)),
           delete: del,
@@ -159,7 +181,8 @@ export function s3Store(loc: S3Location): BlobStore {
           listDirs: async (p) => (await list(p, true)).dirs,
         },
         base,
-      ),
+      );
+    },
     async stageVersion(base, version) {
       const dir = `${base}/${version}`;
       const written: string[] = [];

@@ -12,6 +12,7 @@ import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
 import { resolveModelRef } from "./model-ref.js";
 import { runPrimary } from "./workers.js";
+import { markStartup, startupMarks } from "./startup.js";
 
 /** Exit with a one-sentence message (no stack trace): configuration and model problems are user errors. */
 function die(message: string): never {
@@ -20,6 +21,7 @@ function die(message: string): never {
 }
 
 export async function runMain(definition: ServiceDefinition, defaults: ServeDefaults = {}): Promise<void> {
+  markStartup("main");
   const loaded = loadConfig(process.env, defaults);
   if (!loaded.ok) die(loaded.message);
   let config: ServeConfig = loaded.config;
@@ -79,6 +81,6 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
   } catch (err) {
     die(err instanceof Error ? err.message : String(err));
   }
-  log.info({ url: h.url, model: h.context.model.version, worker: cluster.isWorker ? cluster.worker?.id : undefined }, "ready");
+  log.info({ url: h.url, model: h.context.model.version, worker: cluster.isWorker ? cluster.worker?.id : undefined, startupMs: { ...startupMarks(), ready: Math.round(performance.now()) } }, "ready");
   if (cluster.isWorker) process.send?.({ type: "mesh-ready", url: h.url });
 }

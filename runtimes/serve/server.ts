@@ -10,7 +10,6 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ServiceDefinition, TensorServiceDefinition } from "./definition.js";
 import type { TransformerServing } from "../transformers/config.js";
-import { openTransformer } from "../transformers/open.js";
 import type { ServeConfig } from "./config.js";
 import { Router } from "./http-router.js";
 import { rowWidth, type ServerContext, type ServerState } from "./context.js";
@@ -23,6 +22,7 @@ import { addOpsRoutes } from "./routes-ops.js";
 import { loadModelInfo } from "./model-info.js";
 import { checkSignature, openSession, warmUp } from "./session.js";
 import { Predictor } from "./predictor.js";
+import { markStartup } from "./startup.js";
 import { Connections, drain, type DrainReport } from "./shutdown.js";
 
 export interface StartOptions {
@@ -198,6 +198,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
       resolve();
     });
   });
+  markStartup("listening");
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
@@ -253,9 +254,11 @@ async function loadTensorModel(ctx: ServerContext, definition: TensorServiceDefi
   const { config, metrics, log } = ctx;
   if (config.engine === "torch") throw new Error("MESH_ENGINE=torch serves traced transformer folders (model.pt); this service runs its ONNX model with onnxruntime");
   const session = await openSession(config.modelPath, config);
+  markStartup("session");
   const problem = checkSignature(definition.inputs, session.inputs, "input") ?? checkSignature(definition.outputs, session.outputs, "output");
   if (problem) throw new Error(`the model ${config.modelPath} does not match the service definition: ${problem}`);
   await warmUp(session, definition.inputs);
+  markStartup("warm");
   ctx.session = session;
   // Several inputs, or a dynamic dimension other than the batch: every request is its own model call.
   if (definition.inputs.length > 1 || definition.inputs.some((t) => t.shape.slice(1).some((d) => d < 0))) return;
@@ -271,6 +274,9 @@ async function loadTensorModel(ctx: ServerContext, definition: TensorServiceDefi
 /** A transformer folder: checked against the task, tokenizer and session loaded, one real request answered before ready. */
 async function loadTransformer(ctx: ServerContext, serving: TransformerServing, metrics: ServerMetrics, log: Logger): Promise<void> {
   const { config, definition } = ctx;
+  // Loaded only for transformer services: the tokenizer stack (its native addon, pipelines,
+  // the Torch and Neuron folder readers) was the largest share of a tensor model's cold start.
+  const { openTransformer } = await import("../transformers/open.js");
   const opened = await openTransformer(
     config.modelPath,
     serving,

@@ -16,7 +16,10 @@ export type RuleId =
   | "duplicate-name"
   | "duplicate-registry-key"
   | "folder-name"
-  | "transformer-model";
+  | "transformer-model"
+  | "cron-schedule"
+  | "release-steps"
+  | "autoscale-bounds";
 
 /** One broken rule: where (a path into the spec) and the message parameters. */
 export interface RuleViolation {

@@ -24,6 +24,11 @@ async function variants(): Promise<[string, ProjectIR][]> {
   out.push(["spam download, file base", withDownload({ ...spam, environments: spam.environments.filter((e) => e.name !== "prod") })]);
   out.push(["spam replicas 0 in prod", withEnv(spam, "prod", (e) => envServe(e, { replicas: 0 }))]);
   out.push(["spam replicas 0 in base", withServe(spam, { replicas: 0 })]);
+  const sentiment = await exampleIr("sentiment");
+  out.push(["sentiment (canary, queue autoscaling, schedule)", sentiment]);
+  const canary = withServe(spam, { release: sentiment.serve.release, autoscale: { signal: "queue", queueRows: 8 } });
+  out.push(["spam canary + queue, replicas 0 in prod", withEnv(canary, "prod", (e) => envServe(e, { replicas: 0 }))]);
+  out.push(["spam canary + queue, 3 replicas in prod", withEnv(canary, "prod", (e) => envServe(e, { replicas: 3 }))]);
   out.push(["spam prod resources + tag", withEnv(spam, "prod", (e) => ({ ...envServe(e, { resources: { cpu: "2", memory: "1Gi" } }), imageTag: "0123456789ab" }))]);
   return out;
 }

@@ -8,6 +8,11 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Job } from "kubernetes-models/batch/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from "kubernetes-models/v1";
+import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { CronWorkflow, WorkflowTemplate } from "@kubernetes-models/argo-workflows/argoproj.io/v1alpha1";
+import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
+import { PrometheusRule, ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 
 type Model = { validate(): void };
 type Ctor = new (data: never) => Model;
@@ -21,6 +26,16 @@ const MODELS: Readonly<Record<string, Ctor>> = {
   "v1/PersistentVolumeClaim": PersistentVolumeClaim as unknown as Ctor,
   "v1/Service": Service as unknown as Ctor,
   "v1/ServiceAccount": ServiceAccount as unknown as Ctor,
+  "rbac.authorization.k8s.io/v1/Role": Role as unknown as Ctor,
+  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding as unknown as Ctor,
+  // Custom resources, each through the models generated from its project's own CRDs.
+  "argoproj.io/v1alpha1/WorkflowTemplate": WorkflowTemplate as unknown as Ctor,
+  "argoproj.io/v1alpha1/CronWorkflow": CronWorkflow as unknown as Ctor,
+  "argoproj.io/v1alpha1/Rollout": Rollout as unknown as Ctor,
+  "argoproj.io/v1alpha1/AnalysisTemplate": AnalysisTemplate as unknown as Ctor,
+  "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor as unknown as Ctor,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule as unknown as Ctor,
+  "keda.sh/v1alpha1/ScaledObject": ScaledObject as unknown as Ctor,
 };
 
 export const modelKey = (o: Record<string, unknown>) => `${String(o.apiVersion)}/${String(o.kind)}`;

@@ -118,12 +118,12 @@ describe("mesh run failures", () => {
     expect(r.stderr).toMatch(/no project named "nope" \(projects: iris\)/);
   });
 
-  test("a missed gate exits 1 with the figure, and the registry holds no model", async () => {
+  test("a missed gate exits 3 (EXIT_GATE_FAILED: orchestrators never retry it) with the figure, and the registry holds no model", async () => {
     const root = exampleWorkspace("iris");
     const spec = path.join(root, "projects/iris/project.yaml");
     fs.writeFileSync(spec, fs.readFileSync(spec, "utf8").replace('gates: { accuracy: ">= 0.9" }', 'gates: { accuracy: ">= 0.9", log_loss: "< 0.0001" }'));
     const r = await meshRun(root, "iris");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^mesh run: train failed: gate log_loss < 0\.0001 missed: log_loss is \d\.\d{4} on 45 held-out rows; nothing was registered$/m);
     expect(fs.existsSync(path.join(root, ".mesh/registry/iris/models"))).toBe(false);
   });

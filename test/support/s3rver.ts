@@ -9,7 +9,7 @@
  * s3rver checks SigV4 signatures against one built-in key pair, `S3RVER` / `S3RVER`
  * (`credentials` below); any other access key is refused with 403 InvalidAccessKeyId and a
  * wrong secret with 403 SignatureDoesNotMatch. It does NOT enforce conditional writes
- * (`If-None-Match: *`), which is why the registry never relies on them.
+ * (`If-None-Match: *`): the registry probes for them and falls back to its bakery protocol.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";

@@ -16,6 +16,10 @@ export interface RunFlags {
   readonly only?: LifecycleStep;
   readonly target?: "onnx" | "neuron" | "cpu";
   readonly force?: boolean;
+  /** The data version of this run: ingest reads this URI instead of the spec's. */
+  readonly source?: string;
+  /** Train params of this run, JSON over the spec's. */
+  readonly params?: string;
 }
 
 const parsePort = (v: string) => {
@@ -35,6 +39,8 @@ export function register(program: Command): void {
     .addOption(new Option("--only <step>", "run just this step").choices(["ingest", "register", "train", "compile"]))
     .addOption(new Option("--target <kind>", "compile only targets of this kind (cpu: trace the neuron targets on CPU)").choices(["onnx", "neuron", "cpu"]))
     .option("--force", "redo steps even when their inputs did not change")
+    .option("--source <uri>", "ingest this source instead of the spec's (the data version of this run)")
+    .option("--params <json>", `train params of this run over the spec's, e.g. '{"epochs": 20}'`)
     .action(async (name: string, flags: RunFlags) => {
       process.exitCode = await runRun(name, flags, process.cwd());
     });
@@ -83,7 +89,8 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
     const registry = registryLib.openRegistry(uri, { cwd: root, s3 });
     out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`);
     const t0 = performance.now();
-    const config = lifecycleConfig(ir);
+    const config = (await import("./run-overrides.js")).applyRunOverrides(lifecycleConfig(ir), flags);
+    if (typeof config === "string") return usage(config);
     // mesh.yaml ingest.allow_paths: folders outside the workspace a file:// source may read.
     const allowPaths = (await import("../../validate/check-workspace.js")).ingestAllowPaths(nodeHost(root));
     await lifecycle.runLifecycle(config.ingest && allowPaths.length > 0 ? { ...config, ingest: { ...config.ingest, allowPaths } } : config, {
@@ -99,7 +106,7 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
     });
     out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   } catch (err) {
-    if (lifecycle.isLifecycleError(err)) return fail(`${err.step} failed: ${err.message}`);
+    if (lifecycle.isLifecycleError(err)) return fail(`${err.step} failed: ${err.message}`, err.exitCode);
     if (registryLib.isRegistryError(err)) return fail(err.message);
     throw err;
   }
@@ -113,7 +120,12 @@ async function serve(ir: ProjectIR, registry: string, port: number | undefined, 
   return serveProject({ root, ir, registry, cwd: root, ...(port !== undefined ? { port } : {}) });
 }
 
-function fail(message: string): number {
+function usage(message: string): number {
   process.stderr.write(`mesh run: ${message}\n`);
-  return 1;
+  return 2;
+}
+
+function fail(message: string, code = 1): number {
+  process.stderr.write(`mesh run: ${message}\n`);
+  return code;
 }

@@ -11,6 +11,6 @@ export const definition = {
     decode,
     transformer: { "task": "text-classification", "input": "content", "modelFile": "model.onnx", "maxLength": 128, "truncation": "truncate", "output": "logits", "hasTokenTypeIds": false, "functionToApply": "softmax", "topK": 0, "aggregation": "simple", "splitSentences": true, "pooling": "mean", "normalize": true, "keywords": { "ngramRange": [1, 1], "stopWords": "english", "topN": 5, "minDf": 1, "useMaxsum": false, "useMmr": false, "diversity": 0.5, "nrCandidates": 20, "maxCandidates": 500 } },
     openapi: OPENAPI,
-    specHash: "c1d3dd976c89c8cc4d76a0615186b2a87b7923482f33b0de132f7bf3d172fcfd",
+    specHash: "c238b267453524be4a27899129abe9658d72171f5fef5f07506b5186b4f973d7",
     meshVersion: "0.1.0",
 };
