@@ -35,7 +35,8 @@ type Node = onnxProto.onnx.INodeProto;
 type Tensor = onnxProto.onnx.ITensorProto;
 type Model = onnxProto.onnx.ModelProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT8 = onnx.TensorProto.DataType.INT8;
+// Weights are symmetric int8 stored as uint8 + 128 (the u8×u8 kernel cannot saturate on AVX2).
+const UINT8 = onnx.TensorProto.DataType.UINT8;
 const PYTHON = resolvePython();
 
 // ---------------------------------------------------------------- model building (onnx-proto)
@@ -239,7 +240,7 @@ describe("a stack of MatMul and Gemm layers", () => {
     expect(count(q, "Identity")).toBe(0);
     for (const t of q.graph!.initializer ?? []) {
       const dims = (t.dims ?? []).map(n64);
-      if (dims.length === 2) expect(t.dataType).toBe(INT8);
+      if (dims.length === 2) expect(t.dataType).toBe(UINT8);
     }
     // transB: the int8 weight is stored [K, N] for MatMulInteger.
     const w2 = (q.graph!.initializer ?? []).find((t) => t.name === "W2t_transposed_quantized")!;
@@ -332,14 +333,15 @@ describe("one MatMul against its analytic error bound", () => {
     return { diff: Float64Array.from(got, (g, i) => Math.abs(g - want[i]!)), bound: bounds(perChannel) };
   }
 
-  test("the stored weight: scale max|column| / 127, zero points 0, and W within half a step of scale·q", () => {
+  test("the stored weight: scale max|column| / 127, zero points 128 (int8 offset into uint8), and W within half a step of scale·q", () => {
     const m = decode(quantizeDynamicInt8(fp32).bytes);
     const init = (name: string) => (m.graph!.initializer ?? []).find((t) => t.name === name)!;
     const bytesOf = (t: Tensor) => t.rawData!.slice();
-    const q = new Int8Array(bytesOf(init("W_quantized")).buffer);
+    const q = Array.from(bytesOf(init("W_quantized")), (b) => b - 128);
     const scale = new Float32Array(bytesOf(init("W_scale")).buffer);
     expect(init("W_quantized").dims!.map(n64)).toEqual([K, N]);
-    expect(Array.from(new Int8Array(bytesOf(init("W_zero_point")).buffer))).toEqual(new Array(N).fill(0));
+    expect(init("W_quantized").dataType).toBe(UINT8);
+    expect(Array.from(bytesOf(init("W_zero_point")))).toEqual(new Array(N).fill(128));
     for (let c = 0; c < N; c++) {
       const column = Array.from({ length: K }, (_, r) => w[r * N + c]!);
       expect(scale[c]).toBe(Math.fround(Math.max(...column.map(Math.abs)) / 127));

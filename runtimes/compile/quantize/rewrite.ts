@@ -2,7 +2,8 @@
  * The graph rewrite. Each candidate `Y = MatMul(A, W)` becomes
  *
  *     A_q, A_scale, A_zp = DynamicQuantizeLinear(A)          uint8, per tensor, once per A
- *     Y_int32 = MatMulInteger(A_q, W_q, A_zp, W_zp)          W_q int8 [K, N], W_zp = 0
+ *     Y_int32 = MatMulInteger(A_q, W_q, A_zp, W_zp)          W_q symmetric int8 [K, N] stored
+ *                                                            as uint8 + 128, W_zp = 128 (tensors.ts)
  *     Y = Mul(Cast<float>(Y_int32), Mul(A_scale, W_scale))   W_scale [N] or scalar
  *
  * and a Gemm adds `+ beta·C` with an Add (alpha is folded into W_scale). This is the shape
@@ -17,7 +18,7 @@ import { matchNode, type Candidate } from "./candidates.js";
 import { GraphIndex, type Graph, type Node, type Tensor } from "./graph-index.js";
 import { MIN_DEFAULT_OPSET } from "./opset.js";
 import { OnnxModelError } from "./parse.js";
-import { DataType, floatTensor, int8Tensor, readFloat32 } from "./tensors.js";
+import { DataType, floatTensor, offsetUint8Tensor, readFloat32 } from "./tensors.js";
 import { quantizeWeight } from "./weights.js";
 
 const { onnx } = onnxProto;
@@ -148,7 +149,8 @@ function quantizeInitializer(c: Candidate, index: GraphIndex, perChannel: boolea
   const base = c.transposed ? `${c.weightName}_transposed` : c.weightName;
   const scaleDims = perChannel ? [q.n] : [];
   const entry: WeightEntry = { base, values: index.fresh(`${base}_quantized`), zeroPoint: index.fresh(`${base}_zero_point`), scale: q.scale, scaleDims };
-  added.push(int8Tensor(entry.values, [q.k, q.n], q.values), int8Tensor(entry.zeroPoint, scaleDims, new Int8Array(perChannel ? q.n : 1)));
+  const zeroPoints = new Int8Array(perChannel ? q.n : 1); // 0 in int8 terms, 128 once offset
+  added.push(offsetUint8Tensor(entry.values, [q.k, q.n], q.values), offsetUint8Tensor(entry.zeroPoint, scaleDims, zeroPoints));
   return entry;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Reading and writing the TensorProto payloads the int8 rewrite touches: FP32 weights in
- * (raw_data or float_data), int8 / FP32 initializers out (always raw_data, little-endian,
+ * (raw_data or float_data), uint8 / FP32 initializers out (always raw_data, little-endian,
  * as the ONNX spec fixes it), and int64 fields that protobufjs hands back as Long objects.
  */
 import onnxProto from "onnx-proto";
@@ -50,6 +50,19 @@ export function floatTensor(name: string, dims: readonly number[], values: Float
   return { name, dims: [...dims], dataType: DataType.FLOAT, rawData: littleEndianFloats(values) };
 }
 
-export function int8Tensor(name: string, dims: readonly number[], values: Int8Array): onnxProto.onnx.ITensorProto {
-  return { name, dims: [...dims], dataType: DataType.INT8, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+/**
+ * Symmetric int8 weights stored as uint8 with zero point 128, so MatMulInteger runs
+ * onnxruntime's u8×u8 kernel. Why not int8: on x86 CPUs without VNNI (AVX2 only) the u8×s8
+ * kernel sums two products into a saturating int16 (vpmaddubsw: 2 × 255 × 127 = 64,770 >
+ * 32,767), and a BERT-shaped graph's logits came out 0.70 off. The u8×u8 kernel widens to
+ * int16 before multiplying and never saturates, on every CPU the model may be served on —
+ * the machine that compiles is not the one that serves. Values are identical: q + 128 − 128.
+ */
+export function offsetUint8Tensor(name: string, dims: readonly number[], values: Int8Array): onnxProto.onnx.ITensorProto {
+  const raw = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) raw[i] = values[i]! + UINT8_WEIGHT_ZERO_POINT;
+  return { name, dims: [...dims], dataType: DataType.UINT8, rawData: raw };
 }
+
+export const UINT8_WEIGHT_ZERO_POINT = 128;
+
