@@ -26,7 +26,7 @@ if (!fs.existsSync(path.join(REPO, "dist/compiler/cli/main.js"))) {
   console.error("bench: the CLI is not built; run `npm run build` first");
   process.exit(2);
 }
-const { runServeContainer, waitReady } = await import(path.join(REPO, "dist/compiler/build/run-container.js"));
+const { runServeContainer, waitReady } = await import(path.join(REPO, "dist/compiler/images/run-container.js"));
 
 /** A private workspace: a copy of the built CLI (so a concurrent rebuild of dist/ cannot interfere), node_modules linked. */
 function workspace(prefix) {

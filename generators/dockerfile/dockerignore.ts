@@ -1,7 +1,7 @@
 /**
  * `.dockerignore` per step: exclude everything, then re-admit exactly the context roots the
  * Dockerfile COPYs. `mesh build` filters its staged context through this file
- * (`compiler/build/dockerignore-match.ts`), so the file is the context's allow-list.
+ * (`compiler/images/stage-step.ts`, with @balena/dockerignore), so the file is the context's allow-list.
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
 import { contextRoots } from "./layout.js";

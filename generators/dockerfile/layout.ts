@@ -1,5 +1,5 @@
 /**
- * The contract between the generated Dockerfiles and `mesh build` (compiler/build), which
+ * The contract between the generated Dockerfiles and `mesh build` (compiler/images), which
  * stages the build context: the context roots each step's Dockerfile COPYs, where they land in
  * the image, the non-root user, the mounted registry path and the build ARGs. The Makefile and
  * compose generators use the same container paths, uid and port.

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runServeContainer, waitReady, type RunningContainer } from "../../compiler/build/run-container.js";
+import { runServeContainer, waitReady, type RunningContainer } from "../../compiler/images/run-container.js";
 import { LABELS } from "../../generators/dockerfile/layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { dockerAnswers, ensureDist, freePort, makeWorkspace, mesh, type Workspace } from "./docker-support.js";

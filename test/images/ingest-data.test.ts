@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BuildError } from "../../compiler/build/errors.js";
-import { stageStep } from "../../compiler/build/stage-step.js";
+import { BuildError } from "../../compiler/images/errors.js";
+import { stageStep } from "../../compiler/images/stage-step.js";
 import { INGEST_DATA_MAX_BYTES, localIngestSource } from "../../generators/dockerfile/layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { meshRun } from "../lifecycle/support/run-cli.js";

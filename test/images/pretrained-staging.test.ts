@@ -3,7 +3,7 @@
  * the spec, model.lock.json and exactly the locked files — nothing else of the project.
  */
 import { describe, expect, it } from "vitest";
-import { stageStep } from "../../compiler/build/stage-step.js";
+import { stageStep } from "../../compiler/images/stage-step.js";
 import { projectIR } from "./support.js";
 import { REPO } from "../frontend/helpers.js";
 

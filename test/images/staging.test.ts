@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
 import { afterAll, describe, expect, it } from "vitest";
-import { contextHash, contextTar, fingerprint, snapshot, textEntry } from "../../compiler/build/context.js";
-import { BuildError } from "../../compiler/build/errors.js";
-import { importSpecifiers, moduleGraph, packageName } from "../../compiler/build/module-graph.js";
-import { packageClosure } from "../../compiler/build/package-closure.js";
-import { depsEntries } from "../../compiler/build/stage-files.js";
-import { stageStep } from "../../compiler/build/stage-step.js";
+import { contextHash, contextTar, fingerprint, snapshot, textEntry } from "../../compiler/images/context.js";
+import { BuildError } from "../../compiler/images/errors.js";
+import { importSpecifiers, moduleGraph, packageName } from "../../compiler/images/module-graph.js";
+import { packageClosure } from "../../compiler/images/package-closure.js";
+import { depsEntries } from "../../compiler/images/stage-files.js";
+import { stageStep } from "../../compiler/images/stage-step.js";
 import { projectIR, ROOT } from "./support.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "mesh-images-staging-"));

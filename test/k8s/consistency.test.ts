@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
-import { imageRepository } from "../../compiler/build/build-step.js";
+import { imageRepository } from "../../compiler/images/build-step.js";
 import { generateOpenapi } from "../../generators/openapi/index.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
 import { CONTAINER } from "../../generators/dockerfile/layout.js";
