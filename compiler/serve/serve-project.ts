@@ -53,7 +53,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   }
 
   // Bring out/<name>/ up to date (cheap when the generate cache says nothing changed).
-  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([import("../validate/check-workspace.js"), import("../emit/generate.js")]);
+  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([import("../validate/check-workspace.js"), import("../generate/generate-workspace.js")]);
   const outDir = checkWorkspaceFile(host).value?.out ?? "out";
   const generated = await generateWorkspace(host, { specPaths: [ir.specPath], outDir, mode: "write" });
   if (!generated.plans || hasErrors(generated.diagnostics)) {
