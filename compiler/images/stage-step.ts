@@ -7,7 +7,7 @@
  * max_bytes), confined to the workspace the same way the ingest step confines its reads.
  */
 import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import ignoreModule from "@balena/dockerignore";
 import type { ProjectIR, StepName } from "../ir.js";
 import { dockerignore } from "../../generators/dockerfile/dockerignore.js";

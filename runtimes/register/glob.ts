@@ -13,7 +13,7 @@ export function globToRegExp(glob: string): RegExp {
     const c = glob[i]!;
     if (c === "*") re += ".*";
     else if (c === "?") re += ".";
-    else if (c === "\\" && i + 1 < glob.length) re += escape(glob[++i]!);
+    else if (c === "\\" && i + 1 < glob.length) re += escapeRegExp(glob[++i]!);
     else if (c === "[") {
       const close = glob.indexOf("]", i + 2);
       if (close < 0) re += "\\[";
@@ -24,14 +24,14 @@ export function globToRegExp(glob: string): RegExp {
         re += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
         i = close;
       }
-    } else re += escape(c);
+    } else re += escapeRegExp(c);
   }
   hit = new RegExp(`${re}$`, "s");
   cache.set(glob, hit);
   return hit;
 }
 
-const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const escapeRegExp = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 export const globMatch = (glob: string, value: string) => globToRegExp(glob).test(value);
 
