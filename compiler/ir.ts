@@ -8,8 +8,12 @@
  */
 
 export type Task = "text-classification" | "tabular-classification" | "token-classification" | "feature-extraction" | "keyword-extraction";
-export type StepName = "ingest" | "register" | "train" | "compile" | "serve";
-export const STEP_ORDER: readonly StepName[] = ["ingest", "register", "train", "compile", "serve"];
+import { LIFECYCLE_STEPS, type LifecycleStep } from "../runtimes/lifecycle/config.js";
+
+/** The lifecycle's steps (owned by runtimes/lifecycle, which runs them), then serve. */
+export type StepName = LifecycleStep | "serve";
+export const STEP_ORDER: readonly StepName[] = [...LIFECYCLE_STEPS, "serve"];
+export type { LifecycleStep };
 export type EnvironmentName = "dev" | "ci" | "stage" | "prod";
 export type ScalarType = "string" | "number" | "integer" | "boolean";
 
@@ -176,6 +180,17 @@ export interface ExampleIR {
   readonly expect: Readonly<Record<string, unknown>>;
 }
 
+/** How one response field is computed from a model output row (compiler/lower/respond-plan.ts). */
+export type FieldRule = { readonly field: string; readonly rule: "label" | "score" | "scores" } | { readonly field: string; readonly rule: "row" };
+
+/** The response plan both servers (TypeScript and the Neuron Python one) follow. */
+export interface RespondPlanIR {
+  readonly labels: readonly string[];
+  /** True when a binary model's positive class is picked by the `threshold` parameter. */
+  readonly threshold: boolean;
+  readonly fields: readonly FieldRule[];
+}
+
 /** The served HTTP API: the one URL rule and payload shapes, generated for every project. */
 export interface ServeApiIR {
   /** `/<name>/v1` — the seed's scheme. */
@@ -186,30 +201,54 @@ export interface ServeApiIR {
   readonly response: readonly ResponseFieldIR[];
 }
 
+/**
+ * One `MESH_*` variable the server declares (runtimes/serve/config.ts `ENV_VARS`: name, type,
+ * default, doc) with the value this project's spec gives it. `key` is the variable's
+ * `ServeConfig` field. Every env map a generator writes (the serve defaults in main.ts, the k8s
+ * ConfigMap and overlays, compose) is derived from these lists, never written by hand.
+ */
+export interface ServeEnvIR {
+  readonly name: string;
+  readonly key: string;
+  readonly value: string | number | boolean;
+}
+
 export interface ServeIR {
   readonly runtime: "onnxruntime";
   /** Bind address inside images; local runs bind loopback unless told otherwise. */
   readonly host: string;
-  readonly port: number;
+  /**
+   * The port the server listens on inside every container (the image's EXPOSE and MESH_PORT,
+   * compose's and the Makefile's container side, the k8s containerPort and Service): the spec's
+   * `serve.port`, the same in every environment.
+   */
+  readonly containerPort: number;
+  /** The host port of local runs (`mesh serve`, `make run-serve`, compose, README): the spec's `serve.port`. */
+  readonly hostPort: number;
   readonly workers: number;
   readonly threads: { readonly intraOp: number; readonly interOp: number };
   readonly batching: { readonly enabled: boolean; readonly maxBatch: number; readonly maxDelayMs: number; readonly queue: number };
   readonly limits: { readonly bodyBytes: number; readonly timeoutMs: number; readonly maxRows: number };
   readonly drainMs: number;
   readonly api: ServeApiIR;
+  /** How each response field is computed from the model's output (absent for transformers, whose task shapes the answer). */
+  readonly respond?: RespondPlanIR;
   readonly examples: readonly ExampleIR[];
   readonly slo: { readonly p99Ms: number; readonly minRps: number };
   readonly load: { readonly durationS: number; readonly connections: number };
   readonly image: { readonly maxMb: number; readonly model: "baked" | "download" };
   readonly replicas: number;
   readonly resources: { readonly cpu: string; readonly memory: string };
+  /** The spec's serve settings as the server's MESH_* variables (what the image's defaults are). */
+  readonly env: readonly ServeEnvIR[];
 }
 
 export interface EnvironmentIR {
   readonly name: EnvironmentName;
   readonly registry: string;
   readonly imageTag: string;
-  readonly serve: Pick<ServeIR, "port" | "workers" | "replicas" | "batching" | "limits" | "resources" | "threads">;
+  /** The effective serve settings of this environment (the spec's, overlaid by `environments.<name>.serve`). */
+  readonly serve: Pick<ServeIR, "hostPort" | "workers" | "replicas" | "batching" | "limits" | "resources" | "threads" | "env">;
 }
 
 export interface ImagesIR {
@@ -222,6 +261,8 @@ export interface ImagesIR {
   readonly neuronSdk: string;
   readonly torch: string;
   readonly python: string;
+  /** Prefixed repositories of the Neuron images (no tag): the compile job and the Neuron server. */
+  readonly neuron: { readonly compile: string; readonly serve: string };
 }
 
 /** One image per step, described as data; the Dockerfile generator renders it. */
@@ -229,6 +270,8 @@ export interface StepImageIR {
   readonly step: StepName;
   /** `<name>-<step>`, without registry prefix or tag. */
   readonly repository: string;
+  /** The repository images are built and pulled as: `<images.prefix>/<name>-<step>` (no tag). */
+  readonly image: string;
   /** The image the final stage starts FROM. */
   readonly base: string;
   /** The core image family this step runs on. */
@@ -267,6 +310,8 @@ export interface ProjectIR {
   readonly serve: ServeIR;
   /** Steps present, in lifecycle order. */
   readonly steps: readonly StepName[];
+  /** The lifecycle steps present (`steps` without serve), in order: what `mesh run` and the step images run. */
+  readonly lifecycleSteps: readonly LifecycleStep[];
   readonly stepImages: readonly StepImageIR[];
   readonly images: ImagesIR;
   /** Default registry URI (dev), then one entry per environment, in dev, ci, stage, prod order. */

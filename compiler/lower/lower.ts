@@ -21,6 +21,7 @@ import {
   type GateIR,
   type ImagesIR,
   type IngestIR,
+  type LifecycleStep,
   type ModelIR,
   type ParameterIR,
   type ProjectIR,
@@ -35,6 +36,8 @@ import {
   type ValidateIR,
 } from "../ir.js";
 import { DEFAULTS } from "./defaults.js";
+import { respondPlan } from "./respond-plan.js";
+import { serveEnv, type ServeEnvSettings } from "./serve-env.js";
 
 export interface LowerInput {
   readonly spec: ProjectSpec;
@@ -68,7 +71,11 @@ export function lower(input: LowerInput): ProjectIR {
     : spec.kind === "Project"
       ? lowerProjectModel(spec)
       : lowerAppModel(spec, input.appSignature);
-  const serve = lowerServe(spec.name, spec.steps.serve ?? {}, model);
+  const lifecycle = spec.kind === "Project" ? lowerLifecycle(spec, model) : {};
+  const onnx = lifecycle.compile?.targets.find((t) => t.kind === "onnx");
+  const graphOptimization = onnx?.kind === "onnx" ? onnx.optimization : undefined;
+  const served = lowerServe(spec.name, spec.steps.serve ?? {}, model);
+  const serve: ServeIR = { ...served, env: serveEnv({ ...served, ...(graphOptimization ? { graphOptimization } : {}) }) };
   const steps: StepName[] = STEP_ORDER.filter((s) => spec.steps[s as keyof typeof spec.steps] !== undefined || s === "serve");
   const images = lowerImages(spec, workspace);
   const registry = workspace?.environments?.dev?.registry ?? workspace?.registry ?? DEFAULTS.registry;
@@ -83,13 +90,14 @@ export function lower(input: LowerInput): ProjectIR {
     specHash: sha256Hex(canonicalJson(spec)),
     meshVersion: input.meshVersion,
     model,
-    ...(spec.kind === "Project" ? lowerLifecycle(spec, model) : {}),
+    ...lifecycle,
     serve,
     steps,
+    lifecycleSteps: steps.filter((s): s is LifecycleStep => s !== "serve"),
     stepImages: steps.map((step) => stepImage(spec.name, step, images)),
     images,
     registry: spec.environments?.dev?.registry ?? registry,
-    environments: lowerEnvironments(spec, workspace, serve),
+    environments: lowerEnvironments(spec, workspace, serve, graphOptimization),
     aws: {
       region: workspace?.aws?.region ?? DEFAULTS.aws.region,
       s3Endpoint: workspace?.aws?.s3_endpoint ?? DEFAULTS.aws.s3Endpoint,
@@ -343,7 +351,7 @@ function defaultResponse(model: ModelIR): ResponseFieldIR[] {
   return model.outputs.map((t) => ({ name: t.name, type: "number[]" as const }));
 }
 
-function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
+function lowerServe(name: string, s: ServeSpec, model: ModelIR): Omit<ServeIR, "env"> {
   const d = DEFAULTS.serve;
   const attributes: FieldIR[] = s.api?.attributes
     ? Object.entries(s.api.attributes).map(([field, a]) => {
@@ -374,16 +382,20 @@ function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
     parameters: e.parameters ?? {},
     expect: e.expect ?? {},
   }));
+  const port = s.port ?? d.port;
+  const api = { basePath: `/${name}/v1`, namespace: name, attributes, parameters, response };
   return {
     runtime: s.runtime ?? d.runtime,
     host: s.host ?? d.host,
-    port: s.port ?? d.port,
+    containerPort: port,
+    hostPort: port,
     workers: s.workers ?? d.workers,
     threads: { intraOp: s.threads?.intra_op ?? d.threads.intraOp, interOp: s.threads?.inter_op ?? d.threads.interOp },
     batching: lowerBatching(s.batching),
     limits: lowerLimits(s.limits),
     drainMs: s.drain_ms ?? d.drainMs,
-    api: { basePath: `/${name}/v1`, namespace: name, attributes, parameters, response },
+    api,
+    ...(model.transformer ? {} : { respond: respondPlan(model, api) }),
     examples,
     slo: { p99Ms: s.slo?.p99_ms ?? d.slo.p99Ms, minRps: s.slo?.min_rps ?? d.slo.minRps },
     load: { durationS: s.load?.duration_s ?? d.load.durationS, connections: s.load?.connections ?? d.load.connections },
@@ -440,7 +452,7 @@ function lowerLimits(l: ServeSpec["limits"], base: ServeIR["limits"] = DEFAULTS.
   };
 }
 
-function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefined, serve: ServeIR): EnvironmentIR[] {
+function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefined, serve: ServeIR, graphOptimization: ServeEnvSettings["graphOptimization"]): EnvironmentIR[] {
   // dev and ci always exist (compose profiles); stage and prod when either file names them.
   const named = new Set<EnvironmentName>(["dev", "ci"]);
   for (const e of Object.keys(spec.environments ?? {})) named.add(e as EnvironmentName);
@@ -448,29 +460,43 @@ function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefin
   return ENV_ORDER.filter((e) => named.has(e)).map((env) => {
     const o = spec.environments?.[env];
     const s = o?.serve;
+    const settings = {
+      workers: s?.workers ?? serve.workers,
+      batching: lowerBatching(s?.batching, serve.batching),
+      limits: lowerLimits(s?.limits, serve.limits),
+      threads: { intraOp: s?.threads?.intra_op ?? serve.threads.intraOp, interOp: s?.threads?.inter_op ?? serve.threads.interOp },
+    };
+    // An environment's `serve.port` is where its local runs are reached; inside the container the server keeps the project's port.
+    const shared = { host: serve.host, containerPort: serve.containerPort, drainMs: serve.drainMs, ...(graphOptimization ? { graphOptimization } : {}) };
     return {
       name: env,
       registry: o?.registry ?? workspace?.environments?.[env]?.registry ?? workspace?.registry ?? DEFAULTS.registry,
       imageTag: o?.image_tag ?? DEFAULTS.imageTag,
       serve: {
-        port: s?.port ?? serve.port,
-        workers: s?.workers ?? serve.workers,
+        hostPort: s?.port ?? serve.hostPort,
         replicas: s?.replicas ?? serve.replicas,
-        batching: lowerBatching(s?.batching, serve.batching),
-        limits: lowerLimits(s?.limits, serve.limits),
         resources: { cpu: s?.resources?.cpu ?? serve.resources.cpu, memory: s?.resources?.memory ?? serve.resources.memory },
-        threads: { intraOp: s?.threads?.intra_op ?? serve.threads.intraOp, interOp: s?.threads?.inter_op ?? serve.threads.interOp },
+        ...settings,
+        env: serveEnv({ ...shared, ...settings }),
       },
     };
   });
+}
+
+/** `<prefix>/<stem>`: the one rule for image repository names (a trailing `/` on the prefix is dropped). */
+function prefixed(prefix: string, stem: string): string {
+  const p = prefix.replace(/\/+$/, "");
+  return p === "" ? stem : `${p}/${stem}`;
 }
 
 function lowerImages(spec: ProjectSpec, workspace: WorkspaceSpec | undefined): ImagesIR {
   const w = workspace?.images;
   const t = workspace?.toolchain;
   const d = DEFAULTS.images;
+  const prefix = w?.prefix ?? d.prefix;
   return {
-    prefix: w?.prefix ?? d.prefix,
+    prefix,
+    neuron: { compile: prefixed(prefix, `${spec.name}-compile-neuron`), serve: prefixed(prefix, `${spec.name}-serve-neuron`) },
     base: spec.base_image ?? w?.base ?? d.base,
     neuronCompile: w?.neuron_compile ?? d.neuronCompile,
     neuronInference: w?.neuron_inference ?? d.neuronInference,
@@ -483,5 +509,5 @@ function lowerImages(spec: ProjectSpec, workspace: WorkspaceSpec | undefined): I
 
 /** Neuron images are described by the compile targets; every step image here is a Node image. */
 function stepImage(name: string, step: StepName, images: ImagesIR): StepImageIR {
-  return { step, repository: `${name}-${step}`, base: images.base, runtime: step === "serve" ? "mesh-serve" : "mesh-train" };
+  return { step, repository: `${name}-${step}`, image: prefixed(images.prefix, `${name}-${step}`), base: images.base, runtime: step === "serve" ? "mesh-serve" : "mesh-train" };
 }

@@ -76,7 +76,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   if (!picked.ok) return fail(picked.message);
 
   // The user's MESH_* settings pass through (the server validates them); these win.
-  const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.port), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
+  const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.hostPort), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
   delete env["MESH_MODEL_REF"];
   if (!env["MESH_MODEL_CARD"]) delete env["MESH_MODEL_CARD"];
   const base = ir.serve.api.basePath;

@@ -6,7 +6,7 @@
  * The script is one line of CommonJS for `node -e` (exec form, no shell in the base needed).
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
-import { bakesModel, CONTAINER } from "./layout.js";
+import { bakesModel, CONTAINER } from "../support/image-layout.js";
 
 const done = (what: string) =>
   `require("fs").writeFileSync(${JSON.stringify(CONTAINER.checkFile)},JSON.stringify(${what})+"\\n")`;

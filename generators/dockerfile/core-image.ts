@@ -6,8 +6,8 @@
  * deep-learning containers, which ship Python and a shell, so they may add the user with one
  * exec-form `useradd`.
  */
-import type { DockerfileModel, Instruction } from "./model.js";
-import { CONTAINER, ROOT_DEST, type ContextRoot } from "./layout.js";
+import type { DockerfileModel, Instruction } from "../support/dockerfile-model.js";
+import { CONTAINER, ROOT_DEST, type ContextRoot } from "../support/image-layout.js";
 
 export interface CoreImageInput {
   readonly name: string;

@@ -4,7 +4,7 @@
  * (`compiler/images/stage-step.ts`, with @balena/dockerignore), so the file is the context's allow-list.
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
-import { contextRoots } from "./layout.js";
+import { contextRoots } from "../support/image-layout.js";
 import { headerComment } from "../support/header.js";
 
 export function dockerignore(ir: ProjectIR, step: StepName): string {

@@ -4,7 +4,7 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { dockerignore } from "./dockerignore.js";
-import { renderDockerfile } from "./render.js";
+import { renderDockerfile } from "../support/dockerfile-render.js";
 import { stepDockerfile } from "./step-image.js";
 
 export function dockerfileFiles(ir: ProjectIR): GeneratedFile[] {

@@ -10,11 +10,11 @@
  * Nothing is downloaded: there is no package manager call, and RUN is exec form only.
  */
 import type { ProjectIR, StepImageIR } from "../../compiler/ir.js";
-import type { DockerfileModel, Instruction, LabelValue } from "./model.js";
+import type { DockerfileModel, Instruction, LabelValue } from "../support/dockerfile-model.js";
 import { checkScript } from "./check-script.js";
-import { argRef } from "./quote.js";
+import { argRef } from "../support/dockerfile-quote.js";
 import { headerText } from "../support/header.js";
-import { bakesModel, BUILD_ARGS, CONTAINER, contextRoots, LABELS, ROOT_DEST, runtimeImageDefault } from "./layout.js";
+import { bakesModel, BUILD_ARGS, CONTAINER, contextRoots, LABELS, ROOT_DEST, runtimeImageDefault } from "../support/image-layout.js";
 
 function labels(ir: ProjectIR, image: StepImageIR): Instruction {
   const text = (t: string): LabelValue => ({ text: t });
@@ -36,10 +36,10 @@ function labels(ir: ProjectIR, image: StepImageIR): Instruction {
 
 /** Run-time settings of the serve image; they change only when the serve spec does. */
 function serveConfig(ir: ProjectIR): Instruction[] {
-  const port = ir.serve.port;
+  const port = ir.serve.containerPort;
   const env: [string, string][] = [
     ["NODE_ENV", "production"],
-    ["MESH_HOST", "0.0.0.0"],
+    ["MESH_HOST", ir.serve.host],
     ["MESH_PORT", String(port)],
   ];
   // A transformer is a folder (tokenizer and config beside the graph): the server is given the folder.

@@ -5,7 +5,7 @@
  * (ConfigMap), replicas (autoscaler bounds), resources, and the registry.
  */
 import type { EnvironmentIR, GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { CONTAINER } from "../dockerfile/layout.js";
+import { CONTAINER } from "../support/image-layout.js";
 import { NAMES, BASE_TAG, imageRepo, lifecycleSteps, overlayDir, overlayJobsDir } from "./names.js";
 import { autoscaleBounds } from "./policy.js";
 import { REGISTRY_VOLUME, baseRegistry, isFileRegistry, podRegistryUri, registryDiffers, registryMount, registryVolume } from "./registry.js";

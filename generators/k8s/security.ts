@@ -8,7 +8,7 @@ import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContex
 import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
-import { CONTAINER } from "../dockerfile/layout.js";
+import { CONTAINER } from "../support/image-layout.js";
 
 /**
  * Untyped object data (kustomizations, patches). Kubernetes objects themselves are typed with

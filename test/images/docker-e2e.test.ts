@@ -12,7 +12,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServeContainer, waitReady, type RunningContainer } from "../../compiler/images/run-container.js";
-import { LABELS } from "../../generators/dockerfile/layout.js";
+import { LABELS } from "../../generators/support/image-layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { dockerAnswers, ensureDist, freePort, listen, makeWorkspace, mesh, type Workspace } from "./docker-support.js";
 import { projectIR } from "./support.js";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServeContainer, waitReady, type RunningContainer } from "../../compiler/images/run-container.js";
-import { LABELS } from "../../generators/dockerfile/layout.js";
+import { LABELS } from "../../generators/support/image-layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { dockerAnswers, ensureDist, freePort, makeWorkspace, mesh, type Workspace } from "./docker-support.js";
 import { REPO } from "../frontend/helpers.js";
@@ -70,7 +70,7 @@ describe.skipIf(!reachable && !inCi)("transformer serve image end to end", () =>
     });
     const port = await freePort();
     const ir = await projectIR("ner", ws.root);
-    container = await runServeContainer(docker, image, port, { containerPort: ir.serve.port });
+    container = await runServeContainer(docker, image, port, { containerPort: ir.serve.containerPort });
     await waitReady(`http://127.0.0.1:${port}/ner/v1/ready`);
     await waitReady(`http://127.0.0.1:${localPort}/ner/v1/ready`);
     const top = (await docker.getContainer(container.id).top({ ps_args: "-o pid,uid,comm" })) as { Titles: string[]; Processes: string[][] };

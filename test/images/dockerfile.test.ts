@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
 import { generateProject } from "../../generators/index.js";
 import { dockerfileFiles } from "../../generators/dockerfile/index.js";
-import { LABELS } from "../../generators/dockerfile/layout.js";
+import { LABELS } from "../../generators/support/image-layout.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
-import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { renderDockerfile } from "../../generators/support/dockerfile-render.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
 import { instructions, pairs, projectIR } from "./support.js";
 

@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BuildError } from "../../compiler/images/errors.js";
 import { stageStep } from "../../compiler/images/stage-step.js";
-import { INGEST_DATA_MAX_BYTES, localIngestSource } from "../../generators/dockerfile/layout.js";
+import { INGEST_DATA_MAX_BYTES, localIngestSource } from "../../generators/support/image-layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { meshRun } from "../lifecycle/support/run-cli.js";
 import { projectIR, ROOT } from "./support.js";

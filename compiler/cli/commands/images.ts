@@ -71,7 +71,7 @@ async function printDockerfile(name: string): Promise<number> {
       import("../../images/core-images.js"),
       import("../../../runtimes/images/lineage.js"),
       import("../../../generators/dockerfile/core-image.js"),
-      import("../../../generators/dockerfile/render.js"),
+      import("../../../generators/support/dockerfile-render.js"),
       import("../../../generators/dockerfile/lint.js"),
       import("../../version.js"),
     ]);
