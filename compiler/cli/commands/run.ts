@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { ProjectIR } from "../../ir.js";
+import { LIFECYCLE_STEPS } from "../../../runtimes/lifecycle/config.js";
 import type { LifecycleConfig, LifecycleStep } from "../../../runtimes/lifecycle/index.js";
 
 export interface RunFlags {
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .option("--port <port>", "port to serve on (default: the spec's serve.port)", parsePort)
     .option("--no-serve", "stop after compile")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
-    .addOption(new Option("--only <step>", "run just this step").choices(["ingest", "register", "train", "compile"]))
+    .addOption(new Option("--only <step>", "run just this step").choices([...LIFECYCLE_STEPS]))
     .addOption(new Option("--target <kind>", "compile only targets of this kind (cpu: trace the neuron targets on CPU)").choices(["onnx", "neuron", "cpu"]))
     .option("--force", "redo steps even when their inputs did not change")
     .action(async (name: string, flags: RunFlags) => {
