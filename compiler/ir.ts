@@ -9,6 +9,7 @@
 
 export type Task = "text-classification" | "tabular-classification" | "token-classification" | "feature-extraction" | "keyword-extraction";
 import { LIFECYCLE_STEPS, type LifecycleStep } from "../runtimes/lifecycle/config.js";
+import type { RunConfig } from "../runtimes/lifecycle/run-config.js";
 
 /** The lifecycle's steps (owned by runtimes/lifecycle, which runs them), then serve. */
 export type StepName = LifecycleStep | "serve";
@@ -319,6 +320,8 @@ export interface ProjectIR {
   readonly environments: readonly EnvironmentIR[];
   readonly aws: { readonly region: string; readonly s3Endpoint: string; readonly s3ForcePathStyle: boolean };
   readonly ci: CiIR;
+  /** Projects: the lifecycle's configuration as the runtime reads it (`mesh run`, and each step image's step.json). */
+  readonly run?: RunConfig;
 }
 
 /** What a generator returns: a file relative to `out/<name>/`, and its mode. */

@@ -5,7 +5,8 @@
  * on the engine (it cannot be pulled offline) — and the output says so.
  */
 import type Docker from "dockerode";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { ImagesIR } from "../ir.js";
 import { DEFAULTS } from "../lower/defaults.js";
 import type { WorkspaceSpec } from "../../schemas/workspace.js";
@@ -21,7 +22,7 @@ import { inspectImage } from "./docker-client.js";
 import { BuildError } from "./errors.js";
 import { moduleGraph } from "./module-graph.js";
 import { runBuild, type ProgressSink } from "./run-build.js";
-import { allDistFiles, depsEntries, meshEntries, requireDist } from "./stage-files.js";
+import { depsEntries, meshEntries, requireDist } from "./stage-files.js";
 
 export type CoreImagesSettings = Pick<ImagesIR, "prefix" | "base" | "neuronCompile" | "neuronInference">;
 
@@ -55,15 +56,28 @@ export function servePayload(root: string): { files: string[]; packages: string[
   return moduleGraph(root, SERVE_ENTRIES.map((e) => join(root, "dist", e)));
 }
 
+/** Entry module of the lifecycle image: step images run it; it imports the lifecycle runtimes and nothing of the compiler. */
+const LIFECYCLE_ENTRIES = ["runtimes/lifecycle/step-main.js"];
+
+/**
+ * The compiled files (absolute) and packages mesh-train carries: exactly what step-main
+ * imports, plus the Python programs beside those modules (the Neuron CPU compile runs them).
+ */
+export function lifecyclePayload(root: string): { files: string[]; packages: string[] } {
+  requireDist(root, LIFECYCLE_ENTRIES[0]!);
+  const graph = moduleGraph(root, LIFECYCLE_ENTRIES.map((e) => join(root, "dist", e)));
+  const assets = [...new Set(graph.files.map((f) => dirname(f)))].flatMap((dir) => readdirSync(dir).filter((n) => n.endsWith(".py")).map((n) => join(dir, n)));
+  return { files: [...new Set([...graph.files, ...assets])].sort(), packages: graph.packages };
+}
+
 function payloadEntries(root: string, image: CoreImage): ContextEntry[] {
   if (image.payload === "serve") {
     const graph = servePayload(root);
     return [...depsEntries(root, graph.packages), ...meshEntries(root, graph.files, false)];
   }
-  if (image.payload === "cli") {
-    const dist = allDistFiles(root);
-    const graph = moduleGraph(root, dist.filter((f) => f.endsWith(".js")));
-    return [...depsEntries(root, graph.packages), ...meshEntries(root, dist, true)];
+  if (image.payload === "lifecycle") {
+    const graph = lifecyclePayload(root);
+    return [...depsEntries(root, graph.packages), ...meshEntries(root, graph.files, false)];
   }
   return [];
 }

@@ -37,6 +37,7 @@ import {
 } from "../ir.js";
 import { DEFAULTS } from "./defaults.js";
 import { respondPlan } from "./respond-plan.js";
+import { lowerRunConfig } from "./run-config.js";
 import { serveEnv, type ServeEnvSettings } from "./serve-env.js";
 
 export interface LowerInput {
@@ -79,7 +80,7 @@ export function lower(input: LowerInput): ProjectIR {
   const steps: StepName[] = STEP_ORDER.filter((s) => spec.steps[s as keyof typeof spec.steps] !== undefined || s === "serve");
   const images = lowerImages(spec, workspace);
   const registry = workspace?.environments?.dev?.registry ?? workspace?.registry ?? DEFAULTS.registry;
-  return {
+  const ir: Omit<ProjectIR, "run"> = {
     kind: spec.kind,
     name: spec.name,
     key: spec.key,
@@ -108,6 +109,8 @@ export function lower(input: LowerInput): ProjectIR {
       branches: [...(workspace?.ci?.branches ?? DEFAULTS.ci.branches)],
     },
   };
+  const run = lowerRunConfig(ir, workspace?.ingest?.allow_paths ?? []);
+  return run ? { ...ir, run } : ir;
 }
 
 function lowerFeatures(spec: ProjectKindSpec): FeaturesIR {
