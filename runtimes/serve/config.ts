@@ -5,7 +5,7 @@
  * ignored misspelt variables). Generators (compose, k8s) and docs list `ENV_VARS`.
  */
 import type { ServeDefaults } from "./definition.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../support/did-you-mean.js";
 
 export type LogLevel = NonNullable<ServeDefaults["logLevel"]>;
 export type GraphOptimization = NonNullable<ServeDefaults["graphOptimization"]>;
