@@ -10,24 +10,22 @@
 export type Task = "text-classification" | "tabular-classification" | "token-classification" | "feature-extraction" | "keyword-extraction";
 import { LIFECYCLE_STEPS, type LifecycleStep } from "../runtimes/lifecycle/config.js";
 import type { RunConfig } from "../runtimes/lifecycle/run-config.js";
+import type { CompileTarget, NeuronTarget, ValidateConfig } from "../runtimes/compile/types.js";
+import type { FeatureSpec } from "../runtimes/features/index.js";
+import type { IngestConfig } from "../runtimes/ingest/types.js";
+import type { ColumnConfig, RegisterConfig, ScalarType as RegisterScalarType } from "../runtimes/register/types.js";
+import type { GateConfig, TrainConfig } from "../runtimes/train/types.js";
 
 /** The lifecycle's steps (owned by runtimes/lifecycle, which runs them), then serve. */
 export type StepName = LifecycleStep | "serve";
 export const STEP_ORDER: readonly StepName[] = [...LIFECYCLE_STEPS, "serve"];
 export type { LifecycleStep };
 export type EnvironmentName = "dev" | "ci" | "stage" | "prod";
-export type ScalarType = "string" | "number" | "integer" | "boolean";
+/** A column or field type: the register runtime's. */
+export type ScalarType = RegisterScalarType;
 
-export type FeaturesIR =
-  | {
-      readonly kind: "hashed-ngrams";
-      readonly input: string;
-      readonly dims: number;
-      readonly ngrams: readonly [number, number];
-      readonly lowercase: boolean;
-      readonly maxChars: number;
-    }
-  | { readonly kind: "standardize"; readonly columns: readonly string[] };
+/** How rows are featurized: the runtime's contract (runtimes/features), shared by train and serve. */
+export type FeaturesIR = FeatureSpec;
 
 /** How a model tensor is shaped and named; shared by train, compile and serve (-1: symbolic). */
 export type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
@@ -47,95 +45,67 @@ export interface TransformerIR extends TransformerServing {
   };
 }
 
-export interface ModelIR {
+interface ModelCommonIR {
   readonly task: Task | "tensor";
   readonly labels: readonly string[];
   readonly target: string;
-  /** Absent for an App, whose input is the model's own tensors. */
-  readonly features?: FeaturesIR;
   readonly inputs: readonly TensorIR[];
   readonly outputs: readonly TensorIR[];
-  /** App only: where the externally maintained model comes from. */
-  readonly source?: { readonly uri: string; readonly sha256?: string };
-  /** A pretrained transformer (Project with trainer: pretrained, or an App with a task). */
-  readonly transformer?: TransformerIR;
 }
 
-export interface IngestIR {
+/** Where an externally maintained model comes from (an App's `model.source`). */
+export interface ModelSourceIR {
   readonly uri: string;
-  readonly format: "auto" | "jsonl" | "csv" | "json" | "json-folder";
-  readonly columns: readonly string[];
-  readonly maxBytes: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
+  readonly sha256?: string;
 }
 
-export interface ColumnIR {
-  readonly name: string;
-  readonly type: ScalarType;
-  readonly from: string;
-  readonly enum: readonly string[];
-  /** Ordered glob → value pairs; first match wins. */
-  readonly map: readonly (readonly [string, string])[];
-  readonly maxLength: number;
+/** A model mesh trains (Project): rows are featurized, so it has features and no source. */
+export interface TrainedModelIR extends ModelCommonIR {
+  readonly kind: "trained";
+  readonly features: FeaturesIR;
+  readonly source?: undefined;
+  readonly transformer?: undefined;
 }
 
-export interface RegisterIR {
-  readonly dataset: string;
-  readonly columns: readonly ColumnIR[];
-  readonly split: { readonly test: number; readonly seed: number };
-  readonly dedupe: boolean;
-  readonly badRowsMaxFraction: number;
+/** An App's externally maintained tensor model: its inputs are the model's own tensors, no features. */
+export interface ExternalModelIR extends ModelCommonIR {
+  readonly kind: "external";
+  readonly source: ModelSourceIR;
+  readonly features?: undefined;
+  readonly transformer?: undefined;
 }
 
-export interface GateIR {
-  readonly metric: "accuracy" | "macro_f1" | "log_loss";
-  readonly op: ">=" | "<=" | ">" | "<";
-  readonly value: number;
+/** A pretrained transformer (Project with trainer: pretrained, or an App with a task, which also names its source). */
+export interface TransformerModelIR extends ModelCommonIR {
+  readonly kind: "transformer";
+  readonly transformer: TransformerIR;
+  readonly source?: ModelSourceIR;
+  readonly features?: undefined;
 }
 
-export interface TrainIR {
-  readonly trainer: "logistic-regression" | "mlp" | "pretrained";
-  /** pretrained: documents whose predictions become the golden test files. */
-  readonly samples: readonly string[];
-  readonly params: {
-    readonly epochs: number;
-    readonly learningRate: number;
-    readonly l2: number;
-    readonly batchSize: number;
-    readonly optimizer: "sgd" | "adam";
-    readonly hidden: readonly number[];
-    readonly patience: number;
-    readonly seed: number;
-  };
-  readonly gates: readonly GateIR[];
-  readonly goldenSamples: number;
-}
+/** What generators may assume about a model follows from its `kind`; the type checker enforces it. */
+export type ModelIR = TrainedModelIR | ExternalModelIR | TransformerModelIR;
 
-export interface ValidateIR {
-  readonly samples: number;
-  readonly atol: number;
-  readonly rtol: number;
-  /** Share of golden rows whose predicted label must stay the same. */
-  readonly minLabelAgreement: number;
-}
+/** The ingest step as lowered: the runtime's IngestConfig without the host-only `allowPaths`. */
+export type IngestIR = Omit<IngestConfig, "allowPaths">;
 
-export type CompileTargetIR =
-  | {
-      readonly kind: "onnx";
-      readonly optimization: "disabled" | "basic" | "extended" | "all";
-      readonly quantize: "none" | "int8";
-      /** This target's tolerances (the step's unless the target sets its own). */
-      readonly validate: ValidateIR;
-    }
-  | {
-      readonly kind: "neuron";
-      readonly instance: "inf1" | "inf2" | "trn1";
-      readonly batchSize: number;
-      readonly maxLength: number;
-      readonly dynamicBatch: boolean;
-      readonly compilerArgs: readonly string[];
-    };
+export type ColumnIR = ColumnConfig;
+
+/** The register step; the runtime's config adds the model's target column (compiler/lower/run-config.ts). */
+export type RegisterIR = Omit<RegisterConfig, "target">;
+
+export type GateIR = GateConfig;
+
+/** The train step, fully defaulted (`samples` always present). */
+export type TrainIR = Required<TrainConfig>;
+
+/** A compiled model's tolerances, fully defaulted. */
+export type ValidateIR = Required<ValidateConfig>;
+
+type OnnxTarget = Extract<CompileTarget, { readonly kind: "onnx" }>;
+
+/** The spec's compile targets, fully defaulted (the runtime also knows "cpu", which is chosen at run time). */
+export type CompileTargetIR = (Required<Omit<OnnxTarget, "validate">> & { readonly validate: ValidateIR }) | NeuronTarget;
 
 export interface CompileIR {
   readonly targets: readonly CompileTargetIR[];

@@ -133,6 +133,7 @@ function lowerProjectModel(spec: ProjectKindSpec): ModelIR {
   const width = features.kind === "hashed-ngrams" ? features.dims : features.columns.length;
   const labels = spec.model.labels ?? [];
   return {
+    kind: "trained",
     task: spec.model.task,
     labels: [...labels],
     target: spec.model.target ?? DEFAULTS.model.target,
@@ -186,6 +187,7 @@ function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], l
     },
   };
   return {
+    kind: "transformer",
     task,
     labels: [...facts.labels],
     target: DEFAULTS.model.target,
@@ -198,6 +200,7 @@ function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], l
 
 function lowerAppModel(spec: AppKindSpec, signature: LowerInput["appSignature"]): ModelIR {
   return {
+    kind: "external",
     task: "tensor",
     labels: [...(spec.model.labels ?? [])],
     target: DEFAULTS.model.target,
