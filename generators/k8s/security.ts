@@ -1,5 +1,5 @@
 /**
- * The hardening every mesh pod gets, matching the images (generators/dockerfile/layout.ts):
+ * The hardening every mesh pod gets, matching the images (generators/support/image-layout.ts):
  * the non-root uid/gid the Dockerfiles' USER sets, a read-only root file system with a private
  * writable /tmp, no privilege escalation, no capabilities, the runtime's default seccomp profile.
  * This is the Kubernetes "restricted" Pod Security Standard.
