@@ -8,21 +8,24 @@
  */
 
 export type Task = "text-classification" | "tabular-classification" | "token-classification" | "feature-extraction" | "keyword-extraction";
-export type StepName = "ingest" | "register" | "train" | "compile" | "serve";
-export const STEP_ORDER: readonly StepName[] = ["ingest", "register", "train", "compile", "serve"];
-export type EnvironmentName = "dev" | "ci" | "stage" | "prod";
-export type ScalarType = "string" | "number" | "integer" | "boolean";
+import { LIFECYCLE_STEPS, type LifecycleStep } from "../runtimes/lifecycle/config.js";
+import type { RunConfig } from "../runtimes/lifecycle/run-config.js";
+import type { CompileTarget, NeuronTarget, ValidateConfig } from "../runtimes/compile/types.js";
+import type { FeatureSpec } from "../runtimes/features/index.js";
+import type { IngestConfig } from "../runtimes/ingest/types.js";
+import type { ColumnConfig, RegisterConfig, ScalarType as RegisterScalarType } from "../runtimes/register/types.js";
+import type { GateConfig, TrainConfig } from "../runtimes/train/types.js";
 
-export type FeaturesIR =
-  | {
-      readonly kind: "hashed-ngrams";
-      readonly input: string;
-      readonly dims: number;
-      readonly ngrams: readonly [number, number];
-      readonly lowercase: boolean;
-      readonly maxChars: number;
-    }
-  | { readonly kind: "standardize"; readonly columns: readonly string[] };
+/** The lifecycle's steps (owned by runtimes/lifecycle, which runs them), then serve. */
+export type StepName = LifecycleStep | "serve";
+export const STEP_ORDER: readonly StepName[] = [...LIFECYCLE_STEPS, "serve"];
+export type { LifecycleStep };
+export type EnvironmentName = "dev" | "ci" | "stage" | "prod";
+/** A column or field type: the register runtime's. */
+export type ScalarType = RegisterScalarType;
+
+/** How rows are featurized: the runtime's contract (runtimes/features), shared by train and serve. */
+export type FeaturesIR = FeatureSpec;
 
 /** How a model tensor is shaped and named; shared by train, compile and serve (-1: symbolic). */
 export type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
@@ -42,109 +45,67 @@ export interface TransformerIR extends TransformerServing {
   };
 }
 
-export interface ModelIR {
+interface ModelCommonIR {
   readonly task: Task | "tensor";
   readonly labels: readonly string[];
   readonly target: string;
-  /** Absent for an App, whose input is the model's own tensors. */
-  readonly features?: FeaturesIR;
   readonly inputs: readonly TensorIR[];
   readonly outputs: readonly TensorIR[];
-  /** App only: where the externally maintained model comes from. */
-  readonly source?: { readonly uri: string; readonly sha256?: string };
-  /** A pretrained transformer (Project with trainer: pretrained, or an App with a task). */
-  readonly transformer?: TransformerIR;
 }
 
-export interface IngestIR {
+/** Where an externally maintained model comes from (an App's `model.source`). */
+export interface ModelSourceIR {
   readonly uri: string;
-  readonly format: "auto" | "jsonl" | "csv" | "json" | "json-folder";
-  readonly columns: readonly string[];
-  readonly maxBytes: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
+  readonly sha256?: string;
 }
 
-export interface ColumnIR {
-  readonly name: string;
-  readonly type: ScalarType;
-  readonly from: string;
-  readonly enum: readonly string[];
-  /** Ordered glob → value pairs; first match wins. */
-  readonly map: readonly (readonly [string, string])[];
-  readonly maxLength: number;
+/** A model mesh trains (Project): rows are featurized, so it has features and no source. */
+export interface TrainedModelIR extends ModelCommonIR {
+  readonly kind: "trained";
+  readonly features: FeaturesIR;
+  readonly source?: undefined;
+  readonly transformer?: undefined;
 }
 
-export interface RegisterIR {
-  readonly dataset: string;
-  readonly columns: readonly ColumnIR[];
-  readonly split: { readonly test: number; readonly seed: number };
-  readonly dedupe: boolean;
-  readonly badRowsMaxFraction: number;
+/** An App's externally maintained tensor model: its inputs are the model's own tensors, no features. */
+export interface ExternalModelIR extends ModelCommonIR {
+  readonly kind: "external";
+  readonly source: ModelSourceIR;
+  readonly features?: undefined;
+  readonly transformer?: undefined;
 }
 
-/**
- * One quality gate. Absolute (no `alias`): the metric is compared with `value`, and a miss
- * fails the step. Relative (`alias` set): compared with the alias target's same metric plus
- * `value` (the offset, e.g. -0.01), and a miss registers the version without promoting it.
- */
-export interface GateIR {
-  readonly metric: "accuracy" | "macro_f1" | "log_loss";
-  readonly op: ">=" | "<=" | ">" | "<";
-  readonly value: number;
-  readonly alias?: string;
+/** A pretrained transformer (Project with trainer: pretrained, or an App with a task, which also names its source). */
+export interface TransformerModelIR extends ModelCommonIR {
+  readonly kind: "transformer";
+  readonly transformer: TransformerIR;
+  readonly source?: ModelSourceIR;
+  readonly features?: undefined;
 }
 
-export interface TrainIR {
-  readonly trainer: "logistic-regression" | "mlp" | "pretrained";
-  /** pretrained: documents whose predictions become the golden test files. */
-  readonly samples: readonly string[];
-  readonly params: {
-    readonly epochs: number;
-    readonly learningRate: number;
-    readonly l2: number;
-    readonly batchSize: number;
-    readonly optimizer: "sgd" | "adam";
-    readonly hidden: readonly number[];
-    readonly patience: number;
-    readonly seed: number;
-  };
-  readonly gates: readonly GateIR[];
-  readonly goldenSamples: number;
-  /** Alias a run points at its new servable version when every gate passed (train.promote). */
-  readonly promote?: string;
-}
+/** What generators may assume about a model follows from its `kind`; the type checker enforces it. */
+export type ModelIR = TrainedModelIR | ExternalModelIR | TransformerModelIR;
 
-export interface ValidateIR {
-  readonly samples: number;
-  readonly atol: number;
-  readonly rtol: number;
-  /** Share of golden rows whose predicted label must stay the same. */
-  readonly minLabelAgreement: number;
-  /**
-   * Relative gates on the validation figures, compared with the compiled version an alias
-   * points at (`max_abs_diff: "<= production + 0.0001"`); a miss registers but does not promote.
-   * Absent when the spec names none.
-   */
-  readonly gates?: readonly { readonly metric: "max_abs_diff" | "label_agreement"; readonly op: ">=" | "<=" | ">" | "<"; readonly value: number; readonly alias: string }[];
-}
+/** The ingest step as lowered: the runtime's IngestConfig without the host-only `allowPaths`. */
+export type IngestIR = Omit<IngestConfig, "allowPaths">;
 
-export type CompileTargetIR =
-  | {
-      readonly kind: "onnx";
-      readonly optimization: "disabled" | "basic" | "extended" | "all";
-      readonly quantize: "none" | "int8";
-      /** This target's tolerances (the step's unless the target sets its own). */
-      readonly validate: ValidateIR;
-    }
-  | {
-      readonly kind: "neuron";
-      readonly instance: "inf1" | "inf2" | "trn1";
-      readonly batchSize: number;
-      readonly maxLength: number;
-      readonly dynamicBatch: boolean;
-      readonly compilerArgs: readonly string[];
-    };
+export type ColumnIR = ColumnConfig;
+
+/** The register step; the runtime's config adds the model's target column (compiler/lower/run-config.ts). */
+export type RegisterIR = Omit<RegisterConfig, "target">;
+
+export type GateIR = GateConfig;
+
+/** The train step, fully defaulted (`samples` always present; `promote` only when the spec names an alias). */
+export type TrainIR = Required<Omit<TrainConfig, "promote">> & Pick<TrainConfig, "promote">;
+
+/** A compiled model's tolerances, fully defaulted (relative `gates` only when the spec gives some). */
+export type ValidateIR = Required<Omit<ValidateConfig, "gates">> & Pick<ValidateConfig, "gates">;
+
+type OnnxTarget = Extract<CompileTarget, { readonly kind: "onnx" }>;
+
+/** The spec's compile targets, fully defaulted (the runtime also knows "cpu", which is chosen at run time). */
+export type CompileTargetIR = (Required<Omit<OnnxTarget, "validate">> & { readonly validate: ValidateIR }) | NeuronTarget;
 
 export interface CompileIR {
   readonly targets: readonly CompileTargetIR[];
@@ -190,6 +151,17 @@ export interface ExampleIR {
   readonly expect: Readonly<Record<string, unknown>>;
 }
 
+/** How one response field is computed from a model output row (compiler/lower/respond-plan.ts). */
+export type FieldRule = { readonly field: string; readonly rule: "label" | "score" | "scores" } | { readonly field: string; readonly rule: "row" };
+
+/** The response plan both servers (TypeScript and the Neuron Python one) follow. */
+export interface RespondPlanIR {
+  readonly labels: readonly string[];
+  /** True when a binary model's positive class is picked by the `threshold` parameter. */
+  readonly threshold: boolean;
+  readonly fields: readonly FieldRule[];
+}
+
 /** The served HTTP API: the one URL rule and payload shapes, generated for every project. */
 export interface ServeApiIR {
   /** `/<name>/v1` — the seed's scheme. */
@@ -200,17 +172,38 @@ export interface ServeApiIR {
   readonly response: readonly ResponseFieldIR[];
 }
 
+/**
+ * One `MESH_*` variable the server declares (runtimes/serve/config.ts `ENV_VARS`: name, type,
+ * default, doc) with the value this project's spec gives it. `key` is the variable's
+ * `ServeConfig` field. Every env map a generator writes (the serve defaults in main.ts, the k8s
+ * ConfigMap and overlays, compose) is derived from these lists, never written by hand.
+ */
+export interface ServeEnvIR {
+  readonly name: string;
+  readonly key: string;
+  readonly value: string | number | boolean;
+}
+
 export interface ServeIR {
   readonly runtime: "onnxruntime";
   /** Bind address inside images; local runs bind loopback unless told otherwise. */
   readonly host: string;
-  readonly port: number;
+  /**
+   * The port the server listens on inside every container (the image's EXPOSE and MESH_PORT,
+   * compose's and the Makefile's container side, the k8s containerPort and Service): the spec's
+   * `serve.port`, the same in every environment.
+   */
+  readonly containerPort: number;
+  /** The host port of local runs (`mesh serve`, `make run-serve`, compose, README): the spec's `serve.port`. */
+  readonly hostPort: number;
   readonly workers: number;
   readonly threads: { readonly intraOp: number; readonly interOp: number };
   readonly batching: { readonly enabled: boolean; readonly maxBatch: number; readonly maxDelayMs: number; readonly queue: number };
   readonly limits: { readonly bodyBytes: number; readonly timeoutMs: number; readonly maxRows: number };
   readonly drainMs: number;
   readonly api: ServeApiIR;
+  /** How each response field is computed from the model's output (absent for transformers, whose task shapes the answer). */
+  readonly respond?: RespondPlanIR;
   readonly examples: readonly ExampleIR[];
   readonly slo: { readonly p99Ms: number; readonly minRps: number; readonly errorRate: number };
   /** How a new version reaches the pods: all at once (rolling) or canary steps gated by analysis. */
@@ -223,6 +216,8 @@ export interface ServeIR {
   readonly image: { readonly maxMb: number; readonly model: "baked" | "download" };
   readonly replicas: number;
   readonly resources: { readonly cpu: string; readonly memory: string };
+  /** The spec's serve settings as the server's MESH_* variables (what the image's defaults are). */
+  readonly env: readonly ServeEnvIR[];
 }
 
 export interface EnvironmentIR {
@@ -235,7 +230,8 @@ export interface EnvironmentIR {
    */
   readonly modelRef: string;
   readonly imageTag: string;
-  readonly serve: Pick<ServeIR, "port" | "workers" | "replicas" | "batching" | "limits" | "resources" | "threads">;
+  /** The effective serve settings of this environment (the spec's, overlaid by `environments.<name>.serve`). */
+  readonly serve: Pick<ServeIR, "hostPort" | "workers" | "replicas" | "batching" | "limits" | "resources" | "threads" | "env">;
 }
 
 export interface ImagesIR {
@@ -248,6 +244,8 @@ export interface ImagesIR {
   readonly neuronSdk: string;
   readonly torch: string;
   readonly python: string;
+  /** Prefixed repositories of the Neuron images (no tag): the compile job and the Neuron server. */
+  readonly neuron: { readonly compile: string; readonly serve: string };
 }
 
 /** One image per step, described as data; the Dockerfile generator renders it. */
@@ -255,6 +253,8 @@ export interface StepImageIR {
   readonly step: StepName;
   /** `<name>-<step>`, without registry prefix or tag. */
   readonly repository: string;
+  /** The repository images are built and pulled as: `<images.prefix>/<name>-<step>` (no tag). */
+  readonly image: string;
   /** The image the final stage starts FROM. */
   readonly base: string;
   /** The core image family this step runs on. */
@@ -295,6 +295,8 @@ export interface ProjectIR {
   readonly steps: readonly StepName[];
   /** When the lifecycle runs by itself in the cluster (a CronWorkflow); absent: on demand only. */
   readonly schedule?: { readonly cron: string; readonly timezone: string };
+  /** The lifecycle steps present (`steps` without serve), in order: what `mesh run` and the step images run. */
+  readonly lifecycleSteps: readonly LifecycleStep[];
   readonly stepImages: readonly StepImageIR[];
   readonly images: ImagesIR;
   /** Default registry URI (dev), then one entry per environment, in dev, ci, stage, prod order. */
@@ -302,6 +304,8 @@ export interface ProjectIR {
   readonly environments: readonly EnvironmentIR[];
   readonly aws: { readonly region: string; readonly s3Endpoint: string; readonly s3ForcePathStyle: boolean };
   readonly ci: CiIR;
+  /** Projects: the lifecycle's configuration as the runtime reads it (`mesh run`, and each step image's step.json). */
+  readonly run?: RunConfig;
 }
 
 /** What a generator returns: a file relative to `out/<name>/`, and its mode. */

@@ -44,11 +44,8 @@ export const label = z
  * runtime that opens it, but shell, Make and quote metacharacters are refused up front
  * because the URI is passed to generated Makefiles and compose files.
  */
-export const sourceUri = z
-  .string()
-  .regex(/^(npm:|file:\/\/|https:\/\/|s3:\/\/)/, "must start with npm:, file://, https:// or s3://")
-  .regex(/^[A-Za-z0-9:/@._~%+=,-]+$/, "may only hold letters, digits and : / @ . _ ~ % + = , -")
-  .refine(noDotDot, "must not contain '..'");
+/** Dataset sources: the ingest runtime owns the rule (a step image checks run overrides with it). */
+export { sourceUri } from "../runtimes/ingest/source-uri.js";
 
 /**
  * A model source: a dataset source's schemes plus `hf://ORG/NAME@REVISION` (the Hugging Face

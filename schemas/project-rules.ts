@@ -7,6 +7,7 @@
  * Pure data in, data out: no zod, no compiler imports. Defaults the rules depend on are
  * passed in by the caller (they live in `compiler/lower/defaults.ts`).
  */
+import { LIFECYCLE_STEPS } from "../runtimes/lifecycle/config.js";
 import type { ProjectKindSpec, ProjectSpec, ServeSpec } from "./project.js";
 import { checkExamples, declaredAttributes, declaredResponse, type DeclaredField } from "./rules/examples.js";
 import { checkNeuronBatching } from "./rules/neuron.js";
@@ -19,7 +20,6 @@ import type { RuleContext, RuleViolation } from "./rules/types.js";
 
 export type { AppInput, RuleContext, RuleDefaults, RuleId, RuleViolation } from "./rules/types.js";
 
-const LIFECYCLE = ["ingest", "register", "train", "compile"] as const;
 
 /**
  * One cross-field rule: a pure check of the spec. Listed one by one so the compiler can run
@@ -39,7 +39,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     check: (spec) => {
       if (spec.kind === "Project") return stepOrder(spec);
       const steps = spec.steps as Record<string, unknown>;
-      return LIFECYCLE.filter((step) => steps[step] !== undefined).map((step) => v("app-no-lifecycle", ["steps", step], { step }, "key"));
+      return LIFECYCLE_STEPS.filter((step) => steps[step] !== undefined).map((step) => v("app-no-lifecycle", ["steps", step], { step }, "key"));
     },
   },
   { name: "register", check: (spec, ctx) => (spec.kind === "Project" ? checkRegister(spec, ctx.defaults) : []) },

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { dnsLabel, fieldName, imageRef, label, modelSourceUri, registryKey, registryUri, sourceUri } from "./identifiers.js";
 import { RESERVED_PROJECT_NAMES } from "./reserved.js";
+import { trainParamsSpecSchema } from "../runtimes/train/params-spec.js";
 import { ALIAS_NAME, RESERVED_ALIAS_NAMES, parseGate } from "./gate-expression.js";
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
@@ -167,18 +168,7 @@ const shareGate = (g: string): boolean => {
 export const trainSchema = z.strictObject({
   trainer: z.enum(["logistic-regression", "mlp", "pretrained"]).describe("pretrained: register model.source as it is, with golden predictions on samples"),
   samples: z.array(z.string().max(100_000)).min(1).max(1000).optional().describe("pretrained: documents whose predictions become the golden test files (default: the serve examples)"),
-  params: z
-    .strictObject({
-      epochs: int(1, 10_000).optional(),
-      learning_rate: positive.optional(),
-      l2: z.number().min(0).max(10).optional(),
-      batch_size: int(1, 65_536).optional(),
-      optimizer: z.enum(["sgd", "adam"]).optional(),
-      hidden: z.array(int(1, 4096)).max(4).optional().describe("hidden layer widths (mlp only)"),
-      patience: int(0, 1000).optional().describe("early stopping: epochs without improvement on validation loss"),
-      seed: int(0, 2 ** 31 - 1).optional(),
-    })
-    .optional(),
+  params: trainParamsSpecSchema.optional(),
   gates: z
     .strictObject({
       // accuracy and macro-F1 are shares: a gate outside [0, 1] can never (or always) pass.

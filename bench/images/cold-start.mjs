@@ -31,7 +31,7 @@ function floorOnce(image) {
 }
 
 export async function measureColdStart(docker, image, { rounds = 7, readyPath = "/spam/v1/ready" } = {}) {
-  const { runServeContainer, waitReady } = await import(path.join(REPO, "dist/compiler/build/run-container.js"));
+  const { runServeContainer, waitReady } = await import(path.join(REPO, "dist/compiler/images/run-container.js"));
   const rows = [];
   const floor = [];
   for (let r = 0; r < rounds; r++) {

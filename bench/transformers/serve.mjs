@@ -13,7 +13,7 @@
 //     SERVERS=handwritten,transformersjs,mesh-batch,mesh-single,mesh-w2,mesh-t2 node bench/transformers/serve.mjs
 //
 // Results: bench/results/transformers-serve-<time>.json (gitignored) and Markdown on stdout.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, relative } from "node:path";

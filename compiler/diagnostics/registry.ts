@@ -59,6 +59,7 @@ export const MESSAGES = {
   "duplicate-name": { code: "MESH031", severity: "error", template: 'project name "{name}" is also used by {other}' },
   "duplicate-registry-key": { code: "MESH032", severity: "error", template: 'registry key "{key}" is also used by {other}' },
   "folder-name": { code: "MESH033", severity: "error", template: 'name "{name}" must equal the project folder name "{folder}"' },
+  "map-glob-slash": { code: "MESH039", severity: "warning", template: "{message}" },
   "ingest-source-outside": { code: "MESH038", severity: "error", template: "{message}" },
 
   // ---- load, added later (codes are stable identifiers; grouping is cosmetic)

@@ -10,6 +10,7 @@ import type { Host } from "../host.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import { createDiagnostic, type DiagnosticLocation } from "../diagnostics/registry.js";
 import { decodeUtf8 } from "./decode-utf8.js";
+import type { LoadedYaml } from "./loaded-yaml.js";
 import { locate } from "./locate.js";
 
 /** Specs are small; anything bigger is a mistake or an attack. */
@@ -20,12 +21,7 @@ export const MAX_ALIAS_COUNT = 100;
 export const MAX_DEPTH = 64;
 
 /** A loaded YAML file: the document (for positions) and its value (for validation). */
-export interface LoadedYaml {
-  readonly file: string;
-  readonly doc: Document.Parsed;
-  readonly lineCounter: LineCounter;
-  readonly value: Record<string, unknown>;
-}
+export type { LoadedYaml } from "./loaded-yaml.js";
 
 export interface LoadOptions {
   readonly maxBytes?: number;

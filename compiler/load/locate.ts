@@ -5,7 +5,7 @@
  * line and a column.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair } from "yaml";
-import type { LoadedYaml } from "./load-yaml.js";
+import type { LoadedYaml } from "./loaded-yaml.js";
 import type { DiagnosticLocation } from "../diagnostics/registry.js";
 import { dottedPath } from "../diagnostics/registry.js";
 

@@ -3,22 +3,11 @@
  * `projects/*\/project.yaml` or `teams/**\/project.yaml`), found through the Host. Each glob
  * must start with a literal folder, so expansion walks that folder only, never the whole root.
  */
+import { globToRegExp } from "../../runtimes/support/glob.js";
 import type { Host } from "../host.js";
 
-/** Regular expression for one glob: `*` within a segment, `**` across segments. */
-export function globRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*" && glob[i + 1] === "*") {
-      const slash = glob[i + 2] === "/";
-      re += slash ? "(?:[^/]+/)*" : ".*";
-      i += slash ? 2 : 1;
-    } else if (c === "*") re += "[^/]*";
-    else re += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
+/** A spec glob's regular expression: the spec language's one dialect (runtimes/support/glob.ts). */
+export { globToRegExp as globRegExp } from "../../runtimes/support/glob.js";
 
 /** The literal folder a glob starts with (`teams` for `teams/**\/project.yaml`). */
 export function globBase(glob: string): string {
@@ -37,7 +26,7 @@ export function expandSpecGlobs(host: Host, globs: readonly string[]): string[] 
       continue;
     }
     if (base === "") continue; // refused by the schema too: a glob must start with a folder
-    const re = globRegExp(glob);
+    const re = globToRegExp(glob);
     for (const file of host.listFiles(base)) if (re.test(file) && !file.split("/").includes("node_modules")) found.add(file);
   }
   return [...found].sort();

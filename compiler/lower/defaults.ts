@@ -1,6 +1,10 @@
+import { declaredDefault } from "../../runtimes/serve/config.js";
+
 /**
  * Every default of the spec and the workspace, in one place. `lower` is the only reader.
- * Change a default here and it changes everywhere: generated files, runtimes, docs.
+ * Change a default here and it changes everywhere: generated files, runtimes, docs. The serve
+ * settings the server also reads as MESH_* variables take the server's declared default
+ * (runtimes/serve/config.ts), so a server started without generated defaults agrees with the spec.
  */
 export const DEFAULTS = {
   registry: "file://.mesh/registry",
@@ -75,17 +79,17 @@ export const DEFAULTS = {
   neuronCompilerArgs: ["--fast-math", "none"],
   serve: {
     runtime: "onnxruntime" as const,
-    host: "0.0.0.0",
-    port: 8000,
-    workers: 1,
+    host: declaredDefault("host"),
+    port: declaredDefault("port"),
+    workers: declaredDefault("workers"),
     /** One intra-op thread beat two on 2-core machines (see perf-baselines). */
-    threads: { intraOp: 1, interOp: 1 },
+    threads: { intraOp: declaredDefault("intraOpThreads"), interOp: declaredDefault("interOpThreads") },
     /** Flush on the next event-loop turn, capped: a fixed timer hurts at low concurrency. */
-    batching: { enabled: true, maxBatch: 32, maxDelayMs: 0, queue: 1024 },
-    limits: { bodyBytes: 1024 * 1024, timeoutMs: 2000, maxRows: 256 },
+    batching: { enabled: declaredDefault("batchEnabled"), maxBatch: declaredDefault("batchMax"), maxDelayMs: declaredDefault("batchDelayMs"), queue: declaredDefault("queueRows") },
+    limits: { bodyBytes: declaredDefault("bodyBytes"), timeoutMs: declaredDefault("timeoutMs"), maxRows: declaredDefault("maxRows") },
     /** Values one row of a dynamic-length tensor input may hold (App models). */
     maxTensorRow: 65_536,
-    drainMs: 10_000,
+    drainMs: declaredDefault("drainMs"),
     slo: { p99Ms: 50, minRps: 500, errorRate: 0.01 },
     /** Plain Deployments unless the spec asks for a canary; these steps when it gives none. */
     release: { strategy: "rolling" as const, steps: [{ weight: 10 }, { weight: 50 }], pauseS: 120 },

@@ -22,6 +22,7 @@ import {
   type GateIR,
   type ImagesIR,
   type IngestIR,
+  type LifecycleStep,
   type ModelIR,
   type ParameterIR,
   type ProjectIR,
@@ -36,6 +37,9 @@ import {
   type ValidateIR,
 } from "../ir.js";
 import { DEFAULTS } from "./defaults.js";
+import { respondPlan } from "./respond-plan.js";
+import { lowerRunConfig } from "./run-config.js";
+import { serveEnv, type ServeEnvSettings } from "./serve-env.js";
 
 export interface LowerInput {
   readonly spec: ProjectSpec;
@@ -69,11 +73,15 @@ export function lower(input: LowerInput): ProjectIR {
     : spec.kind === "Project"
       ? lowerProjectModel(spec)
       : lowerAppModel(spec, input.appSignature);
-  const serve = lowerServe(spec.name, spec.steps.serve ?? {}, model);
+  const lifecycle = spec.kind === "Project" ? lowerLifecycle(spec, model) : {};
+  const onnx = lifecycle.compile?.targets.find((t) => t.kind === "onnx");
+  const graphOptimization = onnx?.kind === "onnx" ? onnx.optimization : undefined;
+  const served = lowerServe(spec.name, spec.steps.serve ?? {}, model);
+  const serve: ServeIR = { ...served, env: serveEnv({ ...served, ...(graphOptimization ? { graphOptimization } : {}) }) };
   const steps: StepName[] = STEP_ORDER.filter((s) => spec.steps[s as keyof typeof spec.steps] !== undefined || s === "serve");
   const images = lowerImages(spec, workspace);
   const registry = workspace?.environments?.dev?.registry ?? workspace?.registry ?? DEFAULTS.registry;
-  return {
+  const ir: Omit<ProjectIR, "run"> = {
     kind: spec.kind,
     name: spec.name,
     key: spec.key,
@@ -84,14 +92,15 @@ export function lower(input: LowerInput): ProjectIR {
     specHash: sha256Hex(canonicalJson(spec)),
     meshVersion: input.meshVersion,
     model,
-    ...(spec.kind === "Project" ? lowerLifecycle(spec, model) : {}),
+    ...lifecycle,
     serve,
     steps,
     ...(spec.kind === "Project" && spec.schedule !== undefined ? { schedule: { cron: spec.schedule.trim(), timezone: DEFAULTS.schedule.timezone } } : {}),
+    lifecycleSteps: steps.filter((s): s is LifecycleStep => s !== "serve"),
     stepImages: steps.map((step) => stepImage(spec.name, step, images)),
     images,
     registry: spec.environments?.dev?.registry ?? registry,
-    environments: lowerEnvironments(spec, workspace, serve),
+    environments: lowerEnvironments(spec, workspace, serve, graphOptimization),
     aws: {
       region: workspace?.aws?.region ?? DEFAULTS.aws.region,
       s3Endpoint: workspace?.aws?.s3_endpoint ?? DEFAULTS.aws.s3Endpoint,
@@ -102,6 +111,8 @@ export function lower(input: LowerInput): ProjectIR {
       branches: [...(workspace?.ci?.branches ?? DEFAULTS.ci.branches)],
     },
   };
+  const run = lowerRunConfig(ir, workspace?.ingest?.allow_paths ?? []);
+  return run ? { ...ir, run } : ir;
 }
 
 function lowerFeatures(spec: ProjectKindSpec): FeaturesIR {
@@ -124,6 +135,7 @@ function lowerProjectModel(spec: ProjectKindSpec): ModelIR {
   const width = features.kind === "hashed-ngrams" ? features.dims : features.columns.length;
   const labels = spec.model.labels ?? [];
   return {
+    kind: "trained",
     task: spec.model.task,
     labels: [...labels],
     target: spec.model.target ?? DEFAULTS.model.target,
@@ -177,6 +189,7 @@ function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], l
     },
   };
   return {
+    kind: "transformer",
     task,
     labels: [...facts.labels],
     target: DEFAULTS.model.target,
@@ -189,6 +202,7 @@ function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], l
 
 function lowerAppModel(spec: AppKindSpec, signature: LowerInput["appSignature"]): ModelIR {
   return {
+    kind: "external",
     task: "tensor",
     labels: [...(spec.model.labels ?? [])],
     target: DEFAULTS.model.target,
@@ -298,22 +312,6 @@ function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, 
   return out;
 }
 
-type TrainParamsSpec = NonNullable<NonNullable<ProjectKindSpec["steps"]["train"]>["params"]>;
-
-/** Train params of one run (`mesh run --params`, the workflow's `params`) over the lowered ones. */
-export function overrideTrainParams(base: TrainIR["params"], o: TrainParamsSpec, trainer: TrainIR["trainer"]): TrainIR["params"] {
-  return {
-    epochs: o.epochs ?? base.epochs,
-    learningRate: o.learning_rate ?? base.learningRate,
-    l2: o.l2 ?? base.l2,
-    batchSize: o.batch_size ?? base.batchSize,
-    optimizer: o.optimizer ?? base.optimizer,
-    hidden: trainer === "mlp" ? [...(o.hidden ?? base.hidden)] : [],
-    patience: o.patience ?? base.patience,
-    seed: o.seed ?? base.seed,
-  };
-}
-
 type ValidateSpec = NonNullable<NonNullable<ProjectKindSpec["steps"]["compile"]>["validate"]>;
 
 /** Tolerances of a compile validation; `base` overrides the step defaults (int8 targets). */
@@ -378,7 +376,7 @@ function defaultResponse(model: ModelIR): ResponseFieldIR[] {
   return model.outputs.map((t) => ({ name: t.name, type: "number[]" as const }));
 }
 
-function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
+function lowerServe(name: string, s: ServeSpec, model: ModelIR): Omit<ServeIR, "env"> {
   const d = DEFAULTS.serve;
   const attributes: FieldIR[] = s.api?.attributes
     ? Object.entries(s.api.attributes).map(([field, a]) => {
@@ -409,16 +407,20 @@ function lowerServe(name: string, s: ServeSpec, model: ModelIR): ServeIR {
     parameters: e.parameters ?? {},
     expect: e.expect ?? {},
   }));
+  const port = s.port ?? d.port;
+  const api = { basePath: `/${name}/v1`, namespace: name, attributes, parameters, response };
   return {
     runtime: s.runtime ?? d.runtime,
     host: s.host ?? d.host,
-    port: s.port ?? d.port,
+    containerPort: port,
+    hostPort: port,
     workers: s.workers ?? d.workers,
     threads: { intraOp: s.threads?.intra_op ?? d.threads.intraOp, interOp: s.threads?.inter_op ?? d.threads.interOp },
     batching: lowerBatching(s.batching),
     limits: lowerLimits(s.limits),
     drainMs: s.drain_ms ?? d.drainMs,
-    api: { basePath: `/${name}/v1`, namespace: name, attributes, parameters, response },
+    api,
+    ...(model.transformer ? {} : { respond: respondPlan(model, api) }),
     examples,
     slo: { p99Ms: s.slo?.p99_ms ?? d.slo.p99Ms, minRps: s.slo?.min_rps ?? d.slo.minRps, errorRate: s.slo?.error_rate ?? d.slo.errorRate },
     release: {
@@ -485,7 +487,7 @@ function lowerLimits(l: ServeSpec["limits"], base: ServeIR["limits"] = DEFAULTS.
   };
 }
 
-function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefined, serve: ServeIR): EnvironmentIR[] {
+function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefined, serve: ServeIR, graphOptimization: ServeEnvSettings["graphOptimization"]): EnvironmentIR[] {
   // dev and ci always exist (compose profiles); stage and prod when either file names them.
   const named = new Set<EnvironmentName>(["dev", "ci"]);
   for (const e of Object.keys(spec.environments ?? {})) named.add(e as EnvironmentName);
@@ -493,30 +495,44 @@ function lowerEnvironments(spec: ProjectSpec, workspace: WorkspaceSpec | undefin
   return ENV_ORDER.filter((e) => named.has(e)).map((env) => {
     const o = spec.environments?.[env];
     const s = o?.serve;
+    const settings = {
+      workers: s?.workers ?? serve.workers,
+      batching: lowerBatching(s?.batching, serve.batching),
+      limits: lowerLimits(s?.limits, serve.limits),
+      threads: { intraOp: s?.threads?.intra_op ?? serve.threads.intraOp, interOp: s?.threads?.inter_op ?? serve.threads.interOp },
+    };
+    // An environment's `serve.port` is where its local runs are reached; inside the container the server keeps the project's port.
+    const shared = { host: serve.host, containerPort: serve.containerPort, drainMs: serve.drainMs, ...(graphOptimization ? { graphOptimization } : {}) };
     return {
       name: env,
       registry: o?.registry ?? workspace?.environments?.[env]?.registry ?? workspace?.registry ?? DEFAULTS.registry,
       modelRef: s?.alias ?? DEFAULTS.modelRef,
       imageTag: o?.image_tag ?? DEFAULTS.imageTag,
       serve: {
-        port: s?.port ?? serve.port,
-        workers: s?.workers ?? serve.workers,
+        hostPort: s?.port ?? serve.hostPort,
         replicas: s?.replicas ?? serve.replicas,
-        batching: lowerBatching(s?.batching, serve.batching),
-        limits: lowerLimits(s?.limits, serve.limits),
         resources: { cpu: s?.resources?.cpu ?? serve.resources.cpu, memory: s?.resources?.memory ?? serve.resources.memory },
-        threads: { intraOp: s?.threads?.intra_op ?? serve.threads.intraOp, interOp: s?.threads?.inter_op ?? serve.threads.interOp },
+        ...settings,
+        env: serveEnv({ ...shared, ...settings }),
       },
     };
   });
+}
+
+/** `<prefix>/<stem>`: the one rule for image repository names (a trailing `/` on the prefix is dropped). */
+function prefixed(prefix: string, stem: string): string {
+  const p = prefix.replace(/\/+$/, "");
+  return p === "" ? stem : `${p}/${stem}`;
 }
 
 function lowerImages(spec: ProjectSpec, workspace: WorkspaceSpec | undefined): ImagesIR {
   const w = workspace?.images;
   const t = workspace?.toolchain;
   const d = DEFAULTS.images;
+  const prefix = w?.prefix ?? d.prefix;
   return {
-    prefix: w?.prefix ?? d.prefix,
+    prefix,
+    neuron: { compile: prefixed(prefix, `${spec.name}-compile-neuron`), serve: prefixed(prefix, `${spec.name}-serve-neuron`) },
     base: spec.base_image ?? w?.base ?? d.base,
     neuronCompile: w?.neuron_compile ?? d.neuronCompile,
     neuronInference: w?.neuron_inference ?? d.neuronInference,
@@ -529,5 +545,5 @@ function lowerImages(spec: ProjectSpec, workspace: WorkspaceSpec | undefined): I
 
 /** Neuron images are described by the compile targets; every step image here is a Node image. */
 function stepImage(name: string, step: StepName, images: ImagesIR): StepImageIR {
-  return { step, repository: `${name}-${step}`, base: images.base, runtime: step === "serve" ? "mesh-serve" : "mesh-train" };
+  return { step, repository: `${name}-${step}`, image: prefixed(images.prefix, `${name}-${step}`), base: images.base, runtime: step === "serve" ? "mesh-serve" : "mesh-train" };
 }

@@ -2,7 +2,7 @@
  * Workspace-level outputs (`out/ci/`): generated from every project's IR at once, planned and
  * written under the same rules as a project's folder (its own manifest, orphan deletion, path
  * and link refusal). Always from the whole workspace — a run over some specs plans them from
- * every spec too (compiler/emit/generate.ts), or a workflow would forget the others.
+ * every spec too (compiler/generate/generate-workspace.ts), or a workflow would forget the others.
  */
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import type { Host } from "../host.js";

@@ -57,7 +57,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   }
 
   // Bring out/<name>/ up to date (cheap when the generate cache says nothing changed).
-  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([import("../validate/check-workspace.js"), import("../emit/generate.js")]);
+  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([import("../validate/check-workspace.js"), import("../generate/generate-workspace.js")]);
   const outDir = checkWorkspaceFile(host).value?.out ?? "out";
   const generated = await generateWorkspace(host, { specPaths: [ir.specPath], outDir, mode: "write" });
   if (!generated.plans || hasErrors(generated.diagnostics)) {
@@ -92,7 +92,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   if (!picked.ok) return fail(picked.message);
 
   // The user's MESH_* settings pass through (the server validates them); these win.
-  const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.port), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
+  const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.hostPort), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
   // The reference is resolved here (downloaded once, cached); the server gets the file and the alias.
   delete env["MESH_MODEL_REF"];
   if (picked.model.alias) env["MESH_MODEL_ALIAS"] = picked.model.alias;

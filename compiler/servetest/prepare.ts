@@ -44,7 +44,7 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
 
   const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([
     import("../validate/check-workspace.js"),
-    import("../emit/generate.js"),
+    import("../generate/generate-workspace.js"),
   ]);
   const outDir = checkWorkspaceFile(host).value?.out ?? "out";
   const generated = await generateWorkspace(host, { specPaths: [ir.specPath], outDir, mode: "write" });

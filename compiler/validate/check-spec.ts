@@ -21,6 +21,7 @@ import { PROJECT_RULES, type AppInput, type RuleContext } from "../../schemas/pr
 import { salvageSpec, watchReads } from "./salvage.js";
 import { validateLoaded } from "./validate.js";
 import { RULE_DEFAULTS, ruleDiagnostics } from "./apply-rules.js";
+import { LIFECYCLE_STEPS } from "../../runtimes/lifecycle/config.js";
 
 export interface CheckedSpec {
   readonly file: string;
@@ -32,7 +33,7 @@ export interface CheckedSpec {
   readonly transformer?: LockedTransformer;
 }
 
-const LIFECYCLE = new Set(["ingest", "register", "train", "compile"]);
+const LIFECYCLE = new Set<string>(LIFECYCLE_STEPS);
 /** A reader's answer that depended on a part of the spec the schema refused. */
 const UNTRUSTED: unique symbol = Symbol("untrusted");
 

@@ -9,7 +9,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { createDiagnostic } from "../diagnostics/registry.js";
 import type { LoadedYaml } from "../load/load-yaml.js";
 import { locate } from "../load/locate.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../../runtimes/support/did-you-mean.js";
 import { allowedKeys, keyHomes, schemaAt } from "./schema-walk.js";
 import { describe, showValue } from "./describe-expected.js";
 

@@ -5,7 +5,7 @@
  *   tests, image build; push outside pull requests) → Neuron compile on the Neuron runner.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { hasNeuronTarget } from "../compose/container.js";
+import { hasNeuronTarget } from "../support/container-run.js";
 import { mesh, setup, type Step } from "./steps.js";
 
 export type Job = Record<string, unknown>;

@@ -5,9 +5,9 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { withTsHeader } from "../support/header.js";
-import { memoryProject } from "../serving/memory-project.js";
-import { transpile } from "../serving/transpile.js";
-import { apiTypeAliases } from "../serving/ts-types.js";
+import { memoryProject } from "../support/ts-memory-project.js";
+import { transpile } from "../support/ts-transpile.js";
+import { apiTypeAliases } from "../support/ts-api-types.js";
 import { CLIENT_RUNTIME } from "./client-runtime.js";
 import { clientClass } from "./client-class.js";
 

@@ -4,19 +4,18 @@
  * serve settings) and in how the registry is attached — a bind mount of the workspace registry
  * in dev, a named volume in ci.
  */
-import type { EnvironmentIR, ProjectIR, StepName } from "../../compiler/ir.js";
+import type { EnvironmentIR, ProjectIR } from "../../compiler/ir.js";
 import {
-  CONTAINER_PORT,
   CONTAINER_USER,
   NEURON_DEVICE,
   REGISTRY_MOUNT,
   REGISTRY_MOUNT_URI,
   fileRegistryPath,
   hasNeuronTarget,
-  neuronCompileRepository,
   stepRepository,
   stopGraceSeconds,
-} from "./container.js";
+} from "../support/container-run.js";
+import { envChanges } from "../support/serve-env.js";
 
 /** The compose profiles generated for every project, each from its environment overlay. */
 export const COMPOSE_PROFILES = ["dev", "ci"] as const;
@@ -63,28 +62,9 @@ function baseService(image: string, tag: string, profile: ComposeProfile): Servi
   return { image: `${image}:\${IMAGE_TAG:-${tag}}`, profiles: [profile], user: CONTAINER_USER, read_only: true, tmpfs: ["/tmp"] };
 }
 
-/** Serve settings an environment overlay changes, as the MESH_* variables the server declares. */
-function serveOverrides(ir: ProjectIR, env: EnvironmentIR): Record<string, string> {
-  const base = ir.serve;
-  const s = env.serve;
-  const pairs: [string, unknown, unknown][] = [
-    ["MESH_WORKERS", s.workers, base.workers],
-    ["MESH_BATCH_ENABLED", s.batching.enabled, base.batching.enabled],
-    ["MESH_BATCH_MAX", s.batching.maxBatch, base.batching.maxBatch],
-    ["MESH_BATCH_DELAY_MS", s.batching.maxDelayMs, base.batching.maxDelayMs],
-    ["MESH_QUEUE_ROWS", s.batching.queue, base.batching.queue],
-    ["MESH_BODY_BYTES", s.limits.bodyBytes, base.limits.bodyBytes],
-    ["MESH_TIMEOUT_MS", s.limits.timeoutMs, base.limits.timeoutMs],
-    ["MESH_MAX_ROWS", s.limits.maxRows, base.limits.maxRows],
-    ["MESH_INTRA_OP_THREADS", s.threads.intraOp, base.threads.intraOp],
-    ["MESH_INTER_OP_THREADS", s.threads.interOp, base.threads.interOp],
-  ];
-  return Object.fromEntries(pairs.filter(([, v, b]) => v !== b).map(([k, v]) => [k, String(v)]));
-}
-
 /** The ready probe, in node: the serve image has no curl. */
 export function readyProbe(ir: ProjectIR): string[] {
-  const url = `http://127.0.0.1:${CONTAINER_PORT}${ir.serve.api.basePath}/ready`;
+  const url = `http://127.0.0.1:${ir.serve.containerPort}${ir.serve.api.basePath}/ready`;
   return ["CMD", "node", "-e", `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
 }
 
@@ -93,10 +73,12 @@ function serveService(ir: ProjectIR, env: EnvironmentIR, profile: ComposeProfile
   const registry = download ? registryAccess(ir, env, profile) : { volumes: [] as string[], environment: {} };
   // The profile's environment picks the version: its serve.alias, else the newest (lowered modelRef).
   const model = download ? { MESH_MODEL_REF: env.modelRef } : {};
+  // The image's defaults are the project's settings (its ENV and serve/main.js): only what the environment changes.
+  const environment = { ...registry.environment, ...model, ...envChanges(ir.serve.env, env.serve.env) };
   return {
     ...baseService(stepRepository(ir, "serve"), env.imageTag, profile),
-    ports: [`127.0.0.1:${env.serve.port}:${CONTAINER_PORT}`],
-    environment: { MESH_HOST: "0.0.0.0", MESH_PORT: String(CONTAINER_PORT), ...registry.environment, ...model, ...serveOverrides(ir, env) },
+    ports: [`127.0.0.1:${env.serve.hostPort}:${ir.serve.containerPort}`],
+    ...(Object.keys(environment).length > 0 ? { environment } : {}),
     ...(registry.volumes.length > 0 ? { volumes: registry.volumes } : {}),
     healthcheck: { test: readyProbe(ir), interval: "10s", timeout: "3s", retries: 3, start_period: "30s" },
     stop_grace_period: `${stopGraceSeconds(ir)}s`,
@@ -110,7 +92,7 @@ function profileServices(ir: ProjectIR, profile: ComposeProfile): Record<string,
   const registry = registryAccess(ir, env, profile);
   const services: Record<string, Service> = {};
   let previous: string | undefined;
-  const lifecycle = ir.steps.filter((s): s is Exclude<StepName, "serve"> => s !== "serve");
+  const lifecycle = ir.lifecycleSteps;
   for (const step of lifecycle) {
     const name = serviceName(step, profile);
     services[name] = {
@@ -126,7 +108,7 @@ function profileServices(ir: ProjectIR, profile: ComposeProfile): Record<string,
     // Its own profile: it needs an Inferentia/Trainium host, so `up` of dev or ci never starts it.
     const train = lifecycle.includes("train") ? serviceName("train", profile) : undefined;
     services[serviceName("compile-neuron", profile)] = {
-      ...baseService(neuronCompileRepository(ir), env.imageTag, profile),
+      ...baseService(ir.images.neuron.compile, env.imageTag, profile),
       profiles: [`${profile}-neuron`],
       devices: [`${NEURON_DEVICE}:${NEURON_DEVICE}`],
       environment: registry.environment,

@@ -6,7 +6,7 @@
  * The script is one line of CommonJS for `node -e` (exec form, no shell in the base needed).
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
-import { bakesModel, CONTAINER } from "./layout.js";
+import { bakesModel, CONTAINER, STEP_MAIN } from "../support/image-layout.js";
 
 const done = (what: string) =>
   `require("fs").writeFileSync(${JSON.stringify(CONTAINER.checkFile)},JSON.stringify(${what})+"\\n")`;
@@ -16,13 +16,13 @@ const fail = `e=>{console.error("mesh image check failed: "+(e&&e.message||e));p
 export function checkScript(ir: ProjectIR, step: StepName): string {
   const ort = JSON.stringify(`${CONTAINER.nodeModules}/onnxruntime-node`);
   if (step !== "serve") {
-    // The CLI's whole import graph must resolve inside the image: `mesh --version` loads it.
-    const bin = JSON.stringify(`${CONTAINER.meshPackage}/bin/mesh.js`);
+    // The entry point loads every runtime the step imports and reads the step's configuration.
+    const argv = JSON.stringify([STEP_MAIN, "--config", CONTAINER.stepConfig, "--step", step, "--check"]);
     return [
       `require(${ort})`,
-      `const r=require("child_process").spawnSync(process.execPath,[${bin},"--version"],{encoding:"utf8"})`,
-      `if(r.status!==0){console.error("mesh image check failed: mesh --version: "+r.stderr);process.exit(1)}`,
-      done(`{step:${JSON.stringify(step)},mesh:r.stdout.trim()}`),
+      `const r=require("child_process").spawnSync(process.execPath,${argv},{encoding:"utf8"})`,
+      `if(r.status!==0){console.error("mesh image check failed: step-main --check: "+r.stderr);process.exit(1)}`,
+      done(`{step:${JSON.stringify(step)},config:JSON.parse(r.stdout)}`),
     ].join(";");
   }
   if (!bakesModel(ir)) return [`require(${ort})`, done(`{step:"serve",model:"download"}`)].join(";");

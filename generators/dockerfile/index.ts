@@ -4,12 +4,15 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { dockerignore } from "./dockerignore.js";
-import { renderDockerfile } from "./render.js";
+import { renderDockerfile } from "../support/dockerfile-render.js";
+import { STEP_CONFIG_FILE } from "../support/image-layout.js";
+import { stepConfigJson } from "./step-config.js";
 import { stepDockerfile } from "./step-image.js";
 
 export function dockerfileFiles(ir: ProjectIR): GeneratedFile[] {
   return ir.stepImages.flatMap((image) => [
     { path: `${image.step}/Dockerfile`, contents: renderDockerfile(stepDockerfile(ir, image)), mode: 0o644 as const },
     { path: `${image.step}/.dockerignore`, contents: dockerignore(ir, image.step), mode: 0o644 as const },
+    ...(image.step === "serve" ? [] : [{ path: `${image.step}/${STEP_CONFIG_FILE}`, contents: stepConfigJson(ir, image.step), mode: 0o644 as const }]),
   ]);
 }

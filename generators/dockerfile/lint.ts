@@ -46,7 +46,7 @@ export function lintDockerfile(text: string): LintFinding[] {
     const m = /^([A-Za-z]+)\s+(.*)$/.exec(line);
     const op = m?.[1]?.toUpperCase();
     const rest = m?.[2] ?? "";
-    if (!op || !INSTRUCTIONS.has(op)) return add(n, "MESH002", `not an instruction: ${line.slice(0, 60)}`);
+    if (!op || !INSTRUCTIONS.has(op)) return void add(n, "MESH002", `not an instruction: ${line.slice(0, 60)}`);
     if (op === "ARG" && !seenFrom) {
       const a = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(rest);
       if (a?.[1]) globalArgs.set(a[1], (a[2] ?? "").replace(/^"(.*)"$/, "$1"));

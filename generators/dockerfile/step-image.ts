@@ -10,11 +10,11 @@
  * Nothing is downloaded: there is no package manager call, and RUN is exec form only.
  */
 import type { ProjectIR, StepImageIR } from "../../compiler/ir.js";
-import type { DockerfileModel, Instruction, LabelValue } from "./model.js";
+import type { DockerfileModel, Instruction, LabelValue } from "../support/dockerfile-model.js";
 import { checkScript } from "./check-script.js";
-import { argRef } from "./quote.js";
+import { argRef } from "../support/dockerfile-quote.js";
 import { headerText } from "../support/header.js";
-import { bakesModel, BUILD_ARGS, CONTAINER, contextRoots, LABELS, ROOT_DEST, runtimeImageDefault } from "./layout.js";
+import { bakesModel, BUILD_ARGS, CONTAINER, contextRoots, LABELS, ROOT_DEST, runtimeImageDefault, STEP_CONFIG_FILE, STEP_MAIN } from "../support/image-layout.js";
 
 function labels(ir: ProjectIR, image: StepImageIR): Instruction {
   const text = (t: string): LabelValue => ({ text: t });
@@ -36,10 +36,10 @@ function labels(ir: ProjectIR, image: StepImageIR): Instruction {
 
 /** Run-time settings of the serve image; they change only when the serve spec does. */
 function serveConfig(ir: ProjectIR): Instruction[] {
-  const port = ir.serve.port;
+  const port = ir.serve.containerPort;
   const env: [string, string][] = [
     ["NODE_ENV", "production"],
-    ["MESH_HOST", "0.0.0.0"],
+    ["MESH_HOST", ir.serve.host],
     ["MESH_PORT", String(port)],
   ];
   // A transformer is a folder (tokenizer and config beside the graph): the server is given the folder.
@@ -63,8 +63,8 @@ function serveConfig(ir: ProjectIR): Instruction[] {
   ];
 }
 
-/** Run-time settings of a lifecycle step image: `mesh run <name> --only <step>` against a mounted registry. */
-function lifecycleConfig(ir: ProjectIR, image: StepImageIR): Instruction[] {
+/** Run-time settings of a lifecycle step image: step-main runs the step its step.json configures, against a mounted registry. */
+function lifecycleConfig(image: StepImageIR): Instruction[] {
   return [
     {
       kind: "env",
@@ -76,7 +76,7 @@ function lifecycleConfig(ir: ProjectIR, image: StepImageIR): Instruction[] {
       ],
     },
     { kind: "stopsignal", signal: "SIGTERM" },
-    { kind: "entrypoint", argv: ["node", `${CONTAINER.meshPackage}/bin/mesh.js`, "run", ir.name, "--only", image.step] },
+    { kind: "entrypoint", argv: ["node", STEP_MAIN, "--config", CONTAINER.stepConfig, "--step", image.step] },
     { kind: "cmd", argv: [] },
   ];
 }
@@ -104,9 +104,10 @@ export function stepDockerfile(ir: ProjectIR, image: StepImageIR): DockerfileMod
           { kind: "workdir", path: CONTAINER.app },
           user,
           // Settings first: they outlive every spec and model change, so their layers stay cached.
-          ...(image.step === "serve" ? serveConfig(ir) : lifecycleConfig(ir, image)),
+          ...(image.step === "serve" ? serveConfig(ir) : lifecycleConfig(image)),
           // COPY ignores USER: the files stay root-owned and read-only for the app.
           ...copies,
+          ...(image.step === "serve" ? [] : [{ kind: "copy" as const, src: STEP_CONFIG_FILE, dest: CONTAINER.stepConfig }]),
         ],
       },
       { from: "runtime", name: "check", instructions: [{ kind: "run", argv: ["node", "-e", checkScript(ir, image.step)] }] },

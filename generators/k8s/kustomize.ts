@@ -5,7 +5,7 @@
  * (ConfigMap), replicas (autoscaler bounds), resources, and the registry.
  */
 import type { EnvironmentIR, GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { CONTAINER } from "../dockerfile/layout.js";
+import { CONTAINER } from "../support/image-layout.js";
 import { NAMES, BASE_TAG, imageRepo, lifecycleSteps, overlayDir, overlayJobsDir, overlayLifecycleDir } from "./names.js";
 import { KEDA_API, usesKeda } from "./keda.js";
 import { ROLLOUT_API, isCanary } from "./rollout.js";

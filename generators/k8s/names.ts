@@ -4,7 +4,7 @@
  * `out/<name>/k8s/`. One place, so the objects, the kustomizations and the tests agree.
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
-import { stepRepository } from "../compose/container.js";
+import { stepRepository } from "../support/container-run.js";
 
 /** Where the base, the batch base and the overlays live, relative to `out/<name>/`. */
 export const K8S_DIR = "k8s";

@@ -6,7 +6,7 @@
  * Its own kustomization (`k8s/neuron/`), so the base never needs a Neuron node.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { CONTAINER_PORT, hasNeuronTarget, imageRepository } from "../compose/container.js";
+import { hasNeuronTarget } from "../support/container-run.js";
 import { BASE_TAG, NAMES, labels, selector } from "./names.js";
 import { NEURON, PRESTOP_SLEEP_S, terminationGraceSeconds } from "./policy.js";
 import { HTTP_PORT_NAME, liveRoute, readyRoute } from "./serve.js";
@@ -21,7 +21,7 @@ export const NEURON_INSTANCE_TYPES: Readonly<Record<string, readonly string[]>> 
   trn1: ["trn1.2xlarge", "trn1.32xlarge", "trn1n.32xlarge"],
 };
 
-export const neuronServeRepository = (ir: ProjectIR): string => imageRepository(ir, `${ir.name}-serve-neuron`);
+export const neuronServeRepository = (ir: ProjectIR): string => ir.images.neuron.serve;
 
 /** The first Neuron target's instance family, or undefined. */
 export function neuronInstance(ir: ProjectIR): string | undefined {
@@ -60,10 +60,10 @@ export function neuronDeployment(ir: ProjectIR, instance: string): IDeployment {
             {
               name: "serve",
               image: `${neuronServeRepository(ir)}:${BASE_TAG}`,
-              ports: [{ name: HTTP_PORT_NAME, containerPort: CONTAINER_PORT, protocol: "TCP" }],
+              ports: [{ name: HTTP_PORT_NAME, containerPort: ir.serve.containerPort, protocol: "TCP" }],
               env: [
-                { name: "MESH_HOST", value: "0.0.0.0" },
-                { name: "MESH_PORT", value: String(CONTAINER_PORT) },
+                { name: "MESH_HOST", value: ir.serve.host },
+                { name: "MESH_PORT", value: String(ir.serve.containerPort) },
               ],
               resources: { requests: { cpu, memory, [NEURON.resource]: "1" }, limits: { memory, [NEURON.resource]: "1" } },
               startupProbe: { ...get(liveRoute(ir)), periodSeconds: 5, failureThreshold: 120 },
@@ -88,6 +88,6 @@ export function neuronService(ir: ProjectIR): IService {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: NAMES.neuronServe(ir), labels: labels(ir, component) },
-    spec: { type: "ClusterIP", selector: selector(ir, component), ports: [{ name: HTTP_PORT_NAME, port: CONTAINER_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }] },
+    spec: { type: "ClusterIP", selector: selector(ir, component), ports: [{ name: HTTP_PORT_NAME, port: ir.serve.containerPort, targetPort: HTTP_PORT_NAME, protocol: "TCP" }] },
   };
 }

@@ -5,8 +5,8 @@
  * operator) mounted where the images expect it — useful on a single-node dev cluster only.
  */
 import type { EnvironmentIR, ProjectIR } from "../../compiler/ir.js";
-import { CONTAINER } from "../dockerfile/layout.js";
-import { fileRegistryPath } from "../compose/container.js";
+import { CONTAINER } from "../support/image-layout.js";
+import { fileRegistryPath } from "../support/container-run.js";
 import { NAMES } from "./names.js";
 import type { IEnvFromSource } from "kubernetes-models/v1/EnvFromSource";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";

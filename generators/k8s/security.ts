@@ -1,5 +1,5 @@
 /**
- * The hardening every mesh pod gets, matching the images (generators/dockerfile/layout.ts):
+ * The hardening every mesh pod gets, matching the images (generators/support/image-layout.ts):
  * the non-root uid/gid the Dockerfiles' USER sets, a read-only root file system with a private
  * writable /tmp, no privilege escalation, no capabilities, the runtime's default seccomp profile.
  * This is the Kubernetes "restricted" Pod Security Standard.
@@ -8,7 +8,7 @@ import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContex
 import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
-import { CONTAINER } from "../dockerfile/layout.js";
+import { CONTAINER } from "../support/image-layout.js";
 
 /**
  * Untyped object data (kustomizations, patches). Kubernetes objects themselves are typed with

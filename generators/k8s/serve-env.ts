@@ -5,26 +5,9 @@
  */
 import type { EnvironmentIR, ProjectIR } from "../../compiler/ir.js";
 import { ENV_VARS } from "../../runtimes/serve/config.js";
-import { CONTAINER_PORT, DOWNLOAD_MODEL_REF } from "../compose/container.js";
+import { DOWNLOAD_MODEL_REF } from "../support/container-run.js";
+import { envChanges, envMap } from "../support/serve-env.js";
 import { baseRegistry, podRegistryUri } from "./registry.js";
-
-type Settings = EnvironmentIR["serve"];
-
-/** The settings an environment can change, as MESH_* name → value. */
-function tunables(s: Settings): Record<string, string> {
-  return {
-    MESH_WORKERS: String(s.workers),
-    MESH_BATCH_ENABLED: String(s.batching.enabled),
-    MESH_BATCH_MAX: String(s.batching.maxBatch),
-    MESH_BATCH_DELAY_MS: String(s.batching.maxDelayMs),
-    MESH_QUEUE_ROWS: String(s.batching.queue),
-    MESH_BODY_BYTES: String(s.limits.bodyBytes),
-    MESH_TIMEOUT_MS: String(s.limits.timeoutMs),
-    MESH_MAX_ROWS: String(s.limits.maxRows),
-    MESH_INTRA_OP_THREADS: String(s.threads.intraOp),
-    MESH_INTER_OP_THREADS: String(s.threads.interOp),
-  };
-}
 
 const declared = new Set(ENV_VARS.map((d) => d.name));
 
@@ -37,13 +20,10 @@ function checked(data: Record<string, string>): Record<string, string> {
 
 const downloads = (ir: ProjectIR) => ir.serve.image.model === "download";
 
-/** The base ConfigMap data. */
+/** The base ConfigMap data: every lowered serve setting, and in download mode where the model comes from. */
 export function serveEnvData(ir: ProjectIR): Record<string, string> {
   return checked({
-    MESH_HOST: "0.0.0.0",
-    MESH_PORT: String(CONTAINER_PORT),
-    MESH_DRAIN_MS: String(ir.serve.drainMs),
-    ...tunables(ir.serve),
+    ...envMap(ir.serve.env),
     // Download mode: the newest compiled (else trained) version of the registry, at start.
     ...(downloads(ir) ? { MESH_REGISTRY: podRegistryUri(baseRegistry(ir)), MESH_MODEL_REF: DOWNLOAD_MODEL_REF } : {}),
   });
@@ -52,7 +32,7 @@ export function serveEnvData(ir: ProjectIR): Record<string, string> {
 /** What an environment's ConfigMap changes relative to the base (empty: no patch). */
 export function serveEnvDelta(ir: ProjectIR, env: EnvironmentIR): Record<string, string> {
   const base = serveEnvData(ir);
-  const next: Record<string, string> = { ...tunables(env.serve) };
+  const next: Record<string, string> = { ...envChanges(ir.serve.env, env.serve.env) };
   if (downloads(ir)) {
     next.MESH_REGISTRY = podRegistryUri(env.registry);
     // The environment's serve.alias (lowered into modelRef): prod serves what production points at.

@@ -3,7 +3,6 @@
  * HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget, as plain data.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { CONTAINER_PORT } from "../compose/container.js";
 import { NAMES, imageRef, labels, selector } from "./names.js";
 import { TARGET_CPU_UTILIZATION, autoscaleBounds, startupBudget, terminationGraceSeconds, tmpSizeLimit, PRESTOP_SLEEP_S } from "./policy.js";
 import { awsEnv, awsSecretEnvFrom, baseRegistry, isFileRegistry, registryMount, registryVolume } from "./registry.js";
@@ -61,7 +60,7 @@ export function serveContainer(ir: ProjectIR): IContainer {
     image: imageRef(ir, "serve"),
     // No command or workingDir: the image's own (a download-mode image runs from /tmp, where the
     // model cache goes — the emptyDir below keeps that writable under a read-only root).
-    ports: [{ name: HTTP_PORT_NAME, containerPort: CONTAINER_PORT, protocol: "TCP" }],
+    ports: [{ name: HTTP_PORT_NAME, containerPort: ir.serve.containerPort, protocol: "TCP" }],
     envFrom: [{ configMapRef: { name: NAMES.serveConfig(ir) } }, ...(download ? [awsSecretEnvFrom(ir)] : [])],
     ...(download ? { env: awsEnv(ir) } : {}),
     resources: { requests: { cpu, memory }, limits: { cpu, memory } },
@@ -105,7 +104,7 @@ export function serveService(ir: ProjectIR): IService {
     apiVersion: "v1",
     kind: "Service",
     metadata: meta(ir, NAMES.serve(ir)),
-    spec: { type: "ClusterIP", selector: selector(ir, "serve"), ports: [{ name: HTTP_PORT_NAME, port: CONTAINER_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }] },
+    spec: { type: "ClusterIP", selector: selector(ir, "serve"), ports: [{ name: HTTP_PORT_NAME, port: ir.serve.containerPort, targetPort: HTTP_PORT_NAME, protocol: "TCP" }] },
   };
 }
 

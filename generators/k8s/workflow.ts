@@ -33,7 +33,7 @@ export const PARAM = { source: "source", params: "params", registry: "registry",
 const param = (name: string) => `{{workflow.parameters.${name}}}`;
 
 /**
- * Retry only what may pass the next time: a lost pod, or `mesh run`'s transient failure code.
+ * Retry only what may pass the next time: a lost pod, or the step runtime's transient failure code.
  * `lastRetry.exitCode` is "-1" when the container never ran.
  */
 export const RETRY_EXPRESSION = `lastRetry.status == "Error" || (lastRetry.status == "Failed" && asInt(lastRetry.exitCode) == ${EXIT_FAILURE})`;
@@ -53,7 +53,7 @@ export function workflowParameters(ir: ProjectIR, registry: string = baseRegistr
   return out;
 }
 
-/** What a step passes to `mesh run <name> --only <step>` (the image's entrypoint). */
+/** The run overrides a step passes to its image's entrypoint (runtimes/lifecycle/step-main.js --step <step>). */
 function stepArgs(ir: ProjectIR, step: LifecycleStep): string[] {
   if (step === "ingest" && ir.ingest) return ["--source", param(PARAM.source)];
   if (step === "train" && ir.train) return ["--params", param(PARAM.params)];

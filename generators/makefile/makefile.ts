@@ -4,12 +4,12 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { template } from "../support/templates.js";
-import { helpLines, renderRules, type MakeRule } from "./make-rule.js";
-import { HELP_DESCRIPTION, makeRules } from "./rules.js";
+import { helpLines, renderRules, type MakeRule } from "../support/make-rule.js";
+import { HELP_DESCRIPTION, makeRules } from "../support/make-rules.js";
 import { commentText } from "../support/text.js";
 import { headerText } from "../support/header.js";
-import { recipeWord } from "./text.js";
-import { literalizeLines, makeVariables, type MakeVariable } from "./variables.js";
+import { recipeWord } from "../support/shell.js";
+import { literalizeLines, makeVariables, type MakeVariable } from "../support/make-variables.js";
 
 const render = template(import.meta.url, "templates/makefile.hbs");
 

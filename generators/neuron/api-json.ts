@@ -4,12 +4,12 @@
  * decode and answer alike.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
+import { respondPlanOf } from "../support/respond-plan.js";
 import { canonicalJson } from "../support/canonical-json.js";
-import { respondPlan } from "../serving/respond-plan.js";
 
 export function apiJson(ir: ProjectIR): string {
   const s = ir.serve;
-  const plan = respondPlan(ir);
+  const plan = respondPlanOf(ir);
   const tensors = (list: ProjectIR["model"]["inputs"]) => list.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] }));
   return canonicalJson(
     {
@@ -26,7 +26,7 @@ export function apiJson(ir: ProjectIR): string {
       limits: s.limits,
       batching: s.batching,
       host: s.host,
-      port: s.port,
+      port: s.containerPort,
       drainMs: s.drainMs,
       specHash: ir.specHash,
       meshVersion: ir.meshVersion,

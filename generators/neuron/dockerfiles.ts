@@ -16,11 +16,11 @@
  *   sidecar.py (MESH_ENGINE=torch).
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { imageRepository } from "../compose/container.js";
-import { CONTAINER, runtimeImageDefault } from "../dockerfile/layout.js";
-import type { DockerfileModel, Instruction } from "../dockerfile/model.js";
-import { argRef } from "../dockerfile/quote.js";
-import { renderDockerfile } from "../dockerfile/render.js";
+import { stepRepository } from "../support/container-run.js";
+import { CONTAINER, runtimeImageDefault } from "../support/image-layout.js";
+import type { DockerfileModel, Instruction } from "../support/dockerfile-model.js";
+import { argRef } from "../support/dockerfile-quote.js";
+import { renderDockerfile } from "../support/dockerfile-render.js";
 
 export const COMPILE_FILES = ["compile.py", "features.json", "featurizers.py", "requirements.txt", "run.sh", "validate.py"] as const;
 export const SERVE_FILES = ["api.json", "app.py", "featurizers.py", "openapi.json", "requirements.txt"] as const;
@@ -69,12 +69,12 @@ export function compileDockerfile(ir: ProjectIR, header: string, files: readonly
 
 export function serveDockerfile(ir: ProjectIR, header: string): string {
   const dir = "/opt/mesh/serve";
-  const port = ir.serve.port;
+  const port = ir.serve.containerPort;
   const probe = `import sys, urllib.request; sys.exit(0 if urllib.request.urlopen("http://127.0.0.1:${port}${ir.serve.api.basePath}/ready", timeout=3).status == 200 else 1)`;
   return renderDockerfile(
     model(ir, header, "mesh-neuron-inference", [
       { kind: "workdir", path: dir },
-      { kind: "env", vars: [["MESH_MODEL_DIR", "/opt/mesh/model"], ["MESH_HOST", "0.0.0.0"], ["MESH_PORT", String(port)]] },
+      { kind: "env", vars: [["MESH_MODEL_DIR", "/opt/mesh/model"], ["MESH_HOST", ir.serve.host], ["MESH_PORT", String(port)]] },
       ...SERVE_FILES.map((f): Instruction => ({ kind: "copy", src: f, dest: `${dir}/${f}` })),
       labels(ir, "serve-neuron"),
       user,
@@ -98,7 +98,7 @@ const SERVE_IMAGE = "MESH_SERVE_IMAGE";
  */
 export function serveTransformerDockerfile(ir: ProjectIR, header: string): string {
   const dir = "/opt/mesh/serve-neuron";
-  const port = ir.serve.port;
+  const port = ir.serve.containerPort;
   const ready = `${ir.serve.api.basePath}/ready`;
   const probe = `fetch("http://127.0.0.1:"+(process.env.MESH_PORT||${port})+${JSON.stringify(ready)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   const node = "node";
@@ -106,7 +106,7 @@ export function serveTransformerDockerfile(ir: ProjectIR, header: string): strin
     header: [header, "build on a host that can pull mesh-neuron-inference's AWS Neuron base; mesh cannot build it offline", `--build-arg ${SERVE_IMAGE}=<the tag mesh build ${ir.name} --step serve printed>`],
     globalArgs: [
       { kind: "arg", name: RUNTIME, default: runtimeImageDefault(ir, "mesh-neuron-inference") },
-      { kind: "arg", name: SERVE_IMAGE, default: `${imageRepository(ir, `${ir.name}-serve`)}:${ir.meshVersion}` },
+      { kind: "arg", name: SERVE_IMAGE, default: `${stepRepository(ir, "serve")}:${ir.meshVersion}` },
     ],
     stages: [
       { from: argRef(SERVE_IMAGE), name: node, instructions: [] },

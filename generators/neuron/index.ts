@@ -14,7 +14,7 @@ import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { appPy } from "../../runtimes/neuron/python/app-py.js";
 import { featurizersPy } from "../../runtimes/neuron/python/featurizers-py.js";
 import { compileScriptTexts } from "../../runtimes/neuron/script-files.js";
-import { generateOpenapi } from "../openapi/index.js";
+import { openapiJson } from "../support/openapi-json.js";
 import { headerText } from "../support/header.js";
 import { apiJson } from "./api-json.js";
 import { COMPILE_FILES, compileDockerfile, dockerignoreFor, SERVE_FILES, serveDockerfile } from "./dockerfiles.js";
@@ -43,12 +43,11 @@ export function generateNeuron(ir: ProjectIR): GeneratedFile[] {
   });
   const first = targets[0]!;
   if (files.length === 0 || !ir.model.features) return files;
-  const openapi = generateOpenapi(ir).find((f) => f.path === "openapi.json");
   files.push(
     file("serve-neuron/app.py", appPy(header)),
     file("serve-neuron/featurizers.py", featurizersPy(header)),
     file("serve-neuron/api.json", apiJson(ir)),
-    ...(openapi ? [file("serve-neuron/openapi.json", openapi.contents)] : []),
+    file("serve-neuron/openapi.json", openapiJson(ir)),
     file("serve-neuron/requirements.txt", requirementsTxt(header, ir, first.instance, true)),
     file("serve-neuron/Dockerfile", serveDockerfile(ir, header)),
     file("serve-neuron/.dockerignore", dockerignoreFor(header, SERVE_FILES)),

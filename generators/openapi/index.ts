@@ -3,11 +3,10 @@
  * indentation, trailing newline), byte-identical to what the server serves.
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { canonicalJson } from "../support/canonical-json.js";
-import { openapiDocument } from "./document.js";
+import { openapiJson } from "../support/openapi-json.js";
 
-export { openapiDocument } from "./document.js";
+export { openapiDocument } from "../support/openapi-document.js";
 
 export function generateOpenapi(ir: ProjectIR): GeneratedFile[] {
-  return [{ path: "openapi.json", contents: canonicalJson(openapiDocument(ir), true), mode: 0o644 }];
+  return [{ path: "openapi.json", contents: openapiJson(ir), mode: 0o644 }];
 }

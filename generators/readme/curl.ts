@@ -6,7 +6,7 @@
  */
 import type { ExampleIR, ProjectIR } from "../../compiler/ir.js";
 import { canonicalJson } from "../support/canonical-json.js";
-import { shellQuote } from "../makefile/text.js";
+import { shellQuote } from "../support/shell.js";
 import { inertJson } from "./markdown.js";
 
 export interface CurlExample {
@@ -20,7 +20,7 @@ export interface CurlExample {
 
 /** `http://127.0.0.1:<port>` — the server the README's commands start. */
 export function baseUrl(ir: ProjectIR): string {
-  return `http://127.0.0.1:${ir.serve.port}`;
+  return `http://127.0.0.1:${ir.serve.hostPort}`;
 }
 
 /** The predict request body of CONTRACTS.md: `{"data": {namespace, attributes, parameters}}`. */

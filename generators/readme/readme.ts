@@ -6,7 +6,7 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { template } from "../support/templates.js";
-import { fileRegistryPath } from "../compose/container.js";
+import { fileRegistryPath } from "../support/container-run.js";
 import { headerComment } from "../support/header.js";
 import { baseUrl, curlExamples } from "./curl.js";
 import { code, inertJson, markdownInline, markdownText } from "./markdown.js";
@@ -22,7 +22,7 @@ function commented(pairs: readonly (readonly [string, string])[]): string[] {
 
 function lifecycle(ir: ProjectIR): string[] {
   const n = ir.name;
-  const port = ir.serve.port;
+  const port = ir.serve.hostPort;
   if (ir.kind === "App") {
     return commented([
       [`npx mesh serve ${n} --port ${port}`, `serve the external model on 127.0.0.1:${port} (= make serve)`],

@@ -3,10 +3,10 @@
  * OpenAPI document, so the README cannot disagree with them). Every cell is Markdown already.
  */
 import type { CompileTargetIR, ProjectIR } from "../../compiler/ir.js";
-import { hasNeuronTarget } from "../compose/container.js";
-import { HELP_DESCRIPTION, makeRules } from "../makefile/rules.js";
-import { makeVariables } from "../makefile/variables.js";
-import { openapiDocument } from "../openapi/index.js";
+import { hasNeuronTarget } from "../support/container-run.js";
+import { HELP_DESCRIPTION, makeRules } from "../support/make-rules.js";
+import { makeVariables } from "../support/make-variables.js";
+import { openapiDocument } from "../support/openapi-document.js";
 import { code, markdownInline, tableRow } from "./markdown.js";
 
 /** `| target | does |` rows for every Make target, help first. */
@@ -89,5 +89,5 @@ export function provenanceLines(ir: ProjectIR): string[] {
 
 /** `| environment | registry | image tag | serve port |` rows. */
 export function environmentRows(ir: ProjectIR): string[] {
-  return ir.environments.map((e) => tableRow([code(e.name), code(e.registry), code(e.imageTag), String(e.serve.port)]));
+  return ir.environments.map((e) => tableRow([code(e.name), code(e.registry), code(e.imageTag), String(e.serve.hostPort)]));
 }

@@ -8,7 +8,7 @@ import type { SourceFile } from "ts-morph";
 import type { FieldIR, ProjectIR } from "../../compiler/ir.js";
 import { addDecodeHelpers } from "./decode-helpers.js";
 import { checkBody, enumConst, isColumnExpr } from "./field-checks.js";
-import { key } from "./ts-types.js";
+import { key } from "../support/ts-api-types.js";
 
 const lit = (v: unknown): string => JSON.stringify(v);
 

@@ -4,9 +4,9 @@
  * (the very code the trainer used), response shaping and the embedded OpenAPI document.
  */
 import { VariableDeclarationKind, type SourceFile } from "ts-morph";
-import type { ProjectIR } from "../../compiler/ir.js";
-import { respondPlan, type FieldRule } from "./respond-plan.js";
-import { key } from "./ts-types.js";
+import type { FieldRule, ProjectIR } from "../../compiler/ir.js";
+import { respondPlanOf } from "../support/respond-plan.js";
+import { key } from "../support/ts-api-types.js";
 
 const lit = (v: unknown): string => JSON.stringify(v);
 
@@ -78,7 +78,7 @@ function writeTransformerDefinition(ir: ProjectIR, file: SourceFile): void {
 
 export function writeDefinitionModule(ir: ProjectIR, file: SourceFile): void {
   if (ir.model.transformer) return writeTransformerDefinition(ir, file);
-  const plan = respondPlan(ir);
+  const plan = respondPlanOf(ir);
   const features = featureSpec(ir);
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "mesh/runtimes/serve/definition.js", namedImports: ["TensorServiceDefinition"] });
   if (features) file.addImportDeclaration({ moduleSpecifier: "mesh/runtimes/features/index.js", namedImports: ["createFeaturizer"] });

@@ -9,13 +9,13 @@
 import type { SourceFile } from "ts-morph";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { canonicalJson } from "../support/canonical-json.js";
-import { openapiDocument } from "../openapi/document.js";
+import { openapiDocument } from "../support/openapi-document.js";
 import { writeDecodeModule } from "./decode-module.js";
 import { writeDefinitionModule } from "./definition-module.js";
 import { withTsHeader } from "../support/header.js";
 import { writeMainModule } from "./main-module.js";
-import { memoryProject } from "./memory-project.js";
-import { transpile } from "./transpile.js";
+import { memoryProject } from "../support/ts-memory-project.js";
+import { transpile } from "../support/ts-transpile.js";
 import { writeTypesModule } from "./types-module.js";
 
 function writeOpenapiModule(ir: ProjectIR, file: SourceFile): void {

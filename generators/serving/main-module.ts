@@ -6,26 +6,9 @@
 import { VariableDeclarationKind, type SourceFile } from "ts-morph";
 import type { ProjectIR } from "../../compiler/ir.js";
 
-/** The spec's values for `ServeDefaults` (runtimes/serve/definition.ts), keys sorted. */
+/** The spec's values for `ServeDefaults` (runtimes/serve/definition.ts): the lowered MESH_* settings by config key, keys sorted. */
 export function serveDefaults(ir: ProjectIR): Record<string, unknown> {
-  const s = ir.serve;
-  const onnx = ir.compile?.targets.find((t) => t.kind === "onnx");
-  return {
-    batchDelayMs: s.batching.maxDelayMs,
-    batchEnabled: s.batching.enabled,
-    batchMax: s.batching.maxBatch,
-    bodyBytes: s.limits.bodyBytes,
-    drainMs: s.drainMs,
-    ...(onnx?.kind === "onnx" ? { graphOptimization: onnx.optimization } : {}),
-    host: s.host,
-    interOpThreads: s.threads.interOp,
-    intraOpThreads: s.threads.intraOp,
-    maxRows: s.limits.maxRows,
-    port: s.port,
-    queueRows: s.batching.queue,
-    timeoutMs: s.limits.timeoutMs,
-    workers: s.workers,
-  };
+  return Object.fromEntries(ir.serve.env.map((v) => [v.key, v.value] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export function writeMainModule(ir: ProjectIR, file: SourceFile): void {

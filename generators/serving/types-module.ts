@@ -4,7 +4,7 @@
  */
 import type { SourceFile } from "ts-morph";
 import type { ProjectIR } from "../../compiler/ir.js";
-import { apiTypeAliases } from "./ts-types.js";
+import { apiTypeAliases } from "../support/ts-api-types.js";
 
 export function writeTypesModule(ir: ProjectIR, file: SourceFile): void {
   for (const alias of apiTypeAliases(ir)) {

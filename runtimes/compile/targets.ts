@@ -5,6 +5,7 @@
  */
 import { compileOnnx } from "./onnx-target.js";
 import { compileTorch } from "../neuron/torch-target.js";
+import { TargetUnavailableError } from "./target-unavailable.js";
 import type { CompileTarget, TargetCompiler } from "./types.js";
 
 export const TARGET_COMPILERS: Readonly<Record<string, TargetCompiler | undefined>> = {
@@ -19,7 +20,7 @@ export const TARGET_COMPILERS: Readonly<Record<string, TargetCompiler | undefine
  */
 export const REMOTE_TARGET_KINDS: readonly string[] = ["neuron"];
 
-export class TargetUnavailableError extends Error {}
+export { TargetUnavailableError } from "./target-unavailable.js";
 
 export function targetCompiler(target: CompileTarget): TargetCompiler {
   const compiler = TARGET_COMPILERS[target.kind];

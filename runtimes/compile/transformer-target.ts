@@ -13,7 +13,7 @@ import { openTransformer } from "../transformers/open.js";
 import { rawOutputs } from "../transformers/pipeline.js";
 import { VALIDATION_SESSION } from "../train/pretrained.js";
 import type { ArtifactFiles } from "../registry/types.js";
-import { optimizeOnnx } from "./onnx-target.js";
+import { optimizeOnnx } from "./optimize-onnx.js";
 import type { CompiledArtifact, TargetInput } from "./types.js";
 
 /** Files of a registered version that belong to the registry, not to the model folder. */

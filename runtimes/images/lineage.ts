@@ -3,7 +3,7 @@
  * rebuilt for Node):
  *
  *   <images.base> ─► mesh-base ─┬─► mesh-serve   (onnxruntime-node + the serve runtime)
- *                               └─► mesh-train   (the mesh CLI and lifecycle runtimes)
+ *                               └─► mesh-train   (the lifecycle runtimes and step-main.js)
  *   <images.neuronCompile>   ─► mesh-neuron-compile
  *   <images.neuronInference> ─► mesh-neuron-inference
  *
@@ -17,8 +17,8 @@ export type CoreImageName = "mesh-base" | "mesh-serve" | "mesh-train" | "mesh-ne
 /** Which configured base an image starts from when it has no core parent. */
 export type ExternalBase = "base" | "neuronCompile" | "neuronInference";
 
-/** What the image adds: `serve` the serve runtime and its dependencies, `cli` the whole mesh CLI. */
-export type CorePayload = "none" | "serve" | "cli" | "python";
+/** What the image adds: `serve` the serve runtime and its dependencies, `lifecycle` the step runtimes (runtimes/lifecycle/step-main.js and what it imports). */
+export type CorePayload = "none" | "serve" | "lifecycle" | "python";
 
 export interface CoreImage {
   readonly name: CoreImageName;
@@ -30,7 +30,7 @@ export interface CoreImage {
 export const CORE_IMAGES: readonly CoreImage[] = [
   { name: "mesh-base", parent: { external: "base" }, payload: "none", doc: "Node runtime, non-root user 10001, /app" },
   { name: "mesh-serve", parent: { core: "mesh-base" }, payload: "serve", doc: "onnxruntime-node (linux/x64) and the mesh serve runtime" },
-  { name: "mesh-train", parent: { core: "mesh-base" }, payload: "cli", doc: "the mesh CLI and lifecycle runtimes (ingest, register, train, compile)" },
+  { name: "mesh-train", parent: { core: "mesh-base" }, payload: "lifecycle", doc: "the lifecycle runtimes (ingest, register, train, compile) and their step entry point" },
   { name: "mesh-neuron-compile", parent: { external: "neuronCompile" }, payload: "python", doc: "AWS Neuron training DLC: torch-neuronx compile jobs" },
   { name: "mesh-neuron-inference", parent: { external: "neuronInference" }, payload: "python", doc: "AWS Neuron inference DLC: serving Neuron-compiled models" },
 ];

@@ -10,28 +10,10 @@ import { ModelSourceError } from "./errors.js";
 import { hashFile } from "./hash.js";
 import { relPathProblem } from "./paths.js";
 import { isCommitSha, checkModelUri } from "./uri.js";
-import type { ModelFile, ResolvedModel } from "./types.js";
+import { LOCK_VERSION, type JsonValue, type LockedFile, type ModelFile, type ModelLock, type ResolvedModel } from "./types.js";
 
 export const LOCK_FILE_NAME = "model.lock.json";
-export const LOCK_VERSION = 1;
-
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
-
-export interface LockedFile {
-  readonly sha256: string;
-  readonly size: number;
-}
-
-export interface ModelLock {
-  readonly lockVersion: typeof LOCK_VERSION;
-  readonly source: string;
-  /** The Hub commit sha (hf:// sources only). */
-  readonly revision?: string;
-  /** POSIX path (relative to the model folder; the file name for a single file) → pin. */
-  readonly files: Readonly<Record<string, LockedFile>>;
-  /** Facts derived from the pinned bytes; free-form JSON owned by the caller. */
-  readonly facts: Readonly<Record<string, JsonValue>>;
-}
+export { LOCK_VERSION, type JsonValue, type LockedFile, type ModelLock } from "./types.js";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const KEYS = ["facts", "files", "lockVersion", "revision", "source"];

@@ -1,6 +1,5 @@
 /** The resolver's options and result, shared by every scheme. */
 import type { S3Options } from "../registry/s3-client.js";
-import type { ModelLock } from "./lock.js";
 
 /** One file of a resolved model. */
 export interface ModelFile {
@@ -63,3 +62,24 @@ export interface ResolveOptions {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+
+/** model.lock.json (runtimes/models/lock.ts reads and writes it). */
+export const LOCK_VERSION = 1;
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export interface LockedFile {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface ModelLock {
+  readonly lockVersion: typeof LOCK_VERSION;
+  readonly source: string;
+  /** The Hub commit sha (hf:// sources only). */
+  readonly revision?: string;
+  /** POSIX path (relative to the model folder; the file name for a single file) → pin. */
+  readonly files: Readonly<Record<string, LockedFile>>;
+  /** Facts derived from the pinned bytes; free-form JSON owned by the caller. */
+  readonly facts: Readonly<Record<string, JsonValue>>;
+}

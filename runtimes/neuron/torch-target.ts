@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TargetUnavailableError } from "../compile/targets.js";
+import { TargetUnavailableError } from "../compile/target-unavailable.js";
 import type { CompiledArtifact, TargetInput } from "../compile/types.js";
 import type { AttributeRow } from "../train/golden.js";
 import { lastLine, resolvePython, runPython } from "./python-env.js";

@@ -5,7 +5,7 @@
  * ignored misspelt variables). Generators (compose, k8s) and docs list `ENV_VARS`.
  */
 import type { ServeDefaults } from "./definition.js";
-import { didYouMean } from "./did-you-mean.js";
+import { didYouMean } from "../support/did-you-mean.js";
 
 export type LogLevel = NonNullable<ServeDefaults["logLevel"]>;
 export type GraphOptimization = NonNullable<ServeDefaults["graphOptimization"]>;
@@ -96,6 +96,16 @@ export const ENV_VARS: readonly EnvVarDecl[] = [
 
 const DECLARED = new Map(ENV_VARS.map((d) => [d.name, d]));
 
+/** The declaration of one variable, if the server reads it. */
+export const envVar = (name: string): EnvVarDecl | undefined => DECLARED.get(name);
+
+/** The library default of a setting, by its `ServeConfig` field (compiler/lower/defaults.ts reads these). */
+export function declaredDefault<K extends keyof ServeConfig>(key: K): ServeConfig[K] {
+  const decl = ENV_VARS.find((d) => d.key === key);
+  if (!decl) throw new Error(`no MESH_* variable carries ${key}`);
+  return decl.default as ServeConfig[K];
+}
+
 export type ConfigResult = { readonly ok: true; readonly config: ServeConfig } | { readonly ok: false; readonly message: string };
 
 function parseValue(decl: EnvVarDecl, raw: string): { value: string | number | boolean } | { error: string } {
@@ -120,8 +130,8 @@ function parseValue(decl: EnvVarDecl, raw: string): { value: string | number | b
   }
 }
 
-/** Checks a value that came from the generated defaults (a bug in generated code, reported the same way). */
-function checkDefault(decl: EnvVarDecl, value: unknown): string | undefined {
+/** Checks a value that comes from the spec (the generated defaults, an env map): the error the server would report, or undefined. */
+export function checkEnvValue(decl: EnvVarDecl, value: unknown): string | undefined {
   const r = parseValue(decl, String(value));
   return "error" in r ? r.error : undefined;
 }
@@ -141,7 +151,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, de
   for (const decl of ENV_VARS) {
     const fromSpec = (defaults as Record<string, unknown>)[decl.key];
     if (fromSpec !== undefined) {
-      const err = checkDefault(decl, fromSpec);
+      const err = checkEnvValue(decl, fromSpec);
       if (err) return { ok: false, message: `invalid default for ${decl.name} from the generated code: ${err}` };
     }
     let value: unknown = fromSpec ?? decl.default;

@@ -49,7 +49,7 @@ export class Predictor {
     this.#log = log;
     this.#buffer = new Float32Array(Math.max(1, opts.batching ? opts.maxBatch : 1) * opts.width);
     this.#batcher = opts.batching
-      ? new Batcher<Job>({ maxBatch: opts.maxBatch, maxDelayMs: opts.maxDelayMs, queueRows: opts.queueRows }, (jobs, rows) => this.#run(jobs, rows), (jobs, err) => this.#failAll(jobs, err))
+      ? new Batcher<Job>({ maxBatch: opts.maxBatch, maxDelayMs: opts.maxDelayMs, queueRows: opts.queueRows }, (jobs) => this.#run(jobs), (jobs, err) => this.#failAll(jobs, err))
       : undefined;
   }
 
@@ -61,7 +61,7 @@ export class Predictor {
   submit(job: Job): boolean {
     if (this.#batcher) return this.#batcher.offer(job);
     this.#inflight++;
-    this.#run([job], job.rows)
+    this.#run([job])
       .catch((err: unknown) => this.#failAll([job], err))
       .finally(() => {
         if (--this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
@@ -75,7 +75,7 @@ export class Predictor {
     if (this.#inflight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  async #run(jobs: readonly Job[], rows: number): Promise<void> {
+  async #run(jobs: readonly Job[]): Promise<void> {
     const start = performance.now();
     const live: Job[] = [];
     let liveRows = 0;

@@ -1,7 +1,7 @@
 /**
  * Canonical JSON and sha256 for every runtime (lifecycle hashes, registry cards): keys sorted
- * at every depth, so a config or a card hashes the same however it was built. (Runtimes ship in images without
- * the compiler, so this is a twin of `generators/support/canonical-json.ts`, same output.)
+ * at every depth, so a config or a card hashes the same however it was built. The one
+ * implementation: the compiler and the generators read it too (generators/support re-exports it).
  */
 import { createHash } from "node:crypto";
 

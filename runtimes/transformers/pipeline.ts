@@ -7,8 +7,9 @@
  */
 import type { TransformerServing } from "./config.js";
 import { PipelineError } from "./pipeline-error.js";
+import type { TaskContext } from "./task-context.js";
 import type { SequenceOutput, SequenceRunner } from "./sequence-runner.js";
-import type { Encoded, TextTokenizer } from "./tokenizer.js";
+import type { TextTokenizer } from "./tokenizer.js";
 import { classifyTexts } from "./tasks/classify.js";
 import { embedTexts } from "./tasks/embed.js";
 import { extractKeywords } from "./tasks/keywords.js";
@@ -22,16 +23,7 @@ export interface PipelineRequest {
   readonly batch: boolean;
 }
 
-/** What a task needs from the pipeline: encoding with the spec's rules, and the model. */
-export interface TaskContext {
-  readonly serving: TransformerServing;
-  readonly labels: readonly string[];
-  readonly tokenizer: TextTokenizer;
-  /** Encodes texts; over-long ones are truncated or refused as the spec says (pointer per row). */
-  encode(texts: readonly string[], pointers: readonly string[], detail?: boolean): Promise<Encoded[]>;
-  /** Runs sequences through the model in chunks the batcher accepts. */
-  run(sequences: readonly Encoded[]): Promise<SequenceOutput[]>;
-}
+export type { TaskContext } from "./task-context.js";
 
 export type Row = Readonly<Record<string, unknown>>;
 

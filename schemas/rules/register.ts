@@ -3,6 +3,7 @@
  * an enum covering the model's labels, and the features' input column(s) with fitting types.
  */
 import type { ProjectKindSpec } from "../project.js";
+import { hasSegmentWildcard } from "../../runtimes/support/glob.js";
 import type { RuleDefaults, RuleViolation } from "./types.js";
 
 type ColumnSpec = NonNullable<ProjectKindSpec["steps"]["register"]>["schema"][string];
@@ -46,6 +47,8 @@ export function checkRegister(spec: ProjectKindSpec, defaults: RuleDefaults): Ru
     }
   }
 
+  out.push(...mapGlobWarnings(reg.schema, schemaPath));
+
   const f = spec.model.features;
   if (!f) return out;
   const needs = f.kind === "hashed-ngrams" ? [{ col: f.input ?? defaults.textInput, types: ["string"] }] : f.columns.map((col) => ({ col, types: ["number", "integer"] }));
@@ -64,6 +67,29 @@ export function checkRegister(spec: ProjectKindSpec, defaults: RuleDefaults): Ru
         rule: "feature-column",
         path: [...schemaPath, col],
         params: { message: `column "${col}" feeds the ${f.kind} features and must be ${types.join(" or ")}, not ${columnType(c)}` },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Column `map` patterns use the spec language's one glob dialect, where `*` and `?` stop at
+ * `/`: a pattern that names a `/` is about values that hold one, and a flat wildcard next to it
+ * does not reach across (a change from the earlier map-only dialect). Said once per pattern.
+ */
+function mapGlobWarnings(schema: Record<string, ColumnSpec>, schemaPath: readonly string[]): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  for (const [name, col] of Object.entries(schema)) {
+    if (typeof col === "string" || !col.map) continue;
+    for (const pattern of Object.keys(col.map)) {
+      if (!pattern.includes("/") || !hasSegmentWildcard(pattern)) continue;
+      out.push({
+        rule: "map-glob-slash",
+        path: [...schemaPath, name, "map", pattern],
+        anchor: "key",
+        params: { message: `map pattern "${pattern}": * and ? match within one /-separated part of the value, not across a /` },
+        hint: "use ** to match across /, e.g. " + JSON.stringify(pattern.replace(/(^|[^*])\*(?!\*)/g, "$1**")),
       });
     }
   }

@@ -7,6 +7,7 @@ export type RuleId =
   | "target-column-missing"
   | "target-enum"
   | "feature-column"
+  | "map-glob-slash"
   | "api-task-mismatch"
   | "response-field"
   | "example-mismatch"

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generateWorkspace } from "../../compiler/emit/generate.js";
+import { generateWorkspace } from "../../compiler/generate/generate-workspace.js";
 import { nodeHost, type Host } from "../../compiler/host.js";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { fakeGenerate, generateWith, generateWithout, irisSpec, memoryWorkspace, readTree, tempWorkspace } from "./fixtures.js";

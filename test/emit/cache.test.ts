@@ -3,7 +3,7 @@
  * every file on disk are what the cache and manifest say; any doubt means a full plan.
  */
 import { describe, expect, it } from "vitest";
-import { generateWorkspace } from "../../compiler/emit/generate.js";
+import { generateWorkspace } from "../../compiler/generate/generate-workspace.js";
 import { CACHE_FILE } from "../../compiler/plan/cache.js";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { fakeGenerate, irisSpec, memoryWorkspace } from "./fixtures.js";

@@ -1,6 +1,6 @@
 /** plan: create / update / delete / unchanged against what is on disk, decided before writing. */
 import { describe, expect, it } from "vitest";
-import { generateWorkspace } from "../../compiler/emit/generate.js";
+import { generateWorkspace } from "../../compiler/generate/generate-workspace.js";
 import type { ProjectPlan } from "../../compiler/plan/plan.js";
 import { fakeGenerate, generateWithout, memoryWorkspace } from "./fixtures.js";
 

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generateWorkspace } from "../../compiler/emit/generate.js";
+import { generateWorkspace } from "../../compiler/generate/generate-workspace.js";
 import { nodeHost } from "../../compiler/host.js";
 import { unsafePathReason } from "../../compiler/plan/safe-path.js";
 import { fakeGenerate, generateWith, memoryWorkspace, readTree, tempWorkspace } from "./fixtures.js";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { MESSAGES, createDiagnostic, formatMessage } from "../../compiler/diagnostics/registry.js";
 import { formatDiagnostic, formatDiagnosticJson, formatDiagnostics, sortDiagnostics } from "../../compiler/diagnostics/format.js";
-import { didYouMean, levenshtein } from "../../compiler/validate/did-you-mean.js";
+import { didYouMean, levenshtein } from "../../runtimes/support/did-you-mean.js";
 
 const at = (file: string, line: number, column: number, path = "a.b") => ({ file, line, column, path });
 

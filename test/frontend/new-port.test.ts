@@ -51,7 +51,7 @@ describe("mesh new picks a free port (issue 13, item 16)", () => {
     expect([portOf(ws, "first"), portOf(ws, "second"), portOf(ws, "third")]).toEqual([8000, 8001, 8002]);
     const r = await compileWorkspace(nodeHost(ws));
     expect(r.diagnostics).toEqual([]);
-    expect(r.value?.map((ir) => ir.serve.port).sort()).toEqual([8000, 8001, 8002]);
+    expect(r.value?.map((ir) => ir.serve.hostPort).sort()).toEqual([8000, 8001, 8002]);
   });
 
   it("skips the ports of the examples, of specs without a port (the default), of environment overrides and of invalid specs", async () => {

@@ -12,7 +12,7 @@ import { generateReadme } from "../../generators/readme/readme.js";
 import { dockerfileFiles } from "../../generators/dockerfile/index.js";
 import { commentText, flattenText } from "../../generators/support/text.js";
 import { code, inertJson, markdownInline, markdownText } from "../../generators/readme/markdown.js";
-import { oneLine, quoteWord } from "../../generators/dockerfile/quote.js";
+import { oneLine, quoteWord } from "../../generators/support/dockerfile-quote.js";
 import { exampleIR } from "./fixtures.js";
 
 const BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"];

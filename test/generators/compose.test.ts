@@ -15,6 +15,7 @@ import type { ProjectIR } from "../../compiler/ir.js";
 import { generateCompose } from "../../generators/compose/compose.js";
 import { ENV_VARS } from "../../runtimes/serve/config.js";
 import { appIR, exampleIR } from "./fixtures.js";
+import { envServe } from "../k8s/variants.js";
 
 interface Service {
   image: string;
@@ -115,7 +116,7 @@ describe("compose.yaml", () => {
     for (const ir of [spam, iris, colors, app]) {
       const ports = Object.values(model(ir).services).flatMap((s) => s.ports ?? []);
       expect(ports.length).toBe(2); // serve and serve-ci
-      for (const p of ports) expect(p).toBe(`127.0.0.1:${ir.serve.port}:8000`);
+      for (const p of ports) expect(p).toBe(`127.0.0.1:${ir.serve.hostPort}:${ir.serve.containerPort}`);
     }
   });
 
@@ -124,8 +125,9 @@ describe("compose.yaml", () => {
     expect(serve.image).toBe("iris-serve:${IMAGE_TAG:-latest}");
     const probe = serve.healthcheck!.test;
     expect(probe.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
-    expect(probe[3]).toContain("fetch('http://127.0.0.1:8000/iris/v1/ready')");
-    expect(serve.environment).toEqual({ MESH_HOST: "0.0.0.0", MESH_PORT: "8000" });
+    expect(probe[3]).toContain(`fetch('http://127.0.0.1:${iris.serve.containerPort}/iris/v1/ready')`);
+    // The image listens on the project's port already (its ENV): compose repeats nothing.
+    expect(serve.environment).toBeUndefined();
     expect(serve.stop_grace_period).toBe(`${Math.ceil(iris.serve.drainMs / 1000) + 5}s`);
     const appServe = model(app).services.serve!;
     expect(appServe.image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh/digits-serve:${IMAGE_TAG:-latest}");
@@ -180,14 +182,14 @@ describe("compose.yaml", () => {
 
   it("turns an environment's serve overlay into MESH_* variables of that profile only", () => {
     const environments = spam.environments.map((e) =>
-      e.name === "ci" ? { ...e, imageTag: "v7", serve: { ...e.serve, workers: 4, batching: { ...e.serve.batching, maxBatch: 8 } } } : e,
+      e.name === "ci" ? { ...envServe(e, { workers: 4, batching: { ...e.serve.batching, maxBatch: 8 } }), imageTag: "v7" } : e,
     );
     const c = model({ ...spam, environments });
-    expect(c.services["serve-ci"]!.environment).toEqual({ MESH_HOST: "0.0.0.0", MESH_PORT: "8000", MESH_WORKERS: "4", MESH_BATCH_MAX: "8" });
+    expect(c.services["serve-ci"]!.environment).toEqual({ MESH_WORKERS: "4", MESH_BATCH_MAX: "8" });
     const declared = new Set(ENV_VARS.map((v) => v.name));
     for (const k of Object.keys(c.services["serve-ci"]!.environment!)) expect(declared.has(k), k).toBe(true);
     expect(c.services["serve-ci"]!.image).toBe("spam-serve:${IMAGE_TAG:-v7}");
-    expect(c.services.serve!.environment).toEqual({ MESH_HOST: "0.0.0.0", MESH_PORT: "8000" });
+    expect(c.services.serve!.environment).toBeUndefined();
   });
 
   it("uses `$` only for the IMAGE_TAG interpolation", () => {

@@ -74,7 +74,7 @@ describe("make serve + README curl examples", () => {
     const blocks = marked
       .lexer(readme)
       .filter((t): t is Tokens.Code => t.type === "code" && t.lang === "sh" && t.text.startsWith("curl -sS -X POST"))
-      .map((t) => t.text.replaceAll(`127.0.0.1:${ir.serve.port}/`, `127.0.0.1:${port}/`));
+      .map((t) => t.text.replaceAll(`127.0.0.1:${ir.serve.hostPort}/`, `127.0.0.1:${port}/`));
     expect(blocks).toHaveLength(ir.serve.examples.length);
     for (const [i, example] of ir.serve.examples.entries()) {
       const r = spawnSync("sh", ["-e", "-c", blocks[i]!], { encoding: "utf8", timeout: 30_000 });

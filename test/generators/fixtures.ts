@@ -19,6 +19,11 @@ export async function exampleIR(name: string): Promise<ProjectIR> {
   return ir;
 }
 
+const PREFIX = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh";
+
+/** A lowered MESH_* list with the server moved to `port` (what lower derives from `serve.port`). */
+const onPort = (env: ProjectIR["serve"]["env"], port: number) => env.map((v) => (v.name === "MESH_PORT" ? { ...v, value: port } : v));
+
 /** An App (serve only, tensor model) derived from an example: no lifecycle steps. */
 export function appIR(base: ProjectIR): ProjectIR {
   const { ingest: _i, register: _r, train: _t, compile: _c, ...rest } = base;
@@ -30,10 +35,18 @@ export function appIR(base: ProjectIR): ProjectIR {
     specPath: "projects/digits/project.yaml",
     description: "",
     steps: ["serve"],
-    stepImages: base.stepImages.filter((s) => s.step === "serve").map((s) => ({ ...s, repository: "digits-serve" })),
-    serve: { ...base.serve, port: 8002, image: { ...base.serve.image, model: "download" }, api: { ...base.serve.api, basePath: "/digits/v1", namespace: "digits" } },
-    images: { ...base.images, prefix: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh" },
-    environments: base.environments.map((e) => ({ ...e, serve: { ...e.serve, port: 8002 } })),
+    lifecycleSteps: [],
+    stepImages: base.stepImages.filter((s) => s.step === "serve").map((s) => ({ ...s, repository: "digits-serve", image: `${PREFIX}/digits-serve` })),
+    serve: {
+      ...base.serve,
+      containerPort: 8002,
+      hostPort: 8002,
+      env: onPort(base.serve.env, 8002),
+      image: { ...base.serve.image, model: "download" },
+      api: { ...base.serve.api, basePath: "/digits/v1", namespace: "digits" },
+    },
+    images: { ...base.images, prefix: PREFIX, neuron: { compile: `${PREFIX}/digits-compile-neuron`, serve: `${PREFIX}/digits-serve-neuron` } },
+    environments: base.environments.map((e) => ({ ...e, serve: { ...e.serve, hostPort: 8002, env: onPort(e.serve.env, 8002) } })),
   };
 }
 

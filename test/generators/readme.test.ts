@@ -156,7 +156,7 @@ describe("README curl examples", () => {
       const calls = runWithFakeCurl(blocks.join("\n"));
       for (const [i, example] of ir.serve.examples.entries()) {
         const argv = calls[i]!;
-        expect(argv).toContain(`http://127.0.0.1:${ir.serve.port}/${ir.name}/v1/predict`);
+        expect(argv).toContain(`http://127.0.0.1:${ir.serve.hostPort}/${ir.name}/v1/predict`);
         const body = JSON.parse(argv[argv.indexOf("--data-binary") + 1]!) as { data: { namespace: string; attributes: unknown } };
         expect(body).toEqual({ data: { namespace: ir.name, attributes: example.attributes } });
       }

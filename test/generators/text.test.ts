@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { recipeWord, shellQuote } from "../../generators/makefile/text.js";
+import { recipeWord, shellQuote } from "../../generators/support/shell.js";
 import { commentText } from "../../generators/support/text.js";
 import { markdownInline, markdownText } from "../../generators/readme/markdown.js";
 

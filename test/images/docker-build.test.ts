@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABELS } from "../../generators/dockerfile/layout.js";
+import { LABELS } from "../../generators/support/image-layout.js";
 import { buildDenseModel } from "../support/onnx-models.js";
 import { dockerAnswers, ensureDist, makeWorkspace, mesh, type Workspace } from "./docker-support.js";
 import { projectIR } from "./support.js";

@@ -15,7 +15,7 @@ import { ROOT } from "./support.js";
 /** True when a Docker engine answers at DOCKER_HOST (or the default socket). */
 export async function dockerAnswers(): Promise<boolean> {
   try {
-    const { connectDocker } = await import("../../compiler/build/docker-client.js");
+    const { connectDocker } = await import("../../compiler/images/docker-client.js");
     await connectDocker(process.env, 3000);
     return true;
   } catch {

@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
 import { generateProject } from "../../generators/index.js";
 import { dockerfileFiles } from "../../generators/dockerfile/index.js";
-import { LABELS } from "../../generators/dockerfile/layout.js";
+import { LABELS } from "../../generators/support/image-layout.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
-import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { renderDockerfile } from "../../generators/support/dockerfile-render.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
 import { instructions, pairs, projectIR } from "./support.js";
 
@@ -101,9 +101,11 @@ describe("generated step Dockerfiles", () => {
     expect(lintDockerfile(text)).toEqual([]);
   });
 
-  it("lifecycle images run `mesh run <name> --only <step>` against the mounted registry", () => {
+  it("lifecycle images run their step from the lowered step.json (not the compiler) against the mounted registry", () => {
     const ops = instructions(dockerfile(spam, "train"));
-    expect(ops.find(([op]) => op === "ENTRYPOINT")?.[1]).toBe('["node","/app/node_modules/mesh/bin/mesh.js","run","spam","--only","train"]');
+    expect(ops.find(([op]) => op === "ENTRYPOINT")?.[1]).toBe('["node","/app/node_modules/mesh/dist/runtimes/lifecycle/step-main.js","--config","/app/step.json","--step","train"]');
+    expect(ops.filter(([op]) => op === "COPY").map(([, r]) => r)).toContain("step.json /app/step.json");
+    expect(dockerfile(spam, "train")).not.toContain("bin/mesh.js");
     expect(pairs(ops.filter(([op]) => op === "ENV").map(([, r]) => r).join(" ")).get("MESH_REGISTRY")).toBe("file:///var/lib/mesh/registry");
     // Only the ingest image of an npm: source carries a package of its own.
     expect(dockerfile(spam, "ingest")).toContain("COPY deps/ /app/node_modules/");

@@ -1,19 +1,19 @@
 /**
  * Issue 13, item 13: a workspace-local `file://` ingest source ships in the ingest image.
  * Staged without Docker: the context holds the data at `workspace/<path>` (→ /app/<path>),
- * and replaying the staged workspace as the container's /app runs `mesh run --only ingest`
- * there. Sources that leave the workspace, absolute paths inside it, and data above the
+ * and replaying the staged context as the container's /app (workspace/ and step.json) runs the
+ * image's entry point, step-main.js, there. Sources that leave the workspace, absolute paths inside it, and data above the
  * bound are refused at build with one sentence.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BuildError } from "../../compiler/build/errors.js";
-import { stageStep } from "../../compiler/build/stage-step.js";
-import { INGEST_DATA_MAX_BYTES, localIngestSource } from "../../generators/dockerfile/layout.js";
+import { BuildError } from "../../compiler/images/errors.js";
+import { stageStep } from "../../compiler/images/stage-step.js";
+import { INGEST_DATA_MAX_BYTES, localIngestSource } from "../../generators/support/image-layout.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
-import { meshRun } from "../lifecycle/support/run-cli.js";
 import { projectIR, ROOT } from "./support.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "mesh-ingest-data-"));
@@ -34,11 +34,11 @@ function workspaceWith(name: string, uri: string, files: Record<string, string> 
   return root;
 }
 
-/** Writes a staged context's `workspace/` root to a folder: what COPY workspace/ /app/ makes. */
+/** Writes a staged context's `workspace/` root and step.json to a folder: what the image's COPYs make of /app. */
 function replayApp(entries: Awaited<ReturnType<typeof stageStep>>["entries"], app: string) {
   for (const e of entries) {
-    if (!e.path.startsWith("workspace/")) continue;
-    const target = join(app, e.path.slice("workspace/".length));
+    if (!e.path.startsWith("workspace/") && e.path !== "step.json") continue;
+    const target = join(app, e.path.replace(/^workspace\//, ""));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, e.bytes ?? readFileSync(e.localPath!));
   }
@@ -51,14 +51,20 @@ describe("workspace-local ingest data in the ingest image", () => {
     expect(localIngestSource(ir)).toBe("data/x.csv");
     const staged = await stageStep(root, ir, "ingest");
     const paths = staged.entries.map((e) => e.path).sort();
-    expect(paths).toEqual([".dockerignore", "Dockerfile", "workspace/data/x.csv", "workspace/projects/iris/project.yaml"]);
+    expect(paths).toEqual([".dockerignore", "Dockerfile", "step.json", "workspace/data/x.csv"]);
     // Only the ingest image carries the data.
     expect((await stageStep(root, ir, "register")).entries.map((e) => e.path)).not.toContain("workspace/data/x.csv");
 
     const app = join(tmp, "single-app");
     replayApp(staged.entries, app);
-    const r = await meshRun(app, "iris", { only: "ingest", registry: "file://registry" });
-    expect(r.code, r.stderr).toBe(0);
+    // What the container runs: the entry point over /app/step.json, no spec in sight.
+    const r = spawnSync(process.execPath, [join(ROOT, "dist/runtimes/lifecycle/step-main.js"), "--config", join(app, "step.json"), "--step", "ingest"], {
+      cwd: app,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, HOME: tmp, MESH_REGISTRY: "file://registry" },
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ingest +done in .*raw-1: 30 rows from file:\/\/data\/x\.csv \(csv\)/);
     expect(await openRegistry(`file://${app}/registry`).listDatasetVersions("iris", "raw")).toEqual([1]);
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../compiler/lower/defaults.js";
 import { coreDockerfile } from "../../generators/dockerfile/core-image.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
-import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { renderDockerfile } from "../../generators/support/dockerfile-render.js";
 import { ancestry, CORE_IMAGES, topologicalOrder, type CoreImage } from "../../runtimes/images/lineage.js";
 import { parseLdd } from "../../runtimes/images/base-rootfs.js";
 import { instructions } from "./support.js";

@@ -2,17 +2,18 @@
  * Build-context staging without Docker: the dependency closure, the import graph, the
  * deterministic tar and hash, and the .dockerignore allow-list.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { text } from "node:stream/consumers";
 import { afterAll, describe, expect, it } from "vitest";
-import { contextHash, contextTar, fingerprint, snapshot, textEntry } from "../../compiler/build/context.js";
-import { BuildError } from "../../compiler/build/errors.js";
-import { importSpecifiers, moduleGraph, packageName } from "../../compiler/build/module-graph.js";
-import { packageClosure } from "../../compiler/build/package-closure.js";
-import { depsEntries } from "../../compiler/build/stage-files.js";
-import { stageStep } from "../../compiler/build/stage-step.js";
+import { contextHash, contextTar, fingerprint, snapshot, textEntry } from "../../compiler/images/context.js";
+import { BuildError } from "../../compiler/images/errors.js";
+import { importSpecifiers, moduleGraph, packageName } from "../../compiler/images/module-graph.js";
+import { packageClosure } from "../../compiler/images/package-closure.js";
+import { depsEntries } from "../../compiler/images/stage-files.js";
+import { stageStep } from "../../compiler/images/stage-step.js";
+import { lifecyclePayload } from "../../compiler/images/core-images.js";
 import { projectIR, ROOT } from "./support.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "mesh-images-staging-"));
@@ -87,11 +88,24 @@ describe("context tar and hash", () => {
 });
 
 describe("step contexts", () => {
-  it("a lifecycle step's context is the Dockerfile, its .dockerignore and the spec, nothing else", async () => {
+  it("a lifecycle step's context is the Dockerfile, its .dockerignore and the step.json mesh generate writes, no spec", async () => {
     const ir = await projectIR("spam");
     const staged = await stageStep(ROOT, ir, "train");
-    const paths = staged.entries.map((e) => e.path);
-    expect(paths.sort()).toEqual([".dockerignore", "Dockerfile", "workspace/projects/spam/project.yaml"].concat(paths.includes("workspace/mesh.yaml") ? ["workspace/mesh.yaml"] : []).sort());
+    expect(staged.entries.map((e) => e.path).sort()).toEqual([".dockerignore", "Dockerfile", "step.json"]);
+    const generated = readFileSync(join(ROOT, "out/spam/train/step.json"), "utf8");
+    const entry = staged.entries.find((e) => e.path === "step.json")!;
+    expect(Buffer.from(entry.bytes!).toString("utf8")).toBe(generated);
+    expect(JSON.parse(generated)).toMatchObject({ step: "train", lifecycle: { project: "spam", key: "SPAM", specHash: ir.specHash } });
+  });
+
+  it("mesh-train carries the lifecycle runtimes step-main imports, and none of the compiler or the generators", () => {
+    const payload = lifecyclePayload(ROOT);
+    const rel = payload.files.map((f) => relative(join(ROOT, "dist"), f).split(sep).join("/"));
+    expect(rel).toContain("runtimes/lifecycle/step-main.js");
+    expect(rel).toContain("runtimes/train/index.js");
+    expect(rel.filter((f) => f.startsWith("compiler/") || f.startsWith("generators/") || f.startsWith("schemas/"))).toEqual([]);
+    expect(payload.packages).toContain("onnxruntime-node");
+    expect(payload.packages).not.toContain("ts-morph");
   });
 
   it("the ingest step of an npm: source also carries that package and its closure", async () => {

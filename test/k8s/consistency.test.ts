@@ -5,13 +5,13 @@
  */
 import { describe, expect, test } from "vitest";
 import type { ProjectIR } from "../../compiler/ir.js";
-import { imageRepository } from "../../compiler/build/build-step.js";
+import { imageRepository } from "../../compiler/images/build-step.js";
 import { generateOpenapi } from "../../generators/openapi/index.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
-import { CONTAINER } from "../../generators/dockerfile/layout.js";
+import { CONTAINER } from "../../generators/support/image-layout.js";
 import { loadConfig } from "../../runtimes/serve/config.js";
 import { EXAMPLES, byPath, exampleIr, k8sFiles, parseYaml } from "./support.js";
-import { withDownload } from "./variants.js";
+import { withDownload, withPrefix } from "./variants.js";
 
 type Any = Record<string, any>;
 
@@ -88,7 +88,7 @@ describe.each(EXAMPLES)("%s", (name) => {
 
 test("with an images prefix the manifests name the prefixed repositories", async () => {
   const spam = await exampleIr("spam");
-  const ir = { ...spam, images: { ...spam.images, prefix: "123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh" } };
+  const ir = withPrefix(spam, "123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh");
   expect(container(ir).image).toBe(`${imageRepository(ir, "serve")}:latest`);
   expect(container(ir).image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh/spam-serve:latest");
 });

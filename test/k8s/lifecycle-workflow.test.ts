@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { imageRepository } from "../../compiler/build/build-step.js";
+import { imageRepository } from "../../compiler/images/build-step.js";
 import { lifecycleConfig } from "../../compiler/cli/commands/run.js";
-import { applyRunOverrides } from "../../compiler/cli/commands/run-overrides.js";
+import { applyRunOverrides } from "../../runtimes/lifecycle/run-overrides.js";
 import type { ProjectIR } from "../../compiler/ir.js";
 import { stepJob } from "../../generators/k8s/jobs.js";
 import { RETRY_EXPRESSION, cronWorkflow, workflowTemplate } from "../../generators/k8s/workflow.js";
@@ -55,7 +55,7 @@ describe.each(["spam", "iris", "sentiment"])("%s: the lifecycle WorkflowTemplate
     expect(dag.map((t) => t.dependencies ?? [])).toEqual(runtimeOrder.map((_, i) => (i === 0 ? [] : [runtimeOrder[i - 1]])));
   });
 
-  test("each step runs the image mesh build tags, with the image's own entrypoint (mesh run --only <step>)", async () => {
+  test("each step runs the image mesh build tags, with the image's own entrypoint (step-main.js --step <step>)", async () => {
     const ir = await exampleIr(name);
     const w = wf(ir);
     for (const step of LIFECYCLE_STEPS.filter((s) => ir.steps.includes(s))) {
@@ -63,7 +63,7 @@ describe.each(["spam", "iris", "sentiment"])("%s: the lifecycle WorkflowTemplate
       expect(substitute(w, c.image)).toBe(`${imageRepository(ir, step)}:latest`);
       expect(c.command).toBeUndefined();
       const dockerfile = readFileSync(join(ROOT, "out", name, step, "Dockerfile"), "utf8");
-      expect(dockerfile).toContain(`"run","${name}","--only","${step}"]`);
+      expect(dockerfile).toContain(`/runtimes/lifecycle/step-main.js","--config","/app/step.json","--step","${step}"]`);
     }
   });
 

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { imageRepository } from "../../compiler/build/build-step.js";
+import { imageRepository } from "../../compiler/images/build-step.js";
 import { EXAMPLES, exampleIr, k8sFiles, parseYaml } from "./support.js";
 import { kustomize, removeTrees, writeTree } from "./kubectl.js";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { nodeHost } from "../../compiler/host.js";
-import { generateWorkspace } from "../../compiler/emit/generate.js";
+import { generateWorkspace } from "../../compiler/generate/generate-workspace.js";
 import { generateCiWorkflow } from "../../generators/ci-workflow/index.js";
 import { tempWorkspace } from "../emit/fixtures.js";
 import { compileLines, edit, exampleText, workspace } from "../frontend/helpers.js";

@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import { generateCiWorkflow } from "../../generators/ci-workflow/index.js";
 import { composeModel } from "../../generators/compose/services.js";
 import { loadConfig } from "../../runtimes/serve/config.js";
-import { pickModel as pickImageModel } from "../../compiler/build/model-source.js";
+import { pickModel as pickImageModel } from "../../compiler/images/model-source.js";
 import { openRegistry } from "../../runtimes/registry/index.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

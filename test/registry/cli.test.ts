@@ -81,7 +81,7 @@ describe("mesh registry show", () => {
   test("a model by bare id, by path, and a dataset, with card and lineage", async () => {
     let ctx = capture(ws);
     expect(await registryShow("SPAM-COMPILED-1", { format: "text" }, ctx)).toBe(0);
-    expect(ctx.out()).toMatch(/^SPAM-COMPILED-1 \(model of project spam\) in file:\/\/\.mesh\/registry\nparent:   SPAM-TRAINED-1\nchildren: none\naliases:  none\ncard:\n\{\n/);
+    expect(ctx.out()).toMatch(/^SPAM-COMPILED-1 \(model of project spam\) in file:\/\/\.mesh\/registry\nparent: {3}SPAM-TRAINED-1\nchildren: none\naliases: {2}none\ncard:\n\{\n/);
     expect(ctx.out()).toContain('"parent": "SPAM-TRAINED-1"');
     ctx = capture(ws);
     expect(await registryShow("spam/models/SPAM-TRAINED/1", { format: "json" }, ctx)).toBe(0);

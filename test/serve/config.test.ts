@@ -1,7 +1,7 @@
 /** Configuration: declared variables, precedence, validation messages, did-you-mean. */
 import { describe, expect, test } from "vitest";
 import { ENV_VARS, loadConfig } from "../../runtimes/serve/config.js";
-import { didYouMean } from "../../runtimes/serve/did-you-mean.js";
+import { didYouMean } from "../../runtimes/support/did-you-mean.js";
 
 const M = { MESH_MODEL_PATH: "/m.onnx" };
 

@@ -179,7 +179,7 @@ describe("Node's own answers, in the JSON error shape and counted", () => {
 });
 
 describe("charsets", () => {
-  const send = (body: Buffer | string, contentType: string, path = P) => exchange(post(body, { "content-type": contentType }, true)).then((raw) => parseReplies(raw)[0]!);
+  const send = (body: Buffer | string, contentType: string) => exchange(post(body, { "content-type": contentType }, true)).then((raw) => parseReplies(raw)[0]!);
 
   test("charset=utf-16 → 415 naming the charset (the body was read as UTF-8 before)", async () => {
     const r = await send(Buffer.from(good, "utf16le"), "application/json; charset=utf-16");

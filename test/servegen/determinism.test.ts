@@ -3,6 +3,7 @@
  * gives the same bytes; every text file starts with the header; JSON has none; the JS
  * twins parse as ES modules.
  */
+import { serveEnv } from "../../compiler/lower/serve-env.js";
 import { describe, expect, test } from "vitest";
 import { appIR, exampleIR } from "./fixtures.js";
 import { servegenFiles } from "./generated.js";
@@ -41,7 +42,10 @@ describe.each([["spam"], ["iris"], ["colors"], ["app"]])("%s", (name) => {
 
   test("a spec change shows in the output (the generator is not a constant)", async () => {
     const ir = await load();
-    const changed = { ...ir, serve: { ...ir.serve, limits: { ...ir.serve.limits, maxRows: 7 } } };
+    // Changed as lower would: the setting and the MESH_* list derived from it (compiler/lower/serve-env.ts).
+    const serve = { ...ir.serve, limits: { ...ir.serve.limits, maxRows: 7 } };
+    const graphOptimization = ir.serve.env.find((v) => v.name === "MESH_GRAPH_OPTIMIZATION")?.value as "disabled" | "basic" | "extended" | "all" | undefined;
+    const changed = { ...ir, serve: { ...serve, env: serveEnv({ ...serve, ...(graphOptimization ? { graphOptimization } : {}) }) } };
     const before = servegenFiles(ir).find((f) => f.path === "serve/main.ts")!.contents;
     const after = servegenFiles(changed).find((f) => f.path === "serve/main.ts")!.contents;
     expect(after).not.toBe(before);

@@ -1,6 +1,6 @@
 /**
  * `mesh build NAME [--step S] [--no-cache] [--push] [--registry URI] [--model PATH]`: build
- * the project's step images with dockerode (compiler/build). Exit 0 ok · 1 failure (one
+ * the project's step images with dockerode (compiler/images). Exit 0 ok · 1 failure (one
  * sentence on stderr, plus the failing step's log tail) · 2 usage.
  */
 import type { Command } from "commander";
@@ -35,9 +35,9 @@ export async function runBuildCommand(name: string, flags: BuildFlags, cwd: stri
     import("../../host.js"),
     import("../../pipeline.js"),
     import("../../diagnostics/format.js"),
-    import("../../build/docker-client.js"),
-    import("../../build/build-project.js"),
-    import("../../build/errors.js"),
+    import("../../images/docker-client.js"),
+    import("../../images/build-project.js"),
+    import("../../images/errors.js"),
   ]);
   const { isRegistryError } = await import("../../../runtimes/registry/index.js");
   const root = findWorkspaceRoot(cwd);

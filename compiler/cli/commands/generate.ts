@@ -57,7 +57,7 @@ export async function runGenerate(specs: readonly string[], flags: GenerateFlags
   }
 
   const [{ generateWorkspace }, report, { formatDiagnostics }] = await Promise.all([
-    import("../../emit/generate.js"),
+    import("../../generate/generate-workspace.js"),
     import("../../emit/report.js"),
     import("../../diagnostics/format.js"),
   ]);

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option("--force", "replace an existing image of that name")
     .action(async (flags: { force?: boolean }) => {
       process.exitCode = await withDocker(async (ctx) => {
-        const { bootstrapBase } = await import("../../build/bootstrap.js");
+        const { bootstrapBase } = await import("../../images/bootstrap.js");
         const r = await bootstrapBase(ctx.docker, ctx.root, ctx.images.base, out, flags.force ?? false);
         const note = r.status === "present" ? " (a pulled image of that name exists; --force replaces it)" : "";
         out(`${r.image} ${r.status} (${r.sizeMb} MB)${note}`);
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .argument("[name...]", "only these core images (and their ancestors)")
     .action(async (names: string[]) => {
       process.exitCode = await withDocker(async (ctx) => {
-        const { buildCoreImages } = await import("../../build/core-images.js");
+        const { buildCoreImages } = await import("../../images/core-images.js");
         const { MESH_VERSION } = await import("../../version.js");
         for (const r of await buildCoreImages(ctx.docker, ctx.root, ctx.images, MESH_VERSION, out, names)) {
           out(`${r.ref} ${r.status}${r.note ? `: ${r.note}` : ""}`);
@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .description("list the core images, their parents and whether the engine has them")
     .action(async () => {
       process.exitCode = await withDocker(async (ctx) => {
-        const [{ CORE_IMAGES }, { inspectImage }] = await Promise.all([import("../../../runtimes/images/lineage.js"), import("../../build/docker-client.js")]);
+        const [{ CORE_IMAGES }, { inspectImage }] = await Promise.all([import("../../../runtimes/images/lineage.js"), import("../../images/docker-client.js")]);
         const prefix = ctx.images.prefix ? `${ctx.images.prefix}/` : "";
         for (const i of CORE_IMAGES) {
           const parent = "core" in i.parent ? `${prefix}${i.parent.core}` : ctx.images[i.parent.external];
@@ -68,10 +68,10 @@ async function printDockerfile(name: string): Promise<number> {
       import("../workspace.js"),
       import("../../host.js"),
       import("../../validate/check-workspace.js"),
-      import("../../build/core-images.js"),
+      import("../../images/core-images.js"),
       import("../../../runtimes/images/lineage.js"),
       import("../../../generators/dockerfile/core-image.js"),
-      import("../../../generators/dockerfile/render.js"),
+      import("../../../generators/support/dockerfile-render.js"),
       import("../../../generators/dockerfile/lint.js"),
       import("../../version.js"),
     ]);
@@ -94,7 +94,7 @@ async function printDockerfile(name: string): Promise<number> {
 interface Ctx {
   readonly root: string;
   readonly docker: import("dockerode");
-  readonly images: import("../../build/core-images.js").CoreImagesSettings;
+  readonly images: import("../../images/core-images.js").CoreImagesSettings;
 }
 
 async function withDocker(body: (ctx: Ctx) => Promise<void>): Promise<number> {
@@ -103,9 +103,9 @@ async function withDocker(body: (ctx: Ctx) => Promise<void>): Promise<number> {
     import("../../host.js"),
     import("../../validate/check-workspace.js"),
     import("../../diagnostics/format.js"),
-    import("../../build/docker-client.js"),
-    import("../../build/errors.js"),
-    import("../../build/core-images.js"),
+    import("../../images/docker-client.js"),
+    import("../../images/errors.js"),
+    import("../../images/core-images.js"),
   ]);
   const root = findWorkspaceRoot(process.cwd());
   const ws = checkWorkspaceFile(nodeHost(root));

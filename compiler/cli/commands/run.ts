@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { ProjectIR } from "../../ir.js";
+import { LIFECYCLE_STEPS } from "../../../runtimes/lifecycle/config.js";
 import type { LifecycleConfig, LifecycleStep } from "../../../runtimes/lifecycle/index.js";
 
 export interface RunFlags {
@@ -36,7 +37,7 @@ export function register(program: Command): void {
     .option("--port <port>", "port to serve on (default: the spec's serve.port)", parsePort)
     .option("--no-serve", "stop after compile")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
-    .addOption(new Option("--only <step>", "run just this step").choices(["ingest", "register", "train", "compile"]))
+    .addOption(new Option("--only <step>", "run just this step").choices([...LIFECYCLE_STEPS]))
     .addOption(new Option("--target <kind>", "compile only targets of this kind (cpu: trace the neuron targets on CPU)").choices(["onnx", "neuron", "cpu"]))
     .option("--force", "redo steps even when their inputs did not change")
     .option("--source <uri>", "ingest this source instead of the spec's (the data version of this run)")
@@ -46,23 +47,10 @@ export function register(program: Command): void {
     });
 }
 
-/** IR → the lifecycle's step configs (structurally the same data; runtimes never see the IR). */
+/** The project's lowered lifecycle configuration (compiler/lower/run-config.ts). */
 export function lifecycleConfig(ir: ProjectIR): LifecycleConfig {
-  const { features, transformer } = ir.model;
-  if (!features && !transformer) throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
-  return {
-    project: ir.name,
-    key: ir.key,
-    specHash: ir.specHash,
-    toolVersion: ir.meshVersion,
-    projectDir: ir.specPath.split("/").slice(0, -1).join("/") || ".",
-    model: { labels: ir.model.labels, target: ir.model.target, ...(features ? { features } : {}), ...(transformer ? { transformer } : {}) },
-    ...(ir.ingest ? { ingest: ir.ingest } : {}),
-    ...(ir.register ? { register: { ...ir.register, target: ir.model.target } } : {}),
-    // Compile validates on `validate.samples` golden rows, so train stores at least that many.
-    ...(ir.train ? { train: { ...ir.train, goldenSamples: Math.max(ir.train.goldenSamples, ir.compile?.validate.samples ?? 0) } } : {}),
-    ...(ir.compile ? { compile: ir.compile } : {}),
-  };
+  if (!ir.run) throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
+  return ir.run.lifecycle;
 }
 
 /** The command body; returns the exit code. Exported for in-process tests. */
@@ -82,27 +70,26 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
   if (!ir) return 1;
   if (ir.kind !== "Project") return fail(`project ${name} is an App: there is no lifecycle to run; use mesh serve ${name}`);
 
+  if (!ir.run) return fail(`project ${name} has no lifecycle to run`);
+  const [{ runSteps }] = await Promise.all([import("../../../runtimes/lifecycle/run-steps.js")]);
   const uri = registryLib.resolveRegistryUri(flags.registry, process.env, ir.registry);
-  const s3 = registryLib.s3OptionsFromWorkspace(ir.aws, process.env);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const registry = registryLib.openRegistry(uri, { cwd: root, s3 });
-    out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`);
     const t0 = performance.now();
-    const config = (await import("./run-overrides.js")).applyRunOverrides(lifecycleConfig(ir), flags);
+    // --source / --params over the lowered config, checked as step images check them.
+    const config = (await import("../../../runtimes/lifecycle/run-overrides.js")).applyRunOverrides(ir.run.lifecycle, flags);
     if (typeof config === "string") return usage(config);
-    // mesh.yaml ingest.allow_paths: folders outside the workspace a file:// source may read.
-    const allowPaths = (await import("../../validate/check-workspace.js")).ingestAllowPaths(nodeHost(root));
-    await lifecycle.runLifecycle(config.ingest && allowPaths.length > 0 ? { ...config, ingest: { ...config.ingest, allowPaths } } : config, {
+    // The same runtime entry the step images run (runtimes/lifecycle/step-main.ts), from the same lowered config.
+    await runSteps({ ...ir.run, lifecycle: config }, {
       root,
-      registry,
+      env: process.env,
+      registryFlag: uri,
       report: out,
       log: lifecycle.stderrLog,
-      s3,
-      modelS3: s3,
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.target ? { targetKind: flags.target } : {}),
       ...(flags.force ? { force: true } : {}),
+      onRegistry: (opened) => out(`mesh run ${ir.name}: registry ${opened}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`),
     });
     out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   } catch (err) {

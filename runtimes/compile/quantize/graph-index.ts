@@ -3,7 +3,7 @@
  * producing each value, how often each value is read (subgraphs of If/Loop/Scan included:
  * they may read outer values by name), and every name in use, so new names never collide.
  */
-import onnxProto from "onnx-proto";
+import type onnxProto from "onnx-proto";
 
 export type Graph = onnxProto.onnx.IGraphProto;
 export type Node = onnxProto.onnx.INodeProto;

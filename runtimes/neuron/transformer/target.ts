@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TargetUnavailableError } from "../../compile/targets.js";
+import { TargetUnavailableError } from "../../compile/target-unavailable.js";
 import type { CompiledArtifact, TargetInput } from "../../compile/types.js";
 import type { ArtifactFiles } from "../../registry/types.js";
 import type { TransformerServing } from "../../transformers/config.js";

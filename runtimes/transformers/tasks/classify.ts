@@ -3,7 +3,7 @@
  * pipeline scores it (`function_to_apply`, then labels by score). `scores` lists every label
  * (or the `top_k` best) in the model's label order, so clients can index it by name.
  */
-import type { TaskContext } from "../pipeline.js";
+import type { TaskContext } from "../task-context.js";
 import { classifyRow } from "../postprocess/classify.js";
 
 export async function classifyTexts(ctx: TaskContext, texts: readonly string[], pointers: readonly string[]): Promise<Record<string, unknown>[]> {

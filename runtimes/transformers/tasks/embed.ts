@@ -2,7 +2,7 @@
  * feature-extraction: one vector per text, pooled from the token vectors (`cls`, masked
  * `mean` or `max`, as sentence-transformers pools) and L2-normalised when the spec says so.
  */
-import type { TaskContext } from "../pipeline.js";
+import type { TaskContext } from "../task-context.js";
 import type { SequenceOutput } from "../sequence-runner.js";
 import type { Encoded } from "../tokenizer.js";
 import { l2normalize, poolRow, type PoolingMode } from "../postprocess/pooling.js";

@@ -6,7 +6,7 @@
  * into the document and the index of their sentence.
  */
 import { PipelineError } from "../pipeline-error.js";
-import type { TaskContext } from "../pipeline.js";
+import type { TaskContext } from "../task-context.js";
 import type { Encoded } from "../tokenizer.js";
 import { tokenClassification, type Aggregation } from "../postprocess/ner.js";
 import { rebaseEntities, splitSentences } from "../postprocess/sentences.js";

@@ -6,7 +6,7 @@
  * as KeyBERT does. The work of one request is bounded by `max_candidates` per document.
  */
 import { PipelineError } from "../pipeline-error.js";
-import type { TaskContext } from "../pipeline.js";
+import type { TaskContext } from "../task-context.js";
 import type { KeywordDefaults } from "../config.js";
 import { candidateKeyphrases } from "../postprocess/candidates.js";
 import { meanEmbedding, selectKeywords } from "../postprocess/keybert.js";

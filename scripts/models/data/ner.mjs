@@ -183,7 +183,7 @@ function fill(rng, template, pools) {
 function carrierSentences() {
   return sotuSentences().filter((s) => {
     const n = s.split(" ").length;
-    return n >= 5 && n <= 12 && /^[A-Z][^A-Z]*$/.test(s.replace(/\bI\b/g, "i")) && /[.!?]$/.test(s) && !/["()\[\]]/.test(s);
+    return n >= 5 && n <= 12 && /^[A-Z][^A-Z]*$/.test(s.replace(/\bI\b/g, "i")) && /[.!?]$/.test(s) && !/["()[\]]/.test(s);
   });
 }
 

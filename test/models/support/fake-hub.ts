@@ -110,7 +110,7 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       if (!repo) return;
       const rev = decodeURIComponent(api[2] ?? "");
       const sha = repo.refs[rev] ?? (repo.commits[rev] ? rev : undefined);
-      if (!sha) return deny(res, 404, "RevisionNotFound");
+      if (!sha) return void deny(res, 404, "RevisionNotFound");
       const blobsWanted = (api[3] ?? "").includes("blobs=true");
       const siblings = Object.entries(repo.commits[sha] ?? {}).map(([rfilename, f]) => {
         const b = bytes(f.content);
@@ -126,10 +126,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       const repo = access(req, res, resolve[1] ?? "");
       if (!repo) return;
       const files = repo.commits[resolve[2] ?? ""];
-      if (!files) return deny(res, 404, "RevisionNotFound");
+      if (!files) return void deny(res, 404, "RevisionNotFound");
       const rel = decodeURIComponent(resolve[3] ?? "");
       const file = files[rel];
-      if (!file) return deny(res, 404, "EntryNotFound");
+      if (!file) return void deny(res, 404, "EntryNotFound");
       const body = bytes(hub.tamper[rel] ?? file.content);
       if (file.lfs) {
         blobs.set(sha256(bytes(file.content)), body);

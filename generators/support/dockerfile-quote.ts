@@ -5,7 +5,7 @@
  * escaped: the result is one inert word that reads back as the same text (minus line breaks
  * and bidi controls) in `docker image inspect`.
  */
-import { flattenText, hasUnsafeChars } from "../support/text.js";
+import { flattenText, hasUnsafeChars } from "./text.js";
 
 /** Longest label value we write; a description is documentation, not a payload. */
 export const MAX_LABEL_CHARS = 512;

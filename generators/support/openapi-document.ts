@@ -5,7 +5,7 @@
  * `out/<name>/openapi.json` are one document.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { componentSchemas } from "./schemas.js";
+import { componentSchemas } from "./openapi-schemas.js";
 
 type Obj = Record<string, unknown>;
 

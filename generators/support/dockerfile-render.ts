@@ -3,8 +3,8 @@
  * instruction per line (no `\` continuations), exec form for RUN/CMD/ENTRYPOINT/HEALTHCHECK,
  * every free-text value through `quoteWord`. LF line ends and one trailing newline.
  */
-import type { DockerfileModel, Instruction, LabelValue, Stage } from "./model.js";
-import { argRef, execForm, oneLine, quoteWord } from "./quote.js";
+import type { DockerfileModel, Instruction, LabelValue, Stage } from "./dockerfile-model.js";
+import { argRef, execForm, oneLine, quoteWord } from "./dockerfile-quote.js";
 
 const ARG_NAME = /^[A-Z][A-Z0-9_]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

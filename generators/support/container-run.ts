@@ -5,15 +5,10 @@
  * mounted, the port the server listens on inside the container, and image names.
  */
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
-import { CONTAINER } from "../dockerfile/layout.js";
+import { CONTAINER } from "./image-layout.js";
 
 /** The non-root uid:gid every mesh image runs as (the Dockerfiles' USER). */
 export const CONTAINER_USER = `${CONTAINER.uid}:${CONTAINER.gid}`;
-/**
- * Port the serve container listens on: set explicitly as MESH_PORT (the image's default is the
- * spec's port), so every project's container looks the same and only the host side varies.
- */
-export const CONTAINER_PORT = 8000;
 /** Where a file registry is mounted inside step containers (the images' MESH_REGISTRY). */
 export const REGISTRY_MOUNT = CONTAINER.registry;
 /** The MESH_REGISTRY value that points a container at that mount. */
@@ -26,21 +21,11 @@ export const DOWNLOAD_MODEL_REF = "latest";
 /** The Neuron device the compile-neuron container needs on an Inferentia/Trainium host. */
 export const NEURON_DEVICE = "/dev/neuron0";
 
-/** `<prefix>/<name>-<step>` (no tag): the repository of a step image. */
-export function imageRepository(ir: ProjectIR, stem: string): string {
-  const prefix = ir.images.prefix.replace(/\/+$/, "");
-  return prefix === "" ? stem : `${prefix}/${stem}`;
-}
-
-/** Image repository of a lifecycle step. */
+/** Image repository of a step (`StepImageIR.image`: lower applies the registry prefix). */
 export function stepRepository(ir: ProjectIR, step: StepName): string {
   const image = ir.stepImages.find((s) => s.step === step);
-  return imageRepository(ir, image?.repository ?? `${ir.name}-${step}`);
-}
-
-/** Repository of the Neuron compile image (FROM the AWS Neuron compile container). */
-export function neuronCompileRepository(ir: ProjectIR): string {
-  return imageRepository(ir, `${ir.name}-compile-neuron`);
+  if (!image) throw new Error(`${ir.name} has no ${step} image`);
+  return image.image;
 }
 
 /** True when the project compiles for AWS Neuron (adds compile-neuron targets and services). */

@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import { execFileSync } from "node:child_process";
 import type { ProjectIR, StepName } from "../ir.js";
 import { sha256Hex } from "../../generators/support/canonical-json.js";
-import { BUILD_ARGS, LABELS } from "../../generators/dockerfile/layout.js";
+import { BUILD_ARGS, LABELS } from "../../generators/support/image-layout.js";
 import { contextBytes, contextHash, contextTar, snapshot } from "./context.js";
 import { inspectImage } from "./docker-client.js";
 import { BuildError } from "./errors.js";
@@ -42,7 +42,11 @@ export interface StepBuildResult {
 }
 
 /** `<prefix/><name>-<step>`, the naming rule shared with the generated Makefile and compose file. */
-export const imageRepository = (ir: ProjectIR, step: StepName): string => `${ir.images.prefix ? `${ir.images.prefix}/` : ""}${ir.name}-${step}`;
+export function imageRepository(ir: ProjectIR, step: StepName): string {
+  const image = ir.stepImages.find((s) => s.step === step);
+  if (!image) throw new BuildError(`${ir.name} has no ${step} step`);
+  return image.image;
+}
 
 /** Short git revision of the workspace, or "unknown" outside a repository. */
 function gitRevision(root: string): string {

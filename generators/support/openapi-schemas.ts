@@ -4,7 +4,7 @@
  * the CONTRACTS error shape, and the Open Inference Protocol (V2) tensors.
  */
 import type { FieldIR, ParameterIR, ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
-import { bioSchema } from "./bio-schema.js";
+import { bioSchema } from "./openapi-bio-schema.js";
 
 type Schema = Record<string, unknown>;
 

@@ -5,23 +5,24 @@
  * on the engine (it cannot be pulled offline) — and the output says so.
  */
 import type Docker from "dockerode";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { ImagesIR } from "../ir.js";
 import { DEFAULTS } from "../lower/defaults.js";
 import type { WorkspaceSpec } from "../../schemas/workspace.js";
 import { ancestry, CORE_IMAGES, topologicalOrder, type CoreImage } from "../../runtimes/images/lineage.js";
 import { coreContextRoots, coreDockerfile } from "../../generators/dockerfile/core-image.js";
-import { LABELS } from "../../generators/dockerfile/layout.js";
+import { LABELS } from "../../generators/support/image-layout.js";
 import { sha256Hex } from "../../generators/support/canonical-json.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
-import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { renderDockerfile } from "../../generators/support/dockerfile-render.js";
 import { contextHash, contextTar, fingerprint, snapshot, textEntry, type ContextEntry } from "./context.js";
 import { cachedHash, rememberHash } from "./hash-cache.js";
 import { inspectImage } from "./docker-client.js";
 import { BuildError } from "./errors.js";
 import { moduleGraph } from "./module-graph.js";
 import { runBuild, type ProgressSink } from "./run-build.js";
-import { allDistFiles, depsEntries, meshEntries, requireDist } from "./stage-files.js";
+import { depsEntries, meshEntries, requireDist } from "./stage-files.js";
 
 export type CoreImagesSettings = Pick<ImagesIR, "prefix" | "base" | "neuronCompile" | "neuronInference">;
 
@@ -55,15 +56,28 @@ export function servePayload(root: string): { files: string[]; packages: string[
   return moduleGraph(root, SERVE_ENTRIES.map((e) => join(root, "dist", e)));
 }
 
+/** Entry module of the lifecycle image: step images run it; it imports the lifecycle runtimes and nothing of the compiler. */
+const LIFECYCLE_ENTRIES = ["runtimes/lifecycle/step-main.js"];
+
+/**
+ * The compiled files (absolute) and packages mesh-train carries: exactly what step-main
+ * imports, plus the Python programs beside those modules (the Neuron CPU compile runs them).
+ */
+export function lifecyclePayload(root: string): { files: string[]; packages: string[] } {
+  requireDist(root, LIFECYCLE_ENTRIES[0]!);
+  const graph = moduleGraph(root, LIFECYCLE_ENTRIES.map((e) => join(root, "dist", e)));
+  const assets = [...new Set(graph.files.map((f) => dirname(f)))].flatMap((dir) => readdirSync(dir).filter((n) => n.endsWith(".py")).map((n) => join(dir, n)));
+  return { files: [...new Set([...graph.files, ...assets])].sort(), packages: graph.packages };
+}
+
 function payloadEntries(root: string, image: CoreImage): ContextEntry[] {
   if (image.payload === "serve") {
     const graph = servePayload(root);
     return [...depsEntries(root, graph.packages), ...meshEntries(root, graph.files, false)];
   }
-  if (image.payload === "cli") {
-    const dist = allDistFiles(root);
-    const graph = moduleGraph(root, dist.filter((f) => f.endsWith(".js")));
-    return [...depsEntries(root, graph.packages), ...meshEntries(root, dist, true)];
+  if (image.payload === "lifecycle") {
+    const graph = lifecyclePayload(root);
+    return [...depsEntries(root, graph.packages), ...meshEntries(root, graph.files, false)];
   }
   return [];
 }

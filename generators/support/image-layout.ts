@@ -1,5 +1,5 @@
 /**
- * The contract between the generated Dockerfiles and `mesh build` (compiler/build), which
+ * The contract between the generated Dockerfiles and `mesh build` (compiler/images), which
  * stages the build context: the context roots each step's Dockerfile COPYs, where they land in
  * the image, the non-root user, the mounted registry path and the build ARGs. The Makefile and
  * compose generators use the same container paths, uid and port.
@@ -12,8 +12,10 @@ export const CONTAINER = {
   gid: 10001,
   app: "/app",
   nodeModules: "/app/node_modules",
-  /** The mesh package inside the image: the runtimes (serve) or the whole CLI (lifecycle steps). */
+  /** The mesh package inside the image: the runtimes a core image carries (serve, or the lifecycle), never the compiler. */
   meshPackage: "/app/node_modules/mesh",
+  /** A step image's lowered configuration (runtimes/lifecycle/run-config.ts), generated as out/<name>/<step>/step.json. */
+  stepConfig: "/app/step.json",
   model: "/app/model",
   /** Where lifecycle images expect a file registry to be mounted. */
   registry: "/var/lib/mesh/registry",
@@ -60,6 +62,13 @@ export const LABELS = {
   contentHash: "dev.mesh.content-hash",
 } as const;
 
+/** The step images' entry point: reads CONTAINER.stepConfig and runs the step (runtimes/lifecycle/step-main.ts). */
+export const STEP_MAIN = `${CONTAINER.meshPackage}/dist/runtimes/lifecycle/step-main.js`;
+/** The module step-main runs steps through; importing it loads every lifecycle runtime (the core image's check). */
+export const STEP_RUNNER = `${CONTAINER.meshPackage}/dist/runtimes/lifecycle/run-steps.js`;
+/** The name of the step configuration in the build context and in out/<name>/<step>/. */
+export const STEP_CONFIG_FILE = "step.json";
+
 /** Whether the serve image carries its model (immutable) or fetches it from the registry at start. */
 export const bakesModel = (ir: ProjectIR): boolean => ir.serve.image.model === "baked";
 
@@ -87,10 +96,18 @@ export function localIngestSource(ir: ProjectIR): string | undefined {
  */
 export const INGEST_DATA_MAX_BYTES = 256 * 1024 * 1024;
 
-/** The context roots a step's Dockerfile uses, in layer order (slowest-changing first). */
+/**
+ * The context roots a step's Dockerfile uses, in layer order (slowest-changing first). A
+ * lifecycle step needs workspace files only for data it reads from there: the ingest step's
+ * `file://` source, the pretrained train step's model.lock.json and local model folder.
+ */
 export function contextRoots(ir: ProjectIR, step: StepName): readonly ContextRoot[] {
   if (step === "serve") return bakesModel(ir) ? ["serve", "model"] : ["serve"];
-  return step === "ingest" && ingestsNpm(ir) ? ["deps", "workspace"] : ["workspace"];
+  const roots: ContextRoot[] = [];
+  if (step === "ingest" && ingestsNpm(ir)) roots.push("deps");
+  const readsWorkspace = (step === "ingest" && localIngestSource(ir) !== undefined) || (step === "train" && ir.train?.trainer === "pretrained" && ir.model.transformer !== undefined);
+  if (readsWorkspace) roots.push("workspace");
+  return roots;
 }
 
 /**

@@ -4,9 +4,8 @@
  * Recipe text is built only from identifiers the schema validated (project name, steps, image
  * names, registry URIs) and quoted references to the exported variables.
  */
-import type { ProjectIR, StepName } from "../../compiler/ir.js";
+import type { LifecycleStep, ProjectIR, StepName } from "../../compiler/ir.js";
 import {
-  CONTAINER_PORT,
   CONTAINER_USER,
   DOWNLOAD_MODEL_REF,
   REGISTRY_MOUNT,
@@ -15,17 +14,12 @@ import {
   hasNeuronTarget,
   stepRepository,
   stopGraceSeconds,
-} from "../compose/container.js";
+} from "./container-run.js";
 import { phony, type MakeRule } from "./make-rule.js";
-import { recipeWord } from "./text.js";
+import { recipeWord } from "./shell.js";
 
 /** What `make help` says about itself. */
 export const HELP_DESCRIPTION = "list the targets and variables (the default goal)";
-
-type LifecycleStep = Exclude<StepName, "serve">;
-
-/** Lifecycle steps that `mesh run --only` runs; serve is the `serve` target instead. */
-const LIFECYCLE_STEPS: readonly LifecycleStep[] = ["ingest", "register", "train", "compile"];
 
 /**
  * Workspace folders (relative to ROOT) holding files `mesh` derives for one project, safe to
@@ -48,7 +42,7 @@ const STEP_HELP: Readonly<Record<LifecycleStep, string>> = {
 };
 
 function lifecycleRules(ir: ProjectIR): MakeRule[] {
-  const rules = LIFECYCLE_STEPS.filter((s) => ir.steps.includes(s)).map((step) =>
+  const rules = ir.lifecycleSteps.map((step) =>
     phony(step, STEP_HELP[step].replace("<KEY>", ir.key), mesh(`run ${ir.name} --only ${step}`)),
   );
   if (hasNeuronTarget(ir)) {
@@ -95,8 +89,7 @@ function dockerRun(ir: ProjectIR, step: StepName): string {
     if (step === "serve") args.push(`-e MESH_MODEL_REF=${DOWNLOAD_MODEL_REF}`);
   }
   if (step === "serve") {
-    args.push("--read-only --tmpfs /tmp", `--stop-timeout ${stopGraceSeconds(ir)}`, `-p "127.0.0.1:$$PORT:${CONTAINER_PORT}"`);
-    args.push(`-e MESH_HOST=0.0.0.0 -e MESH_PORT=${CONTAINER_PORT}`);
+    args.push("--read-only --tmpfs /tmp", `--stop-timeout ${stopGraceSeconds(ir)}`, `-p "127.0.0.1:$$PORT:${ir.serve.containerPort}"`);
   }
   args.push(`"${stepRepository(ir, step)}:$$IMAGE_TAG"`);
   return ["cd \"$$ROOT\"", ...prepare, args.join(" ")].join(" && ");

@@ -6,15 +6,16 @@
  * workspace-local `file://` source (bounded by INGEST_DATA_MAX_BYTES and the spec's
  * max_bytes), confined to the workspace the same way the ingest step confines its reads.
  */
-import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstatSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import ignoreModule from "@balena/dockerignore";
 import type { ProjectIR, StepName } from "../ir.js";
 import { dockerignore } from "../../generators/dockerfile/dockerignore.js";
-import { contextRoots, INGEST_DATA_MAX_BYTES, ingestsNpm, localIngestSource, type ContextRoot } from "../../generators/dockerfile/layout.js";
+import { contextRoots, INGEST_DATA_MAX_BYTES, ingestsNpm, localIngestSource, STEP_CONFIG_FILE, type ContextRoot } from "../../generators/support/image-layout.js";
 import { lintDockerfile } from "../../generators/dockerfile/lint.js";
-import { renderDockerfile } from "../../generators/dockerfile/render.js";
+import { renderDockerfile } from "../../generators/support/dockerfile-render.js";
 import { stepDockerfile } from "../../generators/dockerfile/step-image.js";
+import { stepConfigJson } from "../../generators/dockerfile/step-config.js";
 import { textEntry, treeEntries, type ContextEntry } from "./context.js";
 import { BuildError } from "./errors.js";
 import type { ModelPick } from "./model-source.js";
@@ -119,15 +120,12 @@ function lifecycleRoots(root: string, ir: ProjectIR, step: StepName): Map<Contex
   const entries = new Map<ContextRoot, ContextEntry[]>();
   const source = step === "ingest" && ingestsNpm(ir) ? sourcePackage(ir) : undefined;
   if (source) entries.set("deps", depsEntries(root, [source], true));
+  // No spec and no mesh.yaml: the step runs from step.json. The workspace root holds only data the step reads.
   const specDir = ir.specPath.split("/").slice(0, -1).join("/");
-  const workspace = treeEntries(join(root, specDir), `workspace/${specDir}`, (r) => r === "project.yaml");
-  if (existsSync(join(root, "mesh.yaml"))) workspace.push(...treeEntries(root, "workspace", (r) => r === "mesh.yaml"));
-  if (step === "ingest") {
-    const taken = new Set(workspace.map((e) => e.path));
-    workspace.push(...ingestDataEntries(root, ir).filter((e) => !taken.has(e.path)));
-  }
+  const workspace: ContextEntry[] = [];
+  if (step === "ingest") workspace.push(...ingestDataEntries(root, ir));
   if (step === "train") workspace.push(...pretrainedEntries(root, ir, specDir));
-  entries.set("workspace", workspace);
+  if (workspace.length > 0) entries.set("workspace", workspace);
   return entries;
 }
 
@@ -172,6 +170,8 @@ export async function stageStep(root: string, ir: ProjectIR, step: StepName, mod
   }
   const ignore = createIgnore({ ignorecase: false }).add(ignoreText);
   const entries: ContextEntry[] = [textEntry("Dockerfile", dockerfile), textEntry(".dockerignore", ignoreText)];
+  // The lowered step configuration, the same text `mesh generate` writes beside the Dockerfile.
+  if (step !== "serve") entries.push(textEntry(STEP_CONFIG_FILE, stepConfigJson(ir, step)));
   for (const r of contextRoots(ir, step)) {
     const kept = (roots.get(r) ?? []).filter((e) => !ignore.ignores(e.path));
     if (kept.length === 0) throw new BuildError(`the ${step} image's context root ${r}/ is empty after .dockerignore; the Dockerfile COPYs it`);

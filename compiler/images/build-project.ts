@@ -6,7 +6,7 @@
 import type Docker from "dockerode";
 import type { ProjectIR, StepName } from "../ir.js";
 import { resolveRegistryUri, s3OptionsFromWorkspace } from "../../runtimes/registry/index.js";
-import { bakesModel } from "../../generators/dockerfile/layout.js";
+import { bakesModel } from "../../generators/support/image-layout.js";
 import { buildStep, type StepBuildResult } from "./build-step.js";
 import { ensureCoreImage } from "./core-images.js";
 import { BuildError } from "./errors.js";

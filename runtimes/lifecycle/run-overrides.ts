@@ -1,20 +1,19 @@
 /**
- * What one `mesh run` may change without editing the spec: the data it ingests (`--source`,
- * the data version of a run) and the train params (`--params`, JSON in the spec's own
- * snake_case keys). Both are checked with the spec's own schemas, so a run accepts exactly
- * what project.yaml would. The generated Argo WorkflowTemplate passes its parameters here.
+ * What one run may change without editing the spec: the data it ingests (`--source`, the
+ * data version of a run) and the train params (`--params`, JSON in the spec's own snake_case
+ * keys). Both are checked with the same schemas project.yaml is (owned by the runtimes, read
+ * by `schemas/`), so a run accepts exactly what the spec would. `mesh run` on the host and
+ * the step images' step-main.js (where the generated Argo WorkflowTemplate passes its
+ * parameters) both apply them here.
  */
-import { sourceUri } from "../../../schemas/identifiers.js";
-import { trainSchema } from "../../../schemas/project.js";
-import { overrideTrainParams } from "../../lower/lower.js";
-import type { LifecycleConfig } from "../../../runtimes/lifecycle/index.js";
+import { sourceUri } from "../ingest/source-uri.js";
+import { overrideTrainParams, trainParamsSpecSchema } from "../train/params-spec.js";
+import type { LifecycleConfig } from "./config.js";
 
 export interface RunOverrides {
   readonly source?: string;
   readonly params?: string;
 }
-
-const paramsSchema = trainSchema.shape.params.unwrap();
 
 /** The config with the overrides applied, or a one-sentence reason they are refused. */
 export function applyRunOverrides(cfg: LifecycleConfig, o: RunOverrides): LifecycleConfig | string {
@@ -33,7 +32,7 @@ export function applyRunOverrides(cfg: LifecycleConfig, o: RunOverrides): Lifecy
     } catch {
       return `--params must be a JSON object such as '{"epochs": 20}', got ${JSON.stringify(o.params.slice(0, 200))}`;
     }
-    const r = paramsSchema.safeParse(json);
+    const r = trainParamsSpecSchema.safeParse(json);
     if (!r.success) {
       const issue = r.error.issues[0];
       return `--params: ${issue?.path.length ? `${issue.path.join(".")}: ` : ""}${issue?.message ?? "invalid"}`;

@@ -20,7 +20,7 @@ export function makeVariables(ir: ProjectIR): MakeVariable[] {
     { name: "ENV", default: "dev", help: "compose profile for up/down (dev or ci)" },
     { name: "IMAGE_TAG", default: "latest", help: "tag of the step images that run-<step>, up and down use" },
     { name: "REGISTRY", default: "", help: "model registry URI (file://PATH or s3://BUCKET/PREFIX); empty: MESH_REGISTRY, mesh.yaml, file://.mesh/registry" },
-    { name: "PORT", default: String(ir.serve.port), help: "host port for serve and run-serve (bound to 127.0.0.1 by run-serve)" },
+    { name: "PORT", default: String(ir.serve.hostPort), help: "host port for serve and run-serve (bound to 127.0.0.1 by run-serve)" },
     { name: "ROOT", default: ir.rootFromOut, help: "workspace root, relative to this folder; every mesh command runs there" },
     { name: "MESH", default: "node $(ROOT)/bin/mesh.js", help: "the mesh command (split into words, never evaluated by a shell)" },
   ];

@@ -21,7 +21,7 @@ import { planFromCache } from "../plan/plan-cached.js";
 import { planRemovedProjects } from "../plan/plan-removed.js";
 import { codeFingerprint } from "../plan/fingerprint.js";
 import { observationsHold, recordingHost } from "../plan/recording-host.js";
-import { applyPlans } from "./apply.js";
+import { applyPlans } from "../emit/apply.js";
 import { planWorkspaceOutputs, workspaceKey, type WorkspaceGenerateFn } from "../plan/plan-workspace-outputs.js";
 import { planDiagnostic } from "../plan/codes.js";
 import { RESERVED_PROJECT_NAMES } from "../../schemas/reserved.js";

@@ -7,28 +7,17 @@
  * - any `scores` field: label → probability, for every label;
  * - `number[]` (Apps): the raw row of the model's first output, named after it.
  */
-import type { ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
+import type { FieldRule, ModelIR, RespondPlanIR, ResponseFieldIR, ServeApiIR } from "../ir.js";
 
-export type FieldRule =
-  | { readonly field: string; readonly rule: "label" | "score" | "scores" }
-  | { readonly field: string; readonly rule: "row" };
-
-export interface RespondPlan {
-  readonly labels: readonly string[];
-  /** True when a binary model's positive class is picked by the `threshold` parameter. */
-  readonly threshold: boolean;
-  readonly fields: readonly FieldRule[];
-}
-
-function ruleFor(ir: ProjectIR, f: ResponseFieldIR): FieldRule {
+function ruleFor(model: ModelIR, f: ResponseFieldIR): FieldRule {
   const where = `serve.api.response.${f.name}`;
-  const labelled = ir.model.labels.length > 0;
+  const labelled = model.labels.length > 0;
   if (f.type === "scores") {
     if (!labelled) throw new Error(`${where}: "scores" needs model labels`);
     return { field: f.name, rule: "scores" };
   }
   if (f.type === "number[]") {
-    const first = ir.model.outputs[0]?.name;
+    const first = model.outputs[0]?.name;
     if (f.name !== first) throw new Error(`${where}: only the model's first output (${first ?? "none"}) can be served as number[]`);
     return { field: f.name, rule: "row" };
   }
@@ -37,8 +26,7 @@ function ruleFor(ir: ProjectIR, f: ResponseFieldIR): FieldRule {
   throw new Error(`${where}: mesh computes label (string), score (number), scores and, for Apps, the first output (number[]); "${f.name}: ${f.type}" is none of them`);
 }
 
-export function respondPlan(ir: ProjectIR): RespondPlan {
-  const threshold =
-    ir.model.labels.length === 2 && ir.serve.api.parameters.some((p) => p.name === "threshold" && p.type === "number");
-  return { labels: ir.model.labels, threshold, fields: ir.serve.api.response.map((f) => ruleFor(ir, f)) };
+export function respondPlan(model: ModelIR, api: ServeApiIR): RespondPlanIR {
+  const threshold = model.labels.length === 2 && api.parameters.some((p) => p.name === "threshold" && p.type === "number");
+  return { labels: model.labels, threshold, fields: api.response.map((f) => ruleFor(model, f)) };
 }

@@ -1,6 +1,7 @@
 /**
- * "Did you mean …?" for misspelled keys and enum values: the closest candidate by
- * Levenshtein distance, offered only when it is close enough to be a plausible typo.
+ * "Did you mean …?" for misspelled spec keys, enum values and MESH_* variables (validate and
+ * the server use this one function): the closest candidate by Levenshtein distance, offered
+ * only when it is close enough to be a plausible typo.
  */
 
 /** Edit distance (insert, delete, substitute), two rows of memory. */
