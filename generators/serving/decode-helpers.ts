@@ -3,41 +3,41 @@
  * (capped), the JSON kind of a value for messages, RFC 6901 pointer escaping, refusal of
  * undeclared members.
  */
-import type { SourceFile } from "ts-morph";
+import { functionText } from "../support/typed-code.js";
 
-export function addDecodeHelpers(file: SourceFile): void {
-  file.addFunctions([
-    {
+export function decodeHelpers(): string[] {
+  return [
+    functionText({
       name: "fail",
-      parameters: [{ name: "errors", type: "ApiError[]" }, { name: "code", type: "string" }, { name: "pointer", type: "string" }, { name: "detail", type: "string" }],
-      returnType: "void",
-      statements: ["if (errors.length < MAX_ERRORS) errors.push({ status: \"400\", code, detail, source: { pointer } });"],
-    },
-    {
+      params: [["errors", "ApiError[]"], ["code", "string"], ["pointer", "string"], ["detail", "string"]],
+      returns: "void",
+      body: ['if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });'],
+    }),
+    functionText({
       name: "isObject",
-      parameters: [{ name: "v", type: "unknown" }],
-      returnType: "v is Record<string, unknown>",
-      statements: ["return typeof v === \"object\" && v !== null && !Array.isArray(v);"],
-    },
-    {
+      params: [["v", "unknown"]],
+      returns: "v is Record<string, unknown>",
+      body: ['return typeof v === "object" && v !== null && !Array.isArray(v);'],
+    }),
+    functionText({
       name: "kind",
-      docs: ["The JSON kind of a value, for error details (never the value itself)."],
-      parameters: [{ name: "v", type: "unknown" }],
-      returnType: "string",
-      statements: ["return v === null ? \"null\" : Array.isArray(v) ? \"array\" : typeof v;"],
-    },
-    {
+      doc: "The JSON kind of a value, for error details (never the value itself).",
+      params: [["v", "unknown"]],
+      returns: "string",
+      body: ['return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;'],
+    }),
+    functionText({
       name: "member",
-      docs: ["JSON pointer of an object member (RFC 6901 escaping)."],
-      parameters: [{ name: "base", type: "string" }, { name: "name", type: "string" }],
-      returnType: "string",
-      statements: ["return base + \"/\" + name.replace(/~/g, \"~0\").replace(/\\//g, \"~1\");"],
-    },
-    {
+      doc: "JSON pointer of an object member (RFC 6901 escaping).",
+      params: [["base", "string"], ["name", "string"]],
+      returns: "string",
+      body: ['return base + "/" + name.replace(/~/g, "~0").replace(/\\//g, "~1");'],
+    }),
+    functionText({
       name: "refuseUnknown",
-      parameters: [{ name: "o", type: "Record<string, unknown>" }, { name: "known", type: "ReadonlySet<string>" }, { name: "base", type: "string" }, { name: "what", type: "string" }, { name: "errors", type: "ApiError[]" }],
-      returnType: "void",
-      statements: ["for (const name in o) {", "  if (!known.has(name)) fail(errors, \"unknown_field\", member(base, name), \"is not \" + what);", "}"].join("\n"),
-    },
-  ]);
+      params: [["o", "Record<string, unknown>"], ["known", "ReadonlySet<string>"], ["base", "string"], ["what", "string"], ["errors", "ApiError[]"]],
+      returns: "void",
+      body: ["for (const name in o) {", '  if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);', "}"],
+    }),
+  ];
 }

@@ -5,6 +5,7 @@
  * element, capped by the decoder) and returns whether the value is good.
  */
 import type { FieldIR, ParameterIR } from "../../compiler/ir.js";
+import { ty } from "../support/typed-code.js";
 
 const lit = (v: unknown): string => JSON.stringify(v);
 
@@ -105,7 +106,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
             ]),
         "let good = true;",
         "for (let j = 0; j < v.length; j++) {",
-        "  const x: unknown = v[j];",
+        `  const x${ty(": unknown")} = v[j];`,
         `  if (typeof x !== "number" || !Number.isFinite(x)) {`,
         `    fail(errors, typeof x === "number" ? "not_finite" : "invalid_type", pointer + "/" + j, "must be a finite number");`,
         "    good = false;",
@@ -137,7 +138,7 @@ function stringListLines(p: ParameterIR): string[] {
       ? [`if (v.length > ${p.maxItems}) {`, `  fail(errors, "too_many_items", pointer, ${lit(`must hold at most ${p.maxItems} items, got `)} + v.length);`, "  return false;", "}"]
       : []),
     "for (let j = 0; j < v.length; j++) {",
-    "  const x: unknown = v[j];",
+    `  const x${ty(": unknown")} = v[j];`,
     `  if (typeof x !== "string" || x.length === 0 || x.length > 200) {`,
     `    fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");`,
     "    return false;",
@@ -157,7 +158,7 @@ function integerListLines(f: FieldIR): string[] {
     "  return false;",
     "}",
     "for (let j = 0; j < v.length; j++) {",
-    "  const x: unknown = v[j];",
+    `  const x${ty(": unknown")} = v[j];`,
     `  if (typeof x !== "number" || !Number.isInteger(x) || ${bad}) {`,
     `    fail(errors, "out_of_range", pointer + "/" + j, ${lit(`must be an integer${range}`)});`,
     "    return false;",

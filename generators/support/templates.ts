@@ -5,8 +5,11 @@
  * into an error instead of an empty string. Escaping is off: none of our outputs are HTML,
  * and each generator quotes values for its own target syntax before rendering.
  *
- * Templates are read once per process, at first use (not per generation), from the source
- * tree or from dist/ (the build copies them there: scripts/copy-assets.mjs).
+ * Whole programs that generators copy (the Python server, the client runtime) are assets in
+ * the same folders, read verbatim with `asset`, so tools check them where they live.
+ *
+ * Templates and assets are read once per process, at first use (not per generation), from the
+ * source tree or from dist/ (the build copies them there: scripts/copy-assets.mjs).
  */
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
@@ -27,4 +30,17 @@ export function template(base: string, relPath: string): (view: object) => strin
   }
   const render = compiled;
   return (view) => render(view);
+}
+
+const assets = new Map<string, string>();
+
+/** The text of an asset file, e.g. `asset(import.meta.url, "templates/client-runtime.ts")`. */
+export function asset(base: string, relPath: string): string {
+  const url = new URL(relPath, base).href;
+  let text = assets.get(url);
+  if (text === undefined) {
+    text = readFileSync(new URL(url), "utf8");
+    assets.set(url, text);
+  }
+  return text;
 }

@@ -1,9 +1,10 @@
 /**
- * The project-independent part of the generated client: errors in the CONTRACTS shape,
- * timeouts through AbortSignal, and one `request` helper over `fetch`. Emitted verbatim
- * into every `client.ts` (the client must stay a single file with no dependencies).
+ * The project-independent part of every generated client (copied verbatim into
+ * out/<name>/client/client.ts, its JavaScript twin client-runtime.js into client.js): errors in
+ * the CONTRACTS shape, timeouts through AbortSignal, and one transport over `fetch`. The client
+ * stays a single file with no dependencies. A test type-checks this file with tsc and checks
+ * that client-runtime.js is its transpiled twin.
  */
-export const CLIENT_RUNTIME = String.raw`
 /** One error in the CONTRACTS shape. */
 export type ApiErrorItem = {
   status: string;
@@ -109,4 +110,3 @@ class Transport {
     return (await res.json()) as T;
   }
 }
-`;
