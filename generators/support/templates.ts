@@ -11,8 +11,8 @@
  * Templates and assets are read once per process, at first use (not per generation), from the
  * source tree or from dist/ (the build copies them there: scripts/copy-assets.mjs).
  */
-import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
+import { readAsset } from "../../runtimes/assets.js";
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
@@ -24,7 +24,7 @@ export function template(base: string, relPath: string): (view: object) => strin
   const url = new URL(relPath, base).href;
   let compiled = cache.get(url);
   if (!compiled) {
-    const source = readFileSync(new URL(url), "utf8");
+    const source = readAsset(url, url);
     compiled = Handlebars.compile(source, { strict: true, noEscape: true, preventIndent: true });
     cache.set(url, compiled);
   }
@@ -32,15 +32,5 @@ export function template(base: string, relPath: string): (view: object) => strin
   return (view) => render(view);
 }
 
-const assets = new Map<string, string>();
-
 /** The text of an asset file, e.g. `asset(import.meta.url, "templates/client-runtime.ts")`. */
-export function asset(base: string, relPath: string): string {
-  const url = new URL(relPath, base).href;
-  let text = assets.get(url);
-  if (text === undefined) {
-    text = readFileSync(new URL(url), "utf8");
-    assets.set(url, text);
-  }
-  return text;
-}
+export const asset = readAsset;

@@ -1,9 +1,4 @@
-/**
- * The body of app.py (see app-py.ts). Kept in its own module because it is long: request
- * decoding mirrors generators/serving/decode-module.ts and runtimes/serve/v2-tensors.ts
- * rule for rule, so both servers refuse the same bodies with the same codes and pointers.
- */
-export const APP_BODY = String.raw`"""Neuron inference server: the mesh HTTP contract over a traced TorchScript model."""
+"""Neuron inference server: the mesh HTTP contract over a traced TorchScript model."""
 import argparse
 import asyncio
 import html
@@ -853,4 +848,3 @@ def main():
 
 if __name__ == "__main__":
     sys.exit(main())
-`;
