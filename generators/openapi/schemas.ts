@@ -13,7 +13,11 @@ function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonl
   switch (f.type) {
     case "string":
       s["type"] = "string";
-      if ("maxLength" in f && f.maxLength !== undefined) s["maxLength"] = f.maxLength;
+      if ("maxLength" in f && f.maxLength !== undefined) {
+        s["maxLength"] = f.maxLength;
+        // Said once, here, for every reader: the servers count exactly this.
+        s["description"] = `at most ${f.maxLength} Unicode code points (JSON Schema maxLength; a surrogate pair is one)`;
+      }
       if ("enum" in f && f.enum && f.enum.length > 0) s["enum"] = [...f.enum];
       break;
     case "number":

@@ -1,11 +1,12 @@
 /**
  * The project-independent helpers every generated decoder starts with: error collection
  * (capped), the JSON kind of a value for messages, RFC 6901 pointer escaping, refusal of
- * undeclared members.
+ * undeclared members, string length in code points.
  */
 import { functionText } from "../support/typed-code.js";
 
-export function decodeHelpers(): string[] {
+/** `codePoints` only where a string field has a maxLength (see field-checks.ts). */
+export function decodeHelpers(withCodePoints: boolean): string[] {
   return [
     functionText({
       name: "fail",
@@ -39,5 +40,26 @@ export function decodeHelpers(): string[] {
       returns: "void",
       body: ["for (const name in o) {", '  if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);', "}"],
     }),
+    ...(withCodePoints
+      ? [
+          functionText({
+            name: "codePoints",
+            doc: "Length in Unicode code points (a surrogate pair is one; a lone surrogate is one), as JSON Schema's maxLength counts.",
+            params: [["s", "string"]],
+            returns: "number",
+            body: [
+              "let n = 0;",
+              "for (let i = 0; i < s.length; i++, n++) {",
+              "  const c = s.charCodeAt(i);",
+              "  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {",
+              "    const d = s.charCodeAt(i + 1);",
+              "    if (d >= 0xdc00 && d <= 0xdfff) i++;",
+              "  }",
+              "}",
+              "return n;",
+            ],
+          }),
+        ]
+      : []),
   ];
 }

@@ -62,8 +62,10 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
         "}",
       );
       if (f.maxLength !== undefined) {
+        // maxLength counts Unicode code points, as JSON Schema (and so the OpenAPI document)
+        // defines it; `v.length` (UTF-16 units) can only overcount, so it is the fast path.
         lines.push(
-          `if (v.length > ${f.maxLength}) {`,
+          `if (v.length > ${f.maxLength} && codePoints(v) > ${f.maxLength}) {`,
           `  fail(errors, "too_long", pointer, ${lit(`must be at most ${f.maxLength} characters long`)});`,
           "  return false;",
           "}",

@@ -31,13 +31,26 @@ function refuseUnknown(o, known, base, what, errors) {
   }
 }
 
+/** Length in Unicode code points (a surrogate pair is one; a lone surrogate is one), as JSON Schema's maxLength counts. */
+function codePoints(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** Attribute `content` (string). */
 function check_content(v, pointer, errors) {
   if (typeof v !== "string") {
     fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
     return false;
   }
-  if (v.length > 1048576) {
+  if (v.length > 1048576 && codePoints(v) > 1048576) {
     fail(errors, "too_long", pointer, "must be at most 1048576 characters long");
     return false;
   }

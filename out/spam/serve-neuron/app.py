@@ -175,10 +175,6 @@ def is_number(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def utf16_len(s):
-    return len(s.encode("utf-16-le", "surrogatepass")) // 2
-
-
 def member(base, name):
     return base + "/" + name.replace("~", "~0").replace("/", "~1")
 
@@ -199,7 +195,8 @@ def check_field(f, v, pointer, errors):
         if not isinstance(v, str):
             fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v))
             return False
-        if f.get("maxLength") is not None and utf16_len(v) > f["maxLength"]:
+        # Code points, as JSON Schema's maxLength (and the generated TypeScript decoder) count.
+        if f.get("maxLength") is not None and len(v) > f["maxLength"]:
             fail(errors, "too_long", pointer, "must be at most %d characters long" % f["maxLength"])
             return False
         if f.get("enum") and v not in f["enum"]:

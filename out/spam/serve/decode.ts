@@ -33,13 +33,26 @@ function refuseUnknown(o: Record<string, unknown>, known: ReadonlySet<string>, b
   }
 }
 
+/** Length in Unicode code points (a surrogate pair is one; a lone surrogate is one), as JSON Schema's maxLength counts. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** Attribute `text` (string). */
 function check_text(v: unknown, pointer: string, errors: ApiError[]): boolean {
   if (typeof v !== "string") {
     fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
     return false;
   }
-  if (v.length > 100000) {
+  if (v.length > 100000 && codePoints(v) > 100000) {
     fail(errors, "too_long", pointer, "must be at most 100000 characters long");
     return false;
   }
