@@ -35,6 +35,7 @@ def load_json(path):
 
 
 API = load_json(os.path.join(HERE, "api.json"))
+OPENAPI_TEXT = open(os.path.join(HERE, "openapi.json"), encoding="utf-8").read()
 NAME = API["name"]
 BASE = API["basePath"]
 LABELS = API["labels"]
@@ -238,8 +239,27 @@ def refuse_unknown(o, known, base, what, errors):
             fail(errors, "unknown_field", member(base, name), "is not " + what)
 
 
+def schema_fields(schema_name, names):
+    """The request fields in declaration order (api.json), each with its constraints read from
+    the JSON Schema the OpenAPI document publishes: one request contract for every server."""
+    properties = json.loads(OPENAPI_TEXT)["components"]["schemas"][schema_name]["properties"]
+    fields = []
+    for name in names:
+        schema = properties[name]
+        field = {"name": name, "type": schema.get("type")}
+        for key, ours in (("maxLength", "maxLength"), ("minimum", "min"), ("maximum", "max"), ("enum", "enum"), ("default", "default")):
+            if key in schema:
+                field[ours] = schema[key]
+        fields.append(field)
+    return fields
+
+
+ATTRIBUTES = schema_fields("Attributes", API["attributes"])
+PARAMETERS = schema_fields("Parameters", API["parameters"])
+
+
 def decode_attributes(v, max_rows, errors):
-    fields = API["attributes"]
+    fields = ATTRIBUTES
     names = ", ".join(f["name"] for f in fields) or "none"
     if v is MISSING:
         fail(errors, "required", "/data/attributes", "is required")
@@ -290,7 +310,7 @@ MISSING = object()
 
 
 def decode_parameters(v, errors):
-    params = API["parameters"]
+    params = PARAMETERS
     out = {p["name"]: p["default"] for p in params if "default" in p}
     if v is MISSING or v is None:
         return out
@@ -530,7 +550,6 @@ async def run_rows(features):
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 ROUTES = set()  # route templates, filled at startup
-OPENAPI_TEXT = open(os.path.join(HERE, "openapi.json"), encoding="utf-8").read()
 
 
 @app.middleware("http")
