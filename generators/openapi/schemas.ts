@@ -5,6 +5,7 @@
  */
 import type { FieldIR, ParameterIR, ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
 import { bioSchema } from "./bio-schema.js";
+import { LIST_ITEM_MAX_CHARS } from "../support/request-limits.js";
 
 type Schema = Record<string, unknown>;
 
@@ -46,7 +47,7 @@ function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonl
       break;
     }
     case "string[]": {
-      const list: Schema = { type: "array", items: { type: "string" } };
+      const list: Schema = { type: "array", items: { type: "string", minLength: 1, maxLength: LIST_ITEM_MAX_CHARS } };
       if ("maxItems" in f && f.maxItems !== undefined) list["maxItems"] = f.maxItems;
       const words = "words" in f ? f.words : undefined;
       if (words && words.length > 0) s["oneOf"] = [list, { type: "string", enum: [...words] }];

@@ -5,7 +5,7 @@
  */
 import { functionText } from "../support/typed-code.js";
 
-/** `codePoints` only where a string field has a maxLength (see field-checks.ts). */
+/** `codePoints` only where a string's length is checked: a string field with a maxLength, or a string list (see field-checks.ts). */
 export function decodeHelpers(withCodePoints: boolean): string[] {
   return [
     functionText({

@@ -54,7 +54,7 @@ export function decodeModule(ir: ProjectIR): string {
       importText(["Attributes", "DecodedRequest", "ResolvedParameters"], "./types.js", true),
     ].join("\n"),
     declarations.join("\n"),
-    ...decodeHelpers([...api.attributes, ...api.parameters].some((f) => f.type === "string" && f.maxLength !== undefined)),
+    ...decodeHelpers([...api.attributes, ...api.parameters].some((f) => (f.type === "string" && f.maxLength !== undefined) || f.type === "string[]")),
     ...checks,
     functionText({
       name: "decodeAttributes",

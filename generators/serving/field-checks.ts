@@ -5,6 +5,7 @@
  * element, capped by the decoder) and returns whether the value is good.
  */
 import type { FieldIR, ParameterIR } from "../../compiler/ir.js";
+import { LIST_ITEM_MAX_CHARS } from "../support/request-limits.js";
 import { ty } from "../support/typed-code.js";
 
 const lit = (v: unknown): string => JSON.stringify(v);
@@ -127,7 +128,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
   return lines;
 }
 
-/** A list of strings (at most `maxItems`, each at most 200 characters), or one of the accepted single words. */
+/** A list of strings (at most `maxItems`, each of 1 to LIST_ITEM_MAX_CHARS code points), or one of the accepted single words. */
 function stringListLines(p: ParameterIR): string[] {
   const words = p.words ?? [];
   return [
@@ -141,8 +142,8 @@ function stringListLines(p: ParameterIR): string[] {
       : []),
     "for (let j = 0; j < v.length; j++) {",
     `  const x${ty(": unknown")} = v[j];`,
-    `  if (typeof x !== "string" || x.length === 0 || x.length > 200) {`,
-    `    fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");`,
+    `  if (typeof x !== "string" || x.length === 0 || (x.length > ${LIST_ITEM_MAX_CHARS} && codePoints(x) > ${LIST_ITEM_MAX_CHARS})) {`,
+    `    fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to ${LIST_ITEM_MAX_CHARS} characters");`,
     "    return false;",
     "  }",
     "}",

@@ -110,3 +110,27 @@ test("the OpenAPI document says what maxLength counts", () => {
   const schemas = (openapiDocument(ir)["components"] as { schemas: Record<string, { properties: Record<string, { description?: string }> }> }).schemas;
   expect(schemas["Attributes"]!.properties["text"]!.description).toMatch(/code points/);
 });
+
+test("list items (keywords' candidates): the decoder and the published schema count code points alike", async () => {
+  const keywords = await exampleIR("keywords");
+  const decodeKeywords = await loadDecode(keywords);
+  const schemas = (openapiDocument(keywords)["components"] as { schemas: Record<string, object> }).schemas;
+  const validate = new Ajv2020({ strict: false }).compile(schemas["Parameters"]!);
+  const items: [string, string][] = [
+    ["200 astral characters (400 UTF-16 units)", "😀".repeat(200)],
+    ["201 astral characters", "😀".repeat(201)],
+    ["200 ASCII", "a".repeat(200)],
+    ["201 ASCII", "a".repeat(201)],
+    ["empty", ""],
+    ["200 combining pairs (400 code points)", "e\u0301".repeat(200)],
+  ];
+  const text = keywords.serve.api.attributes[0]!.name;
+  for (const [name, item] of items) {
+    const r = decodeKeywords({ namespace: keywords.serve.api.namespace, attributes: { [text]: "a text" }, parameters: { candidates: [item] } }, 64);
+    const ts = r.ok ? "ok" : errorsOf(r).map((e) => `${e.code} ${e.source?.pointer}`).join(",");
+    const schema = validate({ candidates: [item] }) ? "ok" : "refused";
+    const expected = codePoints(item) >= 1 && codePoints(item) <= 200;
+    expect(`${name}: ${ts}`).toBe(`${name}: ${expected ? "ok" : "invalid_type /data/parameters/candidates/0"}`);
+    expect(`${name}: ${schema}`).toBe(`${name}: ${expected ? "ok" : "refused"}`);
+  }
+});

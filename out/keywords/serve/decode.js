@@ -85,7 +85,7 @@ function param_stop_words(v, pointer, errors) {
   }
   for (let j = 0; j < v.length; j++) {
     const x = v[j];
-    if (typeof x !== "string" || x.length === 0 || x.length > 200) {
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
       fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
       return false;
     }
@@ -203,7 +203,7 @@ function param_candidates(v, pointer, errors) {
   }
   for (let j = 0; j < v.length; j++) {
     const x = v[j];
-    if (typeof x !== "string" || x.length === 0 || x.length > 200) {
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
       fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
       return false;
     }
@@ -223,7 +223,7 @@ function param_seed_keywords(v, pointer, errors) {
   }
   for (let j = 0; j < v.length; j++) {
     const x = v[j];
-    if (typeof x !== "string" || x.length === 0 || x.length > 200) {
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
       fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
       return false;
     }

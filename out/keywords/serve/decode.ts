@@ -88,7 +88,7 @@ function param_stop_words(v: unknown, pointer: string, errors: ApiError[]): bool
   }
   for (let j = 0; j < v.length; j++) {
     const x: unknown = v[j];
-    if (typeof x !== "string" || x.length === 0 || x.length > 200) {
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
       fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
       return false;
     }
@@ -206,7 +206,7 @@ function param_candidates(v: unknown, pointer: string, errors: ApiError[]): bool
   }
   for (let j = 0; j < v.length; j++) {
     const x: unknown = v[j];
-    if (typeof x !== "string" || x.length === 0 || x.length > 200) {
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
       fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
       return false;
     }
@@ -226,7 +226,7 @@ function param_seed_keywords(v: unknown, pointer: string, errors: ApiError[]): b
   }
   for (let j = 0; j < v.length; j++) {
     const x: unknown = v[j];
-    if (typeof x !== "string" || x.length === 0 || x.length > 200) {
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
       fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
       return false;
     }
