@@ -35,7 +35,7 @@ export interface StagedContext {
 
 /** The generated server's JavaScript (in memory, from the same generator as `mesh generate`). */
 async function serveSources(ir: ProjectIR): Promise<{ path: string; contents: string }[]> {
-  // Loaded on demand: the generators pull in ts-morph, which only the serve image needs.
+  // Loaded on demand: only the serve image needs the generators.
   const { GENERATORS } = await import("../../generators/index.js");
   const serving = GENERATORS["serving"];
   if (!serving) throw new BuildError("this mesh has no serving generator registered, so it cannot build a serve image");

@@ -1,7 +1,8 @@
 /**
  * api.json: what the Python server serves, as data — the same decisions the TypeScript
- * serving generator makes (fields, defaults, limits, the respond plan), so both servers
- * decode and answer alike.
+ * serving generator makes (field order, limits, the respond plan), so both servers decode and
+ * answer alike. The fields' constraints are not repeated here: app.py reads them from the
+ * JSON Schema in openapi.json, the document both servers publish.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
 import { respondPlanOf } from "../support/respond-plan.js";
@@ -17,8 +18,8 @@ export function apiJson(ir: ProjectIR): string {
       namespace: s.api.namespace,
       basePath: s.api.basePath,
       labels: ir.model.labels,
-      attributes: s.api.attributes,
-      parameters: s.api.parameters,
+      attributes: s.api.attributes.map((f) => f.name),
+      parameters: s.api.parameters.map((p) => p.name),
       response: plan.fields,
       threshold: plan.threshold,
       inputs: tensors(ir.model.inputs),

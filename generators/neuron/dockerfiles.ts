@@ -22,7 +22,7 @@ import type { DockerfileModel, Instruction } from "../support/dockerfile-model.j
 import { argRef } from "../support/dockerfile-quote.js";
 import { renderDockerfile } from "../support/dockerfile-render.js";
 
-export const COMPILE_FILES = ["compile.py", "features.json", "featurizers.py", "requirements.txt", "run.sh", "validate.py"] as const;
+export const COMPILE_FILES = ["compile.py", "features.json", "featurizers.py", "neuron.json", "requirements.txt", "run.sh", "validate.py"] as const;
 export const SERVE_FILES = ["api.json", "app.py", "featurizers.py", "openapi.json", "requirements.txt"] as const;
 /** The transformer programs (runtimes/neuron/transformer) and their data. */
 export const TRANSFORMER_COMPILE_FILES = ["compile.py", "neuron.json", "requirements.txt", "run.sh", "traced.py", "validate.py"] as const;

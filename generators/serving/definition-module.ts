@@ -3,8 +3,8 @@
  * library (`runtimes/serve`) runs. It wires the generated decoder, the shared featurizer
  * (the very code the trainer used), response shaping and the embedded OpenAPI document.
  */
-import { VariableDeclarationKind, type SourceFile } from "ts-morph";
 import type { FieldRule, ProjectIR } from "../../compiler/ir.js";
+import { doc, functionText, importText, indent, moduleText, ty } from "../support/typed-code.js";
 import { respondPlanOf } from "../support/respond-plan.js";
 import { key } from "../support/ts-api-types.js";
 
@@ -41,122 +41,102 @@ function pickStatements(ir: ProjectIR, threshold: boolean): string[] {
   return ["let best = 0;", "for (let j = 1; j < width; j++) if ((output[base + j] ?? 0) > (output[base + best] ?? 0)) best = j;"];
 }
 
+/** The fields every definition starts and ends with (see runtimes/serve/definition.ts). */
+function head(ir: ProjectIR, labels: string): string[] {
+  return [
+    `name: ${lit(ir.name)},`,
+    `basePath: ${lit(ir.serve.api.basePath)},`,
+    `labels: ${labels},`,
+    `inputs: ${lit(ir.model.inputs)},`,
+    `outputs: ${lit(ir.model.outputs)},`,
+    "decode,",
+  ];
+}
+const tail = (ir: ProjectIR): string[] => ["openapi: OPENAPI,", `specHash: ${lit(ir.specHash)},`, `meshVersion: ${lit(ir.meshVersion)},`];
+
 /** Transformer tasks: the library runs tokenizer, batching and the task; the code is data. */
-function writeTransformerDefinition(ir: ProjectIR, file: SourceFile): void {
+function transformerDefinition(ir: ProjectIR): string {
   const { source: _source, ...serving } = ir.model.transformer!;
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "mesh/runtimes/serve/definition.js", namedImports: ["TransformerServiceDefinition"] });
-  file.addImportDeclaration({ moduleSpecifier: "./decode.js", namedImports: ["decode"] });
-  file.addImportDeclaration({ moduleSpecifier: "./openapi.js", namedImports: ["OPENAPI"] });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./types.js", namedImports: ["DecodedRequest"] });
-  file.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [`The served API of ${ir.name}: decode → tokenize → model → ${serving.task}.`],
-    declarations: [
-      {
-        name: "definition",
-        type: "TransformerServiceDefinition<DecodedRequest>",
-        initializer: (w) => {
-          w.write("{").indent(() => {
-            w.writeLine(`name: ${lit(ir.name)},`);
-            w.writeLine(`basePath: ${lit(ir.serve.api.basePath)},`);
-            w.writeLine(`labels: ${lit(ir.model.labels)},`);
-            w.writeLine(`inputs: ${lit(ir.model.inputs)},`);
-            w.writeLine(`outputs: ${lit(ir.model.outputs)},`);
-            w.writeLine("decode,");
-            w.writeLine(`transformer: ${lit(serving)},`);
-            w.writeLine("openapi: OPENAPI,");
-            w.writeLine(`specHash: ${lit(ir.specHash)},`);
-            w.writeLine(`meshVersion: ${lit(ir.meshVersion)},`);
-          });
-          w.write("}");
-        },
-      },
-    ],
-  });
+  return moduleText([
+    [
+      importText(["TransformerServiceDefinition"], "mesh/runtimes/serve/definition.js", true),
+      importText(["decode"], "./decode.js"),
+      importText(["OPENAPI"], "./openapi.js"),
+      importText(["DecodedRequest"], "./types.js", true),
+    ].join("\n"),
+    [
+      doc(`The served API of ${ir.name}: decode → tokenize → model → ${serving.task}.`),
+      `export const definition${ty(": TransformerServiceDefinition<DecodedRequest>")} = {`,
+      ...indent([...head(ir, lit(ir.model.labels)), `transformer: ${lit(serving)},`, ...tail(ir)]),
+      "};",
+    ].join("\n"),
+  ]);
 }
 
-export function writeDefinitionModule(ir: ProjectIR, file: SourceFile): void {
-  if (ir.model.transformer) return writeTransformerDefinition(ir, file);
+export function definitionModule(ir: ProjectIR): string {
+  if (ir.model.transformer) return transformerDefinition(ir);
   const plan = respondPlanOf(ir);
   const features = featureSpec(ir);
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "mesh/runtimes/serve/definition.js", namedImports: ["TensorServiceDefinition"] });
-  if (features) file.addImportDeclaration({ moduleSpecifier: "mesh/runtimes/features/index.js", namedImports: ["createFeaturizer"] });
-  file.addImportDeclaration({ moduleSpecifier: "./decode.js", namedImports: ["decode"] });
-  file.addImportDeclaration({ moduleSpecifier: "./openapi.js", namedImports: ["OPENAPI"] });
-  file.addImportDeclaration({
-    isTypeOnly: true,
-    moduleSpecifier: "./types.js",
-    namedImports: ["BatchResponseAttributes", "DecodedRequest", "ResolvedParameters", "ResponseAttributes"],
-  });
+  const imports = [
+    importText(["TensorServiceDefinition"], "mesh/runtimes/serve/definition.js", true),
+    ...(features ? [importText(["createFeaturizer"], "mesh/runtimes/features/index.js")] : []),
+    importText(["decode"], "./decode.js"),
+    importText(["OPENAPI"], "./openapi.js"),
+    importText(["BatchResponseAttributes", "DecodedRequest", "ResolvedParameters", "ResponseAttributes"], "./types.js", true),
+  ];
+  const constants = [
+    `const LABELS${ty(": readonly string[]")} = ${lit(plan.labels)};`,
+    ...(features
+      ? [doc("The featurizer shared with the trainer: serving can never featurize differently."), `const featurizer = createFeaturizer(${features});`]
+      : []),
+  ];
 
-  file.addStatements([`const LABELS: readonly string[] = ${lit(plan.labels)};`]);
-  if (features) {
-    file.addStatements([
-      "/** The featurizer shared with the trainer: serving can never featurize differently. */",
-      `const featurizer = createFeaturizer(${features});`,
-    ]);
-  }
-
-  const row = plan.fields.map((f) => `${key(f.field)}: ${valueExpr(f, plan.labels)}`).join(",\n  ");
-  file.addFunction({
+  const row = plan.fields.map((f) => `  ${key(f.field)}: ${valueExpr(f, plan.labels)}`).join(",\n");
+  const respondRow = functionText({
     name: "respondRow",
-    docs: ["Response attributes of one row; `base` is the row's offset in `output`."],
-    parameters: [
-      { name: "output", type: "Float32Array" },
-      { name: "base", type: "number" },
-      { name: "width", type: "number" },
-      { name: "parameters", type: "ResolvedParameters" },
-    ],
-    returnType: "ResponseAttributes",
-    statements: [...pickStatements(ir, plan.threshold), `return {\n  ${row}\n};`].join("\n"),
+    doc: "Response attributes of one row; `base` is the row's offset in `output`.",
+    params: [["output", "Float32Array"], ["base", "number"], ["width", "number"], ["parameters", "ResolvedParameters"]],
+    returns: "ResponseAttributes",
+    body: [...pickStatements(ir, plan.threshold), `return {\n${row}\n};`],
   });
 
   const input = ir.model.inputs[0];
   const appField = ir.serve.api.attributes.find((a) => a.name === input?.name) ?? ir.serve.api.attributes[0];
+  const bang = ty("!");
   const encode = features
-    ? ["featurizer.encode(value.rows[row]!, out, offset);"]
+    ? [`featurizer.encode(value.rows[row]${bang}, out, offset);`]
     : appField
-      ? [`out.set(value.rows[row]![${key(appField.name)}] as number[], offset);`]
+      ? [`out.set(value.rows[row]${bang}[${key(appField.name)}]${ty(" as number[]")}, offset);`]
       : [];
   const batchInit = plan.fields.map((f) => `${key(f.field)}: []`).join(", ");
   const pushes = plan.fields.map((f) => `out[${key(f.field)}].push(one[${key(f.field)}]);`);
-
-  file.addVariableStatement({
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [`The served API of ${ir.name}: decode → encode → model → respond.`],
-    declarations: [
-      {
-        name: "definition",
-        type: "TensorServiceDefinition<DecodedRequest, ResponseAttributes | BatchResponseAttributes>",
-        initializer: (w) => {
-          w.write("{").indent(() => {
-            w.writeLine(`name: ${lit(ir.name)},`);
-            w.writeLine(`basePath: ${lit(ir.serve.api.basePath)},`);
-            w.writeLine("labels: LABELS,");
-            w.writeLine(`inputs: ${lit(ir.model.inputs)},`);
-            w.writeLine(`outputs: ${lit(ir.model.outputs)},`);
-            w.writeLine("decode,");
-            w.writeLine("encode(value, row, out, offset) {").indent(() => encode.forEach((l) => w.writeLine(l))).writeLine("},");
-            w.writeLine("respond(decoded, output, width) {").indent(() => {
-              w.writeLine("const { parameters } = decoded.value;");
-              w.writeLine("if (!decoded.batch) return respondRow(output, 0, width, parameters);");
-              w.writeLine(`const out: BatchResponseAttributes = { ${batchInit} };`);
-              w.writeLine("for (let r = 0; r < decoded.rows; r++) {").indent(() => {
-                w.writeLine("const one = respondRow(output, r * width, width, parameters);");
-                pushes.forEach((l) => w.writeLine(l));
-              });
-              w.writeLine("}").writeLine("return out;");
-            });
-            w.writeLine("},");
-            w.writeLine("openapi: OPENAPI,");
-            w.writeLine(`specHash: ${lit(ir.specHash)},`);
-            w.writeLine(`meshVersion: ${lit(ir.meshVersion)},`);
-          });
-          w.write("}");
-        },
-      },
-    ],
-  });
+  const members = [
+    ...head(ir, "LABELS"),
+    "encode(value, row, out, offset) {",
+    ...indent(encode),
+    "},",
+    "respond(decoded, output, width) {",
+    ...indent([
+      "const { parameters } = decoded.value;",
+      "if (!decoded.batch) return respondRow(output, 0, width, parameters);",
+      `const out${ty(": BatchResponseAttributes")} = { ${batchInit} };`,
+      "for (let r = 0; r < decoded.rows; r++) {",
+      ...indent(["const one = respondRow(output, r * width, width, parameters);", ...pushes]),
+      "}",
+      "return out;",
+    ]),
+    "},",
+    ...tail(ir),
+  ];
+  return moduleText([
+    imports.join("\n"),
+    constants.join("\n"),
+    respondRow,
+    [
+      doc(`The served API of ${ir.name}: decode → encode → model → respond.`),
+      `export const definition${ty(": TensorServiceDefinition<DecodedRequest, ResponseAttributes | BatchResponseAttributes>")} = {`,
+      ...indent(members),
+      "};",
+    ].join("\n"),
+  ]);
 }

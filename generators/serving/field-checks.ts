@@ -5,6 +5,8 @@
  * element, capped by the decoder) and returns whether the value is good.
  */
 import type { FieldIR, ParameterIR } from "../../compiler/ir.js";
+import { LIST_ITEM_MAX_CHARS } from "../support/request-limits.js";
+import { ty } from "../support/typed-code.js";
 
 const lit = (v: unknown): string => JSON.stringify(v);
 
@@ -61,8 +63,10 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
         "}",
       );
       if (f.maxLength !== undefined) {
+        // maxLength counts Unicode code points, as JSON Schema (and so the OpenAPI document)
+        // defines it; `v.length` (UTF-16 units) can only overcount, so it is the fast path.
         lines.push(
-          `if (v.length > ${f.maxLength}) {`,
+          `if (v.length > ${f.maxLength} && codePoints(v) > ${f.maxLength}) {`,
           `  fail(errors, "too_long", pointer, ${lit(`must be at most ${f.maxLength} characters long`)});`,
           "  return false;",
           "}",
@@ -105,7 +109,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
             ]),
         "let good = true;",
         "for (let j = 0; j < v.length; j++) {",
-        "  const x: unknown = v[j];",
+        `  const x${ty(": unknown")} = v[j];`,
         `  if (typeof x !== "number" || !Number.isFinite(x)) {`,
         `    fail(errors, typeof x === "number" ? "not_finite" : "invalid_type", pointer + "/" + j, "must be a finite number");`,
         "    good = false;",
@@ -124,7 +128,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
   return lines;
 }
 
-/** A list of strings (at most `maxItems`, each at most 200 characters), or one of the accepted single words. */
+/** A list of strings (at most `maxItems`, each of 1 to LIST_ITEM_MAX_CHARS code points), or one of the accepted single words. */
 function stringListLines(p: ParameterIR): string[] {
   const words = p.words ?? [];
   return [
@@ -137,9 +141,9 @@ function stringListLines(p: ParameterIR): string[] {
       ? [`if (v.length > ${p.maxItems}) {`, `  fail(errors, "too_many_items", pointer, ${lit(`must hold at most ${p.maxItems} items, got `)} + v.length);`, "  return false;", "}"]
       : []),
     "for (let j = 0; j < v.length; j++) {",
-    "  const x: unknown = v[j];",
-    `  if (typeof x !== "string" || x.length === 0 || x.length > 200) {`,
-    `    fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");`,
+    `  const x${ty(": unknown")} = v[j];`,
+    `  if (typeof x !== "string" || x.length === 0 || (x.length > ${LIST_ITEM_MAX_CHARS} && codePoints(x) > ${LIST_ITEM_MAX_CHARS})) {`,
+    `    fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to ${LIST_ITEM_MAX_CHARS} characters");`,
     "    return false;",
     "  }",
     "}",
@@ -157,7 +161,7 @@ function integerListLines(f: FieldIR): string[] {
     "  return false;",
     "}",
     "for (let j = 0; j < v.length; j++) {",
-    "  const x: unknown = v[j];",
+    `  const x${ty(": unknown")} = v[j];`,
     `  if (typeof x !== "number" || !Number.isInteger(x) || ${bad}) {`,
     `    fail(errors, "out_of_range", pointer + "/" + j, ${lit(`must be an integer${range}`)});`,
     "    return false;",

@@ -1,38 +1,39 @@
 /**
  * The `serving` generator: `out/<name>/serve/` — `types.ts`, `decode.ts`, `openapi.ts`,
- * `definition.ts`, `main.ts`, each with its transpiled `.js` twin so that
- * `node out/<name>/serve/main.js` runs without a build step, and a `tsconfig.json` that
- * type-checks the sources against the real `runtimes/serve` types.
+ * `definition.ts`, `main.ts`, each with its JavaScript twin so that `node out/<name>/serve/main.js`
+ * runs without a build step, and a `tsconfig.json` that type-checks the sources against the
+ * real `runtimes/serve` types.
  *
- * The TypeScript is built with ts-morph on one in-memory project and printed once.
+ * Each module is written once as text with its type-only parts marked
+ * (generators/support/typed-code.ts); the `.ts` keeps them, the `.js` drops them.
  */
-import type { SourceFile } from "ts-morph";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { canonicalJson } from "../support/canonical-json.js";
 import { openapiDocument } from "../support/openapi-document.js";
-import { writeDecodeModule } from "./decode-module.js";
-import { writeDefinitionModule } from "./definition-module.js";
+import { decodeModule } from "./decode-module.js";
+import { definitionModule } from "./definition-module.js";
 import { withTsHeader } from "../support/header.js";
-import { writeMainModule } from "./main-module.js";
-import { memoryProject } from "../support/ts-memory-project.js";
-import { transpile } from "../support/ts-transpile.js";
-import { writeTypesModule } from "./types-module.js";
+import { mainModule } from "./main-module.js";
+import { doc, javaScript, moduleText, ty, typeScript } from "../support/typed-code.js";
+import { typesModule } from "./types-module.js";
 
-function writeOpenapiModule(ir: ProjectIR, file: SourceFile): void {
+function openapiModule(ir: ProjectIR): string {
   // JSON.parse of a string literal: safe for any key (even "__proto__") and fast to load.
   const text = JSON.stringify(canonicalJson(openapiDocument(ir)));
-  file.addStatements([
-    `/** OpenAPI 3.1 of exactly the served routes; the same document as out/${ir.name}/openapi.json. */`,
-    `export const OPENAPI: Readonly<Record<string, unknown>> = JSON.parse(${text});`,
+  return moduleText([
+    [
+      doc(`OpenAPI 3.1 of exactly the served routes; the same document as out/${ir.name}/openapi.json.`),
+      `export const OPENAPI${ty(": Readonly<Record<string, unknown>>")} = JSON.parse(${text});`,
+    ].join("\n"),
   ]);
 }
 
-const MODULES: readonly (readonly [string, (ir: ProjectIR, file: SourceFile) => void])[] = [
-  ["types", writeTypesModule],
-  ["decode", writeDecodeModule],
-  ["openapi", writeOpenapiModule],
-  ["definition", writeDefinitionModule],
-  ["main", writeMainModule],
+const MODULES: readonly (readonly [string, (ir: ProjectIR) => string])[] = [
+  ["types", typesModule],
+  ["decode", decodeModule],
+  ["openapi", openapiModule],
+  ["definition", definitionModule],
+  ["main", mainModule],
 ];
 
 /** The type-check settings of the generated sources: as strict as the repository's own. */
@@ -53,15 +54,11 @@ export const SERVE_TSCONFIG = {
 };
 
 export function generateServing(ir: ProjectIR): GeneratedFile[] {
-  const project = memoryProject();
   const files: GeneratedFile[] = [];
   for (const [name, write] of MODULES) {
-    const file = project.createSourceFile(`/serve/${name}.ts`, "");
-    write(ir, file);
-    file.formatText({ indentSize: 2, convertTabsToSpaces: true });
-    const ts = withTsHeader(ir.specPath, file.getFullText());
-    files.push({ path: `serve/${name}.ts`, contents: ts, mode: 0o644 });
-    files.push({ path: `serve/${name}.js`, contents: withTsHeader(ir.specPath, transpile(ts, `${name}.ts`)), mode: 0o644 });
+    const marked = write(ir);
+    files.push({ path: `serve/${name}.ts`, contents: withTsHeader(ir.specPath, typeScript(marked)), mode: 0o644 });
+    files.push({ path: `serve/${name}.js`, contents: withTsHeader(ir.specPath, javaScript(marked)), mode: 0o644 });
   }
   files.push({ path: "serve/tsconfig.json", contents: canonicalJson(SERVE_TSCONFIG, true), mode: 0o644 });
   return files;

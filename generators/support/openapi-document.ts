@@ -28,7 +28,23 @@ function requestExamples(ir: ProjectIR): Obj {
   return out;
 }
 
+const documents = new WeakMap<ProjectIR, Obj>();
+
+/**
+ * The OpenAPI document of a project — and so the JSON Schema of its request contract —
+ * computed once per IR: openapi.json, the served copy and the Neuron server's copy are the
+ * same object, so callers only read it (it shares values with the IR, so it is not frozen).
+ */
 export function openapiDocument(ir: ProjectIR): Obj {
+  let doc = documents.get(ir);
+  if (!doc) {
+    doc = buildDocument(ir);
+    documents.set(ir, doc);
+  }
+  return doc;
+}
+
+function buildDocument(ir: ProjectIR): Obj {
   const base = ir.serve.api.basePath;
   const v2 = `/v2/models/${ir.name}`;
   const examples = requestExamples(ir);

@@ -5,6 +5,7 @@
  */
 import type { FieldIR, ParameterIR, ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
 import { bioSchema } from "./openapi-bio-schema.js";
+import { LIST_ITEM_MAX_CHARS } from "./request-limits.js";
 
 type Schema = Record<string, unknown>;
 
@@ -13,7 +14,11 @@ function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonl
   switch (f.type) {
     case "string":
       s["type"] = "string";
-      if ("maxLength" in f && f.maxLength !== undefined) s["maxLength"] = f.maxLength;
+      if ("maxLength" in f && f.maxLength !== undefined) {
+        s["maxLength"] = f.maxLength;
+        // Said once, here, for every reader: the servers count exactly this.
+        s["description"] = `at most ${f.maxLength} Unicode code points (JSON Schema maxLength; a surrogate pair is one)`;
+      }
       if ("enum" in f && f.enum && f.enum.length > 0) s["enum"] = [...f.enum];
       break;
     case "number":
@@ -42,7 +47,7 @@ function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonl
       break;
     }
     case "string[]": {
-      const list: Schema = { type: "array", items: { type: "string" } };
+      const list: Schema = { type: "array", items: { type: "string", minLength: 1, maxLength: LIST_ITEM_MAX_CHARS } };
       if ("maxItems" in f && f.maxItems !== undefined) list["maxItems"] = f.maxItems;
       const words = "words" in f ? f.words : undefined;
       if (words && words.length > 0) s["oneOf"] = [list, { type: "string", enum: [...words] }];

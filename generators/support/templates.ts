@@ -5,11 +5,14 @@
  * into an error instead of an empty string. Escaping is off: none of our outputs are HTML,
  * and each generator quotes values for its own target syntax before rendering.
  *
- * Templates are read once per process, at first use (not per generation), from the source
- * tree or from dist/ (the build copies them there: scripts/copy-assets.mjs).
+ * Whole programs that generators copy (the Python server, the client runtime) are assets in
+ * the same folders, read verbatim with `asset`, so tools check them where they live.
+ *
+ * Templates and assets are read once per process, at first use (not per generation), from the
+ * source tree or from dist/ (the build copies them there: scripts/copy-assets.mjs).
  */
-import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
+import { readAsset } from "../../runtimes/assets.js";
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
@@ -21,10 +24,13 @@ export function template(base: string, relPath: string): (view: object) => strin
   const url = new URL(relPath, base).href;
   let compiled = cache.get(url);
   if (!compiled) {
-    const source = readFileSync(new URL(url), "utf8");
+    const source = readAsset(url, url);
     compiled = Handlebars.compile(source, { strict: true, noEscape: true, preventIndent: true });
     cache.set(url, compiled);
   }
   const render = compiled;
   return (view) => render(view);
 }
+
+/** The text of an asset file, e.g. `asset(import.meta.url, "templates/client-runtime.ts")`. */
+export const asset = readAsset;

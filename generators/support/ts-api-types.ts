@@ -4,6 +4,7 @@
  * types and the client's types cannot drift apart.
  */
 import type { FieldIR, ParameterIR, ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
+import { doc } from "../support/typed-code.js";
 
 /** A property key as TypeScript source: always quoted, so any field name is safe. */
 export const key = (name: string): string => JSON.stringify(name);
@@ -100,4 +101,9 @@ export function apiTypeAliases(ir: ProjectIR): TypeAlias[] {
       type: objectType([`version: 1`, `data: { namespace: ${ns}; attributes: ResponseAttributes | BatchResponseAttributes }`]),
     },
   ];
+}
+
+/** `export type Name = …;` with its doc comment. */
+export function typeAliasText(alias: TypeAlias): string {
+  return `${doc(alias.doc)}\nexport type ${alias.name} = ${alias.type};`;
 }

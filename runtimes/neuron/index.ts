@@ -4,5 +4,5 @@
  */
 export { compileTorch, NeuronScriptError } from "./torch-target.js";
 export { compileScriptTexts, VALIDATE_FALLBACK } from "./script-files.js";
-export { featureWidth, layerWidths, pyLiteral, type NeuronScriptConfig } from "./script-config.js";
+export { featureWidth, layerWidths, type NeuronScriptConfig } from "./script-config.js";
 export { resolvePython } from "./python-env.js";

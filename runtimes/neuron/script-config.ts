@@ -30,14 +30,3 @@ export function featureWidth(features: FeatureSpec): number {
 export function layerWidths(features: FeatureSpec, trainer: string, hidden: readonly number[], classes: number): number[] {
   return [featureWidth(features), ...(trainer === "mlp" ? hidden : []), classes];
 }
-
-/** Python literal of a JSON-compatible value (strings escaped by JSON rules, which Python accepts). */
-export function pyLiteral(value: unknown): string {
-  if (value === true) return "True";
-  if (value === false) return "False";
-  if (value === null || value === undefined) return "None";
-  if (Array.isArray(value)) return `[${value.map(pyLiteral).join(", ")}]`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "None";
-  throw new Error(`no Python literal for ${typeof value}`);
-}

@@ -1,11 +1,12 @@
 /**
- * The compile scripts as files: one function gives the path → text map that both
+ * The compile scripts as files (the programs as they are in runtimes/neuron/python/, plus the
+ * generated data they read: features.json and neuron.json): one function gives the path → text map that both
  * generators/neuron (into out/<name>/compile/neuron/) and the compile driver (into a
  * scratch folder) write, so what runs here is what ships.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compilePy } from "./python/compile-py.js";
+import { compilePy, neuronJson } from "./python/compile-py.js";
 import { featuresJson, featurizersPy } from "./python/featurizers-py.js";
 import { validatePy, type ValidateDefaults } from "./python/validate-py.js";
 import type { NeuronScriptConfig } from "./script-config.js";
@@ -15,10 +16,11 @@ export const VALIDATE_FALLBACK: ValidateDefaults = { atol: 1e-4, rtol: 1e-3, sam
 
 export function compileScriptTexts(header: string, cfg: NeuronScriptConfig, validate: ValidateDefaults = VALIDATE_FALLBACK): Record<string, string> {
   return {
-    "compile.py": compilePy(header, cfg),
+    "compile.py": compilePy(header),
     "features.json": featuresJson(cfg.features),
     "featurizers.py": featurizersPy(header),
-    "validate.py": validatePy(header, cfg, validate),
+    "neuron.json": neuronJson(cfg, validate),
+    "validate.py": validatePy(header),
   };
 }
 

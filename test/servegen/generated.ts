@@ -22,7 +22,7 @@ export function servegenFiles(ir: ProjectIR) {
 
 const cache = new Map<string, ReturnType<typeof servegenFiles>>();
 
-/** Generated files of an IR, memoized by the IR's content (generation is pure; ts-morph is slow to start). */
+/** Generated files of an IR, memoized by the IR's content (generation is pure). */
 export function cachedFiles(ir: ProjectIR) {
   const key = sha256Hex(canonicalJson(ir));
   let files = cache.get(key);

@@ -66,8 +66,10 @@ describe.each(cases)("openapi.json of %s", (_, load) => {
 test("spam's schemas carry the spec's limits", async () => {
   const doc = documentOf(await exampleIR("spam"));
   const s = doc.components.schemas;
-  expect(s.Attributes).toEqual({ type: "object", additionalProperties: false, required: ["text"], properties: { text: { type: "string", maxLength: 100000 } } });
-  expect(s.BatchAttributes.properties.text).toEqual({ type: "array", items: { type: "string", maxLength: 100000 }, minItems: 1, maxItems: 64 });
+  // maxLength says what it counts (code points, as JSON Schema and both servers do).
+  const text = { type: "string", maxLength: 100000, description: "at most 100000 Unicode code points (JSON Schema maxLength; a surrogate pair is one)" };
+  expect(s.Attributes).toEqual({ type: "object", additionalProperties: false, required: ["text"], properties: { text } });
+  expect(s.BatchAttributes.properties.text).toEqual({ type: "array", items: text, minItems: 1, maxItems: 64 });
   expect(s.Parameters.properties.threshold).toEqual({ type: "number", minimum: 0, maximum: 1, default: 0.5 });
   expect(s.ResponseAttributes.properties.label).toEqual({ type: "string", enum: ["ham", "spam"] });
   expect(s.PredictRequest.properties.data.properties.namespace).toEqual({ type: "string", const: "spam" });

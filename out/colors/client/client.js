@@ -38,7 +38,8 @@ async function errorOf(res) {
     const retry = res.headers.get("retry-after");
     return new ApiError(res.status, errors, retry !== null && /^\d+$/.test(retry) ? Number(retry) : undefined);
 }
-class Transport {
+/** The HTTP layer of the generated client class; exported so a caller can reuse it for a route the client does not wrap. */
+export class Transport {
     #base;
     #timeoutMs;
     #headers;
@@ -85,60 +86,69 @@ class Transport {
         return (await res.json());
     }
 }
+
 const BASE = "/colors/v1";
 const NAMESPACE = "colors";
 const V2_MODEL = "/v2/models/colors";
 const ATTRIBUTE_NAMES = ["rgb"];
-const RESPONSE_NAMES = ["label", "score", "scores"];
+const RESPONSE_NAMES = ["label","score","scores"];
+
 /** A typed client of the colors inference API. */
 export class Client {
-    #http;
-    constructor(options) {
-        this.#http = new Transport(options);
+  #http;
+
+  constructor(options) {
+    this.#http = new Transport(options);
+  }
+
+  /** Predicts one row. */
+  async predict(attributes, parameters, call) {
+    const body = await this.#http.json("POST", BASE + "/predict", envelope(attributes, parameters), call);
+    return body.data.attributes;
+  }
+
+  /** Predicts several rows in one request (the batch form); answers come back in order. */
+  async predictBatch(rows, parameters, call) {
+    const columns = {};
+    for (const name of ATTRIBUTE_NAMES) columns[name] = rows.map((row) => (row)[name]);
+    const body = await this.#http.json("POST", BASE + "/predict", envelope(columns, parameters), call);
+    const out = body.data.attributes;
+    return rows.map((_, i) => Object.fromEntries(RESPONSE_NAMES.map((name) => [name, out[name]?.[i]])));
+  }
+
+  /** True while the server process runs. */
+  async live(call) {
+    return (await this.#http.json("GET", BASE + "/live", undefined, call)).live === true;
+  }
+
+  /** True once the model is loaded and warmed up; false while loading or draining (503). */
+  async ready(call) {
+    const res = await this.#http.send("GET", BASE + "/ready", undefined, call);
+    if (res.status === 503) {
+      await res.body?.cancel();
+      return false;
     }
-    /** Predicts one row. */
-    async predict(attributes, parameters, call) {
-        const body = await this.#http.json("POST", BASE + "/predict", envelope(attributes, parameters), call);
-        return body.data.attributes;
-    }
-    /** Predicts several rows in one request (the batch form); answers come back in order. */
-    async predictBatch(rows, parameters, call) {
-        const columns = {};
-        for (const name of ATTRIBUTE_NAMES)
-            columns[name] = rows.map((row) => row[name]);
-        const body = await this.#http.json("POST", BASE + "/predict", envelope(columns, parameters), call);
-        const out = body.data.attributes;
-        return rows.map((_, i) => Object.fromEntries(RESPONSE_NAMES.map((name) => [name, out[name]?.[i]])));
-    }
-    /** True while the server process runs. */
-    async live(call) {
-        return (await this.#http.json("GET", BASE + "/live", undefined, call)).live === true;
-    }
-    /** True once the model is loaded and warmed up; false while loading or draining (503). */
-    async ready(call) {
-        const res = await this.#http.send("GET", BASE + "/ready", undefined, call);
-        if (res.status === 503) {
-            await res.body?.cancel();
-            return false;
-        }
-        if (!res.ok)
-            throw await errorOf(res);
-        return (await res.json()).ready === true;
-    }
-    /** The model card of the served version. */
-    async bio(call) {
-        return this.#http.json("GET", BASE + "/bio", undefined, call);
-    }
-    /** The OpenAPI 3.1 document the server serves. */
-    async openapi(call) {
-        return this.#http.json("GET", BASE + "/openapi.json", undefined, call);
-    }
-    /** Runs the model on raw tensors (Open Inference Protocol V2). */
-    async infer(request, call) {
-        const body = Array.isArray(request) ? { inputs: request } : request;
-        return this.#http.json("POST", V2_MODEL + "/infer", body, call);
-    }
+    if (!res.ok) throw await errorOf(res);
+    return ((await res.json())).ready === true;
+  }
+
+  /** The model card of the served version. */
+  async bio(call) {
+    return this.#http.json("GET", BASE + "/bio", undefined, call);
+  }
+
+  /** The OpenAPI 3.1 document the server serves. */
+  async openapi(call) {
+    return this.#http.json("GET", BASE + "/openapi.json", undefined, call);
+  }
+
+  /** Runs the model on raw tensors (Open Inference Protocol V2). */
+  async infer(request, call) {
+    const body = Array.isArray(request) ? { inputs: request } : request;
+    return this.#http.json("POST", V2_MODEL + "/infer", body, call);
+  }
 }
+
 function envelope(attributes, parameters) {
-    return { data: parameters === undefined ? { namespace: NAMESPACE, attributes } : { namespace: NAMESPACE, attributes, parameters } };
+  return { data: parameters === undefined ? { namespace: NAMESPACE, attributes } : { namespace: NAMESPACE, attributes, parameters } };
 }

@@ -3,26 +3,32 @@
 export type Attributes = {
   "rgb": number[];
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "rgb": Array<number[]>;
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {};
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {};
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "label": string;
   "score": number;
   "scores": { "black": number; "white": number; "red": number; "green": number; "blue": number; "yellow": number; "cyan": number; "magenta": number };
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "label": string[];
   "score": number[];
   "scores": Array<{ "black": number; "white": number; "red": number; "green": number; "blue": number; "yellow": number; "cyan": number; "magenta": number }>;
 };
+
 /** Body of `POST /colors/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -32,6 +38,7 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /colors/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
@@ -99,7 +106,8 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, errors, retry !== null && /^\d+$/.test(retry) ? Number(retry) : undefined);
 }
 
-class Transport {
+/** The HTTP layer of the generated client class; exported so a caller can reuse it for a route the client does not wrap. */
+export class Transport {
   readonly #base: string;
   readonly #timeoutMs: number;
   readonly #headers: Record<string, string>;
@@ -188,7 +196,7 @@ const BASE = "/colors/v1";
 const NAMESPACE = "colors";
 const V2_MODEL = "/v2/models/colors";
 const ATTRIBUTE_NAMES: readonly string[] = ["rgb"];
-const RESPONSE_NAMES: readonly string[] = ["label", "score", "scores"];
+const RESPONSE_NAMES: readonly string[] = ["label","score","scores"];
 
 /** A typed client of the colors inference API. */
 export class Client {

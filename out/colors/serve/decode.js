@@ -2,126 +2,122 @@
 /** At most this many errors per request: a hostile batch cannot make the answer huge. */
 const MAX_ERRORS = 20;
 const NAMESPACE = "colors";
-const DATA_MEMBERS = new Set(["attributes", "identifier", "namespace", "parameters"]);
+const DATA_MEMBERS = new Set(["attributes","identifier","namespace","parameters"]);
 const ATTRIBUTES = new Set(["rgb"]);
 const PARAMETERS = new Set([]);
+
 function fail(errors, code, pointer, detail) {
-    if (errors.length < MAX_ERRORS)
-        errors.push({ status: "400", code, detail, source: { pointer } });
+  if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });
 }
+
 function isObject(v) {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
 /** The JSON kind of a value, for error details (never the value itself). */
 function kind(v) {
-    return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
+
 /** JSON pointer of an object member (RFC 6901 escaping). */
 function member(base, name) {
-    return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+  return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
+
 function refuseUnknown(o, known, base, what, errors) {
-    for (const name in o) {
-        if (!known.has(name))
-            fail(errors, "unknown_field", member(base, name), "is not " + what);
-    }
+  for (const name in o) {
+    if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);
+  }
 }
+
 /** Attribute `rgb` (number[]). */
 function check_rgb(v, pointer, errors) {
-    if (!Array.isArray(v)) {
-        fail(errors, "invalid_type", pointer, "must be an array of numbers, got " + kind(v));
-        return false;
+  if (!Array.isArray(v)) {
+    fail(errors, "invalid_type", pointer, "must be an array of numbers, got " + kind(v));
+    return false;
+  }
+  if (v.length !== 3) {
+    fail(errors, "wrong_length", pointer, "must hold exactly 3 numbers, got " + v.length);
+    return false;
+  }
+  let good = true;
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j];
+    if (typeof x !== "number" || !Number.isFinite(x)) {
+      fail(errors, typeof x === "number" ? "not_finite" : "invalid_type", pointer + "/" + j, "must be a finite number");
+      good = false;
     }
-    if (v.length !== 3) {
-        fail(errors, "wrong_length", pointer, "must hold exactly 3 numbers, got " + v.length);
-        return false;
-    }
-    let good = true;
-    for (let j = 0; j < v.length; j++) {
-        const x = v[j];
-        if (typeof x !== "number" || !Number.isFinite(x)) {
-            fail(errors, typeof x === "number" ? "not_finite" : "invalid_type", pointer + "/" + j, "must be a finite number");
-            good = false;
-        }
-    }
-    return good;
+  }
+  return good;
 }
+
 function decodeAttributes(v, maxRows, errors) {
-    if (v === undefined) {
-        fail(errors, "required", "/data/attributes", "is required");
-        return undefined;
-    }
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
-        return undefined;
-    }
-    refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of colors (attributes: rgb)", errors);
-    const a0 = v["rgb"];
-    if (a0 === undefined)
-        fail(errors, "required", "/data/attributes/rgb", "is required");
-    if (errors.length > 0)
-        return undefined;
-    const batch = (Array.isArray(a0) && (a0.length === 0 || Array.isArray(a0[0])));
-    if (!batch) {
-        check_rgb(a0, "/data/attributes/rgb", errors);
-        if (errors.length > 0)
-            return undefined;
-        return { rows: [v], batch: false };
-    }
-    const n = a0.length;
-    if (n === 0) {
-        fail(errors, "empty_batch", "/data/attributes/rgb", "must hold at least one row");
-        return undefined;
-    }
-    if (n > maxRows) {
-        fail(errors, "too_many_rows", "/data/attributes/rgb", "must hold at most " + maxRows + " rows, got " + n);
-        return undefined;
-    }
-    if (errors.length > 0)
-        return undefined;
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_rgb(a0[i], "/data/attributes/rgb" + "/" + i, errors);
-    if (errors.length > 0)
-        return undefined;
-    const rows = new Array(n);
-    for (let i = 0; i < n; i++)
-        rows[i] = { ["rgb"]: a0[i] };
-    return { rows, batch: true };
+  if (v === undefined) {
+    fail(errors, "required", "/data/attributes", "is required");
+    return undefined;
+  }
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
+    return undefined;
+  }
+  refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of colors (attributes: rgb)", errors);
+  const a0 = v["rgb"];
+  if (a0 === undefined) fail(errors, "required", "/data/attributes/rgb", "is required");
+  if (errors.length > 0) return undefined;
+  const batch = (Array.isArray(a0) && (a0.length === 0 || Array.isArray(a0[0])));
+  if (!batch) {
+    check_rgb(a0, "/data/attributes/rgb", errors);
+    if (errors.length > 0) return undefined;
+    return { rows: [v], batch: false };
+  }
+  const n = (a0).length;
+  if (n === 0) {
+    fail(errors, "empty_batch", "/data/attributes/rgb", "must hold at least one row");
+    return undefined;
+  }
+  if (n > maxRows) {
+    fail(errors, "too_many_rows", "/data/attributes/rgb", "must hold at most " + maxRows + " rows, got " + n);
+    return undefined;
+  }
+  if (errors.length > 0) return undefined;
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_rgb((a0)[i], "/data/attributes/rgb" + "/" + i, errors);
+  if (errors.length > 0) return undefined;
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = { ["rgb"]: (a0)[i] };
+  return { rows, batch: true };
 }
+
 function decodeParameters(v, errors) {
-    const out = {};
-    if (v === undefined || v === null)
-        return out;
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
-        return out;
-    }
-    refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of colors (parameters: none)", errors);
+  const out = {};
+  if (v === undefined || v === null) return out;
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
     return out;
+  }
+  refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of colors (parameters: none)", errors);
+  return out;
 }
+
 /**
  * Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;
  * every problem is reported with a JSON pointer from the body root.
  */
 export function decode(data, maxRows) {
-    const errors = [];
-    if (!isObject(data)) {
-        fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
-        return { ok: false, errors };
-    }
-    refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
-    const namespace = data["namespace"];
-    if (namespace === undefined)
-        fail(errors, "required", "/data/namespace", "is required");
-    else if (namespace !== NAMESPACE)
-        fail(errors, "wrong_namespace", "/data/namespace", "must be \"colors\"");
-    const identifier = data["identifier"];
-    if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
-        fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
-    }
-    const attributes = decodeAttributes(data["attributes"], maxRows, errors);
-    const parameters = decodeParameters(data["parameters"], errors);
-    if (attributes === undefined || errors.length > 0)
-        return { ok: false, errors };
-    return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
+  const errors = [];
+  if (!isObject(data)) {
+    fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
+    return { ok: false, errors };
+  }
+  refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
+  const namespace = data["namespace"];
+  if (namespace === undefined) fail(errors, "required", "/data/namespace", "is required");
+  else if (namespace !== NAMESPACE) fail(errors, "wrong_namespace", "/data/namespace", "must be \"colors\"");
+  const identifier = data["identifier"];
+  if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
+    fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
+  }
+  const attributes = decodeAttributes(data["attributes"], maxRows, errors);
+  const parameters = decodeParameters(data["parameters"], errors);
+  if (attributes === undefined || errors.length > 0) return { ok: false, errors };
+  return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
 }

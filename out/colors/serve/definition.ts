@@ -3,7 +3,8 @@ import type { TensorServiceDefinition } from "mesh/runtimes/serve/definition.js"
 import { decode } from "./decode.js";
 import { OPENAPI } from "./openapi.js";
 import type { BatchResponseAttributes, DecodedRequest, ResolvedParameters, ResponseAttributes } from "./types.js";
-const LABELS: readonly string[] = ["black", "white", "red", "green", "blue", "yellow", "cyan", "magenta"];
+
+const LABELS: readonly string[] = ["black","white","red","green","blue","yellow","cyan","magenta"];
 
 /** Response attributes of one row; `base` is the row's offset in `output`. */
 function respondRow(output: Float32Array, base: number, width: number, parameters: ResolvedParameters): ResponseAttributes {
@@ -21,8 +22,8 @@ export const definition: TensorServiceDefinition<DecodedRequest, ResponseAttribu
   name: "colors",
   basePath: "/colors/v1",
   labels: LABELS,
-  inputs: [{ "name": "rgb", "datatype": "FP32", "shape": [-1, 3] }],
-  outputs: [{ "name": "probabilities", "datatype": "FP32", "shape": [-1, 8] }],
+  inputs: [{"name":"rgb","datatype":"FP32","shape":[-1,3]}],
+  outputs: [{"name":"probabilities","datatype":"FP32","shape":[-1,8]}],
   decode,
   encode(value, row, out, offset) {
     out.set(value.rows[row]!["rgb"] as number[], offset);

@@ -6,6 +6,7 @@ export type Attributes = {
   "petal_length": number;
   "petal_width": number;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "sepal_length": number[];
@@ -13,22 +14,27 @@ export type BatchAttributes = {
   "petal_length": number[];
   "petal_width": number[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {};
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {};
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "label": string;
   "score": number;
   "scores": { "setosa": number; "versicolor": number; "virginica": number };
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "label": string[];
   "score": number[];
   "scores": Array<{ "setosa": number; "versicolor": number; "virginica": number }>;
 };
+
 /** Body of `POST /iris/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -38,6 +44,7 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /iris/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
@@ -105,7 +112,8 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, errors, retry !== null && /^\d+$/.test(retry) ? Number(retry) : undefined);
 }
 
-class Transport {
+/** The HTTP layer of the generated client class; exported so a caller can reuse it for a route the client does not wrap. */
+export class Transport {
   readonly #base: string;
   readonly #timeoutMs: number;
   readonly #headers: Record<string, string>;
@@ -193,8 +201,8 @@ export type Bio = {
 const BASE = "/iris/v1";
 const NAMESPACE = "iris";
 const V2_MODEL = "/v2/models/iris";
-const ATTRIBUTE_NAMES: readonly string[] = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
-const RESPONSE_NAMES: readonly string[] = ["label", "score", "scores"];
+const ATTRIBUTE_NAMES: readonly string[] = ["sepal_length","sepal_width","petal_length","petal_width"];
+const RESPONSE_NAMES: readonly string[] = ["label","score","scores"];
 
 /** A typed client of the iris inference API. */
 export class Client {

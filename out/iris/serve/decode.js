@@ -2,184 +2,171 @@
 /** At most this many errors per request: a hostile batch cannot make the answer huge. */
 const MAX_ERRORS = 20;
 const NAMESPACE = "iris";
-const DATA_MEMBERS = new Set(["attributes", "identifier", "namespace", "parameters"]);
-const ATTRIBUTES = new Set(["sepal_length", "sepal_width", "petal_length", "petal_width"]);
+const DATA_MEMBERS = new Set(["attributes","identifier","namespace","parameters"]);
+const ATTRIBUTES = new Set(["sepal_length","sepal_width","petal_length","petal_width"]);
 const PARAMETERS = new Set([]);
+
 function fail(errors, code, pointer, detail) {
-    if (errors.length < MAX_ERRORS)
-        errors.push({ status: "400", code, detail, source: { pointer } });
+  if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });
 }
+
 function isObject(v) {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
 /** The JSON kind of a value, for error details (never the value itself). */
 function kind(v) {
-    return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
+
 /** JSON pointer of an object member (RFC 6901 escaping). */
 function member(base, name) {
-    return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+  return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
+
 function refuseUnknown(o, known, base, what, errors) {
-    for (const name in o) {
-        if (!known.has(name))
-            fail(errors, "unknown_field", member(base, name), "is not " + what);
-    }
+  for (const name in o) {
+    if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);
+  }
 }
+
 /** Attribute `sepal_length` (number). */
 function check_sepal_length(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  return true;
 }
+
 /** Attribute `sepal_width` (number). */
 function check_sepal_width(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  return true;
 }
+
 /** Attribute `petal_length` (number). */
 function check_petal_length(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  return true;
 }
+
 /** Attribute `petal_width` (number). */
 function check_petal_width(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  return true;
 }
+
 function decodeAttributes(v, maxRows, errors) {
-    if (v === undefined) {
-        fail(errors, "required", "/data/attributes", "is required");
-        return undefined;
-    }
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
-        return undefined;
-    }
-    refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of iris (attributes: sepal_length, sepal_width, petal_length, petal_width)", errors);
-    const a0 = v["sepal_length"];
-    if (a0 === undefined)
-        fail(errors, "required", "/data/attributes/sepal_length", "is required");
-    const a1 = v["sepal_width"];
-    if (a1 === undefined)
-        fail(errors, "required", "/data/attributes/sepal_width", "is required");
-    const a2 = v["petal_length"];
-    if (a2 === undefined)
-        fail(errors, "required", "/data/attributes/petal_length", "is required");
-    const a3 = v["petal_width"];
-    if (a3 === undefined)
-        fail(errors, "required", "/data/attributes/petal_width", "is required");
-    if (errors.length > 0)
-        return undefined;
-    const batch = Array.isArray(a0);
-    if (!batch) {
-        check_sepal_length(a0, "/data/attributes/sepal_length", errors);
-        check_sepal_width(a1, "/data/attributes/sepal_width", errors);
-        check_petal_length(a2, "/data/attributes/petal_length", errors);
-        check_petal_width(a3, "/data/attributes/petal_width", errors);
-        if (errors.length > 0)
-            return undefined;
-        return { rows: [v], batch: false };
-    }
-    const n = a0.length;
-    if (n === 0) {
-        fail(errors, "empty_batch", "/data/attributes/sepal_length", "must hold at least one row");
-        return undefined;
-    }
-    if (n > maxRows) {
-        fail(errors, "too_many_rows", "/data/attributes/sepal_length", "must hold at most " + maxRows + " rows, got " + n);
-        return undefined;
-    }
-    if (!Array.isArray(a1))
-        fail(errors, "invalid_type", "/data/attributes/sepal_width", "must be an array like the other attributes (batch form), got " + kind(a1));
-    else if (a1.length !== n)
-        fail(errors, "length_mismatch", "/data/attributes/sepal_width", "must hold " + n + " rows like sepal_length, got " + a1.length);
-    if (!Array.isArray(a2))
-        fail(errors, "invalid_type", "/data/attributes/petal_length", "must be an array like the other attributes (batch form), got " + kind(a2));
-    else if (a2.length !== n)
-        fail(errors, "length_mismatch", "/data/attributes/petal_length", "must hold " + n + " rows like sepal_length, got " + a2.length);
-    if (!Array.isArray(a3))
-        fail(errors, "invalid_type", "/data/attributes/petal_width", "must be an array like the other attributes (batch form), got " + kind(a3));
-    else if (a3.length !== n)
-        fail(errors, "length_mismatch", "/data/attributes/petal_width", "must hold " + n + " rows like sepal_length, got " + a3.length);
-    if (errors.length > 0)
-        return undefined;
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_sepal_length(a0[i], "/data/attributes/sepal_length" + "/" + i, errors);
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_sepal_width(a1[i], "/data/attributes/sepal_width" + "/" + i, errors);
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_petal_length(a2[i], "/data/attributes/petal_length" + "/" + i, errors);
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_petal_width(a3[i], "/data/attributes/petal_width" + "/" + i, errors);
-    if (errors.length > 0)
-        return undefined;
-    const rows = new Array(n);
-    for (let i = 0; i < n; i++)
-        rows[i] = { ["sepal_length"]: a0[i], ["sepal_width"]: a1[i], ["petal_length"]: a2[i], ["petal_width"]: a3[i] };
-    return { rows, batch: true };
+  if (v === undefined) {
+    fail(errors, "required", "/data/attributes", "is required");
+    return undefined;
+  }
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
+    return undefined;
+  }
+  refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of iris (attributes: sepal_length, sepal_width, petal_length, petal_width)", errors);
+  const a0 = v["sepal_length"];
+  if (a0 === undefined) fail(errors, "required", "/data/attributes/sepal_length", "is required");
+  const a1 = v["sepal_width"];
+  if (a1 === undefined) fail(errors, "required", "/data/attributes/sepal_width", "is required");
+  const a2 = v["petal_length"];
+  if (a2 === undefined) fail(errors, "required", "/data/attributes/petal_length", "is required");
+  const a3 = v["petal_width"];
+  if (a3 === undefined) fail(errors, "required", "/data/attributes/petal_width", "is required");
+  if (errors.length > 0) return undefined;
+  const batch = Array.isArray(a0);
+  if (!batch) {
+    check_sepal_length(a0, "/data/attributes/sepal_length", errors);
+    check_sepal_width(a1, "/data/attributes/sepal_width", errors);
+    check_petal_length(a2, "/data/attributes/petal_length", errors);
+    check_petal_width(a3, "/data/attributes/petal_width", errors);
+    if (errors.length > 0) return undefined;
+    return { rows: [v], batch: false };
+  }
+  const n = (a0).length;
+  if (n === 0) {
+    fail(errors, "empty_batch", "/data/attributes/sepal_length", "must hold at least one row");
+    return undefined;
+  }
+  if (n > maxRows) {
+    fail(errors, "too_many_rows", "/data/attributes/sepal_length", "must hold at most " + maxRows + " rows, got " + n);
+    return undefined;
+  }
+  if (!Array.isArray(a1)) fail(errors, "invalid_type", "/data/attributes/sepal_width", "must be an array like the other attributes (batch form), got " + kind(a1));
+  else if ((a1).length !== n) fail(errors, "length_mismatch", "/data/attributes/sepal_width", "must hold " + n + " rows like sepal_length, got " + (a1).length);
+  if (!Array.isArray(a2)) fail(errors, "invalid_type", "/data/attributes/petal_length", "must be an array like the other attributes (batch form), got " + kind(a2));
+  else if ((a2).length !== n) fail(errors, "length_mismatch", "/data/attributes/petal_length", "must hold " + n + " rows like sepal_length, got " + (a2).length);
+  if (!Array.isArray(a3)) fail(errors, "invalid_type", "/data/attributes/petal_width", "must be an array like the other attributes (batch form), got " + kind(a3));
+  else if ((a3).length !== n) fail(errors, "length_mismatch", "/data/attributes/petal_width", "must hold " + n + " rows like sepal_length, got " + (a3).length);
+  if (errors.length > 0) return undefined;
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_sepal_length((a0)[i], "/data/attributes/sepal_length" + "/" + i, errors);
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_sepal_width((a1)[i], "/data/attributes/sepal_width" + "/" + i, errors);
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_petal_length((a2)[i], "/data/attributes/petal_length" + "/" + i, errors);
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_petal_width((a3)[i], "/data/attributes/petal_width" + "/" + i, errors);
+  if (errors.length > 0) return undefined;
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = { ["sepal_length"]: (a0)[i], ["sepal_width"]: (a1)[i], ["petal_length"]: (a2)[i], ["petal_width"]: (a3)[i] };
+  return { rows, batch: true };
 }
+
 function decodeParameters(v, errors) {
-    const out = {};
-    if (v === undefined || v === null)
-        return out;
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
-        return out;
-    }
-    refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of iris (parameters: none)", errors);
+  const out = {};
+  if (v === undefined || v === null) return out;
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
     return out;
+  }
+  refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of iris (parameters: none)", errors);
+  return out;
 }
+
 /**
  * Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;
  * every problem is reported with a JSON pointer from the body root.
  */
 export function decode(data, maxRows) {
-    const errors = [];
-    if (!isObject(data)) {
-        fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
-        return { ok: false, errors };
-    }
-    refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
-    const namespace = data["namespace"];
-    if (namespace === undefined)
-        fail(errors, "required", "/data/namespace", "is required");
-    else if (namespace !== NAMESPACE)
-        fail(errors, "wrong_namespace", "/data/namespace", "must be \"iris\"");
-    const identifier = data["identifier"];
-    if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
-        fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
-    }
-    const attributes = decodeAttributes(data["attributes"], maxRows, errors);
-    const parameters = decodeParameters(data["parameters"], errors);
-    if (attributes === undefined || errors.length > 0)
-        return { ok: false, errors };
-    return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
+  const errors = [];
+  if (!isObject(data)) {
+    fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
+    return { ok: false, errors };
+  }
+  refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
+  const namespace = data["namespace"];
+  if (namespace === undefined) fail(errors, "required", "/data/namespace", "is required");
+  else if (namespace !== NAMESPACE) fail(errors, "wrong_namespace", "/data/namespace", "must be \"iris\"");
+  const identifier = data["identifier"];
+  if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
+    fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
+  }
+  const attributes = decodeAttributes(data["attributes"], maxRows, errors);
+  const parameters = decodeParameters(data["parameters"], errors);
+  if (attributes === undefined || errors.length > 0) return { ok: false, errors };
+  return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
 }

@@ -2,46 +2,46 @@
 import { createFeaturizer } from "mesh/runtimes/features/index.js";
 import { decode } from "./decode.js";
 import { OPENAPI } from "./openapi.js";
-const LABELS = ["setosa", "versicolor", "virginica"];
+
+const LABELS = ["setosa","versicolor","virginica"];
 /** The featurizer shared with the trainer: serving can never featurize differently. */
-const featurizer = createFeaturizer({ "kind": "standardize", "columns": ["sepal_length", "sepal_width", "petal_length", "petal_width"] });
+const featurizer = createFeaturizer({"kind":"standardize","columns":["sepal_length","sepal_width","petal_length","petal_width"]});
+
 /** Response attributes of one row; `base` is the row's offset in `output`. */
 function respondRow(output, base, width, parameters) {
-    let best = 0;
-    for (let j = 1; j < width; j++)
-        if ((output[base + j] ?? 0) > (output[base + best] ?? 0))
-            best = j;
-    return {
-        "label": LABELS[best] ?? String(best),
-        "score": output[base + best] ?? 0,
-        "scores": { "setosa": output[base + 0] ?? 0, "versicolor": output[base + 1] ?? 0, "virginica": output[base + 2] ?? 0 }
-    };
+  let best = 0;
+  for (let j = 1; j < width; j++) if ((output[base + j] ?? 0) > (output[base + best] ?? 0)) best = j;
+  return {
+    "label": LABELS[best] ?? String(best),
+    "score": output[base + best] ?? 0,
+    "scores": { "setosa": output[base + 0] ?? 0, "versicolor": output[base + 1] ?? 0, "virginica": output[base + 2] ?? 0 }
+  };
 }
+
 /** The served API of iris: decode → encode → model → respond. */
 export const definition = {
-    name: "iris",
-    basePath: "/iris/v1",
-    labels: LABELS,
-    inputs: [{ "name": "features", "datatype": "FP32", "shape": [-1, 4] }],
-    outputs: [{ "name": "probabilities", "datatype": "FP32", "shape": [-1, 3] }],
-    decode,
-    encode(value, row, out, offset) {
-        featurizer.encode(value.rows[row], out, offset);
-    },
-    respond(decoded, output, width) {
-        const { parameters } = decoded.value;
-        if (!decoded.batch)
-            return respondRow(output, 0, width, parameters);
-        const out = { "label": [], "score": [], "scores": [] };
-        for (let r = 0; r < decoded.rows; r++) {
-            const one = respondRow(output, r * width, width, parameters);
-            out["label"].push(one["label"]);
-            out["score"].push(one["score"]);
-            out["scores"].push(one["scores"]);
-        }
-        return out;
-    },
-    openapi: OPENAPI,
-    specHash: "6be7a525af3a5794aa081fe9b00901e5d7778596cfd0bdd725cf706a47653ec6",
-    meshVersion: "0.1.0",
+  name: "iris",
+  basePath: "/iris/v1",
+  labels: LABELS,
+  inputs: [{"name":"features","datatype":"FP32","shape":[-1,4]}],
+  outputs: [{"name":"probabilities","datatype":"FP32","shape":[-1,3]}],
+  decode,
+  encode(value, row, out, offset) {
+    featurizer.encode(value.rows[row], out, offset);
+  },
+  respond(decoded, output, width) {
+    const { parameters } = decoded.value;
+    if (!decoded.batch) return respondRow(output, 0, width, parameters);
+    const out = { "label": [], "score": [], "scores": [] };
+    for (let r = 0; r < decoded.rows; r++) {
+      const one = respondRow(output, r * width, width, parameters);
+      out["label"].push(one["label"]);
+      out["score"].push(one["score"]);
+      out["scores"].push(one["scores"]);
+    }
+    return out;
+  },
+  openapi: OPENAPI,
+  specHash: "6be7a525af3a5794aa081fe9b00901e5d7778596cfd0bdd725cf706a47653ec6",
+  meshVersion: "0.1.0",
 };

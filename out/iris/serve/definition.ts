@@ -4,9 +4,10 @@ import { createFeaturizer } from "mesh/runtimes/features/index.js";
 import { decode } from "./decode.js";
 import { OPENAPI } from "./openapi.js";
 import type { BatchResponseAttributes, DecodedRequest, ResolvedParameters, ResponseAttributes } from "./types.js";
-const LABELS: readonly string[] = ["setosa", "versicolor", "virginica"];
+
+const LABELS: readonly string[] = ["setosa","versicolor","virginica"];
 /** The featurizer shared with the trainer: serving can never featurize differently. */
-const featurizer = createFeaturizer({ "kind": "standardize", "columns": ["sepal_length", "sepal_width", "petal_length", "petal_width"] });
+const featurizer = createFeaturizer({"kind":"standardize","columns":["sepal_length","sepal_width","petal_length","petal_width"]});
 
 /** Response attributes of one row; `base` is the row's offset in `output`. */
 function respondRow(output: Float32Array, base: number, width: number, parameters: ResolvedParameters): ResponseAttributes {
@@ -24,8 +25,8 @@ export const definition: TensorServiceDefinition<DecodedRequest, ResponseAttribu
   name: "iris",
   basePath: "/iris/v1",
   labels: LABELS,
-  inputs: [{ "name": "features", "datatype": "FP32", "shape": [-1, 4] }],
-  outputs: [{ "name": "probabilities", "datatype": "FP32", "shape": [-1, 3] }],
+  inputs: [{"name":"features","datatype":"FP32","shape":[-1,4]}],
+  outputs: [{"name":"probabilities","datatype":"FP32","shape":[-1,3]}],
   decode,
   encode(value, row, out, offset) {
     featurizer.encode(value.rows[row]!, out, offset);

@@ -6,6 +6,7 @@ export type Attributes = {
   "petal_length": number;
   "petal_width": number;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "sepal_length": number[];
@@ -13,22 +14,27 @@ export type BatchAttributes = {
   "petal_length": number[];
   "petal_width": number[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {};
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {};
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "label": string;
   "score": number;
   "scores": { "setosa": number; "versicolor": number; "virginica": number };
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "label": string[];
   "score": number[];
   "scores": Array<{ "setosa": number; "versicolor": number; "virginica": number }>;
 };
+
 /** Body of `POST /iris/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -38,13 +44,17 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /iris/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
   data: { namespace: "iris"; attributes: ResponseAttributes | BatchResponseAttributes };
 };
+
 /** What `decode` hands to `encode` and `respond`: the rows in request order and the resolved parameters. */
 export type DecodedRequest = {
   rows: Attributes[];
   parameters: ResolvedParameters;
 };
+
+export {};

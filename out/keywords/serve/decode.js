@@ -2,314 +2,322 @@
 /** At most this many errors per request: a hostile batch cannot make the answer huge. */
 const MAX_ERRORS = 20;
 const NAMESPACE = "keywords";
-const DATA_MEMBERS = new Set(["attributes", "identifier", "namespace", "parameters"]);
+const DATA_MEMBERS = new Set(["attributes","identifier","namespace","parameters"]);
 const ATTRIBUTES = new Set(["content"]);
-const PARAMETERS = new Set(["keyphrase_ngram_range", "stop_words", "top_n", "min_df", "use_maxsum", "use_mmr", "diversity", "nr_candidates", "candidates", "seed_keywords"]);
+const PARAMETERS = new Set(["keyphrase_ngram_range","stop_words","top_n","min_df","use_maxsum","use_mmr","diversity","nr_candidates","candidates","seed_keywords"]);
+
 function fail(errors, code, pointer, detail) {
-    if (errors.length < MAX_ERRORS)
-        errors.push({ status: "400", code, detail, source: { pointer } });
+  if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });
 }
+
 function isObject(v) {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
 /** The JSON kind of a value, for error details (never the value itself). */
 function kind(v) {
-    return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
+
 /** JSON pointer of an object member (RFC 6901 escaping). */
 function member(base, name) {
-    return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+  return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
+
 function refuseUnknown(o, known, base, what, errors) {
-    for (const name in o) {
-        if (!known.has(name))
-            fail(errors, "unknown_field", member(base, name), "is not " + what);
-    }
+  for (const name in o) {
+    if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);
+  }
 }
+
+/** Length in Unicode code points (a surrogate pair is one; a lone surrogate is one), as JSON Schema's maxLength counts. */
+function codePoints(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** Attribute `content` (string). */
 function check_content(v, pointer, errors) {
-    if (typeof v !== "string") {
-        fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
-        return false;
-    }
-    if (v.length > 1048576) {
-        fail(errors, "too_long", pointer, "must be at most 1048576 characters long");
-        return false;
-    }
-    return true;
+  if (typeof v !== "string") {
+    fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
+    return false;
+  }
+  if (v.length > 1048576 && codePoints(v) > 1048576) {
+    fail(errors, "too_long", pointer, "must be at most 1048576 characters long");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `keyphrase_ngram_range` (integer[]). */
 function param_keyphrase_ngram_range(v, pointer, errors) {
-    if (!Array.isArray(v) || v.length !== 2) {
-        fail(errors, "invalid_type", pointer, "must be a list of 2 integers, got " + kind(v));
-        return false;
+  if (!Array.isArray(v) || v.length !== 2) {
+    fail(errors, "invalid_type", pointer, "must be a list of 2 integers, got " + kind(v));
+    return false;
+  }
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j];
+    if (typeof x !== "number" || !Number.isInteger(x) || x < 1 || x > 5) {
+      fail(errors, "out_of_range", pointer + "/" + j, "must be an integer between 1 and 5");
+      return false;
     }
-    for (let j = 0; j < v.length; j++) {
-        const x = v[j];
-        if (typeof x !== "number" || !Number.isInteger(x) || x < 1 || x > 5) {
-            fail(errors, "out_of_range", pointer + "/" + j, "must be an integer between 1 and 5");
-            return false;
-        }
-    }
-    return true;
+  }
+  return true;
 }
+
 /** Parameter `stop_words` (string[]). */
 function param_stop_words(v, pointer, errors) {
-    if (typeof v === "string" && ["english", "none"].includes(v))
-        return true;
-    if (!Array.isArray(v)) {
-        fail(errors, "invalid_type", pointer, "must be a list of strings or one of english, none, got " + kind(v));
-        return false;
+  if (typeof v === "string" && ["english","none"].includes(v)) return true;
+  if (!Array.isArray(v)) {
+    fail(errors, "invalid_type", pointer, "must be a list of strings or one of english, none, got " + kind(v));
+    return false;
+  }
+  if (v.length > 10000) {
+    fail(errors, "too_many_items", pointer, "must hold at most 10000 items, got " + v.length);
+    return false;
+  }
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j];
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
+      fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
+      return false;
     }
-    if (v.length > 10000) {
-        fail(errors, "too_many_items", pointer, "must hold at most 10000 items, got " + v.length);
-        return false;
-    }
-    for (let j = 0; j < v.length; j++) {
-        const x = v[j];
-        if (typeof x !== "string" || x.length === 0 || x.length > 200) {
-            fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
-            return false;
-        }
-    }
-    return true;
+  }
+  return true;
 }
+
 /** Parameter `top_n` (integer). */
 function param_top_n(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be an integer, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    if (!Number.isInteger(v)) {
-        fail(errors, "invalid_type", pointer, "must be an integer");
-        return false;
-    }
-    if (v < 1 || v > 100) {
-        fail(errors, "out_of_range", pointer, "must be between 1 and 100");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be an integer, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  if (!Number.isInteger(v)) {
+    fail(errors, "invalid_type", pointer, "must be an integer");
+    return false;
+  }
+  if (v < 1 || v > 100) {
+    fail(errors, "out_of_range", pointer, "must be between 1 and 100");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `min_df` (integer). */
 function param_min_df(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be an integer, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    if (!Number.isInteger(v)) {
-        fail(errors, "invalid_type", pointer, "must be an integer");
-        return false;
-    }
-    if (v < 1 || v > 1000) {
-        fail(errors, "out_of_range", pointer, "must be between 1 and 1000");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be an integer, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  if (!Number.isInteger(v)) {
+    fail(errors, "invalid_type", pointer, "must be an integer");
+    return false;
+  }
+  if (v < 1 || v > 1000) {
+    fail(errors, "out_of_range", pointer, "must be between 1 and 1000");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `use_maxsum` (boolean). */
 function param_use_maxsum(v, pointer, errors) {
-    if (typeof v !== "boolean") {
-        fail(errors, "invalid_type", pointer, "must be a boolean, got " + kind(v));
-        return false;
-    }
-    return true;
+  if (typeof v !== "boolean") {
+    fail(errors, "invalid_type", pointer, "must be a boolean, got " + kind(v));
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `use_mmr` (boolean). */
 function param_use_mmr(v, pointer, errors) {
-    if (typeof v !== "boolean") {
-        fail(errors, "invalid_type", pointer, "must be a boolean, got " + kind(v));
-        return false;
-    }
-    return true;
+  if (typeof v !== "boolean") {
+    fail(errors, "invalid_type", pointer, "must be a boolean, got " + kind(v));
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `diversity` (number). */
 function param_diversity(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    if (v < 0 || v > 1) {
-        fail(errors, "out_of_range", pointer, "must be between 0 and 1");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  if (v < 0 || v > 1) {
+    fail(errors, "out_of_range", pointer, "must be between 0 and 1");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `nr_candidates` (integer). */
 function param_nr_candidates(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be an integer, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    if (!Number.isInteger(v)) {
-        fail(errors, "invalid_type", pointer, "must be an integer");
-        return false;
-    }
-    if (v < 1 || v > 100) {
-        fail(errors, "out_of_range", pointer, "must be between 1 and 100");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be an integer, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  if (!Number.isInteger(v)) {
+    fail(errors, "invalid_type", pointer, "must be an integer");
+    return false;
+  }
+  if (v < 1 || v > 100) {
+    fail(errors, "out_of_range", pointer, "must be between 1 and 100");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `candidates` (string[]). */
 function param_candidates(v, pointer, errors) {
-    if (!Array.isArray(v)) {
-        fail(errors, "invalid_type", pointer, "must be a list of strings, got " + kind(v));
-        return false;
+  if (!Array.isArray(v)) {
+    fail(errors, "invalid_type", pointer, "must be a list of strings, got " + kind(v));
+    return false;
+  }
+  if (v.length > 1000) {
+    fail(errors, "too_many_items", pointer, "must hold at most 1000 items, got " + v.length);
+    return false;
+  }
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j];
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
+      fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
+      return false;
     }
-    if (v.length > 1000) {
-        fail(errors, "too_many_items", pointer, "must hold at most 1000 items, got " + v.length);
-        return false;
-    }
-    for (let j = 0; j < v.length; j++) {
-        const x = v[j];
-        if (typeof x !== "string" || x.length === 0 || x.length > 200) {
-            fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
-            return false;
-        }
-    }
-    return true;
+  }
+  return true;
 }
+
 /** Parameter `seed_keywords` (string[]). */
 function param_seed_keywords(v, pointer, errors) {
-    if (!Array.isArray(v)) {
-        fail(errors, "invalid_type", pointer, "must be a list of strings, got " + kind(v));
-        return false;
+  if (!Array.isArray(v)) {
+    fail(errors, "invalid_type", pointer, "must be a list of strings, got " + kind(v));
+    return false;
+  }
+  if (v.length > 100) {
+    fail(errors, "too_many_items", pointer, "must hold at most 100 items, got " + v.length);
+    return false;
+  }
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j];
+    if (typeof x !== "string" || x.length === 0 || (x.length > 200 && codePoints(x) > 200)) {
+      fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
+      return false;
     }
-    if (v.length > 100) {
-        fail(errors, "too_many_items", pointer, "must hold at most 100 items, got " + v.length);
-        return false;
-    }
-    for (let j = 0; j < v.length; j++) {
-        const x = v[j];
-        if (typeof x !== "string" || x.length === 0 || x.length > 200) {
-            fail(errors, "invalid_type", pointer + "/" + j, "must be a string of 1 to 200 characters");
-            return false;
-        }
-    }
-    return true;
+  }
+  return true;
 }
+
 function decodeAttributes(v, maxRows, errors) {
-    if (v === undefined) {
-        fail(errors, "required", "/data/attributes", "is required");
-        return undefined;
-    }
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
-        return undefined;
-    }
-    refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of keywords (attributes: content)", errors);
-    const a0 = v["content"];
-    if (a0 === undefined)
-        fail(errors, "required", "/data/attributes/content", "is required");
-    if (errors.length > 0)
-        return undefined;
-    const batch = Array.isArray(a0);
-    if (!batch) {
-        check_content(a0, "/data/attributes/content", errors);
-        if (errors.length > 0)
-            return undefined;
-        return { rows: [v], batch: false };
-    }
-    const n = a0.length;
-    if (n === 0) {
-        fail(errors, "empty_batch", "/data/attributes/content", "must hold at least one row");
-        return undefined;
-    }
-    if (n > maxRows) {
-        fail(errors, "too_many_rows", "/data/attributes/content", "must hold at most " + maxRows + " rows, got " + n);
-        return undefined;
-    }
-    if (errors.length > 0)
-        return undefined;
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_content(a0[i], "/data/attributes/content" + "/" + i, errors);
-    if (errors.length > 0)
-        return undefined;
-    const rows = new Array(n);
-    for (let i = 0; i < n; i++)
-        rows[i] = { ["content"]: a0[i] };
-    return { rows, batch: true };
+  if (v === undefined) {
+    fail(errors, "required", "/data/attributes", "is required");
+    return undefined;
+  }
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
+    return undefined;
+  }
+  refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of keywords (attributes: content)", errors);
+  const a0 = v["content"];
+  if (a0 === undefined) fail(errors, "required", "/data/attributes/content", "is required");
+  if (errors.length > 0) return undefined;
+  const batch = Array.isArray(a0);
+  if (!batch) {
+    check_content(a0, "/data/attributes/content", errors);
+    if (errors.length > 0) return undefined;
+    return { rows: [v], batch: false };
+  }
+  const n = (a0).length;
+  if (n === 0) {
+    fail(errors, "empty_batch", "/data/attributes/content", "must hold at least one row");
+    return undefined;
+  }
+  if (n > maxRows) {
+    fail(errors, "too_many_rows", "/data/attributes/content", "must hold at most " + maxRows + " rows, got " + n);
+    return undefined;
+  }
+  if (errors.length > 0) return undefined;
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_content((a0)[i], "/data/attributes/content" + "/" + i, errors);
+  if (errors.length > 0) return undefined;
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = { ["content"]: (a0)[i] };
+  return { rows, batch: true };
 }
+
 function decodeParameters(v, errors) {
-    const out = { "keyphrase_ngram_range": [1, 1], "stop_words": "english", "top_n": 5, "min_df": 1, "use_maxsum": false, "use_mmr": false, "diversity": 0.5, "nr_candidates": 20 };
-    if (v === undefined || v === null)
-        return out;
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
-        return out;
-    }
-    refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of keywords (parameters: keyphrase_ngram_range, stop_words, top_n, min_df, use_maxsum, use_mmr, diversity, nr_candidates, candidates, seed_keywords)", errors);
-    const p0 = v["keyphrase_ngram_range"];
-    if (p0 !== undefined && param_keyphrase_ngram_range(p0, "/data/parameters/keyphrase_ngram_range", errors))
-        out["keyphrase_ngram_range"] = p0;
-    const p1 = v["stop_words"];
-    if (p1 !== undefined && param_stop_words(p1, "/data/parameters/stop_words", errors))
-        out["stop_words"] = p1;
-    const p2 = v["top_n"];
-    if (p2 !== undefined && param_top_n(p2, "/data/parameters/top_n", errors))
-        out["top_n"] = p2;
-    const p3 = v["min_df"];
-    if (p3 !== undefined && param_min_df(p3, "/data/parameters/min_df", errors))
-        out["min_df"] = p3;
-    const p4 = v["use_maxsum"];
-    if (p4 !== undefined && param_use_maxsum(p4, "/data/parameters/use_maxsum", errors))
-        out["use_maxsum"] = p4;
-    const p5 = v["use_mmr"];
-    if (p5 !== undefined && param_use_mmr(p5, "/data/parameters/use_mmr", errors))
-        out["use_mmr"] = p5;
-    const p6 = v["diversity"];
-    if (p6 !== undefined && param_diversity(p6, "/data/parameters/diversity", errors))
-        out["diversity"] = p6;
-    const p7 = v["nr_candidates"];
-    if (p7 !== undefined && param_nr_candidates(p7, "/data/parameters/nr_candidates", errors))
-        out["nr_candidates"] = p7;
-    const p8 = v["candidates"];
-    if (p8 !== undefined && param_candidates(p8, "/data/parameters/candidates", errors))
-        out["candidates"] = p8;
-    const p9 = v["seed_keywords"];
-    if (p9 !== undefined && param_seed_keywords(p9, "/data/parameters/seed_keywords", errors))
-        out["seed_keywords"] = p9;
+  const out = { "keyphrase_ngram_range": [1,1], "stop_words": "english", "top_n": 5, "min_df": 1, "use_maxsum": false, "use_mmr": false, "diversity": 0.5, "nr_candidates": 20 };
+  if (v === undefined || v === null) return out;
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
     return out;
+  }
+  refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of keywords (parameters: keyphrase_ngram_range, stop_words, top_n, min_df, use_maxsum, use_mmr, diversity, nr_candidates, candidates, seed_keywords)", errors);
+  const p0 = v["keyphrase_ngram_range"];
+  if (p0 !== undefined && param_keyphrase_ngram_range(p0, "/data/parameters/keyphrase_ngram_range", errors)) out["keyphrase_ngram_range"] = p0;
+  const p1 = v["stop_words"];
+  if (p1 !== undefined && param_stop_words(p1, "/data/parameters/stop_words", errors)) out["stop_words"] = p1;
+  const p2 = v["top_n"];
+  if (p2 !== undefined && param_top_n(p2, "/data/parameters/top_n", errors)) out["top_n"] = p2;
+  const p3 = v["min_df"];
+  if (p3 !== undefined && param_min_df(p3, "/data/parameters/min_df", errors)) out["min_df"] = p3;
+  const p4 = v["use_maxsum"];
+  if (p4 !== undefined && param_use_maxsum(p4, "/data/parameters/use_maxsum", errors)) out["use_maxsum"] = p4;
+  const p5 = v["use_mmr"];
+  if (p5 !== undefined && param_use_mmr(p5, "/data/parameters/use_mmr", errors)) out["use_mmr"] = p5;
+  const p6 = v["diversity"];
+  if (p6 !== undefined && param_diversity(p6, "/data/parameters/diversity", errors)) out["diversity"] = p6;
+  const p7 = v["nr_candidates"];
+  if (p7 !== undefined && param_nr_candidates(p7, "/data/parameters/nr_candidates", errors)) out["nr_candidates"] = p7;
+  const p8 = v["candidates"];
+  if (p8 !== undefined && param_candidates(p8, "/data/parameters/candidates", errors)) out["candidates"] = p8;
+  const p9 = v["seed_keywords"];
+  if (p9 !== undefined && param_seed_keywords(p9, "/data/parameters/seed_keywords", errors)) out["seed_keywords"] = p9;
+  return out;
 }
+
 /**
  * Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;
  * every problem is reported with a JSON pointer from the body root.
  */
 export function decode(data, maxRows) {
-    const errors = [];
-    if (!isObject(data)) {
-        fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
-        return { ok: false, errors };
-    }
-    refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
-    const namespace = data["namespace"];
-    if (namespace === undefined)
-        fail(errors, "required", "/data/namespace", "is required");
-    else if (namespace !== NAMESPACE)
-        fail(errors, "wrong_namespace", "/data/namespace", "must be \"keywords\"");
-    const identifier = data["identifier"];
-    if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
-        fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
-    }
-    const attributes = decodeAttributes(data["attributes"], maxRows, errors);
-    const parameters = decodeParameters(data["parameters"], errors);
-    if (attributes === undefined || errors.length > 0)
-        return { ok: false, errors };
-    return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
+  const errors = [];
+  if (!isObject(data)) {
+    fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
+    return { ok: false, errors };
+  }
+  refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
+  const namespace = data["namespace"];
+  if (namespace === undefined) fail(errors, "required", "/data/namespace", "is required");
+  else if (namespace !== NAMESPACE) fail(errors, "wrong_namespace", "/data/namespace", "must be \"keywords\"");
+  const identifier = data["identifier"];
+  if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
+    fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
+  }
+  const attributes = decodeAttributes(data["attributes"], maxRows, errors);
+  const parameters = decodeParameters(data["parameters"], errors);
+  if (attributes === undefined || errors.length > 0) return { ok: false, errors };
+  return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
 }

@@ -3,10 +3,12 @@
 export type Attributes = {
   "content": string;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "content": string[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {
   "keyphrase_ngram_range"?: number[];
@@ -20,6 +22,7 @@ export type Parameters = {
   "candidates"?: string[];
   "seed_keywords"?: string[];
 };
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {
   "keyphrase_ngram_range": number[];
@@ -33,14 +36,17 @@ export type ResolvedParameters = {
   "candidates"?: string[];
   "seed_keywords"?: string[];
 };
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "keywords": Array<{ keyword_token: string; keyword_score: number }>;
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "keywords": Array<Array<{ keyword_token: string; keyword_score: number }>>;
 };
+
 /** Body of `POST /keywords/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -50,13 +56,17 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /keywords/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
   data: { namespace: "keywords"; attributes: ResponseAttributes | BatchResponseAttributes };
 };
+
 /** What `decode` hands to `encode` and `respond`: the rows in request order and the resolved parameters. */
 export type DecodedRequest = {
   rows: Attributes[];
   parameters: ResolvedParameters;
 };
+
+export {};

@@ -2,134 +2,143 @@
 /** At most this many errors per request: a hostile batch cannot make the answer huge. */
 const MAX_ERRORS = 20;
 const NAMESPACE = "ner";
-const DATA_MEMBERS = new Set(["attributes", "identifier", "namespace", "parameters"]);
+const DATA_MEMBERS = new Set(["attributes","identifier","namespace","parameters"]);
 const ATTRIBUTES = new Set(["content"]);
 const PARAMETERS = new Set(["aggregation"]);
-const ENUM_aggregation = new Set(["none", "simple", "first", "average", "max"]);
+const ENUM_aggregation = new Set(["none","simple","first","average","max"]);
+
 function fail(errors, code, pointer, detail) {
-    if (errors.length < MAX_ERRORS)
-        errors.push({ status: "400", code, detail, source: { pointer } });
+  if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });
 }
+
 function isObject(v) {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
 /** The JSON kind of a value, for error details (never the value itself). */
 function kind(v) {
-    return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
+
 /** JSON pointer of an object member (RFC 6901 escaping). */
 function member(base, name) {
-    return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+  return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
+
 function refuseUnknown(o, known, base, what, errors) {
-    for (const name in o) {
-        if (!known.has(name))
-            fail(errors, "unknown_field", member(base, name), "is not " + what);
-    }
+  for (const name in o) {
+    if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);
+  }
 }
+
+/** Length in Unicode code points (a surrogate pair is one; a lone surrogate is one), as JSON Schema's maxLength counts. */
+function codePoints(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** Attribute `content` (string). */
 function check_content(v, pointer, errors) {
-    if (typeof v !== "string") {
-        fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
-        return false;
-    }
-    if (v.length > 1048576) {
-        fail(errors, "too_long", pointer, "must be at most 1048576 characters long");
-        return false;
-    }
-    return true;
+  if (typeof v !== "string") {
+    fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
+    return false;
+  }
+  if (v.length > 1048576 && codePoints(v) > 1048576) {
+    fail(errors, "too_long", pointer, "must be at most 1048576 characters long");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `aggregation` (string). */
 function param_aggregation(v, pointer, errors) {
-    if (typeof v !== "string") {
-        fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
-        return false;
-    }
-    if (!ENUM_aggregation.has(v)) {
-        fail(errors, "not_in_enum", pointer, "must be one of none, simple, first, average, max");
-        return false;
-    }
-    return true;
+  if (typeof v !== "string") {
+    fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
+    return false;
+  }
+  if (!ENUM_aggregation.has(v)) {
+    fail(errors, "not_in_enum", pointer, "must be one of none, simple, first, average, max");
+    return false;
+  }
+  return true;
 }
+
 function decodeAttributes(v, maxRows, errors) {
-    if (v === undefined) {
-        fail(errors, "required", "/data/attributes", "is required");
-        return undefined;
-    }
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
-        return undefined;
-    }
-    refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of ner (attributes: content)", errors);
-    const a0 = v["content"];
-    if (a0 === undefined)
-        fail(errors, "required", "/data/attributes/content", "is required");
-    if (errors.length > 0)
-        return undefined;
-    const batch = Array.isArray(a0);
-    if (!batch) {
-        check_content(a0, "/data/attributes/content", errors);
-        if (errors.length > 0)
-            return undefined;
-        return { rows: [v], batch: false };
-    }
-    const n = a0.length;
-    if (n === 0) {
-        fail(errors, "empty_batch", "/data/attributes/content", "must hold at least one row");
-        return undefined;
-    }
-    if (n > maxRows) {
-        fail(errors, "too_many_rows", "/data/attributes/content", "must hold at most " + maxRows + " rows, got " + n);
-        return undefined;
-    }
-    if (errors.length > 0)
-        return undefined;
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_content(a0[i], "/data/attributes/content" + "/" + i, errors);
-    if (errors.length > 0)
-        return undefined;
-    const rows = new Array(n);
-    for (let i = 0; i < n; i++)
-        rows[i] = { ["content"]: a0[i] };
-    return { rows, batch: true };
+  if (v === undefined) {
+    fail(errors, "required", "/data/attributes", "is required");
+    return undefined;
+  }
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
+    return undefined;
+  }
+  refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of ner (attributes: content)", errors);
+  const a0 = v["content"];
+  if (a0 === undefined) fail(errors, "required", "/data/attributes/content", "is required");
+  if (errors.length > 0) return undefined;
+  const batch = Array.isArray(a0);
+  if (!batch) {
+    check_content(a0, "/data/attributes/content", errors);
+    if (errors.length > 0) return undefined;
+    return { rows: [v], batch: false };
+  }
+  const n = (a0).length;
+  if (n === 0) {
+    fail(errors, "empty_batch", "/data/attributes/content", "must hold at least one row");
+    return undefined;
+  }
+  if (n > maxRows) {
+    fail(errors, "too_many_rows", "/data/attributes/content", "must hold at most " + maxRows + " rows, got " + n);
+    return undefined;
+  }
+  if (errors.length > 0) return undefined;
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_content((a0)[i], "/data/attributes/content" + "/" + i, errors);
+  if (errors.length > 0) return undefined;
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = { ["content"]: (a0)[i] };
+  return { rows, batch: true };
 }
+
 function decodeParameters(v, errors) {
-    const out = { "aggregation": "simple" };
-    if (v === undefined || v === null)
-        return out;
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
-        return out;
-    }
-    refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of ner (parameters: aggregation)", errors);
-    const p0 = v["aggregation"];
-    if (p0 !== undefined && param_aggregation(p0, "/data/parameters/aggregation", errors))
-        out["aggregation"] = p0;
+  const out = { "aggregation": "simple" };
+  if (v === undefined || v === null) return out;
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
     return out;
+  }
+  refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of ner (parameters: aggregation)", errors);
+  const p0 = v["aggregation"];
+  if (p0 !== undefined && param_aggregation(p0, "/data/parameters/aggregation", errors)) out["aggregation"] = p0;
+  return out;
 }
+
 /**
  * Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;
  * every problem is reported with a JSON pointer from the body root.
  */
 export function decode(data, maxRows) {
-    const errors = [];
-    if (!isObject(data)) {
-        fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
-        return { ok: false, errors };
-    }
-    refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
-    const namespace = data["namespace"];
-    if (namespace === undefined)
-        fail(errors, "required", "/data/namespace", "is required");
-    else if (namespace !== NAMESPACE)
-        fail(errors, "wrong_namespace", "/data/namespace", "must be \"ner\"");
-    const identifier = data["identifier"];
-    if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
-        fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
-    }
-    const attributes = decodeAttributes(data["attributes"], maxRows, errors);
-    const parameters = decodeParameters(data["parameters"], errors);
-    if (attributes === undefined || errors.length > 0)
-        return { ok: false, errors };
-    return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
+  const errors = [];
+  if (!isObject(data)) {
+    fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
+    return { ok: false, errors };
+  }
+  refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
+  const namespace = data["namespace"];
+  if (namespace === undefined) fail(errors, "required", "/data/namespace", "is required");
+  else if (namespace !== NAMESPACE) fail(errors, "wrong_namespace", "/data/namespace", "must be \"ner\"");
+  const identifier = data["identifier"];
+  if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
+    fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
+  }
+  const attributes = decodeAttributes(data["attributes"], maxRows, errors);
+  const parameters = decodeParameters(data["parameters"], errors);
+  if (attributes === undefined || errors.length > 0) return { ok: false, errors };
+  return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
 }

@@ -3,26 +3,32 @@
 export type Attributes = {
   "content": string;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "content": string[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {
   "aggregation"?: "none" | "simple" | "first" | "average" | "max";
 };
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {
   "aggregation": "none" | "simple" | "first" | "average" | "max";
 };
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "entities": Array<{ entity_type: string; entity_text: string; score: number; sentence_index: number; start: number; end: number }>;
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "entities": Array<Array<{ entity_type: string; entity_text: string; score: number; sentence_index: number; start: number; end: number }>>;
 };
+
 /** Body of `POST /ner/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -32,13 +38,17 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /ner/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
   data: { namespace: "ner"; attributes: ResponseAttributes | BatchResponseAttributes };
 };
+
 /** What `decode` hands to `encode` and `respond`: the rows in request order and the resolved parameters. */
 export type DecodedRequest = {
   rows: Attributes[];
   parameters: ResolvedParameters;
 };
+
+export {};

@@ -3,26 +3,32 @@
 export type Attributes = {
   "content": string;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "content": string[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {};
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {};
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "label": string;
   "score": number;
   "scores": { "negative": number; "neutral": number; "positive": number };
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "label": string[];
   "score": number[];
   "scores": Array<{ "negative": number; "neutral": number; "positive": number }>;
 };
+
 /** Body of `POST /sentiment/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -32,13 +38,17 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /sentiment/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
   data: { namespace: "sentiment"; attributes: ResponseAttributes | BatchResponseAttributes };
 };
+
 /** What `decode` hands to `encode` and `respond`: the rows in request order and the resolved parameters. */
 export type DecodedRequest = {
   rows: Attributes[];
   parameters: ResolvedParameters;
 };
+
+export {};

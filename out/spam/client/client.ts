@@ -3,28 +3,34 @@
 export type Attributes = {
   "text": string;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "text": string[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {
   "threshold"?: number;
 };
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {
   "threshold": number;
 };
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "label": string;
   "score": number;
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "label": string[];
   "score": number[];
 };
+
 /** Body of `POST /spam/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -34,6 +40,7 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /spam/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
@@ -101,7 +108,8 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, errors, retry !== null && /^\d+$/.test(retry) ? Number(retry) : undefined);
 }
 
-class Transport {
+/** The HTTP layer of the generated client class; exported so a caller can reuse it for a route the client does not wrap. */
+export class Transport {
   readonly #base: string;
   readonly #timeoutMs: number;
   readonly #headers: Record<string, string>;
@@ -190,7 +198,7 @@ const BASE = "/spam/v1";
 const NAMESPACE = "spam";
 const V2_MODEL = "/v2/models/spam";
 const ATTRIBUTE_NAMES: readonly string[] = ["text"];
-const RESPONSE_NAMES: readonly string[] = ["label", "score"];
+const RESPONSE_NAMES: readonly string[] = ["label","score"];
 
 /** A typed client of the spam inference API. */
 export class Client {

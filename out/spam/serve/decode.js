@@ -2,137 +2,146 @@
 /** At most this many errors per request: a hostile batch cannot make the answer huge. */
 const MAX_ERRORS = 20;
 const NAMESPACE = "spam";
-const DATA_MEMBERS = new Set(["attributes", "identifier", "namespace", "parameters"]);
+const DATA_MEMBERS = new Set(["attributes","identifier","namespace","parameters"]);
 const ATTRIBUTES = new Set(["text"]);
 const PARAMETERS = new Set(["threshold"]);
+
 function fail(errors, code, pointer, detail) {
-    if (errors.length < MAX_ERRORS)
-        errors.push({ status: "400", code, detail, source: { pointer } });
+  if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });
 }
+
 function isObject(v) {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
 /** The JSON kind of a value, for error details (never the value itself). */
 function kind(v) {
-    return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
+
 /** JSON pointer of an object member (RFC 6901 escaping). */
 function member(base, name) {
-    return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
+  return base + "/" + name.replace(/~/g, "~0").replace(/\//g, "~1");
 }
+
 function refuseUnknown(o, known, base, what, errors) {
-    for (const name in o) {
-        if (!known.has(name))
-            fail(errors, "unknown_field", member(base, name), "is not " + what);
-    }
+  for (const name in o) {
+    if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);
+  }
 }
+
+/** Length in Unicode code points (a surrogate pair is one; a lone surrogate is one), as JSON Schema's maxLength counts. */
+function codePoints(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** Attribute `text` (string). */
 function check_text(v, pointer, errors) {
-    if (typeof v !== "string") {
-        fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
-        return false;
-    }
-    if (v.length > 100000) {
-        fail(errors, "too_long", pointer, "must be at most 100000 characters long");
-        return false;
-    }
-    return true;
+  if (typeof v !== "string") {
+    fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));
+    return false;
+  }
+  if (v.length > 100000 && codePoints(v) > 100000) {
+    fail(errors, "too_long", pointer, "must be at most 100000 characters long");
+    return false;
+  }
+  return true;
 }
+
 /** Parameter `threshold` (number). */
 function param_threshold(v, pointer, errors) {
-    if (typeof v !== "number") {
-        fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
-        return false;
-    }
-    if (!Number.isFinite(v)) {
-        fail(errors, "not_finite", pointer, "must be a finite number");
-        return false;
-    }
-    if (v < 0 || v > 1) {
-        fail(errors, "out_of_range", pointer, "must be between 0 and 1");
-        return false;
-    }
-    return true;
+  if (typeof v !== "number") {
+    fail(errors, "invalid_type", pointer, "must be a number, got " + kind(v));
+    return false;
+  }
+  if (!Number.isFinite(v)) {
+    fail(errors, "not_finite", pointer, "must be a finite number");
+    return false;
+  }
+  if (v < 0 || v > 1) {
+    fail(errors, "out_of_range", pointer, "must be between 0 and 1");
+    return false;
+  }
+  return true;
 }
+
 function decodeAttributes(v, maxRows, errors) {
-    if (v === undefined) {
-        fail(errors, "required", "/data/attributes", "is required");
-        return undefined;
-    }
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
-        return undefined;
-    }
-    refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of spam (attributes: text)", errors);
-    const a0 = v["text"];
-    if (a0 === undefined)
-        fail(errors, "required", "/data/attributes/text", "is required");
-    if (errors.length > 0)
-        return undefined;
-    const batch = Array.isArray(a0);
-    if (!batch) {
-        check_text(a0, "/data/attributes/text", errors);
-        if (errors.length > 0)
-            return undefined;
-        return { rows: [v], batch: false };
-    }
-    const n = a0.length;
-    if (n === 0) {
-        fail(errors, "empty_batch", "/data/attributes/text", "must hold at least one row");
-        return undefined;
-    }
-    if (n > maxRows) {
-        fail(errors, "too_many_rows", "/data/attributes/text", "must hold at most " + maxRows + " rows, got " + n);
-        return undefined;
-    }
-    if (errors.length > 0)
-        return undefined;
-    for (let i = 0; i < n && errors.length < MAX_ERRORS; i++)
-        check_text(a0[i], "/data/attributes/text" + "/" + i, errors);
-    if (errors.length > 0)
-        return undefined;
-    const rows = new Array(n);
-    for (let i = 0; i < n; i++)
-        rows[i] = { ["text"]: a0[i] };
-    return { rows, batch: true };
+  if (v === undefined) {
+    fail(errors, "required", "/data/attributes", "is required");
+    return undefined;
+  }
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));
+    return undefined;
+  }
+  refuseUnknown(v, ATTRIBUTES, "/data/attributes", "an attribute of spam (attributes: text)", errors);
+  const a0 = v["text"];
+  if (a0 === undefined) fail(errors, "required", "/data/attributes/text", "is required");
+  if (errors.length > 0) return undefined;
+  const batch = Array.isArray(a0);
+  if (!batch) {
+    check_text(a0, "/data/attributes/text", errors);
+    if (errors.length > 0) return undefined;
+    return { rows: [v], batch: false };
+  }
+  const n = (a0).length;
+  if (n === 0) {
+    fail(errors, "empty_batch", "/data/attributes/text", "must hold at least one row");
+    return undefined;
+  }
+  if (n > maxRows) {
+    fail(errors, "too_many_rows", "/data/attributes/text", "must hold at most " + maxRows + " rows, got " + n);
+    return undefined;
+  }
+  if (errors.length > 0) return undefined;
+  for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) check_text((a0)[i], "/data/attributes/text" + "/" + i, errors);
+  if (errors.length > 0) return undefined;
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = { ["text"]: (a0)[i] };
+  return { rows, batch: true };
 }
+
 function decodeParameters(v, errors) {
-    const out = { "threshold": 0.5 };
-    if (v === undefined || v === null)
-        return out;
-    if (!isObject(v)) {
-        fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
-        return out;
-    }
-    refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of spam (parameters: threshold)", errors);
-    const p0 = v["threshold"];
-    if (p0 !== undefined && param_threshold(p0, "/data/parameters/threshold", errors))
-        out["threshold"] = p0;
+  const out = { "threshold": 0.5 };
+  if (v === undefined || v === null) return out;
+  if (!isObject(v)) {
+    fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));
     return out;
+  }
+  refuseUnknown(v, PARAMETERS, "/data/parameters", "a parameter of spam (parameters: threshold)", errors);
+  const p0 = v["threshold"];
+  if (p0 !== undefined && param_threshold(p0, "/data/parameters/threshold", errors)) out["threshold"] = p0;
+  return out;
 }
+
 /**
  * Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;
  * every problem is reported with a JSON pointer from the body root.
  */
 export function decode(data, maxRows) {
-    const errors = [];
-    if (!isObject(data)) {
-        fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
-        return { ok: false, errors };
-    }
-    refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
-    const namespace = data["namespace"];
-    if (namespace === undefined)
-        fail(errors, "required", "/data/namespace", "is required");
-    else if (namespace !== NAMESPACE)
-        fail(errors, "wrong_namespace", "/data/namespace", "must be \"spam\"");
-    const identifier = data["identifier"];
-    if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
-        fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
-    }
-    const attributes = decodeAttributes(data["attributes"], maxRows, errors);
-    const parameters = decodeParameters(data["parameters"], errors);
-    if (attributes === undefined || errors.length > 0)
-        return { ok: false, errors };
-    return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
+  const errors = [];
+  if (!isObject(data)) {
+    fail(errors, data === undefined ? "required" : "invalid_type", "/data", data === undefined ? "is required" : "must be an object, got " + kind(data));
+    return { ok: false, errors };
+  }
+  refuseUnknown(data, DATA_MEMBERS, "/data", "a member of data (namespace, attributes, parameters, identifier)", errors);
+  const namespace = data["namespace"];
+  if (namespace === undefined) fail(errors, "required", "/data/namespace", "is required");
+  else if (namespace !== NAMESPACE) fail(errors, "wrong_namespace", "/data/namespace", "must be \"spam\"");
+  const identifier = data["identifier"];
+  if (identifier !== undefined && identifier !== null && typeof identifier !== "string") {
+    fail(errors, "invalid_type", "/data/identifier", "must be a string or null, got " + kind(identifier));
+  }
+  const attributes = decodeAttributes(data["attributes"], maxRows, errors);
+  const parameters = decodeParameters(data["parameters"], errors);
+  if (attributes === undefined || errors.length > 0) return { ok: false, errors };
+  return { ok: true, decoded: { value: { rows: attributes.rows, parameters }, rows: attributes.rows.length, batch: attributes.batch } };
 }

@@ -2,42 +2,44 @@
 import { createFeaturizer } from "mesh/runtimes/features/index.js";
 import { decode } from "./decode.js";
 import { OPENAPI } from "./openapi.js";
-const LABELS = ["ham", "spam"];
+
+const LABELS = ["ham","spam"];
 /** The featurizer shared with the trainer: serving can never featurize differently. */
-const featurizer = createFeaturizer({ "kind": "hashed-ngrams", "input": "text", "dims": 4096, "ngrams": [1, 2], "lowercase": true, "maxChars": 20000 });
+const featurizer = createFeaturizer({"kind":"hashed-ngrams","input":"text","dims":4096,"ngrams":[1,2],"lowercase":true,"maxChars":20000});
+
 /** Response attributes of one row; `base` is the row's offset in `output`. */
 function respondRow(output, base, width, parameters) {
-    // Binary task: the positive (second) label wins once its probability reaches the threshold.
-    const best = (output[base + 1] ?? 0) >= (parameters["threshold"] ?? 0.5) ? 1 : 0;
-    return {
-        "label": LABELS[best] ?? String(best),
-        "score": output[base + best] ?? 0
-    };
+  // Binary task: the positive (second) label wins once its probability reaches the threshold.
+  const best = (output[base + 1] ?? 0) >= (parameters["threshold"] ?? 0.5) ? 1 : 0;
+  return {
+    "label": LABELS[best] ?? String(best),
+    "score": output[base + best] ?? 0
+  };
 }
+
 /** The served API of spam: decode → encode → model → respond. */
 export const definition = {
-    name: "spam",
-    basePath: "/spam/v1",
-    labels: LABELS,
-    inputs: [{ "name": "features", "datatype": "FP32", "shape": [-1, 4096] }],
-    outputs: [{ "name": "probabilities", "datatype": "FP32", "shape": [-1, 2] }],
-    decode,
-    encode(value, row, out, offset) {
-        featurizer.encode(value.rows[row], out, offset);
-    },
-    respond(decoded, output, width) {
-        const { parameters } = decoded.value;
-        if (!decoded.batch)
-            return respondRow(output, 0, width, parameters);
-        const out = { "label": [], "score": [] };
-        for (let r = 0; r < decoded.rows; r++) {
-            const one = respondRow(output, r * width, width, parameters);
-            out["label"].push(one["label"]);
-            out["score"].push(one["score"]);
-        }
-        return out;
-    },
-    openapi: OPENAPI,
-    specHash: "2ade14d7ccaa59f82378719deaca49f200bea6eda26d0cbd31d144251fb9344a",
-    meshVersion: "0.1.0",
+  name: "spam",
+  basePath: "/spam/v1",
+  labels: LABELS,
+  inputs: [{"name":"features","datatype":"FP32","shape":[-1,4096]}],
+  outputs: [{"name":"probabilities","datatype":"FP32","shape":[-1,2]}],
+  decode,
+  encode(value, row, out, offset) {
+    featurizer.encode(value.rows[row], out, offset);
+  },
+  respond(decoded, output, width) {
+    const { parameters } = decoded.value;
+    if (!decoded.batch) return respondRow(output, 0, width, parameters);
+    const out = { "label": [], "score": [] };
+    for (let r = 0; r < decoded.rows; r++) {
+      const one = respondRow(output, r * width, width, parameters);
+      out["label"].push(one["label"]);
+      out["score"].push(one["score"]);
+    }
+    return out;
+  },
+  openapi: OPENAPI,
+  specHash: "2ade14d7ccaa59f82378719deaca49f200bea6eda26d0cbd31d144251fb9344a",
+  meshVersion: "0.1.0",
 };

@@ -4,9 +4,10 @@ import { createFeaturizer } from "mesh/runtimes/features/index.js";
 import { decode } from "./decode.js";
 import { OPENAPI } from "./openapi.js";
 import type { BatchResponseAttributes, DecodedRequest, ResolvedParameters, ResponseAttributes } from "./types.js";
-const LABELS: readonly string[] = ["ham", "spam"];
+
+const LABELS: readonly string[] = ["ham","spam"];
 /** The featurizer shared with the trainer: serving can never featurize differently. */
-const featurizer = createFeaturizer({ "kind": "hashed-ngrams", "input": "text", "dims": 4096, "ngrams": [1, 2], "lowercase": true, "maxChars": 20000 });
+const featurizer = createFeaturizer({"kind":"hashed-ngrams","input":"text","dims":4096,"ngrams":[1,2],"lowercase":true,"maxChars":20000});
 
 /** Response attributes of one row; `base` is the row's offset in `output`. */
 function respondRow(output: Float32Array, base: number, width: number, parameters: ResolvedParameters): ResponseAttributes {
@@ -23,8 +24,8 @@ export const definition: TensorServiceDefinition<DecodedRequest, ResponseAttribu
   name: "spam",
   basePath: "/spam/v1",
   labels: LABELS,
-  inputs: [{ "name": "features", "datatype": "FP32", "shape": [-1, 4096] }],
-  outputs: [{ "name": "probabilities", "datatype": "FP32", "shape": [-1, 2] }],
+  inputs: [{"name":"features","datatype":"FP32","shape":[-1,4096]}],
+  outputs: [{"name":"probabilities","datatype":"FP32","shape":[-1,2]}],
   decode,
   encode(value, row, out, offset) {
     featurizer.encode(value.rows[row]!, out, offset);

@@ -3,28 +3,34 @@
 export type Attributes = {
   "text": string;
 };
+
 /** Request attributes in the batch form: one array per attribute, all of the same length. */
 export type BatchAttributes = {
   "text": string[];
 };
+
 /** Request parameters as sent: every one may be left out (defaults apply). */
 export type Parameters = {
   "threshold"?: number;
 };
+
 /** Parameters after decoding: the spec's defaults are filled in. */
 export type ResolvedParameters = {
   "threshold": number;
 };
+
 /** Response attributes for one row. */
 export type ResponseAttributes = {
   "label": string;
   "score": number;
 };
+
 /** Response attributes in the batch form: one array per field, in request order. */
 export type BatchResponseAttributes = {
   "label": string[];
   "score": number[];
 };
+
 /** Body of `POST /spam/v1/predict`. */
 export type PredictRequest = {
   data: {
@@ -34,13 +40,17 @@ export type PredictRequest = {
     identifier?: string | null;
   };
 };
+
 /** Answer of `POST /spam/v1/predict`; batch requests get batch attributes. */
 export type PredictResponse = {
   version: 1;
   data: { namespace: "spam"; attributes: ResponseAttributes | BatchResponseAttributes };
 };
+
 /** What `decode` hands to `encode` and `respond`: the rows in request order and the resolved parameters. */
 export type DecodedRequest = {
   rows: Attributes[];
   parameters: ResolvedParameters;
 };
+
+export {};

@@ -4,11 +4,12 @@
  * the generated decoder): seed routes under /<name>/v1, Open Inference Protocol V2,
  * /metrics in Prometheus text (written here: no client library needed), the same error
  * shape, codes and JSON pointers. What it serves is described by api.json (generated from
- * the spec), so this text is the same for every project.
+ * the spec), so the program is the same for every project: the real file app.py beside this
+ * module, checked by py_compile and pyflakes where it lives.
  */
-import { APP_BODY } from "./app-body.js";
+import { readAsset } from "../../assets.js";
 
 /** The text of app.py, behind a header line in Python comment syntax. */
 export function appPy(header: string): string {
-  return `# ${header}\n${APP_BODY}`;
+  return `# ${header}\n${readAsset(import.meta.url, "app.py")}`;
 }

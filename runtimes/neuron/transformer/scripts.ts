@@ -2,11 +2,10 @@
  * The transformer Neuron programs are real Python files beside this module (checked by
  * py_compile and pyflakes as they are). The compile target and the torch serving session run
  * them in place; generators/neuron copies them into out/<name>/ with the generated-by header
- * in front, so what runs here is what ships. Read once per process, like the generators'
- * templates, from the source tree or from dist/ (scripts/copy-assets.mjs copies them there).
+ * in front, so what runs here is what ships. Read through the one asset reader (runtimes/assets.ts).
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readAsset } from "../../assets.js";
 
 /** Everything out/<name>/compile/neuron/ needs (validate.py and sidecar.py import traced.py). */
 export const COMPILE_PROGRAMS = ["compile.py", "sidecar.py", "traced.py", "validate.py"] as const;
@@ -15,8 +14,6 @@ export const SERVE_PROGRAMS = ["sidecar.py", "traced.py"] as const;
 
 export type ProgramName = (typeof COMPILE_PROGRAMS)[number];
 
-const cache = new Map<ProgramName, string>();
-
 /** Absolute path of the library's own copy of a program. */
 export function programPath(name: ProgramName): string {
   return fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -24,16 +21,7 @@ export function programPath(name: ProgramName): string {
 
 /** The program's text as it is in the library. */
 export function programText(name: ProgramName): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    try {
-      text = readFileSync(programPath(name), "utf8");
-    } catch (err) {
-      throw new Error(`${programPath(name)} is missing from the mesh installation (${(err as NodeJS.ErrnoException).code ?? "unreadable"}); rebuild with npm run build`);
-    }
-    cache.set(name, text);
-  }
-  return text;
+  return readAsset(import.meta.url, `./${name}`);
 }
 
 /** The program with the generated-by header as its first line. */

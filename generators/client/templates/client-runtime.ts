@@ -1,9 +1,10 @@
 /**
- * The project-independent part of the generated client: errors in the CONTRACTS shape,
- * timeouts through AbortSignal, and one `request` helper over `fetch`. Emitted verbatim
- * into every `client.ts` (the client must stay a single file with no dependencies).
+ * The project-independent part of every generated client (copied verbatim into
+ * out/<name>/client/client.ts, its JavaScript twin client-runtime.js into client.js): errors in
+ * the CONTRACTS shape, timeouts through AbortSignal, and one transport over `fetch`. The client
+ * stays a single file with no dependencies. A test type-checks this file with tsc and checks
+ * that client-runtime.js is its transpiled twin.
  */
-export const CLIENT_RUNTIME = String.raw`
 /** One error in the CONTRACTS shape. */
 export type ApiErrorItem = {
   status: string;
@@ -65,7 +66,8 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, errors, retry !== null && /^\d+$/.test(retry) ? Number(retry) : undefined);
 }
 
-class Transport {
+/** The HTTP layer of the generated client class; exported so a caller can reuse it for a route the client does not wrap. */
+export class Transport {
   readonly #base: string;
   readonly #timeoutMs: number;
   readonly #headers: Record<string, string>;
@@ -109,4 +111,3 @@ class Transport {
     return (await res.json()) as T;
   }
 }
-`;

@@ -1,9 +1,4 @@
-/**
- * The body of app.py (see app-py.ts). Kept in its own module because it is long: request
- * decoding mirrors generators/serving/decode-module.ts and runtimes/serve/v2-tensors.ts
- * rule for rule, so both servers refuse the same bodies with the same codes and pointers.
- */
-export const APP_BODY = String.raw`"""Neuron inference server: the mesh HTTP contract over a traced TorchScript model."""
+"""Neuron inference server: the mesh HTTP contract over a traced TorchScript model."""
 import argparse
 import asyncio
 import html
@@ -40,6 +35,7 @@ def load_json(path):
 
 
 API = load_json(os.path.join(HERE, "api.json"))
+OPENAPI_TEXT = open(os.path.join(HERE, "openapi.json"), encoding="utf-8").read()
 NAME = API["name"]
 BASE = API["basePath"]
 LABELS = API["labels"]
@@ -179,10 +175,6 @@ def is_number(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def utf16_len(s):
-    return len(s.encode("utf-16-le", "surrogatepass")) // 2
-
-
 def member(base, name):
     return base + "/" + name.replace("~", "~0").replace("/", "~1")
 
@@ -203,7 +195,8 @@ def check_field(f, v, pointer, errors):
         if not isinstance(v, str):
             fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v))
             return False
-        if f.get("maxLength") is not None and utf16_len(v) > f["maxLength"]:
+        # Code points, as JSON Schema's maxLength (and the generated TypeScript decoder) count.
+        if f.get("maxLength") is not None and len(v) > f["maxLength"]:
             fail(errors, "too_long", pointer, "must be at most %d characters long" % f["maxLength"])
             return False
         if f.get("enum") and v not in f["enum"]:
@@ -246,8 +239,27 @@ def refuse_unknown(o, known, base, what, errors):
             fail(errors, "unknown_field", member(base, name), "is not " + what)
 
 
+def schema_fields(schema_name, names):
+    """The request fields in declaration order (api.json), each with its constraints read from
+    the JSON Schema the OpenAPI document publishes: one request contract for every server."""
+    properties = json.loads(OPENAPI_TEXT)["components"]["schemas"][schema_name]["properties"]
+    fields = []
+    for name in names:
+        schema = properties[name]
+        field = {"name": name, "type": schema.get("type")}
+        for key, ours in (("maxLength", "maxLength"), ("minimum", "min"), ("maximum", "max"), ("enum", "enum"), ("default", "default")):
+            if key in schema:
+                field[ours] = schema[key]
+        fields.append(field)
+    return fields
+
+
+ATTRIBUTES = schema_fields("Attributes", API["attributes"])
+PARAMETERS = schema_fields("Parameters", API["parameters"])
+
+
 def decode_attributes(v, max_rows, errors):
-    fields = API["attributes"]
+    fields = ATTRIBUTES
     names = ", ".join(f["name"] for f in fields) or "none"
     if v is MISSING:
         fail(errors, "required", "/data/attributes", "is required")
@@ -298,7 +310,7 @@ MISSING = object()
 
 
 def decode_parameters(v, errors):
-    params = API["parameters"]
+    params = PARAMETERS
     out = {p["name"]: p["default"] for p in params if "default" in p}
     if v is MISSING or v is None:
         return out
@@ -538,7 +550,6 @@ async def run_rows(features):
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 ROUTES = set()  # route templates, filled at startup
-OPENAPI_TEXT = open(os.path.join(HERE, "openapi.json"), encoding="utf-8").read()
 
 
 @app.middleware("http")
@@ -853,4 +864,3 @@ def main():
 
 if __name__ == "__main__":
     sys.exit(main())
-`;
