@@ -3,13 +3,15 @@
  * compiled (else trained) version of a project, or a model file, with the generated server.
  * Runs until SIGINT/SIGTERM; the server drains and the exit code is its own (0 after a drain).
  */
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { LOG_FORMATS, type LogFormat } from "../../serve/log-format.js";
 
 interface ServeFlags {
   readonly port?: number;
   readonly host?: string;
   readonly model?: string;
   readonly registry?: string;
+  readonly logFormat?: LogFormat;
 }
 
 const parsePort = (v: string) => {
@@ -27,9 +29,12 @@ export function register(program: Command): void {
     .option("--host <host>", "bind address (default 127.0.0.1)")
     .option("--model <path>", "serve this ONNX file instead of a registry version")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
+    .addOption(new Option("--log-format <format>", "server logs: pretty (default on a TTY) or json").choices(LOG_FORMATS))
     .action(async (name: string, flags: ServeFlags) => {
-      const [{ findWorkspaceRoot }, { serveProject }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js")]);
+      const [{ findWorkspaceRoot }, { serveProject }, { logSink, resolveLogFormat }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js"), import("../../serve/log-format.js")]);
       const cwd = process.cwd();
-      process.exitCode = await serveProject({ root: findWorkspaceRoot(cwd), cwd, name, ...flags });
+      const { logFormat, ...rest } = flags;
+      const out = logSink(resolveLogFormat(logFormat, process.stdout), process.stdout);
+      process.exitCode = await serveProject({ root: findWorkspaceRoot(cwd), cwd, name, out, ...rest });
     });
 }
