@@ -158,6 +158,8 @@ export async function runDev(opts: DevOptions): Promise<number> {
         continue;
       }
       const nextIr = result.value;
+      const validated = ms(t0);
+      const t1 = performance.now();
       const started = await startChild(nextIr);
       if (stopping) {
         if (started.ok) await started.child.stop();
@@ -169,7 +171,7 @@ export async function runDev(opts: DevOptions): Promise<number> {
       }
       ir = nextIr;
       await swapTo(started.child);
-      say(`${what} changed: reloaded in ${ms(t0)}, serving ${started.child.label}`);
+      say(`${what} changed: reloaded in ${ms(t0)} (validated in ${validated}, generated and ready in ${ms(t1)}), serving ${started.child.label}`);
     }
   };
 

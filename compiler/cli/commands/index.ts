@@ -13,6 +13,7 @@ import { register as images } from "./images.js";
 import { register as serve } from "./serve.js";
 import { register as lock } from "./lock.js";
 import { register as dev } from "./dev.js";
+import { register as completion } from "./completion.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -30,4 +31,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   images,
   serve,
   dev,
+  completion,
 ];
