@@ -4,7 +4,7 @@
  * of the best validation epoch are kept. Everything random comes from one mulberry32
  * stream, so the same seed and data give the same weights, bit for bit.
  */
-import type { Log } from "../lifecycle/progress.js";
+import { emitProgress, type Log } from "../lifecycle/progress.js";
 import type { SparseRow } from "./feature-matrix.js";
 import { backward, cloneNetwork, initNetwork, predict, zeroGradients, type Network } from "./network.js";
 import { createOptimizer } from "./optimizer.js";
@@ -59,7 +59,8 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
     trainLoss = sum / Math.max(trainIdx.length, 1);
     if (!Number.isFinite(trainLoss)) throw new Error(`training diverged at epoch ${epoch} (loss ${trainLoss}); lower learning_rate`);
     const valLoss = nVal > 0 ? meanLoss(net, valX, valY) : NaN;
-    if (epoch % every === 0 || epoch === p.epochs) {
+    if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: nVal > 0 ? { loss: trainLoss, "validation loss": valLoss } : { loss: trainLoss } });
+    else if (epoch % every === 0 || epoch === p.epochs) {
       log(`  epoch ${epoch}/${p.epochs}: loss ${trainLoss.toFixed(4)}${nVal > 0 ? `, validation loss ${valLoss.toFixed(4)}` : ""}`);
     }
     if (nVal === 0) continue;
@@ -71,6 +72,7 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
       break;
     }
   }
+  if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: { loss: trainLoss }, final: true });
   if (nVal > 0) net = best.net;
   return {
     net,

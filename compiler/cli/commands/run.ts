@@ -16,6 +16,7 @@ export interface RunFlags {
   readonly only?: LifecycleStep;
   readonly target?: "onnx" | "neuron" | "cpu";
   readonly force?: boolean;
+  readonly format?: "text" | "json";
 }
 
 const parsePort = (v: string) => {
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .addOption(new Option("--only <step>", "run just this step").choices(["ingest", "register", "train", "compile"]))
     .addOption(new Option("--target <kind>", "compile only targets of this kind (cpu: trace the neuron targets on CPU)").choices(["onnx", "neuron", "cpu"]))
     .option("--force", "redo steps even when their inputs did not change")
+    .addOption(new Option("--format <format>", "progress on stderr: text (a live display on a TTY, plain lines otherwise) or json (JSON lines)").choices(["text", "json"]))
     .action(async (name: string, flags: RunFlags) => {
       process.exitCode = await runRun(name, flags, process.cwd());
     });
@@ -78,7 +80,17 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
 
   const uri = registryLib.resolveRegistryUri(flags.registry, process.env, ir.registry);
   const s3 = registryLib.s3OptionsFromWorkspace(ir.aws, process.env);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
+  const log = progressLog(resolveProgressMode(flags.format, process.stderr), process.stderr);
+  // The step report goes to stdout, except under the live display, which owns the terminal.
+  const live = resolveProgressMode(flags.format, process.stderr) === "tty";
+  const out = live ? (line: string) => log(line) : (line: string) => void process.stdout.write(`${line}\n`);
+  // Ctrl-C: end the live display (cursor back), then die of SIGINT as before (registry writes are atomic).
+  const stopDisplay = () => {
+    log.stop();
+    process.kill(process.pid, "SIGINT");
+  };
+  process.once("SIGINT", stopDisplay);
   try {
     const registry = registryLib.openRegistry(uri, { cwd: root, s3 });
     out(`mesh run ${ir.name}: registry ${registry.uri}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`);
@@ -90,18 +102,22 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
       root,
       registry,
       report: out,
-      log: lifecycle.stderrLog,
+      log,
       s3,
       modelS3: s3,
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.target ? { targetKind: flags.target } : {}),
       ...(flags.force ? { force: true } : {}),
     });
+    log.stop();
     out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   } catch (err) {
+    log.stop();
     if (lifecycle.isLifecycleError(err)) return fail(`${err.step} failed: ${err.message}`);
     if (registryLib.isRegistryError(err)) return fail(err.message);
     throw err;
+  } finally {
+    process.off("SIGINT", stopDisplay);
   }
   if (!flags.serve || flags.only || flags.target) return 0;
   return serve(ir, uri, flags.port, root);
