@@ -24,7 +24,14 @@ export function register(program: Command): void {
     .option("--registry <uri>", "model registry the serve image's model comes from (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .option("--model <path>", "bake this .onnx file into the serve image instead of the registry's newest version")
     .action(async (name: string, flags: BuildFlags) => {
-      process.exitCode = await runBuildCommand(name, flags, process.cwd());
+      // On a terminal, step n/m of each image as a live bar; plain lines otherwise.
+      const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
+      const log = progressLog(resolveProgressMode(undefined, process.stdout), process.stdout);
+      try {
+        process.exitCode = await runBuildCommand(name, flags, process.cwd(), log);
+      } finally {
+        log.stop();
+      }
     });
 }
 
