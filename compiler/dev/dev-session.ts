@@ -200,9 +200,11 @@ function watchList(opts: DevOptions, ir: ProjectIR | undefined): WatchTarget[] {
     { label: "runtime", dir: join(opts.root, "dist", "runtimes"), recursive: true },
   ];
   if (opts.model !== undefined) targets.push({ label: "model", dir: dirname(resolve(opts.cwd, opts.model)) });
-  const uri = opts.registry ?? process.env["MESH_REGISTRY"] ?? ir?.registry;
+  // A flag or MESH_REGISTRY is relative to where mesh was started; the spec's registry to the workspace.
+  const given = opts.registry ?? process.env["MESH_REGISTRY"];
+  const uri = given ?? ir?.registry;
   if (uri?.startsWith("file://")) {
-    const registryDir = resolve(opts.cwd, uri.slice("file://".length));
+    const registryDir = resolve(given !== undefined ? opts.cwd : opts.root, uri.slice("file://".length));
     // The project's folder may not exist before its first version: then watch the registry root.
     const projectDir = join(registryDir, opts.name);
     targets.push({ label: "registry", dir: existsSync(projectDir) ? projectDir : registryDir, recursive: true });

@@ -13,6 +13,7 @@ import { PassThrough } from "node:stream";
 import { request } from "node:http";
 import { runDev } from "../../compiler/dev/dev-session.js";
 import { buildDenseModel } from "../support/onnx-models.js";
+import { openRegistry } from "../../runtimes/registry/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 // Inside the repository, so the generated main.js resolves the `mesh` package by self-reference.
@@ -157,4 +158,30 @@ describe("mesh dev", () => {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
   }, 90_000);
+  test("a new version published to the registry is picked up: /bio names it after the reload", async () => {
+    const uri = `file://${WS}/.mesh/registry-dev`;
+    const registry = openRegistry(uri);
+    const files = { "model.onnx": buildDenseModel({ sizes: [4096, 2], inputName: "features", outputName: "probabilities" }) };
+    const card = { project: "spam", specHash: "s".repeat(64), params: {}, toolVersion: "test", type: "trained" as const, metrics: { accuracy: 0.97 } };
+    const v1 = await registry.publishModel("spam", "SPAM", "TRAINED", files, card);
+    const err = new PassThrough();
+    const out = new PassThrough();
+    out.resume();
+    let messages = "";
+    err.on("data", (c) => (messages += c));
+    const abort = new AbortController();
+    const done = runDev({ root: WS, cwd: WS, name: "spam", port: 0, registry: uri, err, out, signal: abort.signal });
+    try {
+      const url = (await until(() => messages, new RegExp(`serving spam with SPAM-TRAINED-${v1.version}.* at (http://127\\.0\\.0\\.1:\\d+)/`)))[1]!;
+      const loop = requestLoop(url, 2);
+      const v2 = await registry.publishModel("spam", "SPAM", "TRAINED", files, card);
+      await until(() => messages, new RegExp(`changed: reloaded in \\d+ ms.*serving SPAM-TRAINED-${v2.version}`));
+      expect((JSON.parse((await call(url, "GET", "/spam/v1/bio")).body) as { version: string }).version).toBe(`SPAM-TRAINED-${v2.version}`);
+      const { failures } = await loop.stop();
+      expect(failures).toEqual([]);
+    } finally {
+      abort.abort();
+      expect(await done).toBe(0);
+    }
+  }, 150_000);
 });
