@@ -109,7 +109,7 @@ describe("mesh dev", () => {
     // 1. A valid spec edit: the served /bio changes to the new spec's hash.
     const original = readFileSync(SPEC, "utf8");
     writeFileSync(SPEC, original.replace("port: 8000", "port: 8001"));
-    await until(() => messages, /project\.yaml changed: reloaded in \d+ ms, serving /);
+    await until(() => messages, /project\.yaml changed: reloaded in \d+ ms \(validated in \d+ ms, generated and ready in \d+ ms\), serving /);
     const bio1 = JSON.parse((await call(url, "GET", "/spam/v1/bio")).body) as { specHash: string };
     expect(bio1.specHash).not.toBe(bio0.specHash);
 
