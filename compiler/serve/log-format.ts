@@ -20,7 +20,7 @@ type Prettify = (line: string) => string;
 
 function prettifier(colorize: boolean): Prettify {
   const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as { prettyFactory: (o: object) => Prettify };
-  return prettyFactory({ colorize, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+  return prettyFactory({ colorize, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", singleLine: true });
 }
 
 /**

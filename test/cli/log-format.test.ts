@@ -17,7 +17,7 @@ function collect() {
 const READY = JSON.stringify({ level: 30, time: 1764680000000, service: "spam", pid: 42, hostname: "h", url: "http://127.0.0.1:8000", model: "SPAM-COMPILED-1", msg: "ready" });
 
 describe("server log format", () => {
-  test("pretty: one readable line per JSON line, fields kept, pid/hostname dropped, partial chunks joined, other lines untouched", async () => {
+  test("pretty: one readable line per JSON line (single-line form), fields kept, pid/hostname dropped, partial chunks joined, other lines untouched", async () => {
     const c = collect();
     const sink = logSink("pretty", c.dest);
     sink.write(READY.slice(0, 20));
@@ -25,10 +25,11 @@ describe("server log format", () => {
     await new Promise<void>((r) => sink.end(r));
     const lines = c.text().split("\n").filter(Boolean);
     expect(lines[0]).toMatch(/INFO.*ready/);
-    expect(c.text()).toMatch(/url: "http:\/\/127\.0\.0\.1:8000"/);
-    expect(c.text()).toMatch(/model: "SPAM-COMPILED-1"/);
+    expect(c.text()).toMatch(/"url":"http:\/\/127\.0\.0\.1:8000"/);
+    expect(c.text()).toMatch(/"model":"SPAM-COMPILED-1"/);
     expect(c.text()).not.toMatch(/hostname|pid/);
     expect(c.text()).not.toContain("\u001b"); // not a TTY: no colours
+    expect(lines).toHaveLength(2);
     expect(lines.at(-1)).toBe("not json");
   });
 
