@@ -55,7 +55,7 @@ describe("progress display", () => {
     expect(r.stdout).toMatch(/lifecycle finished in/);
   }, 100_000);
 
-  test("--format json: every stderr line is a JSON object; typed train and ingest progress events with totals", () => {
+  test("--format json: every stderr line is a JSON object; typed train, ingest and register progress events with totals", () => {
     const r = meshRun(["--format", "json"]);
     expect(r.status).toBe(0);
     const events = r.stderr.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; task?: string; unit?: string; done?: number; total?: number; final?: boolean });
@@ -64,6 +64,7 @@ describe("progress display", () => {
     expect(train[0]).toMatchObject({ unit: "epochs", done: 1, total: 200 });
     expect(train.at(-1)).toMatchObject({ final: true });
     expect(events.some((e) => e.type === "progress" && e.task === "ingest" && e.unit === "bytes" && e.total! > 0)).toBe(true);
+    expect(events.find((e) => e.type === "progress" && e.task === "register")).toMatchObject({ unit: "rows", done: 150, total: 150, final: true, fields: { kept: 150, bad: 0 } });
   }, 100_000);
 
   test("the plain renderer throttles per task and always prints the last event; strips control characters from lines", () => {
