@@ -84,6 +84,15 @@ export async function runDev(opts: DevOptions): Promise<number> {
   }
   const children = new Set<Child>();
   let current: Child | undefined;
+  // Reloads run one at a time; changes arriving during one are collected for the next.
+  let pending: { labels: Set<string>; paths: Set<string>; t0: number } | undefined;
+  let reloading: Promise<void> | undefined;
+  const schedule = (labels: readonly string[], paths: readonly string[]) => {
+    pending ??= { labels: new Set(), paths: new Set(), t0: performance.now() };
+    for (const l of labels) pending.labels.add(l);
+    for (const p of paths) pending.paths.add(p);
+    reloading ??= reload().finally(() => (reloading = undefined));
+  };
 
   const startChild = async (forIr: ProjectIR): Promise<Started> => {
     const abort = new AbortController();
@@ -107,7 +116,14 @@ export async function runDev(opts: DevOptions): Promise<number> {
           const upstream = upstreamOf(url);
           const child: Child = { upstream, label, stop: () => (abort.abort(), done) };
           children.add(child);
-          void done.then(() => children.delete(child));
+          void done.then((code) => {
+            children.delete(child);
+            // The serving child died on its own (a crash, OOM kill): say so and start a new one.
+            if (current === child && !stopping) {
+              say(`the server serving ${child.label} exited (${code}); starting it again`);
+              schedule(["server exit"], []);
+            }
+          });
           void confirmReady(url, forIr.serve.api.basePath).then((ok) => {
             if (ok) return settle({ ok: true, child });
             void child.stop();
@@ -143,10 +159,7 @@ export async function runDev(opts: DevOptions): Promise<number> {
     } else say(`${first.message}\nmesh dev: listening on ${origin}; fix it and save to retry`);
   } else say(`listening on ${origin}; nothing served until the spec is valid`);
 
-  // Reloads run one at a time; changes arriving during one are collected for the next.
-  let pending: { labels: Set<string>; paths: Set<string>; t0: number } | undefined;
-  let reloading: Promise<void> | undefined;
-  const reload = async () => {
+  async function reload(): Promise<void> {
     while (pending && !stopping) {
       const { labels, paths, t0 } = pending;
       pending = undefined;
@@ -173,14 +186,9 @@ export async function runDev(opts: DevOptions): Promise<number> {
       await swapTo(started.child);
       say(`${what} changed: reloaded in ${ms(t0)} (validated in ${validated}, generated and ready in ${ms(t1)}), serving ${started.child.label}`);
     }
-  };
+  }
 
-  const watcher = watchTargets(opts.root, watchList(opts, ir), opts.debounceMs ?? DEFAULTS.dev.debounceMs, ({ labels, paths }) => {
-    pending ??= { labels: new Set(), paths: new Set(), t0: performance.now() };
-    for (const l of labels) pending.labels.add(l);
-    for (const p of paths) pending.paths.add(p);
-    reloading ??= reload().finally(() => (reloading = undefined));
-  });
+  const watcher = watchTargets(opts.root, watchList(opts, ir), opts.debounceMs ?? DEFAULTS.dev.debounceMs, ({ labels, paths }) => schedule(labels, paths));
 
   await stopRequested;
   watcher.close();

@@ -184,4 +184,26 @@ describe("mesh dev", () => {
       expect(await done).toBe(0);
     }
   }, 150_000);
+  test("the serving child killed from outside: mesh dev says so and serves again", async () => {
+    const err = new PassThrough();
+    const out = new PassThrough();
+    let messages = "";
+    let logs = "";
+    err.on("data", (c) => (messages += c));
+    out.on("data", (c) => (logs += c));
+    const abort = new AbortController();
+    const done = runDev({ root: WS, cwd: WS, name: "spam", port: 0, model: MODEL, err, out, signal: abort.signal });
+    try {
+      const url = (await until(() => messages, /serving spam with .* at (http:\/\/127\.0\.0\.1:\d+)\//))[1]!;
+      const [pid] = pidsOf(logs);
+      process.kill(pid!, "SIGKILL");
+      await until(() => messages, /the server serving .* exited \(1\); starting it again/);
+      await until(() => messages, /reloaded in \d+ ms/);
+      expect((await call(url, "POST", "/spam/v1/predict", PREDICT)).status).toBe(200);
+    } finally {
+      abort.abort();
+      await done;
+    }
+    expect(pidsOf(logs).filter(alive)).toEqual([]);
+  }, 150_000);
 });
