@@ -24,9 +24,11 @@ export function register(program: Command): void {
     .option("--registry <uri>", "model registry the serve image's model comes from (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .option("--model <path>", "bake this .onnx file into the serve image instead of the registry's newest version")
     .action(async (name: string, flags: BuildFlags) => {
-      // On a terminal, step n/m of each image as a live bar; plain lines otherwise.
+      // On a terminal, step n/m of each image as a live bar above the step lines; elsewhere
+      // the step lines alone (they already say n/m).
       const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
-      const log = progressLog(resolveProgressMode(undefined, process.stdout), process.stdout);
+      if (resolveProgressMode(undefined, process.stdout) !== "tty") return void (process.exitCode = await runBuildCommand(name, flags, process.cwd()));
+      const log = progressLog("tty", process.stdout);
       try {
         process.exitCode = await runBuildCommand(name, flags, process.cwd(), log);
       } finally {
