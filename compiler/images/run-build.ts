@@ -6,6 +6,7 @@
 import type Docker from "dockerode";
 import type { Readable } from "node:stream";
 import { BuildError, isConnectionError, noDaemonMessage } from "./errors.js";
+import { emitProgress, type Log } from "../../runtimes/lifecycle/progress.js";
 
 export interface BuildRequest {
   readonly context: Readable;
@@ -15,7 +16,8 @@ export interface BuildRequest {
   readonly noCache: boolean;
 }
 
-export type ProgressSink = (line: string) => void;
+/** Lines, plus typed step events (step n of m) when the sink renders progress itself. */
+export type ProgressSink = Log;
 
 interface StreamEvent {
   readonly stream?: string;
@@ -50,6 +52,7 @@ export async function runBuild(docker: Docker, req: BuildRequest, progress: Prog
   const finishStep = () => {
     if (step.n === 0) return;
     const secs = ((now() - step.started) / 1000).toFixed(1);
+    if (progress.progress) emitProgress(progress, { task: "build", label: req.tag, unit: "steps", done: step.n, total: step.of, fields: { step: step.text.slice(0, 40) }, final: step.n === step.of });
     progress(`  [${step.n}/${step.of}] ${step.text.slice(0, 100)}  ${step.cached ? "cached" : "done"} (${secs}s)`);
   };
   const onEvent = (ev: StreamEvent) => {
@@ -63,6 +66,7 @@ export async function runBuild(docker: Docker, req: BuildRequest, progress: Prog
       if (m) {
         finishStep();
         step = { n: Number(m[1]), of: Number(m[2]), text: m[3] ?? "", started: now(), cached: false, log: [] };
+        if (progress.progress) emitProgress(progress, { task: "build", label: req.tag, unit: "steps", done: step.n - 1, total: step.of, fields: { step: step.text.slice(0, 40) } });
         continue;
       }
       if (/^ ---> Using cache$/.test(line)) step.cached = true;

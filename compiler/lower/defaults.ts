@@ -103,4 +103,6 @@ export const DEFAULTS = {
     resources: { cpu: "1", memory: "512Mi" },
     response: { label: "string", score: "number" } as const,
   },
+  /** `mesh dev`: how long a burst of saves must be quiet before one reload starts. */
+  dev: { debounceMs: 75 },
 } as const;

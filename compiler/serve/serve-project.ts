@@ -37,6 +37,8 @@ export interface ServeProjectOptions {
   readonly out?: NodeJS.WritableStream;
   /** Aborting stops the server (SIGTERM: it drains, and the result is its exit code). */
   readonly signal?: AbortSignal;
+  /** Called once the server is ready, with its URL and the model it serves (`mesh dev` swaps on it). */
+  readonly onReady?: (ready: { readonly url: string; readonly label: string }) => void;
 }
 
 export async function serveProject(opts: ServeProjectOptions): Promise<number> {
@@ -106,6 +108,9 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
     env,
     ...(opts.out ? { out: opts.out } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
-    onReady: (url) => err.write(`mesh serve: ${ir.name} is ready at ${url}${base}/predict (docs ${url}${base}/docs, V2 ${url}/v2/models/${ir.name}); Ctrl-C stops it\n`),
+    onReady: (url) => {
+      err.write(`mesh serve: ${ir.name} is ready at ${url}${base}/predict (docs ${url}${base}/docs, V2 ${url}/v2/models/${ir.name}); Ctrl-C stops it\n`);
+      opts.onReady?.({ url, label: picked.model.label });
+    },
   });
 }

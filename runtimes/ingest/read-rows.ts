@@ -3,7 +3,7 @@
  * for a folder), reads files in name order under the byte cap, reports progress, and
  * wraps every failure into one sentence that names the file and line.
  */
-import { throttled } from "../lifecycle/progress.js";
+import { emitProgress, throttled } from "../lifecycle/progress.js";
 import { parseCsv } from "./parse-csv.js";
 import { ParseError } from "./parse-error.js";
 import { parseJsonArray, parseJsonDocument } from "./parse-json.js";
@@ -62,7 +62,8 @@ export async function readRows(source: OpenedSource, cfg: IngestConfig, ctx: Ing
       else skipped.push(file.name);
     }
     done++;
-    if (source.folder) fileProgress(done);
+    if (ctx.log.progress) emitProgress(ctx.log, { task: "ingest", label: "read", unit: "bytes", done: bytes, total, fields: { files: `${done}/${files.length}` }, final: done === files.length });
+    else if (source.folder) fileProgress(done);
     else byteProgress(bytes);
   }
   return { format, bytes, files: files.length, skipped };

@@ -7,7 +7,7 @@
  */
 import { inputsHash, jsonBytes, sha256Hex } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
-import type { Log } from "../lifecycle/progress.js";
+import { emitProgress, type Log } from "../lifecycle/progress.js";
 import { RAW_DATASET } from "../ingest/raw-dataset.js";
 import type { DatasetCard, DatasetRef, Registry } from "../registry/types.js";
 import { BadRowsError, buildDataset, describeBadRow, type DatasetStats } from "./build-dataset.js";
@@ -29,6 +29,17 @@ export interface RegisterResult {
 }
 
 /** Yields [line number, row] for each non-blank line of a JSON Lines file. */
+const countLines = (text: string) => text.split("\n").filter((l) => l.trim() !== "").length;
+
+/** Passes rows through, reporting every 1000th as progress (rows read of the snapshot's total). */
+function* counted<T>(rows: Iterable<T>, total: number, log: Log): Generator<T> {
+  let n = 0;
+  for (const row of rows) {
+    if (++n % 1000 === 0) emitProgress(log, { task: "register", label: "rows", unit: "rows", done: n, total });
+    yield row;
+  }
+}
+
 function* readJsonl(text: string): Generator<readonly [number, Record<string, unknown>]> {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -70,11 +81,12 @@ export async function register(
 
   let built;
   try {
-    built = buildDataset(readJsonl(text), cfg);
+    built = buildDataset(ctx.log.progress ? counted(readJsonl(text), countLines(text), ctx.log) : readJsonl(text), cfg);
   } catch (err) {
     if (err instanceof BadRowsError) throw new LifecycleError("register", `dataset ${cfg.dataset}: ${err.message}`);
     throw new LifecycleError("register", `raw snapshot ${raw.card.id} is corrupt: ${reason(err)}`);
   }
+  if (ctx.log.progress) emitProgress(ctx.log, { task: "register", label: "rows", unit: "rows", done: built.rows.length + built.badRows.length + built.stats.duplicates, total: countLines(text), fields: { kept: built.rows.length, bad: built.badRows.length, duplicates: built.stats.duplicates }, final: true });
   if (built.badRows.length > 0) {
     ctx.log(`  dropped ${built.badRows.length} row(s) that do not fit the schema (within budget), e.g. ${describeBadRow(built.badRows[0]!)}`);
   }

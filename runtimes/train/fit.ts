@@ -4,7 +4,7 @@
  * of the best validation epoch are kept. Everything random comes from one mulberry32
  * stream, so the same seed and data give the same weights, bit for bit.
  */
-import type { Log } from "../lifecycle/progress.js";
+import { emitProgress, type Log } from "../lifecycle/progress.js";
 import type { EpochRecord } from "../registry/types.js";
 import type { SparseRow } from "./feature-matrix.js";
 import { backward, cloneNetwork, initNetwork, predict, zeroGradients, type Network } from "./network.js";
@@ -78,7 +78,8 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
     const val = nVal > 0 ? evaluate(net, valX, valY) : undefined;
     const valLoss = val ? val.loss : NaN;
     curve.push({ epoch, loss: trainLoss, accuracy: correct / Math.max(trainIdx.length, 1), ...(val ? { val_loss: val.loss, val_accuracy: val.accuracy } : {}) });
-    if (epoch % every === 0 || epoch === p.epochs) {
+    if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: val ? { loss: trainLoss, "validation loss": val.loss, "validation accuracy": val.accuracy } : { loss: trainLoss } });
+    else if (epoch % every === 0 || epoch === p.epochs) {
       log(`  epoch ${epoch}/${p.epochs}: loss ${trainLoss.toFixed(4)}${nVal > 0 ? `, validation loss ${valLoss.toFixed(4)}` : ""}`);
     }
     if (nVal === 0) continue;
@@ -90,6 +91,7 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
       break;
     }
   }
+  if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: { loss: trainLoss }, final: true });
   if (nVal > 0) net = best.net;
   return {
     net,

@@ -24,7 +24,16 @@ export function register(program: Command): void {
     .option("--registry <uri>", "model registry the serve image's model comes from (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .option("--model <path>", "bake this .onnx file into the serve image instead of the registry's newest version")
     .action(async (name: string, flags: BuildFlags) => {
-      process.exitCode = await runBuildCommand(name, flags, process.cwd());
+      // On a terminal, step n/m of each image as a live bar above the step lines; elsewhere
+      // the step lines alone (they already say n/m).
+      const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
+      if (resolveProgressMode(undefined, process.stdout) !== "tty") return void (process.exitCode = await runBuildCommand(name, flags, process.cwd()));
+      const log = progressLog("tty", process.stdout);
+      try {
+        process.exitCode = await runBuildCommand(name, flags, process.cwd(), log);
+      } finally {
+        log.stop();
+      }
     });
 }
 

@@ -12,6 +12,8 @@ import { register as build } from "./build.js";
 import { register as images } from "./images.js";
 import { register as serve } from "./serve.js";
 import { register as lock } from "./lock.js";
+import { register as dev } from "./dev.js";
+import { register as completion } from "./completion.js";
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -28,4 +30,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   build,
   images,
   serve,
+  dev,
+  completion,
 ];

@@ -21,6 +21,7 @@ export interface RunFlags {
   readonly source?: string;
   /** Train params of this run, JSON over the spec's. */
   readonly params?: string;
+  readonly format?: "text" | "json";
 }
 
 const parsePort = (v: string) => {
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option("--force", "redo steps even when their inputs did not change")
     .option("--source <uri>", "ingest this source instead of the spec's (the data version of this run)")
     .option("--params <json>", `train params of this run over the spec's, e.g. '{"epochs": 20}'`)
+    .addOption(new Option("--format <format>", "progress on stderr: text (a live display on a TTY, plain lines otherwise) or json (JSON lines)").choices(["text", "json"]))
     .action(async (name: string, flags: RunFlags) => {
       process.exitCode = await runRun(name, flags, process.cwd());
     });
@@ -73,7 +75,17 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
   if (!ir.run) return fail(`project ${name} has no lifecycle to run`);
   const [{ runSteps }] = await Promise.all([import("../../../runtimes/lifecycle/run-steps.js")]);
   const uri = registryLib.resolveRegistryUri(flags.registry, process.env, ir.registry);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
+  const log = progressLog(resolveProgressMode(flags.format, process.stderr), process.stderr);
+  // The step report goes to stdout, except under the live display, which owns the terminal.
+  const live = resolveProgressMode(flags.format, process.stderr) === "tty";
+  const out = live ? (line: string) => log(line) : (line: string) => void process.stdout.write(`${line}\n`);
+  // Ctrl-C: end the live display (cursor back), then die of SIGINT as before (registry writes are atomic).
+  const stopDisplay = () => {
+    log.stop();
+    process.kill(process.pid, "SIGINT");
+  };
+  process.once("SIGINT", stopDisplay);
   try {
     const t0 = performance.now();
     // --source / --params over the lowered config, checked as step images check them.
@@ -85,17 +97,21 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
       env: process.env,
       registryFlag: uri,
       report: out,
-      log: lifecycle.stderrLog,
+      log,
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.target ? { targetKind: flags.target } : {}),
       ...(flags.force ? { force: true } : {}),
       onRegistry: (opened) => out(`mesh run ${ir.name}: registry ${opened}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`),
     });
+    log.stop();
     out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   } catch (err) {
+    log.stop();
     if (lifecycle.isLifecycleError(err)) return fail(`${err.step} failed: ${err.message}`, err.exitCode);
     if (registryLib.isRegistryError(err)) return fail(err.message);
     throw err;
+  } finally {
+    process.off("SIGINT", stopDisplay);
   }
   if (!flags.serve || flags.only || flags.target) return 0;
   return serve(ir, uri, flags.port, root);

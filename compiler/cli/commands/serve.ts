@@ -5,7 +5,8 @@
  * (else trained) version — or a model file, with the generated server.
  * Runs until SIGINT/SIGTERM; the server drains and the exit code is its own (0 after a drain).
  */
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { LOG_FORMATS, type LogFormat } from "../../serve/log-format.js";
 
 interface ServeFlags {
   readonly port?: number;
@@ -14,6 +15,7 @@ interface ServeFlags {
   readonly registry?: string;
   readonly modelRef?: string;
   readonly env?: string;
+  readonly logFormat?: LogFormat;
 }
 
 const parsePort = (v: string) => {
@@ -33,9 +35,12 @@ export function register(program: Command): void {
     .option("--model-ref <ref>", "serve this registry version: an id (SPAM-COMPILED-3), an alias (production) or latest (default: MESH_MODEL_REF)")
     .option("--env <env>", "serve the version this environment's serve.alias points at (dev, ci, stage, prod); the registry stays the local one unless --registry")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
+    .addOption(new Option("--log-format <format>", "server logs: pretty (default on a TTY) or json").choices(LOG_FORMATS))
     .action(async (name: string, flags: ServeFlags) => {
-      const [{ findWorkspaceRoot }, { serveProject }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js")]);
+      const [{ findWorkspaceRoot }, { serveProject }, { logSink, resolveLogFormat }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js"), import("../../serve/log-format.js")]);
       const cwd = process.cwd();
-      process.exitCode = await serveProject({ root: findWorkspaceRoot(cwd), cwd, name, ...flags });
+      const { logFormat, ...rest } = flags;
+      const out = logSink(resolveLogFormat(logFormat, process.stdout), process.stdout);
+      process.exitCode = await serveProject({ root: findWorkspaceRoot(cwd), cwd, name, out, ...rest });
     });
 }
