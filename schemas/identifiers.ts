@@ -17,12 +17,8 @@ export const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$/;
 
 const noDotDot = (s: string) => !s.includes("..");
 
-export const dnsLabel = z
-  .string()
-  .regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting with a letter, at most 40 characters");
-export const registryKey = z
-  .string()
-  .regex(REGISTRY_KEY, "must be upper-case letters, digits and '_', starting with a letter, at most 32 characters");
+export const dnsLabel = z.string().regex(DNS_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting with a letter, at most 40 characters");
+export const registryKey = z.string().regex(REGISTRY_KEY, "must be upper-case letters, digits and '_', starting with a letter, at most 32 characters");
 /**
  * Names every JavaScript object already has (`constructor`, `toString`, `__proto__`, …): as a
  * request field or parameter they would read the prototype's member where a value is
@@ -34,10 +30,7 @@ export const fieldName = z
   .string()
   .regex(FIELD_NAME, "must be an identifier: letters, digits and '_', not starting with a digit, at most 64 characters")
   .refine((n) => !OBJECT_MEMBER_NAMES.has(n), "is the name of a member every JavaScript object has (constructor, toString, valueOf, …); choose another name");
-export const label = z
-  .string()
-  .regex(LABEL, "must be letters, digits, '_', '.' or '-' (at most 64), starting and ending with a letter or digit")
-  .refine(noDotDot, "must not contain '..'");
+export const label = z.string().regex(LABEL, "must be letters, digits, '_', '.' or '-' (at most 64), starting and ending with a letter or digit").refine(noDotDot, "must not contain '..'");
 
 /**
  * A source URI. The scheme is checked here; the part after it is validated by the
@@ -67,10 +60,7 @@ export const registryUri = z
 /** A container image reference, optionally pinned by digest. */
 export const imageRef = z
   .string()
-  .regex(
-    /^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-    "must be an image reference such as node:20-bookworm-slim or name@sha256:<64 hex>",
-  );
+  .regex(/^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, "must be an image reference such as node:20-bookworm-slim or name@sha256:<64 hex>");
 
 /**
  * Characters no spec path may hold. A spec path is written into the header comment of every

@@ -20,7 +20,6 @@ import type { RuleContext, RuleViolation } from "./rules/types.js";
 
 export type { AppInput, RuleContext, RuleDefaults, RuleId, RuleViolation } from "./rules/types.js";
 
-
 /**
  * One cross-field rule: a pure check of the spec. Listed one by one so the compiler can run
  * each on a spec whose invalid parts were removed and keep a rule's findings only when the rule

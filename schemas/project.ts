@@ -16,15 +16,23 @@ const int = (min: number, max: number) => z.int().min(min).max(max);
 const positive = z.number().positive().max(1e9);
 
 /** One-line free text: a description, an owner note. Newlines are refused in one-liners. */
-const oneLine = z.string().max(500).regex(/^[^\r\n]*$/, "must be a single line");
+const oneLine = z
+  .string()
+  .max(500)
+  .regex(/^[^\r\n]*$/, "must be a single line");
 
 // ---------------------------------------------------------------- model
 
 export const hashedNgramsFeatures = z.strictObject({
   kind: z.literal("hashed-ngrams"),
   input: fieldName.optional().describe("request attribute / dataset column holding the text (default: text)"),
-  dims: int(16, 1 << 20).optional().describe("hash buckets = width of the model input (default 4096)"),
-  ngrams: z.tuple([int(1, 5), int(1, 5)]).optional().describe("[min, max] word n-gram sizes (default [1, 2])"),
+  dims: int(16, 1 << 20)
+    .optional()
+    .describe("hash buckets = width of the model input (default 4096)"),
+  ngrams: z
+    .tuple([int(1, 5), int(1, 5)])
+    .optional()
+    .describe("[min, max] word n-gram sizes (default [1, 2])"),
   lowercase: z.boolean().optional(),
   max_chars: int(1, 10_000_000).optional().describe("text is truncated to this many characters before hashing"),
 });
@@ -44,7 +52,11 @@ const modelSource = z.strictObject({
   uri: modelSourceUri.describe(
     "file:// (relative to the project folder), npm:PACKAGE/PATH, https://, s3://BUCKET/PREFIX or hf://ORG/NAME@REVISION: an .onnx file or a Hugging Face model folder (config.json, tokenizer.json, model.onnx)",
   ),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex digits").optional().describe("pins a single-file source; folders are pinned by model.lock.json (mesh lock)"),
+  sha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/, "must be 64 lower-case hex digits")
+    .optional()
+    .describe("pins a single-file source; folders are pinned by model.lock.json (mesh lock)"),
 });
 
 /**
@@ -120,10 +132,7 @@ export const columnSchema = z.union([
     type: scalarType.optional(),
     enum: z.array(label).min(1).max(1000).optional(),
     from: fieldName.optional().describe("source column to read (default: the same name)"),
-    map: z
-      .record(z.string().min(1).max(200), label)
-      .optional()
-      .describe("glob pattern on the source value → value, first match wins"),
+    map: z.record(z.string().min(1).max(200), label).optional().describe("glob pattern on the source value → value, first match wins"),
     max_length: int(1, 100_000_000).optional(),
   }),
 ]);
@@ -157,7 +166,7 @@ const relativeGate = (g: string): boolean => {
   const parsed = parseGate(g);
   return !parsed.ok || parsed.gate.kind === "relative";
 };
-const RELATIVE_ONLY = "compile.validate gates compare with an alias (e.g. \">= production - 0.01\"); absolute limits are atol, rtol and min_label_agreement";
+const RELATIVE_ONLY = 'compile.validate gates compare with an alias (e.g. ">= production - 0.01"); absolute limits are atol, rtol and min_label_agreement';
 /** A share metric compared with a constant outside [0, 1] can never (or always) pass; offsets are bounded too. */
 const shareGate = (g: string): boolean => {
   const parsed = parseGate(g);
@@ -239,9 +248,7 @@ const parameterSchema = z.strictObject({
 });
 const responseFieldSchema = z.enum(["string", "number", "integer", "boolean", "scores"]);
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
-);
+const jsonValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
 
 export const exampleSchema = z.strictObject({
   name: oneLine.optional(),
@@ -313,7 +320,7 @@ export const serveSchema = z.strictObject({
   prometheus: z
     .string()
     .max(500)
-    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/, "must be an http(s) URL of a Prometheus server without credentials, query or fragment")
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/, "must be an http(s) URL of a Prometheus server without credentials, query or fragment")
     .optional()
     .describe("the Prometheus the canary analysis and KEDA query (default: the prometheus-operator's prometheus-operated service in monitoring)"),
   load: z.strictObject({ duration_s: int(1, 600).optional(), connections: int(1, 1024).optional() }).optional(),
@@ -321,19 +328,27 @@ export const serveSchema = z.strictObject({
   replicas: int(0, 1000).optional(),
   resources: z
     .strictObject({
-      cpu: z.string().regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as "500m" or "2"').optional(),
-      memory: z.string().regex(/^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a memory quantity such as "512Mi"').optional(),
+      cpu: z
+        .string()
+        .regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as "500m" or "2"')
+        .optional(),
+      memory: z
+        .string()
+        .regex(/^\d+(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a memory quantity such as "512Mi"')
+        .optional(),
     })
     .optional(),
 });
 
 // ---------------------------------------------------------------- environments
 
-
 export const environmentNames = ["dev", "ci", "stage", "prod"] as const;
 export const environmentOverlaySchema = z.strictObject({
   registry: registryUri.optional(),
-  image_tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a valid image tag").optional(),
+  image_tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a valid image tag")
+    .optional(),
   serve: serveSchema
     .pick({ port: true, workers: true, replicas: true, batching: true, limits: true, resources: true, threads: true })
     .partial()
@@ -359,7 +374,7 @@ const header = {
 export const projectKindSchema = z.strictObject({
   ...header,
   kind: z.literal("Project"),
-  schedule: z.string().max(200).optional().describe('cron expression (5 fields or @daily, …, UTC) on which the lifecycle runs in the cluster (an Argo CronWorkflow); default none'),
+  schedule: z.string().max(200).optional().describe("cron expression (5 fields or @daily, …, UTC) on which the lifecycle runs in the cluster (an Argo CronWorkflow); default none"),
   model: projectModelSchema,
   steps: z.strictObject({
     ingest: ingestSchema.optional(),

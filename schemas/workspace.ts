@@ -45,12 +45,13 @@ export const workspaceSchema = z.strictObject({
       neuron_inference: imageRef.optional(),
     })
     .optional(),
-  toolchain: z
-    .strictObject({ node: version.optional(), neuron_sdk: version.optional(), torch: version.optional(), python: version.optional() })
-    .optional(),
+  toolchain: z.strictObject({ node: version.optional(), neuron_sdk: version.optional(), torch: version.optional(), python: version.optional() }).optional(),
   aws: z
     .strictObject({
-      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1").optional(),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1")
+        .optional(),
       s3_endpoint: z.url({ protocol: /^https?$/ }).optional(),
       s3_force_path_style: z.boolean().optional(),
     })
@@ -72,15 +73,15 @@ export const workspaceSchema = z.strictObject({
     .describe("the generated GitHub Actions workflow (out/ci/workflow.yaml)"),
   ingest: z
     .strictObject({
-      allow_paths: z
-        .array(allowPath)
-        .max(64)
-        .optional()
-        .describe("absolute folders outside the workspace that file:// ingest sources may read (default: none; /proc, /sys and /dev never)"),
+      allow_paths: z.array(allowPath).max(64).optional().describe("absolute folders outside the workspace that file:// ingest sources may read (default: none; /proc, /sys and /dev never)"),
     })
     .optional()
     .describe("the ingest step: which local files specs may read"),
-  out: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "must be a relative folder").refine((s) => !s.includes(".."), "must not contain '..'").optional(),
+  out: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/, "must be a relative folder")
+    .refine((s) => !s.includes(".."), "must not contain '..'")
+    .optional(),
 });
 
 export type WorkspaceSpec = z.infer<typeof workspaceSchema>;

@@ -20,7 +20,9 @@ mkdirSync(join(WS, "projects/spam"), { recursive: true });
 const spec = join(WS, "projects/spam/project.yaml");
 copyFileSync(join(ROOT, "projects/spam/project.yaml"), spec);
 const model = join(WS, "spam.onnx");
-execFileSync("/usr/bin/python3", ["-c", `
+execFileSync("/usr/bin/python3", [
+  "-c",
+  `
 import numpy as np, onnx
 from onnx import helper, numpy_helper, TensorProto as T
 rng = np.random.default_rng(1)
@@ -28,13 +30,19 @@ w = numpy_helper.from_array(rng.normal(0, 0.05, (4096, 2)).astype(np.float32), "
 g = helper.make_graph([helper.make_node("MatMul", ["features", "w"], ["z"]), helper.make_node("Softmax", ["z"], ["probabilities"], axis=1)], "spam",
   [helper.make_tensor_value_info("features", T.FLOAT, ["n", 4096])], [helper.make_tensor_value_info("probabilities", T.FLOAT, ["n", 2])], [w])
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), ${JSON.stringify(model)})
-`]);
+`,
+]);
 
-const get = (url) => new Promise((res, rej) => {
-  const req = request(url, { agent: false }, (r) => { let t = ""; r.on("data", (c) => (t += c)); r.on("end", () => res({ status: r.statusCode, body: t })); });
-  req.on("error", rej);
-  req.end();
-});
+const get = (url) =>
+  new Promise((res, rej) => {
+    const req = request(url, { agent: false }, (r) => {
+      let t = "";
+      r.on("data", (c) => (t += c));
+      r.on("end", () => res({ status: r.statusCode, body: t }));
+    });
+    req.on("error", rej);
+    req.end();
+  });
 const err = new PassThrough();
 const out = new PassThrough();
 out.resume();
@@ -42,7 +50,14 @@ let messages = "";
 err.on("data", (c) => (messages += c));
 const abort = new AbortController();
 const done = runDev({ root: WS, cwd: WS, name: "spam", port: 0, model, err, out, signal: abort.signal });
-const wait = async (re) => { for (let i = 0; i < 6000; i++) { const m = re.exec(messages); if (m) return m; await new Promise((r) => setTimeout(r, 10)); } throw new Error(`no ${re} in:\n${messages}`); };
+const wait = async (re) => {
+  for (let i = 0; i < 6000; i++) {
+    const m = re.exec(messages);
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no ${re} in:\n${messages}`);
+};
 const url = (await wait(/at (http:\/\/127\.0\.0\.1:\d+)\//))[1];
 const specHash = async () => JSON.parse((await get(`${url}/spam/v1/bio`)).body).specHash;
 
@@ -64,4 +79,10 @@ const median = sorted[Math.floor(sorted.length / 2)];
 console.log(`mesh dev reload, spam spec-only change, save → new version answering (${N} reloads, load average ${loadavg()[0].toFixed(2)}):`);
 console.log(`  median ${median.toFixed(0)} ms · min ${sorted[0].toFixed(0)} ms · max ${sorted.at(-1).toFixed(0)} ms`);
 console.log(`  each: ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
-console.log(`  reload lines: ${messages.split("\n").filter((l) => l.includes("reloaded")).slice(0, 2).join(" | ")}`);
+console.log(
+  `  reload lines: ${messages
+    .split("\n")
+    .filter((l) => l.includes("reloaded"))
+    .slice(0, 2)
+    .join(" | ")}`,
+);

@@ -52,9 +52,7 @@ function makeWorkspace() {
     const name = `${t.name}-${String(i).padStart(3, "0")}`;
     const dir = path.join(ws, "projects", name);
     fs.mkdirSync(dir, { recursive: true });
-    const text = t.text
-      .replace(new RegExp(`^name: ${t.name}$`, "m"), `name: ${name}`)
-      .replace(new RegExp(`^key: ${t.name.toUpperCase()}$`, "m"), `key: ${name.toUpperCase().replace(/-/g, "_")}`);
+    const text = t.text.replace(new RegExp(`^name: ${t.name}$`, "m"), `name: ${name}`).replace(new RegExp(`^key: ${t.name.toUpperCase()}$`, "m"), `key: ${name.toUpperCase().replace(/-/g, "_")}`);
     fs.writeFileSync(path.join(dir, "project.yaml"), text);
     // An App's model file lives beside its spec; copy whatever the example keeps there.
     for (const f of fs.readdirSync(t.dir)) if (f.endsWith(".onnx")) fs.copyFileSync(path.join(t.dir, f), path.join(dir, f));

@@ -117,11 +117,26 @@ try {
 } finally {
   // Containers of the run's images, everything with the run's prefix, then the untagged
   // stage images that inherit it.
-  for (const c of await docker.listContainers({ all: true })) if (c.Image.startsWith(prefix)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await docker.listContainers({ all: true }))
+    if (c.Image.startsWith(prefix))
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
   for (let pass = 0; pass < 3; pass++) {
-    for (const img of await docker.listImages()) for (const tag of img.RepoTags ?? []) if (tag.startsWith(prefix)) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    for (const img of await docker.listImages())
+      for (const tag of img.RepoTags ?? [])
+        if (tag.startsWith(prefix))
+          await docker
+            .getImage(tag)
+            .remove({ force: true })
+            .catch(() => undefined);
     for (const img of await docker.listImages({ filters: JSON.stringify({ dangling: ["true"] }) })) {
-      if ((img.Labels?.["org.opencontainers.image.base.name"] ?? "").startsWith(prefix)) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+      if ((img.Labels?.["org.opencontainers.image.base.name"] ?? "").startsWith(prefix))
+        await docker
+          .getImage(img.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
     }
   }
   fs.rmSync(ws, { recursive: true, force: true });

@@ -103,10 +103,18 @@ const rows = [
   ...results.map((r) => [r.project, String(r.rows), r.trainer, r.accuracy.toFixed(4), f(r.ingestMs), f(r.registerMs), rng(r.trainMs), f(r.trainCpuMs), rng(r.compileMs), f(r.compileCpuMs)]),
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join("  ").trimEnd());
-console.log(`\nnode ${process.version}, ${os.cpus().length} CPU(s), load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-fs.mkdirSync(path.join(REPO, "bench/results"), { recursive: true });
-fs.writeFileSync(
-  path.join(REPO, "bench/results/lifecycle.json"),
-  `${JSON.stringify({ rounds: ROUNDS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), results }, null, 2)}\n`,
+for (const r of rows)
+  console.log(
+    r
+      .map((v, c) => v.padEnd(widths[c]))
+      .join("  ")
+      .trimEnd(),
+  );
+console.log(
+  `\nnode ${process.version}, ${os.cpus().length} CPU(s), load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
 );
+fs.mkdirSync(path.join(REPO, "bench/results"), { recursive: true });
+fs.writeFileSync(path.join(REPO, "bench/results/lifecycle.json"), `${JSON.stringify({ rounds: ROUNDS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), results }, null, 2)}\n`);

@@ -37,7 +37,10 @@ try {
   const reg = openRegistry(`file://${root}`);
   const card = { type: "trained", specHash: "b".repeat(64), params: { trainer: "mlp" }, metrics: { accuracy: 0.5 }, toolVersion: "0.1.0" };
   // Version 1 through the registry; the rest as copies in the file layout (a real publish fsyncs, ~28 ms each).
-  for (const [project, key, n] of [["big", "BIG", VERSIONS], ["small", "SMALL", 25]]) {
+  for (const [project, key, n] of [
+    ["big", "BIG", VERSIONS],
+    ["small", "SMALL", 25],
+  ]) {
     await reg.publishModel(project, key, "TRAINED", {}, { ...card, project });
     const first = JSON.parse(fs.readFileSync(path.join(root, project, "models", `${key}-TRAINED`, "1", "card.json"), "utf8"));
     for (let v = 2; v <= n; v++) {

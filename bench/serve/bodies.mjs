@@ -1,6 +1,9 @@
 // Deterministic request bodies shared by every server in the bench (same bytes for all).
 export const SPAM_TEXT = (() => {
-  const words = "hello team please find attached the quarterly report and let me know if you have questions about the budget review meeting on thursday afternoon we can also discuss the new project timeline free offer click now to win cash prize limited time".split(" ");
+  const words =
+    "hello team please find attached the quarterly report and let me know if you have questions about the budget review meeting on thursday afternoon we can also discuss the new project timeline free offer click now to win cash prize limited time".split(
+      " ",
+    );
   let s = "";
   let x = 12345;
   while (s.length < 1200) {

@@ -11,7 +11,10 @@ const ENTRIES = ["bench/serve/make-models.ts", "bench/serve/our-server.ts"];
 export function buildBench() {
   mkdirSync(OUT, { recursive: true });
   const tsconfig = join(OUT, "tsconfig.json");
-  writeFileSync(tsconfig, JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { noEmit: false, outDir: OUT, rootDir: ROOT }, files: ENTRIES.map((e) => join(ROOT, e)), include: [] }));
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { noEmit: false, outDir: OUT, rootDir: ROOT }, files: ENTRIES.map((e) => join(ROOT, e)), include: [] }),
+  );
   try {
     execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", tsconfig], { stdio: "pipe" });
   } catch (err) {

@@ -15,7 +15,10 @@ export function writeModels(dir: string): { linear: string; mlp: string } {
   const out = { linear: join(dir, "linear.onnx"), mlp: join(dir, "mlp.onnx") };
   writeFileSync(out.linear, buildDenseModel(LINEAR));
   writeFileSync(out.mlp, buildDenseModel(MLP));
-  for (const [name, opts] of [["linear", LINEAR], ["mlp", MLP]] as const) {
+  for (const [name, opts] of [
+    ["linear", LINEAR],
+    ["mlp", MLP],
+  ] as const) {
     const w = denseWeights(opts);
     writeFileSync(join(dir, `${name}.weights.json`), JSON.stringify(w.layers.map((l) => ({ in: l.in, out: l.out, w: Array.from(l.w), b: Array.from(l.b) }))));
   }

@@ -11,10 +11,10 @@ const err = (code: string, pointer: string, detail: string): ApiError => ({ stat
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function checkRow(v: unknown, at: string, errors: ApiError[]): boolean {
-  if (!Array.isArray(v) || v.length !== WIDTH) return void errors.push(err("invalid_type", at, `must be an array of ${WIDTH} numbers`)), false;
+  if (!Array.isArray(v) || v.length !== WIDTH) return (void errors.push(err("invalid_type", at, `must be an array of ${WIDTH} numbers`)), false);
   for (let i = 0; i < WIDTH; i++) {
     const x = v[i];
-    if (typeof x !== "number" || !Number.isFinite(x)) return void errors.push(err("invalid_type", `${at}/${i}`, "must be a finite number")), false;
+    if (typeof x !== "number" || !Number.isFinite(x)) return (void errors.push(err("invalid_type", `${at}/${i}`, "must be a finite number")), false);
   }
   return true;
 }

@@ -120,9 +120,8 @@ function cleanEnv() {
 
 function load(s, connections, duration) {
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url: `http://127.0.0.1:${s.port}${s.path}`, method: "POST", headers: { "content-type": "application/json" }, body: s.body, connections, duration, pipelining: 1 },
-      (err, r) => (err ? reject(err) : resolve({ rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts })),
+    autocannon({ url: `http://127.0.0.1:${s.port}${s.path}`, method: "POST", headers: { "content-type": "application/json" }, body: s.body, connections, duration, pipelining: 1 }, (err, r) =>
+      err ? reject(err) : resolve({ rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts }),
     );
   });
 }
@@ -161,7 +160,17 @@ function ours(kind, model, batch, workers = 1) {
   return {
     name: `mesh-${batch ? "batch" : "single"}${workers > 1 ? `-w${workers}` : ""}`,
     cmd: [process.execPath, main],
-    env: (port) => ({ BENCH_DEF: kind, MESH_HOST: "127.0.0.1", MESH_PORT: String(port), MESH_MODEL_PATH: model, MESH_BATCH_ENABLED: String(batch), MESH_LOG_LEVEL: "warn", MESH_WORKERS: String(workers), MESH_MAX_ROWS: "64", MESH_QUEUE_ROWS: "2048" }),
+    env: (port) => ({
+      BENCH_DEF: kind,
+      MESH_HOST: "127.0.0.1",
+      MESH_PORT: String(port),
+      MESH_MODEL_PATH: model,
+      MESH_BATCH_ENABLED: String(batch),
+      MESH_LOG_LEVEL: "warn",
+      MESH_WORKERS: String(workers),
+      MESH_MAX_ROWS: "64",
+      MESH_QUEUE_ROWS: "2048",
+    }),
   };
 }
 
@@ -178,7 +187,25 @@ function serversFor(kind) {
     const weights = join(modelsDir, "linear.weights.json");
     const uv = (file, workers) => ({
       name: `fastapi-${file.includes("pyd") ? "pydantic" : "tuned"}-${workers}w`,
-      cmd: [PY, "-m", "uvicorn", "--app-dir", join(ROOT, "bench/serve/servers"), `${file}:app`, "--host", "127.0.0.1", "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools", "--workers", String(workers)],
+      cmd: [
+        PY,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        join(ROOT, "bench/serve/servers"),
+        `${file}:app`,
+        "--host",
+        "127.0.0.1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--workers",
+        String(workers),
+      ],
       env: (port) => ({ WEIGHTS: weights, PORT: String(port) }),
     });
     list.push(uv("fastapi_pydantic", 1), uv("fastapi_tuned", 1), uv("fastapi_tuned", 2));
@@ -194,7 +221,18 @@ const startAny = async (s) => {
 };
 
 // ---------------------------------------------------------------- closed-loop runs
-const results = { when: new Date().toISOString(), cpus: cpus().length, loadAtStart: loadavg(), node: process.version, rounds: ROUNDS, durationS: DUR, conns: CONNS, generatedSpam: useGenerated, python: hasPython, runs: [] };
+const results = {
+  when: new Date().toISOString(),
+  cpus: cpus().length,
+  loadAtStart: loadavg(),
+  node: process.version,
+  rounds: ROUNDS,
+  durationS: DUR,
+  conns: CONNS,
+  generatedSpam: useGenerated,
+  python: hasPython,
+  runs: [],
+};
 for (const kind of MODELS) {
   const specs = serversFor(kind);
   const running = [];
@@ -215,7 +253,9 @@ for (const kind of MODELS) {
             r.avgBatch = Number(((after.sum - before.sum) / (after.count - before.count)).toFixed(2));
           }
           results.runs.push({ model: kind, server: s.name, conns: c, round, ...r });
-          process.stderr.write(`${kind} ${s.name} c=${c} round ${round}: ${Math.round(r.rps)} req/s p99 ${r.p99} ms cpu ${r.cpuUsPerReq} µs/req${r.avgBatch ? ` avg batch ${r.avgBatch}` : ""}${r.non2xx ? ` non2xx ${r.non2xx}` : ""}\n`);
+          process.stderr.write(
+            `${kind} ${s.name} c=${c} round ${round}: ${Math.round(r.rps)} req/s p99 ${r.p99} ms cpu ${r.cpuUsPerReq} µs/req${r.avgBatch ? ` avg batch ${r.avgBatch}` : ""}${r.non2xx ? ` non2xx ${r.non2xx}` : ""}\n`,
+          );
         }
       }
     }
@@ -266,7 +306,9 @@ const rps = (model, server, c) => (get(model, server, c) ? median(get(model, ser
 const lines = ["| model | server | conns | req/s (median) | per-round req/s | p50 ms | p99 ms | server CPU µs/req | avg batch | non-2xx |", "|---|---|---|---|---|---|---|---|---|---|"];
 for (const [k, v] of Object.entries(med)) {
   const [model, server, c] = k.split("|");
-  lines.push(`| ${model} | ${server} | ${c} | ${Math.round(median(v.rps)).toLocaleString("en")} | ${v.rps.map((x) => Math.round(x)).join("/")} | ${median(v.p50)} | ${median(v.p99)} | ${median(v.cpu)} | ${v.batch.length ? median(v.batch) : "–"} | ${v.non2xx} |`);
+  lines.push(
+    `| ${model} | ${server} | ${c} | ${Math.round(median(v.rps)).toLocaleString("en")} | ${v.rps.map((x) => Math.round(x)).join("/")} | ${median(v.p50)} | ${median(v.p99)} | ${median(v.cpu)} | ${v.batch.length ? median(v.batch) : "–"} | ${v.non2xx} |`,
+  );
 }
 const cpu = (model, server, c) => (get(model, server, c) ? median(get(model, server, c).cpu) : NaN);
 const ratio = (a, b) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "–");
@@ -283,7 +325,10 @@ const goals = [
   ...CONNS.map((c) => [`spam: mesh (best) / pydantic FastAPI, c=${c} (goal ≥ 8)`, ratio(best("spam", c), rps("spam", "fastapi-pydantic-1w", c))]),
   ...["spam", "mlp"].flatMap((m) => CONNS.map((c) => [`${m}: CPU per request, fastify-ort / mesh-single, c=${c} (> 1 = mesh cheaper)`, ratio(cpu(m, "fastify-ort", c), cpu(m, "mesh-single", c))])),
   ...["spam", "mlp"].map((m) => [`${m}: CPU per request, mesh-single / mesh-batch, c=64 (batching gain per CPU)`, ratio(cpu(m, "mesh-single", 64), cpu(m, "mesh-batch", 64))]),
-  ...CONNS.map((c) => [`spam: CPU per request, best tuned FastAPI / mesh-batch, c=${c}`, ratio(Math.min(cpu("spam", "fastapi-tuned-1w", c), cpu("spam", "fastapi-tuned-2w", c)), cpu("spam", "mesh-batch", c))]),
+  ...CONNS.map((c) => [
+    `spam: CPU per request, best tuned FastAPI / mesh-batch, c=${c}`,
+    ratio(Math.min(cpu("spam", "fastapi-tuned-1w", c), cpu("spam", "fastapi-tuned-2w", c)), cpu("spam", "mesh-batch", c)),
+  ]),
   ["spam: mesh-batch p99 ms at c=16 (goal ≤ 5)", get("spam", "mesh-batch", 16) ? String(median(get("spam", "mesh-batch", 16).p99)) : "–"],
   ...WORKERS.filter((w) => w > 1).flatMap((w) => ["spam", "mlp"].map((m) => [`${m}: ${w} workers / 1 worker (batch), c=64`, ratio(rps(m, `mesh-batch-w${w}`, 64), rps(m, "mesh-batch", 64))])),
   ...Object.entries(results.cold).map(([name, v]) => [`cold start spawn → first 200, ${name} (ms, goal ≤ 300)`, `${Math.round(v.median)} (${v.runs.map(Math.round).join("/")})`]),

@@ -68,7 +68,12 @@ function baseModel() {
 }
 
 function feedsFor(batch, tokens) {
-  const t = (f) => new ort.Tensor("int64", BigInt64Array.from({ length: batch * tokens }, (_, i) => BigInt(f(i))), [batch, tokens]);
+  const t = (f) =>
+    new ort.Tensor(
+      "int64",
+      BigInt64Array.from({ length: batch * tokens }, (_, i) => BigInt(f(i))),
+      [batch, tokens],
+    );
   return { input_ids: t((i) => ((i * 7919) % (VOCAB - 1)) + 1), attention_mask: t(() => 1), token_type_ids: t(() => 0) };
 }
 
@@ -123,7 +128,9 @@ const median = (xs) => {
 
 // ------------------------------------------------------------------------------------------------
 
-console.log(`node ${process.version}, onnxruntime-node ${JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/onnxruntime-node/package.json"), "utf8")).version}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}`);
+console.log(
+  `node ${process.version}, onnxruntime-node ${JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/onnxruntime-node/package.json"), "utf8")).version}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}`,
+);
 load("start");
 const { quantizeDynamicInt8 } = await loadQuantizer();
 const fp32File = baseModel();
@@ -193,7 +200,9 @@ for (const r of rows) {
 const best = LEVELS.at(-1);
 console.log(`\nint8 "${best}" vs FP32 "${best}", goal ≥ 3×: ${rows.map((r) => `${r.shape} ${r[best].ratio.toFixed(2)}× ${r[best].ratio >= 3 ? "met" : "MISSED"}`).join("; ")}`);
 if (LEVELS.length > 1) console.log(`level "${best}" vs "${LEVELS[0]}" for int8: ${rows.map((r) => `${r.shape} ${(r[best].int8 / r[LEVELS[0]].int8).toFixed(2)}×`).join("; ")}`);
-console.log(`CPU-time ratios (FP32 CPU ms per call / int8, steadier when the machine is shared): ${rows.map((r) => `${r.shape} ${LEVELS.map((l) => `${l} ${r[l].cpuRatio.toFixed(2)}×`).join(", ")}`).join("; ")}`);
+console.log(
+  `CPU-time ratios (FP32 CPU ms per call / int8, steadier when the machine is shared): ${rows.map((r) => `${r.shape} ${LEVELS.map((l) => `${l} ${r[l].cpuRatio.toFixed(2)}×`).join(", ")}`).join("; ")}`,
+);
 console.log(`max |logit| FP32 ≈ ${Math.max(...rows.flatMap((r) => LEVELS.map((l) => r[l].maxAbsLogit))).toFixed(2)}; ${ROUNDS} rounds × ${DUR} s per cell, medians; 1 intra-op thread`);
 
 const results = path.join(ROOT, "bench/results");

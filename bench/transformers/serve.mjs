@@ -92,7 +92,9 @@ function sentimentFromRegistry() {
   const found = {};
   const dir = join(ROOT, ".mesh/registry/sentiment/models/SENTIMENT-COMPILED");
   if (!existsSync(dir)) return found;
-  const versions = readdirSync(dir).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
+  const versions = readdirSync(dir)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(a) - Number(b));
   for (const v of versions) {
     const folder = join(dir, v);
     try {
@@ -157,7 +159,11 @@ async function tokenize(model, texts) {
   }
   const { t, cache } = tokenized.get(key);
   const id = texts.join("\u0000");
-  if (!cache.has(id)) cache.set(id, (await t.encodeBatch(texts)).map((e) => e.getIds()));
+  if (!cache.has(id))
+    cache.set(
+      id,
+      (await t.encodeBatch(texts)).map((e) => e.getIds()),
+    );
   return cache.get(id);
 }
 
@@ -165,7 +171,15 @@ async function tokenize(model, texts) {
 async function ceiling(model, seqs, batches, threads, procs = 1, dur = CEIL_DUR, minCalls = 2) {
   const job = { model: model.onnx, threads, padId: model.padId, sequences: seqs, batches, dur, minCalls };
   const runs = await Promise.all(Array.from({ length: procs }, () => childJson("ceiling.mjs", job)));
-  return batches.map((b, i) => ({ batch: b, threads, procs, rowsPerSec: runs.reduce((s, r) => s + r[i].rowsPerSec, 0), msPerCall: median(runs.map((r) => r[i].msPerCall)), cpuMsPerRow: median(runs.map((r) => r[i].cpuMsPerRow)), paddingShare: runs[0][i].paddingShare }));
+  return batches.map((b, i) => ({
+    batch: b,
+    threads,
+    procs,
+    rowsPerSec: runs.reduce((s, r) => s + r[i].rowsPerSec, 0),
+    msPerCall: median(runs.map((r) => r[i].msPerCall)),
+    cpuMsPerRow: median(runs.map((r) => r[i].cpuMsPerRow)),
+    paddingShare: runs[0][i].paddingShare,
+  }));
 }
 
 // ---------------------------------------------------------------- servers
@@ -176,11 +190,28 @@ function serverSpecs(model, probe) {
   const mesh = (name, extra) => ({
     name,
     cmd: meshCmd,
-    env: (port) => ({ MESH_HOST: "127.0.0.1", MESH_PORT: String(port), MESH_MODEL_PATH: model.mesh === "generated" ? model.folder : model.folder, MESH_LOG_LEVEL: "warn", MESH_TIMEOUT_MS: MESH_TIMEOUT_MS, MESH_DRAIN_MS: "1000", BENCH_MAX_LENGTH: String(model.maxLength), ...extra }),
+    env: (port) => ({
+      MESH_HOST: "127.0.0.1",
+      MESH_PORT: String(port),
+      MESH_MODEL_PATH: model.mesh === "generated" ? model.folder : model.folder,
+      MESH_LOG_LEVEL: "warn",
+      MESH_TIMEOUT_MS: MESH_TIMEOUT_MS,
+      MESH_DRAIN_MS: "1000",
+      BENCH_MAX_LENGTH: String(model.maxLength),
+      ...extra,
+    }),
   });
   const all = {
-    handwritten: { name: "handwritten", cmd: [node, join(HERE, "servers/handwritten.mjs")], env: (port) => ({ PORT: String(port), MODEL_DIR: model.folder, MODEL_FILE: model.onnx, MAX_LENGTH: String(model.maxLength), ROUTE: route, NAMESPACE: namespace }) },
-    transformersjs: { name: "transformersjs", cmd: [node, join(HERE, "servers/transformersjs.mjs")], env: (port) => ({ PORT: String(port), STAGE: tjsStage, MODEL_ID: model.id, ROUTE: route, NAMESPACE: namespace }) },
+    handwritten: {
+      name: "handwritten",
+      cmd: [node, join(HERE, "servers/handwritten.mjs")],
+      env: (port) => ({ PORT: String(port), MODEL_DIR: model.folder, MODEL_FILE: model.onnx, MAX_LENGTH: String(model.maxLength), ROUTE: route, NAMESPACE: namespace }),
+    },
+    transformersjs: {
+      name: "transformersjs",
+      cmd: [node, join(HERE, "servers/transformersjs.mjs")],
+      env: (port) => ({ PORT: String(port), STAGE: tjsStage, MODEL_ID: model.id, ROUTE: route, NAMESPACE: namespace }),
+    },
     "mesh-batch": mesh("mesh-batch", { MESH_BATCH_ENABLED: "true" }),
     "mesh-single": mesh("mesh-single", { MESH_BATCH_ENABLED: "false" }),
     "mesh-w2": mesh("mesh-w2", { MESH_BATCH_ENABLED: "true", MESH_WORKERS: "2" }),
@@ -278,7 +309,28 @@ async function cell(s, bodies, c, dur) {
 
 // ---------------------------------------------------------------- run
 noteLoad("start");
-const results = { when: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGB: totalmem() / 2 ** 30, rounds: ROUNDS, dur: DUR, durMax: DUR_MAX, conns: CONNS, texts: TEXTS, servers: SERVERS, meshDefaults, meshTimeoutMs: Number(MESH_TIMEOUT_MS), models: [], pools: {}, tokenizer: {}, runs: [], ceilings: [], restarts: [], loads };
+const results = {
+  when: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memGB: totalmem() / 2 ** 30,
+  rounds: ROUNDS,
+  dur: DUR,
+  durMax: DUR_MAX,
+  conns: CONNS,
+  texts: TEXTS,
+  servers: SERVERS,
+  meshDefaults,
+  meshTimeoutMs: Number(MESH_TIMEOUT_MS),
+  models: [],
+  pools: {},
+  tokenizer: {},
+  runs: [],
+  ceilings: [],
+  restarts: [],
+  loads,
+};
 
 for (const model of models) {
   const { default: tk } = await import("tokenizers");
@@ -291,19 +343,50 @@ for (const model of models) {
     const texts = pools[kind].map((p) => p.text);
     model.pools[kind] = { texts, bodies: texts.map(bodyOf), tokens: pools[kind].map((p) => p.tokens), seqs: await tokenize(model, texts) };
   }
-  results.models.push({ id: model.id, version: model.version, onnx: relative(ROOT, model.onnx), folder: relative(ROOT, model.folder), maxLength: model.maxLength, bytes: statSync(model.onnx).size, quantize: model.id.startsWith("bert") ? model.quantize : undefined });
-  results.pools[model.id] = Object.fromEntries(TEXTS.map((k) => [k, { count: model.pools[k].texts.length, band: pools.bands[k], meanTokens: model.pools[k].tokens.reduce((a, b) => a + b, 0) / model.pools[k].tokens.length, example: model.pools[k].texts[0].slice(0, 120) }]));
-  log(`${model.id}: ${relative(ROOT, model.onnx)} (${(statSync(model.onnx).size / 1e6).toFixed(1)} MB), max ${model.maxLength} tokens; texts ${TEXTS.map((k) => `${k} ≈${results.pools[model.id][k].meanTokens.toFixed(0)} tok`).join(", ")}`);
+  results.models.push({
+    id: model.id,
+    version: model.version,
+    onnx: relative(ROOT, model.onnx),
+    folder: relative(ROOT, model.folder),
+    maxLength: model.maxLength,
+    bytes: statSync(model.onnx).size,
+    quantize: model.id.startsWith("bert") ? model.quantize : undefined,
+  });
+  results.pools[model.id] = Object.fromEntries(
+    TEXTS.map((k) => [
+      k,
+      {
+        count: model.pools[k].texts.length,
+        band: pools.bands[k],
+        meanTokens: model.pools[k].tokens.reduce((a, b) => a + b, 0) / model.pools[k].tokens.length,
+        example: model.pools[k].texts[0].slice(0, 120),
+      },
+    ]),
+  );
+  log(
+    `${model.id}: ${relative(ROOT, model.onnx)} (${(statSync(model.onnx).size / 1e6).toFixed(1)} MB), max ${model.maxLength} tokens; texts ${TEXTS.map((k) => `${k} ≈${results.pools[model.id][k].meanTokens.toFixed(0)} tok`).join(", ")}`,
+  );
 }
 
 // Tokenizer speed, once per distinct tokenizer (short and long texts of that model).
 for (const model of models) {
   const key = readFileSync(join(model.folder, "tokenizer.json"), "utf8").length + "|" + model.maxLength;
   if (Object.values(results.tokenizer).some((t) => t.key === key)) continue;
-  const job = { folder: model.folder, maxLength: model.maxLength, pools: Object.fromEntries(TEXTS.map((k) => [k, model.pools[k].texts])), dur: TOK_DUR, rounds: 3, meshTokenizer: join(ROOT, "dist/runtimes/transformers/tokenizer.js") };
+  const job = {
+    folder: model.folder,
+    maxLength: model.maxLength,
+    pools: Object.fromEntries(TEXTS.map((k) => [k, model.pools[k].texts])),
+    dur: TOK_DUR,
+    rounds: 3,
+    meshTokenizer: join(ROOT, "dist/runtimes/transformers/tokenizer.js"),
+  };
   const t = await childJson("tokenizer-speed.mjs", job);
   results.tokenizer[model.id] = { key, ...t };
-  log(`tokenizer ${model.id}: ${Object.entries(t.result).map(([k, v]) => `${k} ${v.cpuUs.toFixed(0)} µs`).join(", ")}; same ids ${JSON.stringify(t.agree)}`);
+  log(
+    `tokenizer ${model.id}: ${Object.entries(t.result)
+      .map(([k, v]) => `${k} ${v.cpuUs.toFixed(0)} µs`)
+      .join(", ")}; same ids ${JSON.stringify(t.agree)}`,
+  );
 }
 const tokenizerOf = (model) => {
   const key = readFileSync(join(model.folder, "tokenizer.json"), "utf8").length + "|" + model.maxLength;
@@ -390,7 +473,8 @@ for (const r of results.runs) {
 }
 const med = (model, text, server, c, f) => median((groups.get(key(model, text, server, c)) ?? []).map(f));
 const rps = (m, t, s, c) => med(m, t, s, c, (r) => r.rps);
-const ceil = (m, t, batch, threads = 1, procs = 1) => median(results.ceilings.filter((x) => x.model === m && x.text === t && x.batch === batch && x.threads === threads && x.procs === procs).map((x) => x.rowsPerSec));
+const ceil = (m, t, batch, threads = 1, procs = 1) =>
+  median(results.ceilings.filter((x) => x.model === m && x.text === t && x.batch === batch && x.threads === threads && x.procs === procs).map((x) => x.rowsPerSec));
 const ceilAtMesh = (m, t, c, server = "mesh-batch") => {
   const b = Math.max(1, Math.round(med(m, t, server === "mesh-w2" ? "mesh-batch" : server, c, (r) => r.rowsPerCall)));
   const threads = server === "mesh-t2" ? 2 : 1;
@@ -431,11 +515,16 @@ for (const m of models.map((x) => x.id)) {
 }
 
 // Tokenizer table
-const tokLines = [`| tokenizer (model) | texts | native encode (single) µs | native encodeBatch µs/text | mesh's encode path µs | @huggingface/tokenizers (JS) µs | JS / native single | same ids |`, `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`];
+const tokLines = [
+  `| tokenizer (model) | texts | native encode (single) µs | native encodeBatch µs/text | mesh's encode path µs | @huggingface/tokenizers (JS) µs | JS / native single | same ids |`,
+  `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
+];
 for (const [id, t] of Object.entries(results.tokenizer)) {
   for (const kind of TEXTS) {
     const v = (n) => t.result[`${kind}/${n}`];
-    tokLines.push(`| ${id} | ${kind} | ${v("native-single").cpuUs.toFixed(1)} | ${v("native-batch").cpuUs.toFixed(1)} | ${v("mesh").cpuUs.toFixed(1)} | ${v("js").cpuUs.toFixed(1)} | ${fr(v("js").cpuUs / v("native-single").cpuUs)} | ${t.agree[kind]} |`);
+    tokLines.push(
+      `| ${id} | ${kind} | ${v("native-single").cpuUs.toFixed(1)} | ${v("native-batch").cpuUs.toFixed(1)} | ${v("mesh").cpuUs.toFixed(1)} | ${v("js").cpuUs.toFixed(1)} | ${fr(v("js").cpuUs / v("native-single").cpuUs)} | ${t.agree[kind]} |`,
+    );
   }
 }
 
@@ -453,7 +542,11 @@ for (const [m, t] of each((m, t) => [m, t])) {
 for (const [m, t] of each((m, t) => [m, t])) {
   const a = ratio(rps(m, t, "mesh-batch", minC), rps(m, t, "handwritten", minC));
   const b = ratio(rps(m, t, "mesh-batch", maxC), rps(m, t, "handwritten", maxC));
-  goals.push([`${m} ${t}: mesh / hand-written at c=${minC} (goal ≥ 1.0) and c=${maxC} (goal ≥ 1.3)`, `${fr(a)} / ${fr(b)}`, Number.isFinite(a) && Number.isFinite(b) ? verdict(a >= 1 && b >= 1.3) : "–"]);
+  goals.push([
+    `${m} ${t}: mesh / hand-written at c=${minC} (goal ≥ 1.0) and c=${maxC} (goal ≥ 1.3)`,
+    `${fr(a)} / ${fr(b)}`,
+    Number.isFinite(a) && Number.isFinite(b) ? verdict(a >= 1 && b >= 1.3) : "–",
+  ]);
 }
 for (const [m, t] of each((m, t) => [m, t])) {
   const r = ratio(rps(m, t, "mesh-batch", maxC), rps(m, t, "transformersjs", maxC));
@@ -474,7 +567,11 @@ for (const [m, t] of each((m, t) => [m, t])) {
   const cw = med(m, t, "mesh-w2", maxC, (x) => x.serverCores);
   const ct = med(m, t, "mesh-t2", maxC, (x) => x.serverCores);
   const best = Math.max(w2 || 0, t2 || 0);
-  goals.push([`${m} ${t}: both cores, c=${maxC}: 2 workers ${fr(w2)} (${f1(cw)} cores), 2 intra-op threads ${fr(t2)} (${f1(ct)} cores) vs 1 worker (goal: best ≥ 1.5×)`, w2 >= t2 ? "2 workers" : "2 threads", verdict(Number.isFinite(best) && best > 0 ? best >= 1.5 : undefined)]);
+  goals.push([
+    `${m} ${t}: both cores, c=${maxC}: 2 workers ${fr(w2)} (${f1(cw)} cores), 2 intra-op threads ${fr(t2)} (${f1(ct)} cores) vs 1 worker (goal: best ≥ 1.5×)`,
+    w2 >= t2 ? "2 workers" : "2 threads",
+    verdict(Number.isFinite(best) && best > 0 ? best >= 1.5 : undefined),
+  ]);
 }
 for (const model of models) {
   if (!TEXTS.includes("short")) continue;
@@ -482,7 +579,11 @@ for (const model of models) {
   for (const c of CONNS) {
     const req = med(model.id, "short", "mesh-batch", c, (x) => x.cpuUsPerReq);
     const share = tok / req;
-    goals.push([`${model.id} short: tokenization share of mesh's CPU per request, c=${c} (${f1(tok)} of ${f0(req)} µs; goal ≤ 10 %)`, pct(share), verdict(Number.isFinite(share) ? share <= 0.1 : undefined)]);
+    goals.push([
+      `${model.id} short: tokenization share of mesh's CPU per request, c=${c} (${f1(tok)} of ${f0(req)} µs; goal ≤ 10 %)`,
+      pct(share),
+      verdict(Number.isFinite(share) ? share <= 0.1 : undefined),
+    ]);
   }
 }
 for (const [m, t] of each((m, t) => [m, t])) {
@@ -495,7 +596,9 @@ for (const x of results.ceilings) ceilKeys.set(key(x.model, x.text, x.batch, x.t
 for (const k of ceilKeys.keys()) {
   const [m, t, b, th, p] = k.split("|");
   const xs = results.ceilings.filter((x) => key(x.model, x.text, x.batch, x.threads, x.procs) === k);
-  ceilLines.push(`| ${m} | ${t} | ${b} | ${th} × ${p} | ${f1(median(xs.map((x) => x.rowsPerSec)))} | ${f1(median(xs.map((x) => x.msPerCall)))} | ${median(xs.map((x) => x.cpuMsPerRow)).toFixed(2)} | ${pct(xs[0].paddingShare)} |`);
+  ceilLines.push(
+    `| ${m} | ${t} | ${b} | ${th} × ${p} | ${f1(median(xs.map((x) => x.rowsPerSec)))} | ${f1(median(xs.map((x) => x.msPerCall)))} | ${median(xs.map((x) => x.cpuMsPerRow)).toFixed(2)} | ${pct(xs[0].paddingShare)} |`,
+  );
 }
 
 noteLoad("end");
@@ -507,6 +610,8 @@ console.log(lines.join("\n"));
 console.log(`\nRaw session.run ceiling (no HTTP, pre-tokenised, padded like mesh's batches):\n\n${ceilLines.join("\n")}`);
 console.log(`\nTokenizer CPU µs per text (medians of 3 rounds):\n\n${tokLines.join("\n")}`);
 console.log(`\n| goal | measured | |\n| --- | --- | --- |\n${goals.map(([g, v, s]) => `| ${g} | ${v} | ${s} |`).join("\n")}`);
-console.log(`\nload average (1/5/15 min): ${loads.map((l) => `${l.when} ${l.one.toFixed(2)}/${l.five.toFixed(2)}/${l.fifteen.toFixed(2)}`).join("; ")}; ${results.cpus} × ${results.cpuModel}; restarts after abandoned work: ${results.restarts.length}`);
+console.log(
+  `\nload average (1/5/15 min): ${loads.map((l) => `${l.when} ${l.one.toFixed(2)}/${l.five.toFixed(2)}/${l.fifteen.toFixed(2)}`).join("; ")}; ${results.cpus} × ${results.cpuModel}; restarts after abandoned work: ${results.restarts.length}`,
+);
 console.log(`results: ${relative(ROOT, file)}`);
 killAll();

@@ -8,9 +8,7 @@ import type { Diagnostic } from "./diagnostic.js";
 /** Diagnostics in reading order: file, line, column, code, message. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...diagnostics].sort(
-    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message),
-  );
+  return [...diagnostics].sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message));
 }
 
 /**

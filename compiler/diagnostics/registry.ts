@@ -40,7 +40,7 @@ export const MESSAGES = {
   "invalid-value": { code: "MESH020", severity: "error", template: "{message}" },
 
   // ---- cross-field rules of one project (schemas/project-rules.ts)
-  "step-requires": { code: "MESH021", severity: "error", template: 'the {step} step needs the {needs} step ({why})' },
+  "step-requires": { code: "MESH021", severity: "error", template: "the {step} step needs the {needs} step ({why})" },
   "app-no-lifecycle": { code: "MESH022", severity: "error", template: 'an App serves an externally maintained model and has no "{step}" step; only "serve"' },
   "target-column-missing": { code: "MESH023", severity: "error", template: 'register.schema has no column "{column}", the model\'s target (model.target)' },
   "target-enum": { code: "MESH024", severity: "error", template: "{message}" },
@@ -113,12 +113,7 @@ export function formatMessage(template: string, params: Readonly<Record<string, 
 }
 
 /** Creates the diagnostic `id` at `at`, its message filled from `params`. */
-export function createDiagnostic<I extends MessageId>(
-  id: I,
-  at: DiagnosticLocation,
-  params: MessageParams<I>,
-  hint?: string,
-): Diagnostic {
+export function createDiagnostic<I extends MessageId>(id: I, at: DiagnosticLocation, params: MessageParams<I>, hint?: string): Diagnostic {
   const def: MessageDef = MESSAGES[id];
   return {
     file: at.file,

@@ -107,8 +107,15 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   }
   const wsGenerators = async () => options.workspaceGenerators ?? (await import("../../generators/index.js")).WORKSPACE_GENERATORS;
   const meshVersion = irs[0]?.meshVersion ?? "";
-  const workspace = await planWorkspaceOutputs(host, workspaceIrs, outDir, folders, wsGenerators, meshVersion, (f) => (fingerprint ? workspaceKey(fingerprint, f, workspaceIrs) : undefined), (f, key) =>
-    planFromCache(host, f, outDir, cache.entries[`${outDir}/${f}`], key),
+  const workspace = await planWorkspaceOutputs(
+    host,
+    workspaceIrs,
+    outDir,
+    folders,
+    wsGenerators,
+    meshVersion,
+    (f) => (fingerprint ? workspaceKey(fingerprint, f, workspaceIrs) : undefined),
+    (f, key) => planFromCache(host, f, outDir, cache.entries[`${outDir}/${f}`], key),
   );
   // Over the whole workspace, output folders of projects that no longer exist go too.
   const removed = specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, outDir, new Set([...irs.map((ir) => ir.name), ...folders]));
@@ -126,7 +133,9 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   if (fingerprint) {
     // Only a compile without any diagnostic is worth skipping next time (warnings must reappear).
     const compileEntry =
-      compiled.diagnostics.length === 0 && staleWarnings.length === 0 ? { observations: recorder.observations(), projects: [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })), ...workspace.units] } : undefined;
+      compiled.diagnostics.length === 0 && staleWarnings.length === 0
+        ? { observations: recorder.observations(), projects: [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })), ...workspace.units] }
+        : undefined;
     updateCache(host, cache, ckey, compileEntry, plans, keys, irs, workspace.units);
   }
   return { ...outcome, wrote: changed };

@@ -64,7 +64,11 @@ async function checkBudget(docker: Docker, opts: StepBuildOptions, ref: string, 
   const budget = opts.maxMb ?? opts.ir.serve.image.maxMb;
   if (sizeMb <= budget) return;
   // Untag, so the next build does not call an over-budget image "up to date"; layers stay cached.
-  for (const r of [latest, ref]) await docker.getImage(r).remove({ noprune: true }).catch(() => undefined);
+  for (const r of [latest, ref])
+    await docker
+      .getImage(r)
+      .remove({ noprune: true })
+      .catch(() => undefined);
   throw new BuildError(`the ${opts.ir.name} serve image is ${sizeMb} MB, ${Math.round((sizeMb - budget) * 10) / 10} MB over its budget of ${budget} MB (serve.image.max_mb)`);
 }
 

@@ -53,7 +53,10 @@ const SERVE_ENTRIES = ["runtimes/serve/index.js", "runtimes/features/index.js", 
 /** The compiled files (absolute) and packages mesh-serve carries. */
 export function servePayload(root: string): { files: string[]; packages: string[] } {
   requireDist(root, SERVE_ENTRIES[0]!);
-  return moduleGraph(root, SERVE_ENTRIES.map((e) => join(root, "dist", e)));
+  return moduleGraph(
+    root,
+    SERVE_ENTRIES.map((e) => join(root, "dist", e)),
+  );
 }
 
 /** Entry module of the lifecycle image: step images run it; it imports the lifecycle runtimes and nothing of the compiler. */
@@ -65,8 +68,15 @@ const LIFECYCLE_ENTRIES = ["runtimes/lifecycle/step-main.js"];
  */
 export function lifecyclePayload(root: string): { files: string[]; packages: string[] } {
   requireDist(root, LIFECYCLE_ENTRIES[0]!);
-  const graph = moduleGraph(root, LIFECYCLE_ENTRIES.map((e) => join(root, "dist", e)));
-  const assets = [...new Set(graph.files.map((f) => dirname(f)))].flatMap((dir) => readdirSync(dir).filter((n) => n.endsWith(".py")).map((n) => join(dir, n)));
+  const graph = moduleGraph(
+    root,
+    LIFECYCLE_ENTRIES.map((e) => join(root, "dist", e)),
+  );
+  const assets = [...new Set(graph.files.map((f) => dirname(f)))].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((n) => n.endsWith(".py"))
+      .map((n) => join(dir, n)),
+  );
   return { files: [...new Set([...graph.files, ...assets])].sort(), packages: graph.packages };
 }
 
@@ -118,7 +128,7 @@ export async function buildCoreImages(
   const targets = new Set(only && only.length > 0 ? only.flatMap((n) => ancestry(n as CoreImage["name"]).map((i) => i.name)) : CORE_IMAGES.map((i) => i.name));
   for (const image of topologicalOrder(CORE_IMAGES).filter((i) => targets.has(i.name))) {
     const parent = image.parent;
-    const from = "core" in parent ? built.get(parent.core) ?? `${repo(images, parent.core)}:latest` : images[parent.external];
+    const from = "core" in parent ? (built.get(parent.core) ?? `${repo(images, parent.core)}:latest`) : images[parent.external];
     const dockerfile = renderDockerfile(coreDockerfile({ name: image.name, from, payload: image.payload, doc: image.doc, meshVersion }));
     const findings = lintDockerfile(dockerfile);
     if (findings.length > 0) throw new BuildError(`the ${image.name} Dockerfile fails its checks: ${findings.map((f) => `line ${f.line} ${f.rule} ${f.message}`).join("; ")}`);

@@ -29,7 +29,11 @@ export function rememberHash(root: string, fingerprint: string, hash: string): v
   try {
     const cache = read(root);
     cache[fingerprint] = { hash, at: Date.now() };
-    const kept = Object.fromEntries(Object.entries(cache).sort((a, b) => b[1].at - a[1].at).slice(0, KEEP));
+    const kept = Object.fromEntries(
+      Object.entries(cache)
+        .sort((a, b) => b[1].at - a[1].at)
+        .slice(0, KEEP),
+    );
     const path = join(root, FILE);
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;

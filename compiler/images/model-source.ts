@@ -89,7 +89,5 @@ export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Pro
     for (const rel of Object.keys(card.files).sort()) if (!rel.startsWith("test_files/")) files[rel] = await registry.readModelFile(ref, rel);
     return { version: modelId(ref), files, card: Buffer.from(canonicalJson(card, true)) };
   }
-  throw new BuildError(
-    `no trained or compiled ${ir.name} model in ${options.registryUri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH to an .onnx file`,
-  );
+  throw new BuildError(`no trained or compiled ${ir.name} model in ${options.registryUri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH to an .onnx file`);
 }

@@ -71,7 +71,10 @@ export function meshEntries(root: string, distFiles: readonly string[], withBin:
   const entries: ContextEntry[] = [textEntry("mesh/package.json", `${JSON.stringify(withBin ? manifest : { ...manifest, bin: undefined }, null, 2)}\n`)];
   const distRoot = join(root, "dist");
   for (const abs of [...new Set(distFiles)].sort()) {
-    const rel = abs.slice(distRoot.length + 1).split("\\").join("/");
+    const rel = abs
+      .slice(distRoot.length + 1)
+      .split("\\")
+      .join("/");
     entries.push({ path: `mesh/dist/${rel}`, mode: 0o644, size: statSync(abs).size, localPath: abs });
   }
   if (withBin) {

@@ -4,9 +4,7 @@
  * and turn its offset into a line and column a user can jump to.
  */
 
-export type Utf8Result =
-  | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly offset: number; readonly byte: number; readonly line: number; readonly column: number };
+export type Utf8Result = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly offset: number; readonly byte: number; readonly line: number; readonly column: number };
 
 /** Decodes `bytes` as UTF-8 (a leading BOM is dropped) or reports the first bad byte. */
 export function decodeUtf8(bytes: Uint8Array): Utf8Result {

@@ -19,7 +19,8 @@ export function flowDepthExceeded(text: string, max: number): number {
     }
     if (quote === "'") {
       if (c === "'") {
-        if (text[i + 1] === "'") i++; // '' is an escaped quote
+        if (text[i + 1] === "'")
+          i++; // '' is an escaped quote
         else quote = undefined;
       }
       continue;

@@ -100,9 +100,19 @@ function checkLocalFiles(host: Host, loaded: LoadedYaml, uri: string, files: rea
     const file = path.posix.join(dir, f.path);
     const size = host.fileSize(file);
     if (size === undefined) out.push(createDiagnostic("model-not-found", at, { file }));
-    else if (size !== f.size) out.push(createDiagnostic("model-lock", at, { file: lockFile, message: `${file} is ${size} bytes, the lock pins ${f.size}: the model changed under the spec` }, "if the change is intended, run mesh lock again"));
+    else if (size !== f.size)
+      out.push(
+        createDiagnostic(
+          "model-lock",
+          at,
+          { file: lockFile, message: `${file} is ${size} bytes, the lock pins ${f.size}: the model changed under the spec` },
+          "if the change is intended, run mesh lock again",
+        ),
+      );
     else if (total <= HASH_AT_VALIDATE_BYTES) {
-      const actual = createHash("sha256").update(host.readFile(file) ?? new Uint8Array()).digest("hex");
+      const actual = createHash("sha256")
+        .update(host.readFile(file) ?? new Uint8Array())
+        .digest("hex");
       if (actual !== f.sha256) out.push(createDiagnostic("model-sha256", at, { file, actual, expected: f.sha256 }, "the model changed under the spec; if that is intended, run mesh lock again"));
     }
   }

@@ -68,11 +68,7 @@ const ENV_ORDER: readonly EnvironmentName[] = ["dev", "ci", "stage", "prod"];
 export function lower(input: LowerInput): ProjectIR {
   const { spec, workspace } = input;
   const task = transformerTaskOf(spec);
-  const model = task
-    ? lowerTransformerModel(spec, task, input.transformer)
-    : spec.kind === "Project"
-      ? lowerProjectModel(spec)
-      : lowerAppModel(spec, input.appSignature);
+  const model = task ? lowerTransformerModel(spec, task, input.transformer) : spec.kind === "Project" ? lowerProjectModel(spec) : lowerAppModel(spec, input.appSignature);
   const lifecycle = spec.kind === "Project" ? lowerLifecycle(spec, model) : {};
   const onnx = lifecycle.compile?.targets.find((t) => t.kind === "onnx");
   const graphOptimization = onnx?.kind === "onnx" ? onnx.optimization : undefined;
@@ -390,17 +386,17 @@ function lowerServe(name: string, s: ServeSpec, model: ModelIR): Omit<ServeIR, "
         };
       })
     : defaultAttributes(model, lowerLimits(s.limits));
-  const parameters: ParameterIR[] = model.transformer ? transformerParameters(model.transformer) : Object.entries(s.api?.parameters ?? {}).map(([field, p]) => ({
-    name: field,
-    type: p.type,
-    ...(p.default !== undefined ? { default: p.default } : {}),
-    ...(p.min !== undefined ? { min: p.min } : {}),
-    ...(p.max !== undefined ? { max: p.max } : {}),
-    ...(p.enum !== undefined ? { enum: [...p.enum] } : {}),
-  }));
-  const response: ResponseFieldIR[] = s.api?.response
-    ? Object.entries(s.api.response).map(([field, type]) => ({ name: field, type }))
-    : defaultResponse(model);
+  const parameters: ParameterIR[] = model.transformer
+    ? transformerParameters(model.transformer)
+    : Object.entries(s.api?.parameters ?? {}).map(([field, p]) => ({
+        name: field,
+        type: p.type,
+        ...(p.default !== undefined ? { default: p.default } : {}),
+        ...(p.min !== undefined ? { min: p.min } : {}),
+        ...(p.max !== undefined ? { max: p.max } : {}),
+        ...(p.enum !== undefined ? { enum: [...p.enum] } : {}),
+      }));
+  const response: ResponseFieldIR[] = s.api?.response ? Object.entries(s.api.response).map(([field, type]) => ({ name: field, type })) : defaultResponse(model);
   const examples: ExampleIR[] = (s.examples ?? []).map((e, i) => ({
     name: e.name ?? `example-${i + 1}`,
     attributes: e.attributes,

@@ -42,8 +42,7 @@ export const EMPTY_CACHE: GenerateCache = { compile: {}, entries: {} };
 
 export const cacheKey = (fingerprint: string, ir: ProjectIR) => sha256Hex(`${fingerprint}\n${canonicalJson(ir)}`);
 
-export const compileKey = (fingerprint: string, outDir: string, specPaths: readonly string[] | undefined) =>
-  sha256Hex(`${fingerprint}\n${outDir}\n${JSON.stringify(specPaths ?? null)}`);
+export const compileKey = (fingerprint: string, outDir: string, specPaths: readonly string[] | undefined) => sha256Hex(`${fingerprint}\n${outDir}\n${JSON.stringify(specPaths ?? null)}`);
 
 /** The cache, or an empty one when absent or unreadable (a cache is never worth an error). */
 export function readCache(host: Host): GenerateCache {

@@ -8,14 +8,7 @@ import { createDiagnostic, type MessageId, type MessageParams } from "../diagnos
 
 export type PlanMessageId = Extract<
   MessageId,
-  | "unsafe-generated-path"
-  | "generated-path-conflict"
-  | "bad-manifest"
-  | "unsafe-manifest-path"
-  | "symlinked-folder"
-  | "generator-failed"
-  | "write-failed"
-  | "workspace-outputs-stale"
+  "unsafe-generated-path" | "generated-path-conflict" | "bad-manifest" | "unsafe-manifest-path" | "symlinked-folder" | "generator-failed" | "write-failed" | "workspace-outputs-stale"
 >;
 
 /** A plan/emit error about `file` (workspace-relative); `docPath` points into JSON (the manifest). */

@@ -12,7 +12,11 @@ import type { Host } from "../host.js";
 export type Observation = readonly [op: "read" | "size" | "specs" | "list" | "mode" | "real", arg: string, answer: string];
 
 const digest = (value: unknown): string =>
-  value === undefined ? "-" : createHash("sha256").update(value instanceof Uint8Array ? value : JSON.stringify(value)).digest("hex");
+  value === undefined
+    ? "-"
+    : createHash("sha256")
+        .update(value instanceof Uint8Array ? value : JSON.stringify(value))
+        .digest("hex");
 
 export interface RecordingHost extends Host {
   /** Observations so far, deduplicated, in first-seen order. */
@@ -44,12 +48,17 @@ export function recordingHost(inner: Host): RecordingHost {
 export function observationsHold(host: Host, observations: readonly Observation[]): boolean {
   for (const [op, arg, answer] of observations) {
     const now =
-      op === "read" ? host.readFile(arg)
-      : op === "size" ? host.fileSize(arg)
-      : op === "specs" ? host.listProjectSpecs()
-      : op === "list" ? host.listFiles(arg)
-      : op === "mode" ? host.fileMode?.(arg)
-      : host.realPath?.(arg);
+      op === "read"
+        ? host.readFile(arg)
+        : op === "size"
+          ? host.fileSize(arg)
+          : op === "specs"
+            ? host.listProjectSpecs()
+            : op === "list"
+              ? host.listFiles(arg)
+              : op === "mode"
+                ? host.fileMode?.(arg)
+                : host.realPath?.(arg);
     if (digest(now) !== answer) return false;
   }
   return true;

@@ -90,11 +90,20 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
       : {};
   if (opts.model !== undefined && explicitRef) return fail("--model serves a file; it cannot be combined with --model-ref or MESH_MODEL_REF");
   const registry = opts.registry ?? (process.env["MESH_REGISTRY"] || ir.registry);
-  const picked = await pickModel(ir, { root: opts.root, cwd: opts.cwd ?? process.cwd(), registry, ...(opts.model !== undefined ? { model: opts.model } : {}), ...ref }).catch((e: unknown) => ({ ok: false as const, message: e instanceof Error ? e.message : String(e) }));
+  const picked = await pickModel(ir, { root: opts.root, cwd: opts.cwd ?? process.cwd(), registry, ...(opts.model !== undefined ? { model: opts.model } : {}), ...ref }).catch((e: unknown) => ({
+    ok: false as const,
+    message: e instanceof Error ? e.message : String(e),
+  }));
   if (!picked.ok) return fail(picked.message);
 
   // The user's MESH_* settings pass through (the server validates them); these win.
-  const env: NodeJS.ProcessEnv = { ...process.env, MESH_HOST: opts.host ?? "127.0.0.1", MESH_PORT: String(opts.port ?? ir.serve.hostPort), MESH_MODEL_PATH: picked.model.modelPath, MESH_MODEL_CARD: picked.model.cardPath };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MESH_HOST: opts.host ?? "127.0.0.1",
+    MESH_PORT: String(opts.port ?? ir.serve.hostPort),
+    MESH_MODEL_PATH: picked.model.modelPath,
+    MESH_MODEL_CARD: picked.model.cardPath,
+  };
   // The reference is resolved here (downloaded once, cached); the server gets the file and the alias.
   delete env["MESH_MODEL_REF"];
   if (picked.model.alias) env["MESH_MODEL_ALIAS"] = picked.model.alias;

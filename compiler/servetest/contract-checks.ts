@@ -65,66 +65,101 @@ function protocolChecks(ctx: ContractContext): Check[] {
   return [
     ["live", async () => fail(await client.live(), "live answered false")],
     ["ready", async () => fail(await client.ready(), "ready answered false")],
-    ["bio names the project, its spec hash and labels", async () => {
-      const bio = await client.bio();
-      const bad = mismatches(bio, { name: ir.name, specHash: ir.specHash, labels: [...ir.model.labels] }, { atol: 0, rtol: 0 });
-      return fail(bad.length === 0 && typeof bio["version"] === "string", bad.join("; ") || "no version");
-    }],
-    ["openapi.json served equals out/" + ir.name + "/openapi.json", async () => {
-      const served = await client.openapi();
-      return fail(mismatches(served, ctx.openapiFile, { atol: 0, rtol: 0 }).length === 0 && mismatches(ctx.openapiFile, served, { atol: 0, rtol: 0 }).length === 0, "the served document differs from the generated file");
-    }],
-    ["docs page", async () => {
-      const r = await raw(ctx, "GET", `${base}/docs`);
-      return fail(r.status === 200 && r.type.includes("text/html"), `expected 200 text/html, got ${r.status} ${r.type}`);
-    }],
-    ["V2 health and model metadata", async () => {
-      const [live, ready, meta] = await Promise.all([raw(ctx, "GET", "/v2/health/live"), raw(ctx, "GET", "/v2/health/ready"), raw(ctx, "GET", `/v2/models/${ir.name}`)]);
-      const name = (meta.json as { name?: unknown } | undefined)?.name;
-      return fail(live.status === 200 && ready.status === 200 && meta.status === 200 && name === ir.name, `live ${live.status}, ready ${ready.status}, metadata ${meta.status} name ${String(name)}`);
-    }],
-    ["metrics", async () => {
-      const r = await raw(ctx, "GET", "/metrics");
-      return fail(r.status === 200 && /^# (HELP|TYPE) /m.test(r.text), `expected Prometheus text, got ${r.status} ${r.text.slice(0, 100)}`);
-    }],
-    ["every GET route of the OpenAPI document answers 200 with its documented media type", async () => {
-      const bad: string[] = [];
-      for (const [path, media] of documentedGets(ctx.openapiFile)) {
-        const r = await raw(ctx, "GET", path);
-        if (r.status !== 200 || !r.type.startsWith(media)) bad.push(`${path}: ${r.status} ${r.type || "no content type"}, documented 200 ${media}`);
-      }
-      return fail(bad.length === 0, bad.join("; "));
-    }],
-    ["wrong namespace → 400 at /data/namespace", async () =>
-      expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: `not-${ns}`, attributes: goodAttributes } })), 400, "/data/namespace")],
-    ["unknown attribute → 400 at its pointer", async () =>
-      expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: ns, attributes: { ...goodAttributes, mesh_unknown: 1 } } })), 400, "/data/attributes/mesh_unknown")],
+    [
+      "bio names the project, its spec hash and labels",
+      async () => {
+        const bio = await client.bio();
+        const bad = mismatches(bio, { name: ir.name, specHash: ir.specHash, labels: [...ir.model.labels] }, { atol: 0, rtol: 0 });
+        return fail(bad.length === 0 && typeof bio["version"] === "string", bad.join("; ") || "no version");
+      },
+    ],
+    [
+      "openapi.json served equals out/" + ir.name + "/openapi.json",
+      async () => {
+        const served = await client.openapi();
+        return fail(
+          mismatches(served, ctx.openapiFile, { atol: 0, rtol: 0 }).length === 0 && mismatches(ctx.openapiFile, served, { atol: 0, rtol: 0 }).length === 0,
+          "the served document differs from the generated file",
+        );
+      },
+    ],
+    [
+      "docs page",
+      async () => {
+        const r = await raw(ctx, "GET", `${base}/docs`);
+        return fail(r.status === 200 && r.type.includes("text/html"), `expected 200 text/html, got ${r.status} ${r.type}`);
+      },
+    ],
+    [
+      "V2 health and model metadata",
+      async () => {
+        const [live, ready, meta] = await Promise.all([raw(ctx, "GET", "/v2/health/live"), raw(ctx, "GET", "/v2/health/ready"), raw(ctx, "GET", `/v2/models/${ir.name}`)]);
+        const name = (meta.json as { name?: unknown } | undefined)?.name;
+        return fail(live.status === 200 && ready.status === 200 && meta.status === 200 && name === ir.name, `live ${live.status}, ready ${ready.status}, metadata ${meta.status} name ${String(name)}`);
+      },
+    ],
+    [
+      "metrics",
+      async () => {
+        const r = await raw(ctx, "GET", "/metrics");
+        return fail(r.status === 200 && /^# (HELP|TYPE) /m.test(r.text), `expected Prometheus text, got ${r.status} ${r.text.slice(0, 100)}`);
+      },
+    ],
+    [
+      "every GET route of the OpenAPI document answers 200 with its documented media type",
+      async () => {
+        const bad: string[] = [];
+        for (const [path, media] of documentedGets(ctx.openapiFile)) {
+          const r = await raw(ctx, "GET", path);
+          if (r.status !== 200 || !r.type.startsWith(media)) bad.push(`${path}: ${r.status} ${r.type || "no content type"}, documented 200 ${media}`);
+        }
+        return fail(bad.length === 0, bad.join("; "));
+      },
+    ],
+    [
+      "wrong namespace → 400 at /data/namespace",
+      async () => expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: `not-${ns}`, attributes: goodAttributes } })), 400, "/data/namespace"),
+    ],
+    [
+      "unknown attribute → 400 at its pointer",
+      async () =>
+        expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: ns, attributes: { ...goodAttributes, mesh_unknown: 1 } } })), 400, "/data/attributes/mesh_unknown"),
+    ],
     ["malformed JSON → 400", async () => expectError(await raw(ctx, "POST", `${base}/predict`, '{"data": {'), 400)],
     ["wrong content type → 415", async () => expectError(await raw(ctx, "POST", `${base}/predict`, JSON.stringify({ data: { namespace: ns, attributes: goodAttributes } }), "text/plain"), 415)],
-    ["body over the limit → 413", async () => {
-      // A syntactically valid body one byte over the limit: the size alone must refuse it.
-      const pad = Math.max(0, ir.serve.limits.bodyBytes + 1 - 40);
-      const body = `{"data":{"namespace":"${ns}","attributes":{}},"p":"${"x".repeat(pad)}"}`;
-      return expectError(await postEarlyAnswer(ctx.baseUrl + `${base}/predict`, body), 413);
-    }],
-    ["V2 infer with a wrong tensor shape → 400", async () => {
-      if (!row) return "no input tensor to build a row for";
-      const wrong = { ...row.tensor, shape: [1, row.tensor.data.length + 1] };
-      const r = await raw(ctx, "POST", `/v2/models/${ir.name}/infer`, JSON.stringify({ inputs: [wrong, ...row.tensors.slice(1)] }));
-      return fail(r.status === 400, `expected 400, got ${r.status}: ${r.text.slice(0, 200)}`);
-    }],
+    [
+      "body over the limit → 413",
+      async () => {
+        // A syntactically valid body one byte over the limit: the size alone must refuse it.
+        const pad = Math.max(0, ir.serve.limits.bodyBytes + 1 - 40);
+        const body = `{"data":{"namespace":"${ns}","attributes":{}},"p":"${"x".repeat(pad)}"}`;
+        return expectError(await postEarlyAnswer(ctx.baseUrl + `${base}/predict`, body), 413);
+      },
+    ],
+    [
+      "V2 infer with a wrong tensor shape → 400",
+      async () => {
+        if (!row) return "no input tensor to build a row for";
+        const wrong = { ...row.tensor, shape: [1, row.tensor.data.length + 1] };
+        const r = await raw(ctx, "POST", `/v2/models/${ir.name}/infer`, JSON.stringify({ inputs: [wrong, ...row.tensors.slice(1)] }));
+        return fail(r.status === 400, `expected 400, got ${r.status}: ${r.text.slice(0, 200)}`);
+      },
+    ],
     ["unknown route → 404", async () => fail((await raw(ctx, "GET", `${base}/no-such-route`)).status === 404, "expected 404")],
-    ["V2 infer of one row agrees with v1 predict", async () => {
-      if (!row) return "no input tensor to build a row for";
-      const [v2, v1] = await Promise.all([client.infer([...row.tensors]), client.predict(row.attributes)]);
-      if (ir.model.transformer) {
-        const bad = v2TextMismatches(ir, v1, v2.outputs);
-        return fail(bad.length === 0, bad.join("; "));
-      }
-      const out = v2.outputs[0]?.data as number[] | undefined;
-      if (!out) return "V2 answered no output tensor";
-      return fail(v1Agrees(ir, v1, out), `v1 ${JSON.stringify(v1).slice(0, 200)} vs V2 ${JSON.stringify(out.slice(0, 8))}`);
-    }],
+    [
+      "V2 infer of one row agrees with v1 predict",
+      async () => {
+        if (!row) return "no input tensor to build a row for";
+        const [v2, v1] = await Promise.all([client.infer([...row.tensors]), client.predict(row.attributes)]);
+        if (ir.model.transformer) {
+          const bad = v2TextMismatches(ir, v1, v2.outputs);
+          return fail(bad.length === 0, bad.join("; "));
+        }
+        const out = v2.outputs[0]?.data as number[] | undefined;
+        if (!out) return "V2 answered no output tensor";
+        return fail(v1Agrees(ir, v1, out), `v1 ${JSON.stringify(v1).slice(0, 200)} vs V2 ${JSON.stringify(out.slice(0, 8))}`);
+      },
+    ],
   ];
 }
 

@@ -47,9 +47,7 @@ async function loadAutocannon(): Promise<Autocannon> {
 /** Request bodies: every example (its parameters included), else one neutral row. */
 export function loadBodies(ir: ProjectIR): string[] {
   const ns = ir.serve.api.namespace;
-  const bodies = ir.serve.examples.map((e) =>
-    JSON.stringify({ data: { namespace: ns, attributes: e.attributes, ...(Object.keys(e.parameters).length > 0 ? { parameters: e.parameters } : {}) } }),
-  );
+  const bodies = ir.serve.examples.map((e) => JSON.stringify({ data: { namespace: ns, attributes: e.attributes, ...(Object.keys(e.parameters).length > 0 ? { parameters: e.parameters } : {}) } }));
   if (bodies.length > 0) return bodies;
   const row = sampleRow(ir);
   return [JSON.stringify({ data: { namespace: ns, attributes: row?.attributes ?? {} } })];

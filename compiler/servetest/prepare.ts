@@ -42,10 +42,7 @@ export async function prepareProject(root: string, name: string, flags: PrepareF
   if (!compiled.value) return { ok: false, message: `cannot compile project ${name}`, diagnostics: compiled.diagnostics };
   const ir = compiled.value;
 
-  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([
-    import("../validate/check-workspace.js"),
-    import("../generate/generate-workspace.js"),
-  ]);
+  const [{ checkWorkspaceFile }, { generateWorkspace }] = await Promise.all([import("../validate/check-workspace.js"), import("../generate/generate-workspace.js")]);
   const outDir = checkWorkspaceFile(host).value?.out ?? "out";
   const generated = await generateWorkspace(host, { specPaths: [ir.specPath], outDir, mode: "write" });
   if (!generated.plans || hasErrors(generated.diagnostics)) {

@@ -58,16 +58,16 @@ export interface CheckResult extends Result<CheckedSpec> {
  */
 export function checkSpec(host: Host, file: string): CheckResult {
   const pathProblem = specPathProblem(file);
-  const pathDiagnostics = pathProblem ? [createDiagnostic("spec-path", { file, line: 1, column: 1, path: "" }, { problem: pathProblem }, "rename the folder or file to plain letters, digits, '.', '_' and '-'")] : [];
+  const pathDiagnostics = pathProblem
+    ? [createDiagnostic("spec-path", { file, line: 1, column: 1, path: "" }, { problem: pathProblem }, "rename the folder or file to plain letters, digits, '.', '_' and '-'")]
+    : [];
   const loaded = loadYaml(host, file);
   if (!loaded.value) return { diagnostics: [...pathDiagnostics, ...loaded.diagnostics] };
   const doc = loaded.value;
   const validated = validateLoaded(doc, projectSpecSchema, {
     // "unknown key ingest" is true but unhelpful for an App: say what an App is instead.
     unknownKey: (path, key) =>
-      path.length === 1 && path[0] === "steps" && doc.value.kind === "App" && LIFECYCLE.has(key)
-        ? createDiagnostic("app-no-lifecycle", locate(doc, ["steps", key], "key"), { step: key })
-        : undefined,
+      path.length === 1 && path[0] === "steps" && doc.value.kind === "App" && LIFECYCLE.has(key) ? createDiagnostic("app-no-lifecycle", locate(doc, ["steps", key], "key"), { step: key }) : undefined,
   });
   const diagnostics: Diagnostic[] = [...pathDiagnostics, ...loaded.diagnostics, ...validated.diagnostics];
   const salvaged = validated.value === undefined && validated.issues ? salvageSpec(doc.value, projectSpecSchema, validated.issues) : undefined;

@@ -85,11 +85,7 @@ export function issueToDiagnostics(issue: Issue, ctx: IssueContext, prefix: Path
         if (custom) return custom;
         const s = suggestion(key, allowed);
         const homes = s ? [] : keyHomes(ctx.schema, key).slice(0, 3);
-        const hint = homes.length > 0
-          ? `"${key}" belongs under ${homes.join(" or ")}`
-          : !s && allowed.length > 0 && allowed.length <= 24
-            ? `allowed here: ${allowed.join(", ")}`
-            : undefined;
+        const hint = homes.length > 0 ? `"${key}" belongs under ${homes.join(" or ")}` : !s && allowed.length > 0 && allowed.length <= 24 ? `allowed here: ${allowed.join(", ")}` : undefined;
         return createDiagnostic("unknown-key", locate(ctx.loaded, [...path, key], "key"), { key, suggestion: s }, hint);
       });
     }
@@ -143,8 +139,7 @@ function unionIssue(issue: Extract<Issue, { code: "invalid_union" }>, ctx: Issue
   }
   // A branch that failed only because the value has another type altogether (a number where
   // a string enum or a mapping was expected) was not the one the user meant.
-  const wrongKind = (i: Issue) =>
-    i.path.length === 0 && (i.code === "invalid_type" || (i.code === "invalid_value" && i.values.every((x) => typeof x !== typeof value)));
+  const wrongKind = (i: Issue) => i.path.length === 0 && (i.code === "invalid_type" || (i.code === "invalid_value" && i.values.every((x) => typeof x !== typeof value)));
   const branches = issue.errors.filter((b) => !(b.length === 1 && wrongKind(b[0]!)));
   if (branches.length === 0) {
     if (isMissing(root, path)) return [missing(ctx, path)];

@@ -52,7 +52,12 @@ export const INSTALLED_WORKFLOW_CHECK = [
 ].join("\n");
 
 export function unitTestsJob(irs: readonly ProjectIR[]): Job {
-  return { name: "mesh test suite", "runs-on": "ubuntu-latest", needs: [JOB_IDS.generate], steps: [...setup(irs), { name: "Type-check", run: "npm run typecheck" }, { name: "Tests", run: "npx vitest run" }] };
+  return {
+    name: "mesh test suite",
+    "runs-on": "ubuntu-latest",
+    needs: [JOB_IDS.generate],
+    steps: [...setup(irs), { name: "Type-check", run: "npm run typecheck" }, { name: "Tests", run: "npx vitest run" }],
+  };
 }
 
 export function coreImagesJob(irs: readonly ProjectIR[]): Job {
@@ -111,10 +116,6 @@ export function neuronJob(irs: readonly ProjectIR[], ir: ProjectIR): Job | undef
     "runs-on": [...ir.ci.neuronRunner],
     needs: [JOB_IDS.changes, JOB_IDS.project(ir)],
     if: `${changed(ir)} && ${OUTSIDE_PULL_REQUESTS}`,
-    steps: [
-      ...setup(irs),
-      { name: "Train", run: mesh(`run ${ir.name} --no-serve`) },
-      { name: "Compile for AWS Neuron", run: mesh(`run ${ir.name} --only compile --target neuron`) },
-    ],
+    steps: [...setup(irs), { name: "Train", run: mesh(`run ${ir.name} --no-serve`) }, { name: "Compile for AWS Neuron", run: mesh(`run ${ir.name} --only compile --target neuron`) }],
   };
 }

@@ -13,7 +13,10 @@ import { apiTypeAliases, typeAliasText } from "../support/ts-api-types.js";
 import { clientClass } from "./client-class.js";
 
 /** The runtime asset; the TypeScript loses its leading doc comment (it describes the asset, not the client). */
-const runtimeTs = (): string => asset(import.meta.url, "templates/client-runtime.ts").replace(/^\/\*\*[\s\S]*?\*\/\n/, "").trim();
+const runtimeTs = (): string =>
+  asset(import.meta.url, "templates/client-runtime.ts")
+    .replace(/^\/\*\*[\s\S]*?\*\/\n/, "")
+    .trim();
 const runtimeJs = (): string => asset(import.meta.url, "templates/client-runtime.js").trim();
 
 export function generateClient(ir: ProjectIR): GeneratedFile[] {

@@ -5,16 +5,7 @@
  * in dev, a named volume in ci.
  */
 import type { EnvironmentIR, ProjectIR } from "../../compiler/ir.js";
-import {
-  CONTAINER_USER,
-  NEURON_DEVICE,
-  REGISTRY_MOUNT,
-  REGISTRY_MOUNT_URI,
-  fileRegistryPath,
-  hasNeuronTarget,
-  stepRepository,
-  stopGraceSeconds,
-} from "../support/container-run.js";
+import { CONTAINER_USER, NEURON_DEVICE, REGISTRY_MOUNT, REGISTRY_MOUNT_URI, fileRegistryPath, hasNeuronTarget, stepRepository, stopGraceSeconds } from "../support/container-run.js";
 import { envChanges } from "../support/serve-env.js";
 
 /** The compose profiles generated for every project, each from its environment overlay. */
@@ -122,8 +113,6 @@ function profileServices(ir: ProjectIR, profile: ComposeProfile): Record<string,
 /** The whole compose model: dev and ci services side by side, and the ci registry volume. */
 export function composeModel(ir: ProjectIR): ComposeModel {
   const services = Object.assign({}, ...COMPOSE_PROFILES.map((p) => profileServices(ir, p))) as Record<string, Service>;
-  const usesVolume = Object.values(services).some(
-    (s) => Array.isArray(s.volumes) && s.volumes.some((v) => typeof v === "string" && v.startsWith(`${CI_REGISTRY_VOLUME}:`)),
-  );
+  const usesVolume = Object.values(services).some((s) => Array.isArray(s.volumes) && s.volumes.some((v) => typeof v === "string" && v.startsWith(`${CI_REGISTRY_VOLUME}:`)));
   return { services, ...(usesVolume ? { volumes: { [CI_REGISTRY_VOLUME]: {} } } : {}) };
 }

@@ -8,8 +8,7 @@
 import type { ProjectIR, StepName } from "../../compiler/ir.js";
 import { bakesModel, CONTAINER, STEP_MAIN } from "../support/image-layout.js";
 
-const done = (what: string) =>
-  `require("fs").writeFileSync(${JSON.stringify(CONTAINER.checkFile)},JSON.stringify(${what})+"\\n")`;
+const done = (what: string) => `require("fs").writeFileSync(${JSON.stringify(CONTAINER.checkFile)},JSON.stringify(${what})+"\\n")`;
 const fail = `e=>{console.error("mesh image check failed: "+(e&&e.message||e));process.exit(1)}`;
 
 /** `node -e` source for the step's check stage. */

@@ -59,7 +59,13 @@ function nodeImage(input: CoreImageInput): DockerfileModel {
           { kind: "workdir", path: CONTAINER.app },
           ...copies,
           labels(input),
-          { kind: "env", vars: [["NODE_ENV", "production"], ["HOME", "/tmp"]] },
+          {
+            kind: "env",
+            vars: [
+              ["NODE_ENV", "production"],
+              ["HOME", "/tmp"],
+            ],
+          },
           user,
           // Runs as the non-root user: the payload must load on this base, or the build fails.
           ...check,

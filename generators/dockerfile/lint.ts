@@ -12,8 +12,24 @@ export interface LintFinding {
 }
 
 const INSTRUCTIONS = new Set([
-  "FROM", "ARG", "WORKDIR", "COPY", "ENV", "LABEL", "USER", "RUN", "EXPOSE",
-  "HEALTHCHECK", "STOPSIGNAL", "ENTRYPOINT", "CMD", "VOLUME", "SHELL", "ONBUILD", "ADD", "MAINTAINER",
+  "FROM",
+  "ARG",
+  "WORKDIR",
+  "COPY",
+  "ENV",
+  "LABEL",
+  "USER",
+  "RUN",
+  "EXPOSE",
+  "HEALTHCHECK",
+  "STOPSIGNAL",
+  "ENTRYPOINT",
+  "CMD",
+  "VOLUME",
+  "SHELL",
+  "ONBUILD",
+  "ADD",
+  "MAINTAINER",
 ]);
 const DOWNLOADERS = /\b(apt|apt-get|apk|yum|dnf|npm|npx|yarn|pnpm|pip3?|curl|wget|git|conda)\b/;
 

@@ -48,9 +48,7 @@ function serveConfig(ir: ProjectIR): Instruction[] {
   // Download mode: the newest compiled (else trained) version of a mounted or S3 registry at start.
   else env.push(["MESH_REGISTRY", `file://${CONTAINER.registry}`], ["MESH_MODEL_REF", "latest"]);
   const ready = `${ir.serve.api.basePath}/ready`;
-  const probe =
-    `fetch("http://127.0.0.1:"+(process.env.MESH_PORT||${port})+${JSON.stringify(ready)})` +
-    `.then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+  const probe = `fetch("http://127.0.0.1:"+(process.env.MESH_PORT||${port})+${JSON.stringify(ready)})` + `.then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   return [
     { kind: "env", vars: env },
     { kind: "expose", port },
@@ -113,11 +111,7 @@ export function stepDockerfile(ir: ProjectIR, image: StepImageIR): DockerfileMod
       { from: "runtime", name: "check", instructions: [{ kind: "run", argv: ["node", "-e", checkScript(ir, image.step)] }] },
       {
         from: "runtime",
-        instructions: [
-          { kind: "copy", from: "check", src: CONTAINER.checkFile, dest: `${CONTAINER.app}/.mesh-check.json` },
-          { kind: "args", args },
-          labels(ir, image),
-        ],
+        instructions: [{ kind: "copy", from: "check", src: CONTAINER.checkFile, dest: `${CONTAINER.app}/.mesh-check.json` }, { kind: "args", args }, labels(ir, image)],
       },
     ],
   };

@@ -35,7 +35,12 @@ export function generateK8s(ir: ProjectIR): GeneratedFile[] {
     ["pdb.yaml", serveDisruptionBudget(ir)],
   ];
   const files = folder(ir, BASE_DIR, base);
-  files.push(...folder(ir, MONITORING_DIR, [["servicemonitor.yaml", serviceMonitor(ir)], ["prometheusrule.yaml", prometheusRule(ir)]]));
+  files.push(
+    ...folder(ir, MONITORING_DIR, [
+      ["servicemonitor.yaml", serviceMonitor(ir)],
+      ["prometheusrule.yaml", prometheusRule(ir)],
+    ]),
+  );
   if (lifecycleSteps(ir).length > 0) {
     const jobs: [string, object][] = [["serviceaccount.yaml", jobsServiceAccount(ir)], ...stepJobs(ir).map((j, i) => [`job-${lifecycleSteps(ir)[i]}.yaml`, j] as [string, object])];
     files.push(...folder(ir, JOBS_DIR, jobs));
@@ -52,6 +57,12 @@ export function generateK8s(ir: ProjectIR): GeneratedFile[] {
   }
   files.push(...overlayFiles(ir));
   const instance = neuronInstance(ir);
-  if (instance) files.push(...folder(ir, NEURON_DIR, [["deployment.yaml", neuronDeployment(ir, instance)], ["service.yaml", neuronService(ir)]]));
+  if (instance)
+    files.push(
+      ...folder(ir, NEURON_DIR, [
+        ["deployment.yaml", neuronDeployment(ir, instance)],
+        ["service.yaml", neuronService(ir)],
+      ]),
+    );
   return files;
 }

@@ -48,7 +48,10 @@ export function stepContainer(ir: ProjectIR, step: LifecycleStep, registry: stri
 }
 
 /** The volumes the step container mounts. */
-export const stepVolumes = (ir: ProjectIR, step: LifecycleStep, registry: string = baseRegistry(ir)): IVolume[] => [tmpVolume(tmpSizeLimit(ir, step)), ...(isFileRegistry(registry) ? [registryVolume(ir)] : [])];
+export const stepVolumes = (ir: ProjectIR, step: LifecycleStep, registry: string = baseRegistry(ir)): IVolume[] => [
+  tmpVolume(tmpSizeLimit(ir, step)),
+  ...(isFileRegistry(registry) ? [registryVolume(ir)] : []),
+];
 
 export function stepJob(ir: ProjectIR, step: LifecycleStep): IJob {
   const policy = JOB_POLICY[step];

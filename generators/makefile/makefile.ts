@@ -40,7 +40,10 @@ export function generateMakefile(ir: ProjectIR): GeneratedFile[] {
     name: ir.name,
     variables: variables.map((v) => ({ help: v.help, assignment: v.default === "" ? `${v.name} ?=` : `${v.name} ?= ${v.default}` })),
     literalize: literalizeLines(),
-    phonyTargets: rules.filter((r) => r.phony).flatMap((r) => r.targets).join(" "),
+    phonyTargets: rules
+      .filter((r) => r.phony)
+      .flatMap((r) => r.targets)
+      .join(" "),
     rules: renderRules(rules),
   });
   // The template leaves a blank line after every rule; the file ends with exactly one newline.

@@ -74,7 +74,14 @@ export function serveDockerfile(ir: ProjectIR, header: string): string {
   return renderDockerfile(
     model(ir, header, "mesh-neuron-inference", [
       { kind: "workdir", path: dir },
-      { kind: "env", vars: [["MESH_MODEL_DIR", "/opt/mesh/model"], ["MESH_HOST", ir.serve.host], ["MESH_PORT", String(port)]] },
+      {
+        kind: "env",
+        vars: [
+          ["MESH_MODEL_DIR", "/opt/mesh/model"],
+          ["MESH_HOST", ir.serve.host],
+          ["MESH_PORT", String(port)],
+        ],
+      },
       ...SERVE_FILES.map((f): Instruction => ({ kind: "copy", src: f, dest: `${dir}/${f}` })),
       labels(ir, "serve-neuron"),
       user,
@@ -103,7 +110,11 @@ export function serveTransformerDockerfile(ir: ProjectIR, header: string): strin
   const probe = `fetch("http://127.0.0.1:"+(process.env.MESH_PORT||${port})+${JSON.stringify(ready)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   const node = "node";
   return renderDockerfile({
-    header: [header, "build on a host that can pull mesh-neuron-inference's AWS Neuron base; mesh cannot build it offline", `--build-arg ${SERVE_IMAGE}=<the tag mesh build ${ir.name} --step serve printed>`],
+    header: [
+      header,
+      "build on a host that can pull mesh-neuron-inference's AWS Neuron base; mesh cannot build it offline",
+      `--build-arg ${SERVE_IMAGE}=<the tag mesh build ${ir.name} --step serve printed>`,
+    ],
     globalArgs: [
       { kind: "arg", name: RUNTIME, default: runtimeImageDefault(ir, "mesh-neuron-inference") },
       { kind: "arg", name: SERVE_IMAGE, default: `${stepRepository(ir, "serve")}:${ir.meshVersion}` },

@@ -31,11 +31,7 @@ function sdkLines(header: string, ir: ProjectIR, instance: "inf1" | "inf2" | "tr
   const sdk = ir.images.neuronSdk;
   const pins = NEURON_SDK_PINS[sdk];
   const family = instance === "inf1" ? "neuron" : "neuronx";
-  const lines = [
-    `# ${header}`,
-    `# Neuron SDK ${sdk} for ${instance}; install with: pip install -r requirements.txt`,
-    "--extra-index-url https://pip.repos.neuron.amazonaws.com",
-  ];
+  const lines = [`# ${header}`, `# Neuron SDK ${sdk} for ${instance}; install with: pip install -r requirements.txt`, "--extra-index-url https://pip.repos.neuron.amazonaws.com"];
   if (pins) lines.push(...pins[family], ...(family === "neuronx" ? [`torch==${ir.images.torch}`] : []));
   else lines.push(`# no pins recorded for Neuron SDK ${sdk} in generators/neuron/requirements.ts: add its release content there`, `torch==${ir.images.torch}`);
   return lines;
@@ -54,10 +50,7 @@ export function requirementsTxt(header: string, ir: ProjectIR, instance: "inf1" 
 export function transformerRequirementsTxt(header: string, ir: ProjectIR, instance: "inf1" | "inf2" | "trn1", serve: boolean): string {
   const lines = [...sdkLines(header, ir, instance), "numpy==1.24.2"];
   if (!serve) {
-    lines.push(
-      "# transformers is not pinned: compile.py uses from_pretrained when the interpreter has it,",
-      "# else the model folder's torchscript.pt",
-    );
+    lines.push("# transformers is not pinned: compile.py uses from_pretrained when the interpreter has it,", "# else the model folder's torchscript.pt");
   }
   return `${lines.join("\n")}\n`;
 }

@@ -31,11 +31,7 @@ export function predictBody(ir: ProjectIR, attributes: unknown, parameters: Read
 }
 
 function post(ir: ProjectIR, body: string): string[] {
-  return [
-    `curl -sS -X POST ${shellQuote(`${baseUrl(ir)}${ir.serve.api.basePath}/predict`)} \\`,
-    `  -H 'content-type: application/json' \\`,
-    `  --data-binary ${shellQuote(inertJson(body))}`,
-  ];
+  return [`curl -sS -X POST ${shellQuote(`${baseUrl(ir)}${ir.serve.api.basePath}/predict`)} \\`, `  -H 'content-type: application/json' \\`, `  --data-binary ${shellQuote(inertJson(body))}`];
 }
 
 /** True when examples can be stacked into the batch form (scalar attributes, same parameters). */

@@ -9,11 +9,17 @@ import { BIDI_CONTROLS, LINE_BREAKING, flattenText, hasUnsafeChars } from "../su
 const INLINE = /[\\`*_[\]<>&~|$!]/g;
 function escapeLine(line: string): string {
   // Control characters render as spaces, bidi controls are dropped (generators/support/text.ts).
-  let t = flattenText(line).replace(/\s+/g, " ").trim().replace(INLINE, (c) => `\\${c}`);
+  let t = flattenText(line)
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(INLINE, (c) => `\\${c}`);
   // Block starts: heading, list bullets, setext underline, thematic break, quote, ordered list.
   t = t.replace(/^([#+\-=>])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
   // GitHub-flavoured autolinks (scheme://, www., e-mail addresses): break the pattern, not the text.
-  return t.replace(/:\/\//g, "\\://").replace(/(www)\./gi, "$1\\.").replace(/@/g, "\\@");
+  return t
+    .replace(/:\/\//g, "\\://")
+    .replace(/(www)\./gi, "$1\\.")
+    .replace(/@/g, "\\@");
 }
 
 /**
@@ -22,7 +28,10 @@ function escapeLine(line: string): string {
  */
 export function markdownText(text: string): string {
   const lines = text.split(/\r\n|\r|\n|\u2028|\u2029/).map(escapeLine);
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  return lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }
 
 /** Free text as one Markdown line (a heading, a table cell): line breaks become spaces. */

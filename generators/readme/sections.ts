@@ -52,8 +52,14 @@ export function provenanceLines(ir: ProjectIR): string[] {
   }
   if (ir.train) {
     const operand = (g: (typeof ir.train.gates)[number]) => (g.alias === undefined ? String(g.value) : g.value === 0 ? g.alias : `${g.alias} ${g.value < 0 ? "-" : "+"} ${Math.abs(g.value)}`);
-    const gates = ir.train.gates.filter((g) => g.alias === undefined).map((g) => code(`${g.metric} ${g.op} ${operand(g)}`)).join(", ");
-    const relative = ir.train.gates.filter((g) => g.alias !== undefined).map((g) => code(`${g.metric} ${g.op} ${operand(g)}`)).join(", ");
+    const gates = ir.train.gates
+      .filter((g) => g.alias === undefined)
+      .map((g) => code(`${g.metric} ${g.op} ${operand(g)}`))
+      .join(", ");
+    const relative = ir.train.gates
+      .filter((g) => g.alias !== undefined)
+      .map((g) => code(`${g.metric} ${g.op} ${operand(g)}`))
+      .join(", ");
     lines.push(
       `${code("train")} (${code(ir.train.trainer)}) registers ${code(`${key}-TRAINED-<n>`)} under ${code(`${ir.name}/models/${key}-TRAINED/<n>/`)}` +
         (gates ? `, only when ${gates} holds on the test split.` : "."),

@@ -10,7 +10,12 @@ export function decodeHelpers(withCodePoints: boolean): string[] {
   return [
     functionText({
       name: "fail",
-      params: [["errors", "ApiError[]"], ["code", "string"], ["pointer", "string"], ["detail", "string"]],
+      params: [
+        ["errors", "ApiError[]"],
+        ["code", "string"],
+        ["pointer", "string"],
+        ["detail", "string"],
+      ],
       returns: "void",
       body: ['if (errors.length < MAX_ERRORS) errors.push({ status: "400", code, detail, source: { pointer } });'],
     }),
@@ -30,13 +35,22 @@ export function decodeHelpers(withCodePoints: boolean): string[] {
     functionText({
       name: "member",
       doc: "JSON pointer of an object member (RFC 6901 escaping).",
-      params: [["base", "string"], ["name", "string"]],
+      params: [
+        ["base", "string"],
+        ["name", "string"],
+      ],
       returns: "string",
       body: ['return base + "/" + name.replace(/~/g, "~0").replace(/\\//g, "~1");'],
     }),
     functionText({
       name: "refuseUnknown",
-      params: [["o", "Record<string, unknown>"], ["known", "ReadonlySet<string>"], ["base", "string"], ["what", "string"], ["errors", "ApiError[]"]],
+      params: [
+        ["o", "Record<string, unknown>"],
+        ["known", "ReadonlySet<string>"],
+        ["base", "string"],
+        ["what", "string"],
+        ["errors", "ApiError[]"],
+      ],
       returns: "void",
       body: ["for (const name in o) {", '  if (!known.has(name)) fail(errors, "unknown_field", member(base, name), "is not " + what);', "}"],
     }),

@@ -30,9 +30,7 @@ export function decodeModule(ir: ProjectIR): string {
     `const DATA_MEMBERS${setType("string")} = new Set(${lit(["attributes", "identifier", "namespace", "parameters"])});`,
     `const ATTRIBUTES${setType("string")} = new Set(${lit(api.attributes.map((f) => f.name))});`,
     `const PARAMETERS${setType("string")} = new Set(${lit(api.parameters.map((p) => p.name))});`,
-    ...api.parameters
-      .filter((p) => p.enum && p.enum.length > 0)
-      .map((p) => `const ${enumConst(p.name)}${setType("unknown")} = new Set(${lit(p.enum)});`),
+    ...api.parameters.filter((p) => p.enum && p.enum.length > 0).map((p) => `const ${enumConst(p.name)}${setType("unknown")} = new Set(${lit(p.enum)});`),
   ];
   const checks = [
     ...api.attributes.map((f) =>
@@ -44,33 +42,40 @@ export function decodeModule(ir: ProjectIR): string {
         body: checkBody(f, { integerElements: ir.model.inputs.some((t) => t.name === f.name && t.datatype === "INT64") }),
       }),
     ),
-    ...api.parameters.map((p) =>
-      functionText({ name: checkName("param", p), doc: `Parameter \`${p.name}\` (${p.type}).`, params: CHECK_PARAMS, returns: "boolean", body: checkBody(p) }),
-    ),
+    ...api.parameters.map((p) => functionText({ name: checkName("param", p), doc: `Parameter \`${p.name}\` (${p.type}).`, params: CHECK_PARAMS, returns: "boolean", body: checkBody(p) })),
   ];
   return moduleText([
-    [
-      importText(["ApiError", "DecodeResult"], "mesh/runtimes/serve/definition.js", true),
-      importText(["Attributes", "DecodedRequest", "ResolvedParameters"], "./types.js", true),
-    ].join("\n"),
+    [importText(["ApiError", "DecodeResult"], "mesh/runtimes/serve/definition.js", true), importText(["Attributes", "DecodedRequest", "ResolvedParameters"], "./types.js", true)].join("\n"),
     declarations.join("\n"),
     ...decodeHelpers([...api.attributes, ...api.parameters].some((f) => (f.type === "string" && f.maxLength !== undefined) || f.type === "string[]")),
     ...checks,
     functionText({
       name: "decodeAttributes",
-      params: [["v", "unknown"], ["maxRows", "number"], ["errors", "ApiError[]"]],
+      params: [
+        ["v", "unknown"],
+        ["maxRows", "number"],
+        ["errors", "ApiError[]"],
+      ],
       returns: "{ rows: Attributes[]; batch: boolean } | undefined",
       body: attributesBody(ir),
     }),
-    functionText({ name: "decodeParameters", params: [["v", "unknown"], ["errors", "ApiError[]"]], returns: "ResolvedParameters", body: parametersBody(ir) }),
+    functionText({
+      name: "decodeParameters",
+      params: [
+        ["v", "unknown"],
+        ["errors", "ApiError[]"],
+      ],
+      returns: "ResolvedParameters",
+      body: parametersBody(ir),
+    }),
     functionText({
       name: "decode",
       exported: true,
-      doc: [
-        "Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;",
-        "every problem is reported with a JSON pointer from the body root.",
-      ].join("\n"),
-      params: [["data", "unknown"], ["maxRows", "number"]],
+      doc: ["Decodes the `data` member of a predict request body (already JSON-parsed). Never throws;", "every problem is reported with a JSON pointer from the body root."].join("\n"),
+      params: [
+        ["data", "unknown"],
+        ["maxRows", "number"],
+      ],
       returns: "DecodeResult<DecodedRequest>",
       body: [
         `const errors${ty(": ApiError[]")} = [];`,
@@ -95,18 +100,22 @@ export function decodeModule(ir: ProjectIR): string {
   ]);
 }
 
-const CHECK_PARAMS = [["v", "unknown"], ["pointer", "string"], ["errors", "ApiError[]"]] as const;
+const CHECK_PARAMS = [
+  ["v", "unknown"],
+  ["pointer", "string"],
+  ["errors", "ApiError[]"],
+] as const;
 
 function attributesBody(ir: ProjectIR): string[] {
   const fields = ir.serve.api.attributes;
   const names = fields.map((f) => f.name).join(", ") || "none";
   const lines = [
     "if (v === undefined) {",
-    "  fail(errors, \"required\", \"/data/attributes\", \"is required\");",
+    '  fail(errors, "required", "/data/attributes", "is required");',
     "  return undefined;",
     "}",
     "if (!isObject(v)) {",
-    "  fail(errors, \"invalid_type\", \"/data/attributes\", \"must be an object, got \" + kind(v));",
+    '  fail(errors, "invalid_type", "/data/attributes", "must be an object, got " + kind(v));',
     "  return undefined;",
     "}",
     `refuseUnknown(v, ATTRIBUTES, "/data/attributes", ${lit(`an attribute of ${ir.name} (attributes: ${names})`)}, errors);`,
@@ -126,12 +135,7 @@ function attributesBody(ir: ProjectIR): string[] {
   const asList = (v: string) => `(${v}${ty(" as unknown[]")})`;
   lines.push(`const n = ${asList(first.v)}.length;`);
   lines.push(`if (n === 0) {`, `  fail(errors, "empty_batch", ${first.ptr}, "must hold at least one row");`, "  return undefined;", "}");
-  lines.push(
-    "if (n > maxRows) {",
-    `  fail(errors, "too_many_rows", ${first.ptr}, "must hold at most " + maxRows + " rows, got " + n);`,
-    "  return undefined;",
-    "}",
-  );
+  lines.push("if (n > maxRows) {", `  fail(errors, "too_many_rows", ${first.ptr}, "must hold at most " + maxRows + " rows, got " + n);`, "  return undefined;", "}");
   for (const { f, v, ptr } of vars.slice(1)) {
     lines.push(
       `if (!${isColumnExpr(f, v)}) fail(errors, "invalid_type", ${ptr}, "must be an array like the other attributes (batch form), got " + kind(${v}));`,
@@ -140,9 +144,7 @@ function attributesBody(ir: ProjectIR): string[] {
   }
   lines.push("if (errors.length > 0) return undefined;");
   for (const { f, v, ptr } of vars) {
-    lines.push(
-      `for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) ${checkName("check", f)}(${asList(v)}[i], ${ptr} + "/" + i, errors);`,
-    );
+    lines.push(`for (let i = 0; i < n && errors.length < MAX_ERRORS; i++) ${checkName("check", f)}(${asList(v)}[i], ${ptr} + "/" + i, errors);`);
   }
   lines.push("if (errors.length > 0) return undefined;");
   lines.push(`const rows${ty(": Attributes[]")} = new Array(n);`);
@@ -161,7 +163,7 @@ function parametersBody(ir: ProjectIR): string[] {
     `const out${ty(": ResolvedParameters")} = ${defaults.length > 0 ? `{ ${defaults.join(", ")} }` : "{}"};`,
     "if (v === undefined || v === null) return out;",
     "if (!isObject(v)) {",
-    "  fail(errors, \"invalid_type\", \"/data/parameters\", \"must be an object, got \" + kind(v));",
+    '  fail(errors, "invalid_type", "/data/parameters", "must be an object, got " + kind(v));',
     "  return out;",
     "}",
     `refuseUnknown(v, PARAMETERS, "/data/parameters", ${lit(`a parameter of ${ir.name} (parameters: ${names})`)}, errors);`,

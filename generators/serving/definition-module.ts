@@ -32,10 +32,7 @@ function valueExpr(rule: FieldRule, labels: readonly string[]): string {
 
 function pickStatements(ir: ProjectIR, threshold: boolean): string[] {
   if (threshold) {
-    return [
-      "// Binary task: the positive (second) label wins once its probability reaches the threshold.",
-      "const best = (output[base + 1] ?? 0) >= (parameters[\"threshold\"] ?? 0.5) ? 1 : 0;",
-    ];
+    return ["// Binary task: the positive (second) label wins once its probability reaches the threshold.", 'const best = (output[base + 1] ?? 0) >= (parameters["threshold"] ?? 0.5) ? 1 : 0;'];
   }
   if (ir.model.labels.length === 0) return [];
   return ["let best = 0;", "for (let j = 1; j < width; j++) if ((output[base + j] ?? 0) > (output[base + best] ?? 0)) best = j;"];
@@ -43,14 +40,7 @@ function pickStatements(ir: ProjectIR, threshold: boolean): string[] {
 
 /** The fields every definition starts and ends with (see runtimes/serve/definition.ts). */
 function head(ir: ProjectIR, labels: string): string[] {
-  return [
-    `name: ${lit(ir.name)},`,
-    `basePath: ${lit(ir.serve.api.basePath)},`,
-    `labels: ${labels},`,
-    `inputs: ${lit(ir.model.inputs)},`,
-    `outputs: ${lit(ir.model.outputs)},`,
-    "decode,",
-  ];
+  return [`name: ${lit(ir.name)},`, `basePath: ${lit(ir.serve.api.basePath)},`, `labels: ${labels},`, `inputs: ${lit(ir.model.inputs)},`, `outputs: ${lit(ir.model.outputs)},`, "decode,"];
 }
 const tail = (ir: ProjectIR): string[] => ["openapi: OPENAPI,", `specHash: ${lit(ir.specHash)},`, `meshVersion: ${lit(ir.meshVersion)},`];
 
@@ -86,16 +76,19 @@ export function definitionModule(ir: ProjectIR): string {
   ];
   const constants = [
     `const LABELS${ty(": readonly string[]")} = ${lit(plan.labels)};`,
-    ...(features
-      ? [doc("The featurizer shared with the trainer: serving can never featurize differently."), `const featurizer = createFeaturizer(${features});`]
-      : []),
+    ...(features ? [doc("The featurizer shared with the trainer: serving can never featurize differently."), `const featurizer = createFeaturizer(${features});`] : []),
   ];
 
   const row = plan.fields.map((f) => `  ${key(f.field)}: ${valueExpr(f, plan.labels)}`).join(",\n");
   const respondRow = functionText({
     name: "respondRow",
     doc: "Response attributes of one row; `base` is the row's offset in `output`.",
-    params: [["output", "Float32Array"], ["base", "number"], ["width", "number"], ["parameters", "ResolvedParameters"]],
+    params: [
+      ["output", "Float32Array"],
+      ["base", "number"],
+      ["width", "number"],
+      ["parameters", "ResolvedParameters"],
+    ],
     returns: "ResponseAttributes",
     body: [...pickStatements(ir, plan.threshold), `return {\n${row}\n};`],
   });
@@ -103,11 +96,7 @@ export function definitionModule(ir: ProjectIR): string {
   const input = ir.model.inputs[0];
   const appField = ir.serve.api.attributes.find((a) => a.name === input?.name) ?? ir.serve.api.attributes[0];
   const bang = ty("!");
-  const encode = features
-    ? [`featurizer.encode(value.rows[row]${bang}, out, offset);`]
-    : appField
-      ? [`out.set(value.rows[row]${bang}[${key(appField.name)}]${ty(" as number[]")}, offset);`]
-      : [];
+  const encode = features ? [`featurizer.encode(value.rows[row]${bang}, out, offset);`] : appField ? [`out.set(value.rows[row]${bang}[${key(appField.name)}]${ty(" as number[]")}, offset);`] : [];
   const batchInit = plan.fields.map((f) => `${key(f.field)}: []`).join(", ");
   const pushes = plan.fields.map((f) => `out[${key(f.field)}].push(one[${key(f.field)}]);`);
   const members = [

@@ -16,13 +16,7 @@ const num = (n: number): string => (Object.is(n, -0) ? "0" : String(n));
 function rangeLines(f: FieldIR, value: string): string[] {
   const lines: string[] = [];
   const range =
-    f.min !== undefined && f.max !== undefined
-      ? `between ${num(f.min)} and ${num(f.max)}`
-      : f.min !== undefined
-        ? `at least ${num(f.min)}`
-        : f.max !== undefined
-          ? `at most ${num(f.max)}`
-          : "";
+    f.min !== undefined && f.max !== undefined ? `between ${num(f.min)} and ${num(f.max)}` : f.min !== undefined ? `at least ${num(f.min)}` : f.max !== undefined ? `at most ${num(f.max)}` : "";
   const conds: string[] = [];
   if (f.min !== undefined) conds.push(`${value} < ${num(f.min)}`);
   if (f.max !== undefined) conds.push(`${value} > ${num(f.max)}`);
@@ -44,9 +38,7 @@ function numberLines(f: FieldIR, value: string, integer: boolean): string[] {
     `  fail(errors, "not_finite", pointer, "must be a finite number");`,
     "  return false;",
     "}",
-    ...(integer
-      ? [`if (!Number.isInteger(${value})) {`, `  fail(errors, "invalid_type", pointer, "must be an integer");`, "  return false;", "}"]
-      : []),
+    ...(integer ? [`if (!Number.isInteger(${value})) {`, `  fail(errors, "invalid_type", pointer, "must be an integer");`, "  return false;", "}"] : []),
     ...rangeLines(f, value),
   ];
 }
@@ -56,12 +48,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
   const lines: string[] = [];
   switch (f.type) {
     case "string":
-      lines.push(
-        `if (typeof v !== "string") {`,
-        `  fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));`,
-        "  return false;",
-        "}",
-      );
+      lines.push(`if (typeof v !== "string") {`, `  fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v));`, "  return false;", "}");
       if (f.maxLength !== undefined) {
         // maxLength counts Unicode code points, as JSON Schema (and so the OpenAPI document)
         // defines it; `v.length` (UTF-16 units) can only overcount, so it is the fast path.
@@ -73,12 +60,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
         );
       }
       if ("enum" in f && f.enum && f.enum.length > 0) {
-        lines.push(
-          `if (!${enumConst(f.name)}.has(v)) {`,
-          `  fail(errors, "not_in_enum", pointer, ${lit(`must be one of ${f.enum.join(", ")}`)});`,
-          "  return false;",
-          "}",
-        );
+        lines.push(`if (!${enumConst(f.name)}.has(v)) {`, `  fail(errors, "not_in_enum", pointer, ${lit(`must be one of ${f.enum.join(", ")}`)});`, "  return false;", "}");
       }
       break;
     case "number":
@@ -115,9 +97,7 @@ export function checkBody(f: FieldIR | ParameterIR, opts: { readonly integerElem
         "    good = false;",
         "  }",
         // An INT64 model input: fractions would be truncated silently, so they are refused.
-        ...(opts.integerElements
-          ? ["  else if (!Number.isSafeInteger(x)) {", `    fail(errors, "invalid_type", pointer + "/" + j, "must be an integer");`, "    good = false;", "  }"]
-          : []),
+        ...(opts.integerElements ? ["  else if (!Number.isSafeInteger(x)) {", `    fail(errors, "invalid_type", pointer + "/" + j, "must be an integer");`, "    good = false;", "  }"] : []),
         "}",
         "return good;",
       );

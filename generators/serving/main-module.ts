@@ -14,11 +14,7 @@ export function serveDefaults(ir: ProjectIR): Record<string, unknown> {
 export function mainModule(ir: ProjectIR): string {
   const d = serveDefaults(ir);
   return moduleText([
-    [
-      importText(["ServeDefaults"], "mesh/runtimes/serve/definition.js", true),
-      importText(["runMain"], "mesh/runtimes/serve/index.js"),
-      importText(["definition"], "./definition.js"),
-    ].join("\n"),
+    [importText(["ServeDefaults"], "mesh/runtimes/serve/definition.js", true), importText(["runMain"], "mesh/runtimes/serve/index.js"), importText(["definition"], "./definition.js")].join("\n"),
     [
       doc("The spec's serve settings; each yields to its MESH_* environment variable."),
       `const defaults${ty(": ServeDefaults")} = {`,

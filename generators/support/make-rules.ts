@@ -5,16 +5,7 @@
  * names, registry URIs) and quoted references to the exported variables.
  */
 import type { LifecycleStep, ProjectIR, StepName } from "../../compiler/ir.js";
-import {
-  CONTAINER_USER,
-  DOWNLOAD_MODEL_REF,
-  REGISTRY_MOUNT,
-  REGISTRY_MOUNT_URI,
-  fileRegistryPath,
-  hasNeuronTarget,
-  stepRepository,
-  stopGraceSeconds,
-} from "./container-run.js";
+import { CONTAINER_USER, DOWNLOAD_MODEL_REF, REGISTRY_MOUNT, REGISTRY_MOUNT_URI, fileRegistryPath, hasNeuronTarget, stepRepository, stopGraceSeconds } from "./container-run.js";
 import { phony, type MakeRule } from "./make-rule.js";
 import { recipeWord } from "./shell.js";
 
@@ -42,9 +33,7 @@ const STEP_HELP: Readonly<Record<LifecycleStep, string>> = {
 };
 
 function lifecycleRules(ir: ProjectIR): MakeRule[] {
-  const rules = ir.lifecycleSteps.map((step) =>
-    phony(step, STEP_HELP[step].replace("<KEY>", ir.key), mesh(`run ${ir.name} --only ${step}`)),
-  );
+  const rules = ir.lifecycleSteps.map((step) => phony(step, STEP_HELP[step].replace("<KEY>", ir.key), mesh(`run ${ir.name} --only ${step}`)));
   if (hasNeuronTarget(ir)) {
     rules.push(
       phony("compile-neuron", "compile for AWS Neuron (needs an Inferentia/Trainium host)", mesh(`run ${ir.name} --only compile --target neuron`)),
@@ -92,7 +81,7 @@ function dockerRun(ir: ProjectIR, step: StepName): string {
     args.push("--read-only --tmpfs /tmp", `--stop-timeout ${stopGraceSeconds(ir)}`, `-p "127.0.0.1:$$PORT:${ir.serve.containerPort}"`);
   }
   args.push(`"${stepRepository(ir, step)}:$$IMAGE_TAG"`);
-  return ["cd \"$$ROOT\"", ...prepare, args.join(" ")].join(" && ");
+  return ['cd "$$ROOT"', ...prepare, args.join(" ")].join(" && ");
 }
 
 function imageRules(ir: ProjectIR): MakeRule[] {
@@ -102,11 +91,7 @@ function imageRules(ir: ProjectIR): MakeRule[] {
     ...steps.map((step) => phony(`build-${step}`, `build the ${step} image`, mesh(`build ${ir.name} --step ${step}`))),
     phony("push", "build and push the images to the registry prefix in mesh.yaml", mesh(`build ${ir.name} --push`)),
     ...steps.map((step) =>
-      phony(
-        `run-${step}`,
-        step === "serve" ? "run the serve image, published on 127.0.0.1:$(PORT)" : `run the ${step} image against the workspace registry`,
-        dockerRun(ir, step),
-      ),
+      phony(`run-${step}`, step === "serve" ? "run the serve image, published on 127.0.0.1:$(PORT)" : `run the ${step} image against the workspace registry`, dockerRun(ir, step)),
     ),
     phony("up", "docker compose up the $(ENV) profile of compose.yaml", 'docker compose -f compose.yaml --profile "$$ENV" up'),
     phony("down", "docker compose down the $(ENV) profile", 'docker compose -f compose.yaml --profile "$$ENV" down'),
@@ -115,11 +100,7 @@ function imageRules(ir: ProjectIR): MakeRule[] {
 
 function cleanRule(ir: ProjectIR): MakeRule {
   const dirs = derivedDirs(ir.name).map(recipeWord).join(" ");
-  return phony(
-    "clean",
-    `delete ${derivedDirs(ir.name).join(", ")} (re-created on demand); keeps the registry and generated files`,
-    `cd "$$ROOT" && rm -rf -- ${dirs}`,
-  );
+  return phony("clean", `delete ${derivedDirs(ir.name).join(", ")} (re-created on demand); keeps the registry and generated files`, `cd "$$ROOT" && rm -rf -- ${dirs}`);
 }
 
 /** Every rule except `help`, in the order `make help` lists them. */

@@ -73,7 +73,13 @@ function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonl
     case "keywords":
       Object.assign(s, {
         type: "array",
-        items: object([["keyword_token", { type: "string" }], ["keyword_score", { type: "number" }]], ["keyword_token", "keyword_score"]),
+        items: object(
+          [
+            ["keyword_token", { type: "string" }],
+            ["keyword_score", { type: "number" }],
+          ],
+          ["keyword_token", "keyword_score"],
+        ),
       });
       break;
     case "scores":
@@ -128,11 +134,26 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
     ["name", "datatype", "shape"],
   );
   return {
-    Attributes: object(api.attributes.map((f) => [f.name, attributeSchema(f)]), attrNames),
-    BatchAttributes: object(api.attributes.map((f) => [f.name, column(attributeSchema(f))]), attrNames),
-    Parameters: object(api.parameters.map((p) => [p.name, fieldSchema(p, labels)]), []),
-    ResponseAttributes: object(api.response.map((f) => [f.name, responseField(f)]), respNames),
-    BatchResponseAttributes: object(api.response.map((f) => [f.name, { type: "array", items: responseField(f) }]), respNames),
+    Attributes: object(
+      api.attributes.map((f) => [f.name, attributeSchema(f)]),
+      attrNames,
+    ),
+    BatchAttributes: object(
+      api.attributes.map((f) => [f.name, column(attributeSchema(f))]),
+      attrNames,
+    ),
+    Parameters: object(
+      api.parameters.map((p) => [p.name, fieldSchema(p, labels)]),
+      [],
+    ),
+    ResponseAttributes: object(
+      api.response.map((f) => [f.name, responseField(f)]),
+      respNames,
+    ),
+    BatchResponseAttributes: object(
+      api.response.map((f) => [f.name, { type: "array", items: responseField(f) }]),
+      respNames,
+    ),
     PredictRequest: object(
       [
         [
@@ -195,8 +216,21 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
       ],
       ["ready"],
     ),
-    ModelReady: object([["name", { type: "string", const: ir.name }], ["ready", { type: "boolean" }]], ["name", "ready"]),
-    ServerMetadata: object([["name", { type: "string" }], ["version", { type: "string" }], ["extensions", { type: "array", items: { type: "string" } }]], ["name", "version", "extensions"]),
+    ModelReady: object(
+      [
+        ["name", { type: "string", const: ir.name }],
+        ["ready", { type: "boolean" }],
+      ],
+      ["name", "ready"],
+    ),
+    ServerMetadata: object(
+      [
+        ["name", { type: "string" }],
+        ["version", { type: "string" }],
+        ["extensions", { type: "array", items: { type: "string" } }],
+      ],
+      ["name", "version", "extensions"],
+    ),
     Bio: bioSchema(ir.name, tensorMeta),
     InferTensor: tensor,
     InferRequest: object(
@@ -204,7 +238,19 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
         ["id", { type: "string" }],
         ["parameters", { type: "object" }],
         ["inputs", { type: "array", minItems: 1, items: ref("InferTensor") }],
-        ["outputs", { type: "array", items: object([["name", { type: "string" }], ["parameters", { type: "object" }]], ["name"]) }],
+        [
+          "outputs",
+          {
+            type: "array",
+            items: object(
+              [
+                ["name", { type: "string" }],
+                ["parameters", { type: "object" }],
+              ],
+              ["name"],
+            ),
+          },
+        ],
       ],
       ["inputs"],
     ),

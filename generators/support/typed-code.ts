@@ -28,7 +28,11 @@ export function typeScript(marked: string): string {
 }
 
 export function javaScript(marked: string): string {
-  return marked.replace(MARKED_LINE, "").replace(MARKED, "").replace(/\n{3,}/g, "\n\n").replace(/^\n+/, "");
+  return marked
+    .replace(MARKED_LINE, "")
+    .replace(MARKED, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .replace(/^\n+/, "");
 }
 
 /** `lines` indented by `depth` levels of two spaces (empty lines stay empty). */

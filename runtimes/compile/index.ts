@@ -114,7 +114,8 @@ export async function compileTarget(
     const golden = parseGolden(fs.readFileSync(path.join(trainedDir, "test_files/inputs.json")), fs.readFileSync(path.join(trainedDir, "test_files/predictions.json")));
     const n = Math.min(validate.samples, golden.inputs.length);
     if (n === 0) throw new LifecycleError("compile", `${parentId} has no golden samples to validate against`);
-    if (n < validate.samples && !modelIsPretrained(trained.card)) ctx.log(`  note: ${parentId} holds ${golden.inputs.length} golden rows; validating on all of them (validate.samples = ${validate.samples})`);
+    if (n < validate.samples && !modelIsPretrained(trained.card))
+      ctx.log(`  note: ${parentId} holds ${golden.inputs.length} golden rows; validating on all of them (validate.samples = ${validate.samples})`);
     const workDir = path.join(scratch, "out");
     fs.mkdirSync(workDir);
     const model = modelOf(trained.card);
@@ -126,7 +127,9 @@ export async function compileTarget(
     const labels = (trained.card.params["labels"] as readonly string[] | undefined) ?? [];
     const agreement = labels.length > 1 ? labelAgreement(predictions, golden.predictions.slice(0, n), labels.length) : 1;
     const minAgreement = validate.minLabelAgreement ?? 1;
-    ctx.log(`  ${describeTarget(target)}: max |Δ| ${parity.maxAbsDiff.toExponential(2)} against ${parentId}'s golden predictions on ${n} rows (atol ${validate.atol}, rtol ${validate.rtol}); labels agree on ${(agreement * 100).toFixed(2)} %`);
+    ctx.log(
+      `  ${describeTarget(target)}: max |Δ| ${parity.maxAbsDiff.toExponential(2)} against ${parentId}'s golden predictions on ${n} rows (atol ${validate.atol}, rtol ${validate.rtol}); labels agree on ${(agreement * 100).toFixed(2)} %`,
+    );
     if (!parity.ok) {
       const w = parity.worst;
       throw new LifecycleError(
@@ -136,7 +139,11 @@ export async function compileTarget(
       );
     }
     if (agreement < minAgreement) {
-      throw new LifecycleError("compile", `${describeTarget(target)} of ${parentId} failed validation: labels agree on ${(agreement * 100).toFixed(2)} % of golden rows, below min_label_agreement ${minAgreement}; nothing was registered`, { gate: true });
+      throw new LifecycleError(
+        "compile",
+        `${describeTarget(target)} of ${parentId} failed validation: labels agree on ${(agreement * 100).toFixed(2)} % of golden rows, below min_label_agreement ${minAgreement}; nothing was registered`,
+        { gate: true },
+      );
     }
     const card: Omit<ModelCard, "id" | "files" | "createdAt"> = {
       type: "compiled",

@@ -8,7 +8,13 @@ import { quantizeDynamicInt8 } from "./quantize-int8.js";
  * to `<workDir>/<name>` and returns its bytes; with quantize int8 the graph is quantized first,
  * so onnxruntime fuses the quantized MatMuls (MatMulIntegerToFloat) while optimising.
  */
-export async function optimizeOnnx(source: string, workDir: string, level: "disabled" | "basic" | "extended" | "all", quantize: "none" | "int8" = "none", name = "model.onnx"): Promise<{ bytes: Buffer; details: Record<string, unknown> }> {
+export async function optimizeOnnx(
+  source: string,
+  workDir: string,
+  level: "disabled" | "basic" | "extended" | "all",
+  quantize: "none" | "int8" = "none",
+  name = "model.onnx",
+): Promise<{ bytes: Buffer; details: Record<string, unknown> }> {
   let from = source;
   const details: Record<string, unknown> = { optimization: level, sourceBytes: fs.statSync(source).size };
   if (quantize === "int8") {

@@ -25,9 +25,7 @@ export { TargetUnavailableError } from "./target-unavailable.js";
 export function targetCompiler(target: CompileTarget): TargetCompiler {
   const compiler = TARGET_COMPILERS[target.kind];
   if (!compiler) {
-    throw new TargetUnavailableError(
-      `compile target "${target.kind}" is not available here; it is compiled by its own image (see the generated Makefile)`,
-    );
+    throw new TargetUnavailableError(`compile target "${target.kind}" is not available here; it is compiled by its own image (see the generated Makefile)`);
   }
   return compiler;
 }

@@ -40,7 +40,11 @@ export async function compileTransformerOnnx(input: TargetInput, serving: Transf
   return {
     files,
     details,
-    predict: (rows) => rawOutputs(opened.pipeline, rows.map((r) => String(r[serving.input] ?? ""))),
+    predict: (rows) =>
+      rawOutputs(
+        opened.pipeline,
+        rows.map((r) => String(r[serving.input] ?? "")),
+      ),
     close: () => opened.release(),
   };
 }

@@ -9,9 +9,7 @@ import { encodeHashedNgrams, type HashedNgramsOptions } from "./hashed-ngrams.js
  * The featurizer settings, structurally the IR's `FeaturesIR` (runtimes never import the
  * compiler: they run inside images that do not ship it).
  */
-export type FeatureSpec =
-  | ({ readonly kind: "hashed-ngrams"; readonly input: string } & HashedNgramsOptions)
-  | { readonly kind: "standardize"; readonly columns: readonly string[] };
+export type FeatureSpec = ({ readonly kind: "hashed-ngrams"; readonly input: string } & HashedNgramsOptions) | { readonly kind: "standardize"; readonly columns: readonly string[] };
 
 export interface Featurizer {
   /** Width of one row of the model input. */

@@ -40,7 +40,8 @@ export function throttled(log: Log, label: string, unit: string, every: number) 
 
 /** The plain line of an event (also what the CLI's plain renderer prints). */
 export function describeProgress(e: ProgressEvent): string {
-  const count = e.unit === "bytes" ? `${(e.done / 1048576).toFixed(1)}${e.total !== undefined ? `/${(e.total / 1048576).toFixed(1)}` : ""} MB` : `${e.done}${e.total !== undefined ? `/${e.total}` : ""} ${e.unit}`;
+  const count =
+    e.unit === "bytes" ? `${(e.done / 1048576).toFixed(1)}${e.total !== undefined ? `/${(e.total / 1048576).toFixed(1)}` : ""} MB` : `${e.done}${e.total !== undefined ? `/${e.total}` : ""} ${e.unit}`;
   const fields = Object.entries(e.fields ?? {}).map(([k, v]) => `${k} ${typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(4)) : v}`);
   return `  ${e.task} ${e.label}: ${count}${fields.length ? `, ${fields.join(", ")}` : ""}`;
 }

@@ -33,9 +33,7 @@ const who = () => {
 };
 
 function absoluteText(gates: readonly GateConfig[], metrics: Readonly<Record<string, unknown>>): string[] {
-  return gates
-    .filter((g) => g.alias === undefined)
-    .map((g) => `${g.metric} ${typeof metrics[g.metric] === "number" ? (metrics[g.metric] as number).toFixed(4) : "?"} ${g.op} ${g.value}`);
+  return gates.filter((g) => g.alias === undefined).map((g) => `${g.metric} ${typeof metrics[g.metric] === "number" ? (metrics[g.metric] as number).toFixed(4) : "?"} ${g.op} ${g.value}`);
 }
 
 export async function promoteIfGatesPass(input: PromoteInput): Promise<PromoteOutcome> {

@@ -75,28 +75,36 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
           return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${r.card.rows} rows (train ${s.splits?.train?.rows}, test ${s.splits?.test?.rows}), sha256 ${short(r.card.sha256)}` };
         }
       : undefined,
-    train: cfg.train?.trainer === "pretrained"
-      ? async (c) => {
-          const r = await registerPretrained(cfg.train!, cfg.model, model, sourceLocation(cfg, opts), force);
-          c.trained = r;
-          c.relative = [];
-          return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: ${cfg.model.transformer?.source.uri} registered with golden predictions on ${cfg.train!.samples?.length ?? 0} documents` };
-        }
-      : cfg.train
-      ? async (c) => {
-          const dataset = c.dataset ?? (cfg.register ? await latestDataset(registry, cfg.project, cfg.register.dataset) : undefined);
-          if (!dataset) throw new LifecycleError("train", `no version of dataset ${cfg.register?.dataset ?? "(none configured)"} in ${registry.uri}; run the register step first`);
-          const r = await train(cfg.train!, cfg.model, model, dataset, force);
-          c.trained = r;
-          c.relative = r.relative ?? [];
-          const m = r.card.metrics as Record<string, number>;
-          return { status: r.skipped ? "skipped" : "done", detail: `${r.card.id}: accuracy ${m.accuracy?.toFixed(4)}, macro-F1 ${m.macro_f1?.toFixed(4)}, log-loss ${m.log_loss?.toFixed(4)} on ${m.testRows} held-out rows` };
-        }
-      : undefined,
+    train:
+      cfg.train?.trainer === "pretrained"
+        ? async (c) => {
+            const r = await registerPretrained(cfg.train!, cfg.model, model, sourceLocation(cfg, opts), force);
+            c.trained = r;
+            c.relative = [];
+            return {
+              status: r.skipped ? "skipped" : "done",
+              detail: `${r.card.id}: ${cfg.model.transformer?.source.uri} registered with golden predictions on ${cfg.train!.samples?.length ?? 0} documents`,
+            };
+          }
+        : cfg.train
+          ? async (c) => {
+              const dataset = c.dataset ?? (cfg.register ? await latestDataset(registry, cfg.project, cfg.register.dataset) : undefined);
+              if (!dataset) throw new LifecycleError("train", `no version of dataset ${cfg.register?.dataset ?? "(none configured)"} in ${registry.uri}; run the register step first`);
+              const r = await train(cfg.train!, cfg.model, model, dataset, force);
+              c.trained = r;
+              c.relative = r.relative ?? [];
+              const m = r.card.metrics as Record<string, number>;
+              return {
+                status: r.skipped ? "skipped" : "done",
+                detail: `${r.card.id}: accuracy ${m.accuracy?.toFixed(4)}, macro-F1 ${m.macro_f1?.toFixed(4)}, log-loss ${m.log_loss?.toFixed(4)} on ${m.testRows} held-out rows`,
+              };
+            }
+          : undefined,
     compile: cfg.compile
       ? async (c) => {
           const targets = opts.targetKind ? selectTargets(cfg.compile!.targets, opts.targetKind) : cfg.compile!.targets;
-          if (targets.length === 0) throw new LifecycleError("compile", `the spec has no compile target of kind ${opts.targetKind}${opts.targetKind === "cpu" ? " (cpu traces the neuron targets)" : ""}`);
+          if (targets.length === 0)
+            throw new LifecycleError("compile", `the spec has no compile target of kind ${opts.targetKind}${opts.targetKind === "cpu" ? " (cpu traces the neuron targets)" : ""}`);
           const trained = c.trained ?? (await latestModel(registry, cfg.project, cfg.key, "TRAINED"));
           if (!trained) throw new LifecycleError("compile", `no ${cfg.key}-TRAINED version in ${registry.uri}; run the train step first`);
           c.trained = trained;
@@ -154,7 +162,15 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
   const last: LifecycleStep = cfg.compile ? "compile" : "train";
   if (cfg.train?.promote && carry.trained && (!opts.only || opts.only === last)) {
     carry.relative ??= await checkRelativeGates(cfg.train.gates, carry.trained.card.metrics, registry, cfg.project);
-    const p = await promoteIfGatesPass({ alias: cfg.train.promote, project: cfg.project, registry, gates: cfg.train.gates, trained: carry.trained, compiled: carry.compiled ?? [], relative: [...carry.relative, ...(carry.compileRelative ?? [])] }).catch((err: unknown) => {
+    const p = await promoteIfGatesPass({
+      alias: cfg.train.promote,
+      project: cfg.project,
+      registry,
+      gates: cfg.train.gates,
+      trained: carry.trained,
+      compiled: carry.compiled ?? [],
+      relative: [...carry.relative, ...(carry.compileRelative ?? [])],
+    }).catch((err: unknown) => {
       throw new LifecycleError(last, `promoting to ${cfg.train!.promote} failed: ${reason(err)}`, { cause: err });
     });
     opts.report(`        promote  ${p.status === "promoted" ? "done" : p.status === "unchanged" ? "unchanged" : "held"}: ${p.detail}`);

@@ -90,4 +90,3 @@ export class HashMeter extends Transform {
     return this.gitSha1 ? { ...digest, gitBlob: this.gitSha1.digest("hex") } : digest;
   }
 }
-

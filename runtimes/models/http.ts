@@ -51,7 +51,6 @@ export interface HttpOptions {
 const MAX_REDIRECTS = 10;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-
 /** The innermost useful message of a fetch failure ("getaddrinfo ENOTFOUND huggingface.co"). */
 function networkDetail(err: unknown): string {
   let e = err as { message?: string; code?: string; cause?: unknown; errors?: unknown[] } | undefined;

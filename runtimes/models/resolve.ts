@@ -27,16 +27,17 @@ export async function resolveModelSource(uri: string, options: ResolveOptions): 
   if (lock && lock.source !== uri) {
     throw new ModelSourceError("invalid-lock", `${LOCK_FILE_NAME} pins ${lock.source}, but the spec names ${uri}; update the lock`);
   }
-  const got: RemoteModel = u.scheme === "file"
-    ? await resolveFileUri(u, options.root, options.baseDir)
-    : u.scheme === "npm"
-      ? await resolveNpmUri(u, options.root, options.baseDir)
-      : await resolveRemote(remoteSource(u, options), {
-          ...(lock ? { lock } : {}),
-          ...(options.refresh ? { refresh: true } : {}),
-          maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-          log: options.log ?? (() => {}),
-        });
+  const got: RemoteModel =
+    u.scheme === "file"
+      ? await resolveFileUri(u, options.root, options.baseDir)
+      : u.scheme === "npm"
+        ? await resolveNpmUri(u, options.root, options.baseDir)
+        : await resolveRemote(remoteSource(u, options), {
+            ...(lock ? { lock } : {}),
+            ...(options.refresh ? { refresh: true } : {}),
+            maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+            log: options.log ?? (() => {}),
+          });
   // Remote downloads were already held to the lock file by file; this also covers local
   // sources and a cached entry, in one wording.
   if (lock) compareWithLock(got.files, lock, uri);

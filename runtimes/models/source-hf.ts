@@ -74,7 +74,8 @@ export function hfSource(u: HfModelUri, s: HubSettings): RemoteSource {
   const fail = (err: unknown, file?: { path: string; revision: string }): never => {
     if (!(err instanceof HttpError)) {
       if (err instanceof ModelSourceError) throw err;
-      if (err instanceof SyntaxError) throw new ModelSourceError("io", `the Hugging Face Hub at ${endpoint} did not answer with the model API's JSON for ${u.uri} (is the endpoint a Hub or a mirror of one?)`);
+      if (err instanceof SyntaxError)
+        throw new ModelSourceError("io", `the Hugging Face Hub at ${endpoint} did not answer with the model API's JSON for ${u.uri} (is the endpoint a Hub or a mirror of one?)`);
       throw err;
     }
     const f = err.failure;
@@ -111,7 +112,11 @@ export function hfSource(u: HfModelUri, s: HubSettings): RemoteSource {
         throw new ModelSourceError("not-found", `${u.repo} has no file ${file.path} at commit ${file.revision} on the Hugging Face Hub at ${endpoint} (${status})`, { cause: err });
       }
       if (f.errorCode === "RevisionNotFound") {
-        throw new ModelSourceError("not-found", `${u.repo} has no revision "${file?.revision ?? u.revision}" on the Hugging Face Hub at ${endpoint} (${status}): check the branch, tag or commit after @ in model.source.uri`, { cause: err });
+        throw new ModelSourceError(
+          "not-found",
+          `${u.repo} has no revision "${file?.revision ?? u.revision}" on the Hugging Face Hub at ${endpoint} (${status}): check the branch, tag or commit after @ in model.source.uri`,
+          { cause: err },
+        );
       }
       throw new ModelSourceError(
         "not-found",
@@ -120,9 +125,17 @@ export function hfSource(u: HfModelUri, s: HubSettings): RemoteSource {
       );
     }
     if (f.status === 429) {
-      throw new ModelSourceError("io", `the Hugging Face Hub at ${endpoint} is rate-limiting requests (429): wait and try again${token ? "" : ", or set HF_TOKEN (signed-in requests get a higher limit)"}`, { cause: err });
+      throw new ModelSourceError(
+        "io",
+        `the Hugging Face Hub at ${endpoint} is rate-limiting requests (429): wait and try again${token ? "" : ", or set HF_TOKEN (signed-in requests get a higher limit)"}`,
+        { cause: err },
+      );
     }
-    throw new ModelSourceError("io", `the Hugging Face Hub at ${endpoint} answered ${describeFailure(f)} for ${file ? `${file.path} of ` : ""}${u.uri}: try again later, or set MESH_HF_ENDPOINT to a mirror`, { cause: err });
+    throw new ModelSourceError(
+      "io",
+      `the Hugging Face Hub at ${endpoint} answered ${describeFailure(f)} for ${file ? `${file.path} of ` : ""}${u.uri}: try again later, or set MESH_HF_ENDPOINT to a mirror`,
+      { cause: err },
+    );
   };
 
   const fileUrl = (revision: string, rel: string) => `${endpoint}/${repoPath}/resolve/${revision}/${rel.split("/").map(encodeURIComponent).join("/")}`;

@@ -26,10 +26,16 @@ export function httpsSource(u: HttpsModelUri, s: HttpsSettings): RemoteSource {
     const f = err.failure;
     const why = describeFailure(f);
     if (f.kind === "network" || f.kind === "timeout") {
-      throw new ModelSourceError("unreachable", `cannot reach ${u.url.origin} for ${u.uri} (${why}): check the URL and the network, or download the file and point model.source.uri at it with file://`, { cause: err });
+      throw new ModelSourceError(
+        "unreachable",
+        `cannot reach ${u.url.origin} for ${u.uri} (${why}): check the URL and the network, or download the file and point model.source.uri at it with file://`,
+        { cause: err },
+      );
     }
     if (f.kind === "status" && (f.status === 401 || f.status === 403)) {
-      throw new ModelSourceError("denied", `${u.uri} answered ${why}: the server wants credentials mesh does not send; download the file and point model.source.uri at it with file://`, { cause: err });
+      throw new ModelSourceError("denied", `${u.uri} answered ${why}: the server wants credentials mesh does not send; download the file and point model.source.uri at it with file://`, {
+        cause: err,
+      });
     }
     if (f.kind === "status" && (f.status === 404 || f.status === 410)) throw new ModelSourceError("not-found", `${u.uri} answered ${why}: check the URL`, { cause: err });
     throw new ModelSourceError("io", `${u.uri} answered ${why}: try again later`, { cause: err });

@@ -55,14 +55,21 @@ export function s3Source(u: S3ModelUri, s: S3Settings): RemoteSource {
     const endpoint = client().endpoint;
     const net = timedOut ? "ETIMEDOUT" : [e.code, e.cause?.code, ...(e.errors ?? []).map((x) => x.code)].find((c) => c !== undefined && NETWORK_CODES.has(c));
     if (net || e.name === "TimeoutError") {
-      throw new ModelSourceError("unreachable", `cannot reach the S3 endpoint ${endpoint} (${net ?? "ETIMEDOUT"}) to ${action}: is the server running, and are AWS_ENDPOINT_URL_S3 and the workspace's S3 settings right?`, { cause: err });
+      throw new ModelSourceError(
+        "unreachable",
+        `cannot reach the S3 endpoint ${endpoint} (${net ?? "ETIMEDOUT"}) to ${action}: is the server running, and are AWS_ENDPOINT_URL_S3 and the workspace's S3 settings right?`,
+        { cause: err },
+      );
     }
     if (e.name === "NoSuchBucket") throw new ModelSourceError("not-found", `S3 bucket "${u.bucket}" does not exist at ${endpoint} (model source ${u.uri})`, { cause: err });
     const status = e.$metadata?.httpStatusCode;
     if ((e.name && FORBIDDEN.has(e.name)) || status === 403) {
-      throw new ModelSourceError("denied", `S3 refused to ${action} (${status ?? 403} ${e.name ?? "Forbidden"}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and the bucket policy`, { cause: err });
+      throw new ModelSourceError("denied", `S3 refused to ${action} (${status ?? 403} ${e.name ?? "Forbidden"}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and the bucket policy`, {
+        cause: err,
+      });
     }
-    if (e.name === "CredentialsProviderError") throw new ModelSourceError("denied", `no AWS credentials found to ${action}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`, { cause: err });
+    if (e.name === "CredentialsProviderError")
+      throw new ModelSourceError("denied", `no AWS credentials found to ${action}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`, { cause: err });
     if (isMissingKey(err)) throw new ModelSourceError("not-found", `S3 has no object to ${action} (it was removed, or the lock is stale)`, { cause: err });
     throw new ModelSourceError("io", `S3 failed to ${action}: ${e.name ?? "Error"}${e.message ? `: ${e.message}` : ""}`, { cause: err });
   };
@@ -110,12 +117,12 @@ export function s3Source(u: S3ModelUri, s: S3Settings): RemoteSource {
 
     async list() {
       if (!u.folder) {
-        const head = await send(`read s3://${u.bucket}/${u.key}`, (abortSignal) =>
-          client().client.send(new HeadObjectCommand({ Bucket: u.bucket, Key: u.key }), { abortSignal }),
-        ).catch((err: unknown) => {
-          if (err instanceof ModelSourceError && err.code === "not-found" && isMissingKey(err.cause)) return undefined;
-          throw err;
-        });
+        const head = await send(`read s3://${u.bucket}/${u.key}`, (abortSignal) => client().client.send(new HeadObjectCommand({ Bucket: u.bucket, Key: u.key }), { abortSignal })).catch(
+          (err: unknown) => {
+            if (err instanceof ModelSourceError && err.code === "not-found" && isMissingKey(err.cause)) return undefined;
+            throw err;
+          },
+        );
         if (head) {
           return {
             kind: "file",

@@ -33,15 +33,16 @@ export function runPython(python: string, args: readonly string[], cwd: string, 
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === "ENOENT" ? `the Python interpreter ${python} was not found; set PYTHON to one that has torch` : err.message)),
-    );
+    child.on("error", (err: NodeJS.ErrnoException) => reject(new Error(err.code === "ENOENT" ? `the Python interpreter ${python} was not found; set PYTHON to one that has torch` : err.message)));
     child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
   });
 }
 
 /** The last non-empty stderr line: the scripts print their one-sentence reason there. */
 export function lastLine(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? "";
 }

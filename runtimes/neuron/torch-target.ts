@@ -69,9 +69,7 @@ export async function compileTorch(input: TargetInput): Promise<CompiledArtifact
   const specs = JSON.parse(fs.readFileSync(path.join(compiled, "compilation_specs.json"), "utf8")) as Record<string, unknown>;
   let calls = 0;
   return {
-    files: Object.fromEntries(
-      ["model.pt", "compilation_specs.json", "features.json"].map((f) => [`neuron/${f}`, { localPath: path.join(compiled, f) }]),
-    ),
+    files: Object.fromEntries(["model.pt", "compilation_specs.json", "features.json"].map((f) => [`neuron/${f}`, { localPath: path.join(compiled, f) }])),
     details: { python, torch: specs.torch, tracing: { batchSize: specs.tracing__batch_size, width: specs.tracing__max_length, neuron: specs.tracing__neuron, kwargs: specs.tracing_kwargs } },
     async predict(rows: readonly AttributeRow[]) {
       const n = ++calls;

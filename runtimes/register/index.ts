@@ -61,12 +61,7 @@ export async function latestDataset(registry: Registry, project: string, dataset
   return { ref, card: await registry.readDatasetCard(ref) };
 }
 
-export async function register(
-  cfg: RegisterConfig,
-  ctx: RegisterContext,
-  raw: { readonly ref: DatasetRef; readonly card: DatasetCard },
-  opts: { force?: boolean } = {},
-): Promise<RegisterResult> {
+export async function register(cfg: RegisterConfig, ctx: RegisterContext, raw: { readonly ref: DatasetRef; readonly card: DatasetCard }, opts: { force?: boolean } = {}): Promise<RegisterResult> {
   if (cfg.columns.some((c) => c.name === SPLIT_COLUMN)) throw new LifecycleError("register", `column name ${SPLIT_COLUMN} is reserved for the split`);
   if (cfg.dataset === RAW_DATASET) throw new LifecycleError("register", `dataset name ${RAW_DATASET} is reserved for ingest's raw snapshots; pick another register.dataset`);
   const hash = registerInputsHash(cfg, raw.card.sha256);
@@ -86,7 +81,16 @@ export async function register(
     if (err instanceof BadRowsError) throw new LifecycleError("register", `dataset ${cfg.dataset}: ${err.message}`);
     throw new LifecycleError("register", `raw snapshot ${raw.card.id} is corrupt: ${reason(err)}`);
   }
-  if (ctx.log.progress) emitProgress(ctx.log, { task: "register", label: "rows", unit: "rows", done: built.rows.length + built.badRows.length + built.stats.duplicates, total: countLines(text), fields: { kept: built.rows.length, bad: built.badRows.length, duplicates: built.stats.duplicates }, final: true });
+  if (ctx.log.progress)
+    emitProgress(ctx.log, {
+      task: "register",
+      label: "rows",
+      unit: "rows",
+      done: built.rows.length + built.badRows.length + built.stats.duplicates,
+      total: countLines(text),
+      fields: { kept: built.rows.length, bad: built.badRows.length, duplicates: built.stats.duplicates },
+      final: true,
+    });
   if (built.badRows.length > 0) {
     ctx.log(`  dropped ${built.badRows.length} row(s) that do not fit the schema (within budget), e.g. ${describeBadRow(built.badRows[0]!)}`);
   }

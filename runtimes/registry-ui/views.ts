@@ -100,7 +100,16 @@ export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
     try {
       const card = await reg.readModelCard(ref);
       const target = card.target && typeof card.target.kind === "string" ? card.target.kind : undefined;
-      return { id, version: ref.version, type: card.type, createdAt: card.createdAt, metrics: flatMetrics(card.metrics), ...(card.parent ? { parent: card.parent } : {}), ...(target ? { target } : {}), aliases: pointing };
+      return {
+        id,
+        version: ref.version,
+        type: card.type,
+        createdAt: card.createdAt,
+        metrics: flatMetrics(card.metrics),
+        ...(card.parent ? { parent: card.parent } : {}),
+        ...(target ? { target } : {}),
+        aliases: pointing,
+      };
     } catch (err) {
       if (err instanceof RegistryError && err.code === "corrupt") return { id, version: ref.version, metrics: {}, aliases: pointing, error: err.message };
       throw err;
@@ -160,7 +169,9 @@ export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
     const [inputs, predictions] = await Promise.all(names.map(async (n) => JSON.parse(Buffer.from(await reg.readModelFile(ref, n)).toString("utf8")) as unknown));
     if (!Array.isArray(inputs) || !Array.isArray(predictions)) return { rows: [], note: "golden files are not JSON arrays" };
     const cut = (p: unknown) => (Array.isArray(p) ? p.slice(0, GOLDEN_VALUES).map((v) => (numeric(v) ? v : null)) : []);
-    const rows = inputs.slice(0, GOLDEN_ROWS).map((input, i) => ({ input: truncateJson(input), prediction: cut(predictions[i]), values: Array.isArray(predictions[i]) ? (predictions[i] as unknown[]).length : 0 }));
+    const rows = inputs
+      .slice(0, GOLDEN_ROWS)
+      .map((input, i) => ({ input: truncateJson(input), prediction: cut(predictions[i]), values: Array.isArray(predictions[i]) ? (predictions[i] as unknown[]).length : 0 }));
     return { rows, total: inputs.length };
   }
 
@@ -276,7 +287,15 @@ export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
       const mb = flatMetrics(cb.metrics);
       const names = [...new Set([...Object.keys(ma), ...Object.keys(mb)])].sort();
       const metrics = names.map((name) => ({ name, a: ma[name] ?? null, b: mb[name] ?? null, delta: ma[name] !== undefined && mb[name] !== undefined ? mb[name]! - ma[name]! : null }));
-      const side = (card: ModelCard, t: { record?: TrainingRecord; from?: string }) => ({ id: card.id, type: card.type, createdAt: card.createdAt, specHash: card.specHash, params: card.params, curves: t.record?.curves ?? null, curvesFrom: t.from ?? null });
+      const side = (card: ModelCard, t: { record?: TrainingRecord; from?: string }) => ({
+        id: card.id,
+        type: card.type,
+        createdAt: card.createdAt,
+        specHash: card.specHash,
+        params: card.params,
+        curves: t.record?.curves ?? null,
+        curvesFrom: t.from ?? null,
+      });
       // Per-class F1 of the labels both held-out evaluations name.
       const f1 = (t: { record?: TrainingRecord }) => new Map((t.record?.evaluation?.perClass ?? []).map((c) => [c.label, c.f1] as const));
       const fa = f1(ta);
@@ -302,6 +321,11 @@ export type Views = ReturnType<typeof createViews>;
 function truncateJson(value: unknown): unknown {
   if (typeof value === "string") return value.length > 500 ? `${value.slice(0, 500)}…` : value;
   if (Array.isArray(value)) return value.slice(0, 32).map(truncateJson);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).slice(0, 32).map(([k, v]) => [k, truncateJson(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .slice(0, 32)
+        .map(([k, v]) => [k, truncateJson(v)]),
+    );
   return value;
 }

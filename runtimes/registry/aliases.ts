@@ -54,7 +54,6 @@ export function checkAlias(alias: string): string {
 function checkText(field: string, value: string, max: number): string {
   if (typeof value !== "string") throw new RegistryError("invalid", `the alias ${field} must be text`);
   if (value.length > max) throw new RegistryError("invalid", `the alias ${field} is longer than ${max} characters`);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) throw new RegistryError("invalid", `the alias ${field} must not contain control characters or line breaks`);
   return value;
 }
@@ -111,7 +110,10 @@ export function aliasMethods({ store, now, readModelCard }: AliasDeps): AliasMet
   /** Committed events of one alias, oldest first, with `from` derived from the order. */
   async function history(project: string, alias: string): Promise<AliasEvent[]> {
     const base = aliasBase(project, alias);
-    const seqs = (await store.listDirs(base)).map(parseVersionName).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    const seqs = (await store.listDirs(base))
+      .map(parseVersionName)
+      .filter((n): n is number => n !== undefined)
+      .sort((a, b) => a - b);
     const stored = await Promise.all(
       seqs.map(async (seq) => {
         const bytes = await store.get(`${base}/${seq}/${EVENT}`);

@@ -25,7 +25,12 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
   const uri = store.uri;
 
   /** Publishes files + card under `base`, returning the version number. */
-  async function publish(base: string, label: (n: number) => string, files: ArtifactFiles, card: (n: number, files: Record<string, string>, sizes: Record<string, number>, createdAt: string) => ModelCard | DatasetCard): Promise<number> {
+  async function publish(
+    base: string,
+    label: (n: number) => string,
+    files: ArtifactFiles,
+    card: (n: number, files: Record<string, string>, sizes: Record<string, number>, createdAt: string) => ModelCard | DatasetCard,
+  ): Promise<number> {
     const entries = Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [rel, source] of entries) {
       checkRelPath(rel);
@@ -110,13 +115,18 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
         });
       }
       const base = modelBase(project, key, stage);
-      const version = await publish(base, (n) => `${project}/${key}-${stage}-${n}`, files, (n, hashes, sizes, createdAt) => ({
-        ...input,
-        id: modelId({ key, stage, version: n }),
-        files: hashes,
-        sizes,
-        createdAt,
-      }));
+      const version = await publish(
+        base,
+        (n) => `${project}/${key}-${stage}-${n}`,
+        files,
+        (n, hashes, sizes, createdAt) => ({
+          ...input,
+          id: modelId({ key, stage, version: n }),
+          files: hashes,
+          sizes,
+          createdAt,
+        }),
+      );
       return { project, key, stage, version };
     },
     async publishDataset(project, dataset, files, input) {
@@ -126,13 +136,18 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
         throw new RegistryError("invalid", `the card's project/dataset "${input.project}/${input.dataset}" does not match "${project}/${dataset}"`);
       }
       const base = datasetBase(project, dataset);
-      const version = await publish(base, (n) => `${project}/datasets/${dataset}-${n}`, files, (n, hashes, sizes, createdAt) => ({
-        ...input,
-        id: datasetId({ dataset, version: n }),
-        files: hashes,
-        sizes,
-        createdAt,
-      }));
+      const version = await publish(
+        base,
+        (n) => `${project}/datasets/${dataset}-${n}`,
+        files,
+        (n, hashes, sizes, createdAt) => ({
+          ...input,
+          id: datasetId({ dataset, version: n }),
+          files: hashes,
+          sizes,
+          createdAt,
+        }),
+      );
       return { project, dataset, version };
     },
     listModelVersions: (project, key, stage) => versions(modelBase(project, key, stage)),

@@ -42,7 +42,10 @@ export function fileStore(root: string, uri: string): BlobStore {
   async function entries(prefix: string, want: "dir" | "file"): Promise<string[]> {
     try {
       const list = await readdir(path(prefix), { withFileTypes: true });
-      return list.filter((d) => (want === "dir" ? d.isDirectory() : d.isFile())).map((d) => d.name).sort();
+      return list
+        .filter((d) => (want === "dir" ? d.isDirectory() : d.isFile()))
+        .map((d) => d.name)
+        .sort();
     } catch (err) {
       if (errno(err) === "ENOENT" || errno(err) === "ENOTDIR") return [];
       throw ioError(`cannot list ${prefix || "/"} in ${uri}`, err);
@@ -102,9 +105,7 @@ export function fileStore(root: string, uri: string): BlobStore {
       } catch (err) {
         throw ioError(`cannot create ${base}/${CLAIMS} in ${uri}`, err);
       }
-      const taken = [...(await entries(base, "dir")), ...(await entries(`${base}/${CLAIMS}`, "file"))]
-        .map(parseVersionName)
-        .filter((n): n is number => n !== undefined);
+      const taken = [...(await entries(base, "dir")), ...(await entries(`${base}/${CLAIMS}`, "file"))].map(parseVersionName).filter((n): n is number => n !== undefined);
       let n = Math.max(0, ...taken) + 1;
       for (;;) {
         try {

@@ -31,10 +31,7 @@ export function openRegistry(uri: string, options: OpenRegistryOptions = {}): Me
     return createRegistry(fileStore(root, uri), core);
   }
   const { client, endpoint } = createS3Client(options.s3 ?? {}, options.env ?? process.env);
-  return createRegistry(
-    s3Store({ client, endpoint, bucket: loc.bucket, prefix: loc.prefix, uri, ...(options.s3?.partSize ? { partSize: options.s3.partSize } : {}) }),
-    core,
-  );
+  return createRegistry(s3Store({ client, endpoint, bucket: loc.bucket, prefix: loc.prefix, uri, ...(options.s3?.partSize ? { partSize: options.s3.partSize } : {}) }), core);
 }
 
 export { RegistryError, isRegistryError, type RegistryErrorCode } from "./errors.js";

@@ -35,7 +35,9 @@ export function renderListing(listing: RegistryListing): string {
           models.push([v.id, `error: ${v.error}`]);
           continue;
         }
-        const metrics = Object.entries(v.metrics).map(([k, n]) => `${k}=${fmtNumber(n)}`).join(" ");
+        const metrics = Object.entries(v.metrics)
+          .map(([k, n]) => `${k}=${fmtNumber(n)}`)
+          .join(" ");
         const lineage = [v.parent ? `parent ${v.parent}` : "", v.children.length ? `children ${v.children.join(",")}` : ""].filter(Boolean).join("; ");
         models.push([v.id, v.type ?? "", v.createdAt ?? "", fmtBytes(v.bytes), metrics, lineage]);
       }
@@ -64,10 +66,20 @@ export function renderDetail(detail: VersionDetail, uri: string): string {
 export function renderAliases(view: AliasesView): string {
   const lines = [`aliases of ${view.project} in ${view.uri}`];
   if (view.aliases.length === 0) lines.push("  (none: mesh registry promote ID --alias NAME sets one)");
-  lines.push(...table(view.aliases.map((a) => [a.alias, `→ ${a.target}`, `since ${a.since}`, `by ${a.by}`, a.reason ? `(${a.reason})` : ""]), "  "));
+  lines.push(
+    ...table(
+      view.aliases.map((a) => [a.alias, `→ ${a.target}`, `since ${a.since}`, `by ${a.by}`, a.reason ? `(${a.reason})` : ""]),
+      "  ",
+    ),
+  );
   if (view.history.length > 0) {
     lines.push("history");
-    lines.push(...table(view.history.map((e) => [e.at, `${e.alias}#${e.seq}`, `${e.from ?? "(unset)"} → ${e.to}`, `by ${e.by}`, e.reason ? `(${e.reason})` : ""]), "  "));
+    lines.push(
+      ...table(
+        view.history.map((e) => [e.at, `${e.alias}#${e.seq}`, `${e.from ?? "(unset)"} → ${e.to}`, `by ${e.by}`, e.reason ? `(${e.reason})` : ""]),
+        "  ",
+      ),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -52,8 +52,7 @@ export interface RegistryListing {
   readonly projects: readonly ProjectSummary[];
 }
 
-const totalBytes = (sizes: Readonly<Record<string, number>> | undefined) =>
-  sizes ? Object.values(sizes).reduce((a, b) => a + b, 0) : undefined;
+const totalBytes = (sizes: Readonly<Record<string, number>> | undefined) => (sizes ? Object.values(sizes).reduce((a, b) => a + b, 0) : undefined);
 
 function numericMetrics(metrics: Readonly<Record<string, unknown>> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -67,7 +66,16 @@ async function modelVersion(reg: MeshRegistry, ref: ModelRef): Promise<ModelVers
     const card = await reg.readModelCard(ref);
     const children = (await reg.listChildren(ref)).map((c) => (c.project === ref.project ? modelId(c) : `${c.project}/${modelId(c)}`));
     const bytes = totalBytes(card.sizes);
-    return { id, version: ref.version, type: card.type, createdAt: card.createdAt, metrics: numericMetrics(card.metrics), ...(card.parent ? { parent: card.parent } : {}), children, ...(bytes !== undefined ? { bytes } : {}) };
+    return {
+      id,
+      version: ref.version,
+      type: card.type,
+      createdAt: card.createdAt,
+      metrics: numericMetrics(card.metrics),
+      ...(card.parent ? { parent: card.parent } : {}),
+      children,
+      ...(bytes !== undefined ? { bytes } : {}),
+    };
   } catch (err) {
     if (!isRegistryError(err, "corrupt")) throw err;
     return { id, version: ref.version, metrics: {}, children: [], error: err.message };

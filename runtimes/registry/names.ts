@@ -58,8 +58,7 @@ export function checkVersion(version: number): number {
  * registry's own names.
  */
 export function checkRelPath(rel: string): string {
-  const bad = (why: string) =>
-    new RegistryError("invalid", `invalid artifact path ${JSON.stringify(rel)}: ${why}`);
+  const bad = (why: string) => new RegistryError("invalid", `invalid artifact path ${JSON.stringify(rel)}: ${why}`);
   if (typeof rel !== "string" || rel.length === 0) throw bad("must not be empty");
   if (rel.length > 512) throw bad("longer than 512 characters");
   if (rel.includes("\\")) throw bad("must not contain a backslash");

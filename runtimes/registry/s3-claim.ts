@@ -53,9 +53,7 @@ const tickets = async (ops: ClaimOps, prefix: string) => (await ops.listFiles(pr
 
 /** Takes the next free version number under `base` (see the module comment). */
 export async function claimVersionBakery(ops: ClaimOps, base: string): Promise<number> {
-  const taken = [...(await ops.listDirs(base)), ...(await ops.listDirs(`${base}/.claims`))]
-    .map(parseVersionName)
-    .filter((n): n is number => n !== undefined);
+  const taken = [...(await ops.listDirs(base)), ...(await ops.listDirs(`${base}/.claims`))].map(parseVersionName).filter((n): n is number => n !== undefined);
   for (let n = Math.max(0, ...taken) + 1; ; n += 1) {
     if (await tryClaim(ops, base, n)) return n;
   }
@@ -138,9 +136,7 @@ export async function probeConditionalWrites(ops: ConditionalOps): Promise<boole
  * as the bakery protocol, so numbers taken by either are skipped by both.
  */
 export async function claimVersionConditional(ops: ConditionalOps, base: string): Promise<number> {
-  const taken = [...(await ops.listDirs(base)), ...(await ops.listDirs(`${base}/.claims`))]
-    .map(parseVersionName)
-    .filter((n): n is number => n !== undefined);
+  const taken = [...(await ops.listDirs(base)), ...(await ops.listDirs(`${base}/.claims`))].map(parseVersionName).filter((n): n is number => n !== undefined);
   const marker = new TextEncoder().encode(newUid());
   for (let n = Math.max(0, ...taken) + 1; ; ) {
     const answer = await ops.putIfNoneMatch(`${base}/.claims/${n}/claim`, marker);

@@ -10,14 +10,7 @@
  *   hashing stream into lib-storage's multipart Upload (bounded memory: parts × queue).
  * - Immutable: `commit` refuses when the card exists; a claimed number is never reused.
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
@@ -59,9 +52,7 @@ export function s3Store(loc: S3Location): BlobStore {
     const files: string[] = [];
     let token: string | undefined;
     do {
-      const page = await client
-        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: p, ContinuationToken: token, ...(recursive ? {} : { Delimiter: "/" }) }))
-        .catch(fail(`list ${p || "/"}`));
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: p, ContinuationToken: token, ...(recursive ? {} : { Delimiter: "/" }) })).catch(fail(`list ${p || "/"}`));
       for (const o of page.Contents ?? []) {
         const rest = o.Key?.slice(p.length) ?? "";
         const slash = rest.indexOf("/");

@@ -75,19 +75,8 @@ export type ArtifactFiles = Readonly<Record<string, Uint8Array | { readonly loca
 export interface Registry {
   /** The URI this registry was opened with, for messages (never includes credentials). */
   readonly uri: string;
-  publishModel(
-    project: string,
-    key: string,
-    stage: ModelStage,
-    files: ArtifactFiles,
-    card: Omit<ModelCard, "id" | "files" | "createdAt">,
-  ): Promise<ModelRef>;
-  publishDataset(
-    project: string,
-    dataset: string,
-    files: ArtifactFiles,
-    card: Omit<DatasetCard, "id" | "files" | "createdAt">,
-  ): Promise<DatasetRef>;
+  publishModel(project: string, key: string, stage: ModelStage, files: ArtifactFiles, card: Omit<ModelCard, "id" | "files" | "createdAt">): Promise<ModelRef>;
+  publishDataset(project: string, dataset: string, files: ArtifactFiles, card: Omit<DatasetCard, "id" | "files" | "createdAt">): Promise<DatasetRef>;
   /** Complete versions only, ascending. */
   listModelVersions(project: string, key: string, stage: ModelStage): Promise<number[]>;
   listDatasetVersions(project: string, dataset: string): Promise<number[]>;

@@ -8,15 +8,12 @@ import type { S3Options } from "./s3-client.js";
 
 export const DEFAULT_REGISTRY_URI = "file://.mesh/registry";
 
-export type RegistryLocation =
-  | { readonly kind: "file"; readonly path: string }
-  | { readonly kind: "s3"; readonly bucket: string; readonly prefix: string };
+export type RegistryLocation = { readonly kind: "file"; readonly path: string } | { readonly kind: "s3"; readonly bucket: string; readonly prefix: string };
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PREFIX_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 
-const bad = (uri: string, why: string) =>
-  new RegistryError("invalid", `invalid registry URI ${JSON.stringify(uri)}: ${why} (expected file://PATH or s3://BUCKET/PREFIX)`);
+const bad = (uri: string, why: string) => new RegistryError("invalid", `invalid registry URI ${JSON.stringify(uri)}: ${why} (expected file://PATH or s3://BUCKET/PREFIX)`);
 
 /** Parses a registry URI; one clear error for anything else. */
 export function parseRegistryUri(uri: string): RegistryLocation {

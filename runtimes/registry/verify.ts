@@ -13,13 +13,9 @@ import { HashingStream, sha256 } from "./hashing.js";
 import type { BlobStore } from "./storage.js";
 
 const mismatch = (rel: string, label: string, uri: string, expected: string, actual: string) =>
-  new RegistryError(
-    "corrupt",
-    `checksum mismatch for ${rel} of ${label} in ${uri}: the card says sha256 ${expected}, the stored file has ${actual}; the file was altered or damaged`,
-  );
+  new RegistryError("corrupt", `checksum mismatch for ${rel} of ${label} in ${uri}: the card says sha256 ${expected}, the stored file has ${actual}; the file was altered or damaged`);
 
-const missing = (rel: string, label: string, uri: string) =>
-  new RegistryError("corrupt", `${rel} of ${label} is listed in its card but missing from ${uri}`);
+const missing = (rel: string, label: string, uri: string) => new RegistryError("corrupt", `${rel} of ${label} is listed in its card but missing from ${uri}`);
 
 /** Reads one object whole and checks its sha256. */
 export async function readVerified(store: BlobStore, key: string, rel: string, expected: string, label: string): Promise<Uint8Array> {

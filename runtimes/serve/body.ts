@@ -29,7 +29,10 @@ export function contentTypeProblem(header: string | undefined): string | undefin
   for (const param of header!.split(";").slice(1)) {
     const eq = param.indexOf("=");
     if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "charset") continue;
-    const charset = param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const charset = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     // Decoding UTF-16 (or Latin-1) bytes as UTF-8 would answer for text the client never sent.
     if (!UTF8_NAMES.has(charset.toLowerCase())) return `charset ${describe(charset)} is not supported; send the JSON body as UTF-8 (charset=utf-8, or no charset)`;
   }

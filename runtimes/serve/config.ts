@@ -59,13 +59,27 @@ const MAX_INT = 2 ** 31 - 1;
 export const ENV_VARS: readonly EnvVarDecl[] = [
   { name: "MESH_HOST", key: "host", type: "string", default: "0.0.0.0", doc: "Address to bind (loopback for local runs)." },
   { name: "MESH_PORT", key: "port", type: "integer", default: 8000, min: 0, max: 65535, doc: "TCP port to bind; 0 picks a free port (the real one is logged)." },
-  { name: "MESH_MODEL_PATH", key: "modelPath", type: "string", default: "", doc: "Path of the ONNX model file (or, for transformers, the model folder or its model.pt) to serve (required unless MESH_MODEL_REF is set)." },
+  {
+    name: "MESH_MODEL_PATH",
+    key: "modelPath",
+    type: "string",
+    default: "",
+    doc: "Path of the ONNX model file (or, for transformers, the model folder or its model.pt) to serve (required unless MESH_MODEL_REF is set).",
+  },
   { name: "MESH_MODEL_CARD", key: "modelCard", type: "string", default: "", doc: "Path of the model card (card.json); default: card.json beside the model." },
   { name: "MESH_LOG_LEVEL", key: "logLevel", type: "enum", values: LOG_LEVELS, default: "info", doc: "pino log level; access logs are written at debug." },
   { name: "MESH_WORKERS", key: "workers", type: "integer", default: 1, min: 1, max: 64, doc: "Server processes (node:cluster), one model session each." },
   { name: "MESH_BATCH_ENABLED", key: "batchEnabled", type: "boolean", default: true, doc: "Dynamic batching of predict rows across requests." },
   { name: "MESH_BATCH_MAX", key: "batchMax", type: "integer", default: 32, min: 1, max: 65536, doc: "Most rows in one model call." },
-  { name: "MESH_BATCH_DELAY_MS", key: "batchDelayMs", type: "integer", default: 0, min: 0, max: 1000, doc: "Upper bound on waiting for a batch that is still filling; 0 flushes on the next event-loop turn." },
+  {
+    name: "MESH_BATCH_DELAY_MS",
+    key: "batchDelayMs",
+    type: "integer",
+    default: 0,
+    min: 0,
+    max: 1000,
+    doc: "Upper bound on waiting for a batch that is still filling; 0 flushes on the next event-loop turn.",
+  },
   { name: "MESH_QUEUE_ROWS", key: "queueRows", type: "integer", default: 1024, min: 1, max: MAX_INT, doc: "Rows allowed to wait for the model; beyond it requests get 503 with Retry-After." },
   { name: "MESH_BODY_BYTES", key: "bodyBytes", type: "integer", default: 1048576, min: 64, max: MAX_INT, doc: "Largest request body; larger bodies get 413 and are not read." },
   { name: "MESH_TIMEOUT_MS", key: "timeoutMs", type: "integer", default: 2000, min: 1, max: 3_600_000, doc: "Longest time a request may take (body read + queue); then 408 (slow body) or 504." },
@@ -82,7 +96,13 @@ export const ENV_VARS: readonly EnvVarDecl[] = [
     default: "",
     doc: "Model version to download at start: an id (SPAM-COMPILED-3), an alias (production: the version it points at now), or `latest` (newest compiled, else trained).",
   },
-  { name: "MESH_MODEL_ALIAS", key: "modelAlias", type: "string", default: "", doc: "The alias the served version was picked through, reported by /bio and mesh_model_info; set by mesh serve and by MESH_MODEL_REF=<alias>, not by hand." },
+  {
+    name: "MESH_MODEL_ALIAS",
+    key: "modelAlias",
+    type: "string",
+    default: "",
+    doc: "The alias the served version was picked through, reported by /bio and mesh_model_info; set by mesh serve and by MESH_MODEL_REF=<alias>, not by hand.",
+  },
   {
     name: "MESH_ENGINE",
     key: "engine",
@@ -166,7 +186,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, de
   const config = out as unknown as ServeConfig;
   if (!config.modelPath && !config.modelRef) return { ok: false, message: "no model to serve: set MESH_MODEL_PATH (an .onnx file) or MESH_MODEL_REF with MESH_REGISTRY" };
   // It becomes a metrics label and a /bio field: only what the registry accepts as an alias.
-  if (config.modelAlias && !/^[a-z][a-z0-9_]{0,31}$/.test(config.modelAlias)) return { ok: false, message: `invalid MESH_MODEL_ALIAS ${JSON.stringify(config.modelAlias)}: expected an alias name such as production` };
+  if (config.modelAlias && !/^[a-z][a-z0-9_]{0,31}$/.test(config.modelAlias))
+    return { ok: false, message: `invalid MESH_MODEL_ALIAS ${JSON.stringify(config.modelAlias)}: expected an alias name such as production` };
   if (config.batchEnabled && config.maxRows > config.queueRows) {
     return { ok: false, message: `invalid MESH_MAX_ROWS: ${config.maxRows} exceeds MESH_QUEUE_ROWS (${config.queueRows}); one request could never fit the queue` };
   }

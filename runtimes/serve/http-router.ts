@@ -13,7 +13,10 @@ interface Entry {
   readonly methods: Map<string, Handler>;
 }
 
-export type Match = { readonly kind: "ok"; readonly label: string; readonly handler: Handler } | { readonly kind: "not_found" } | { readonly kind: "method_not_allowed"; readonly label: string; readonly allow: string };
+export type Match =
+  | { readonly kind: "ok"; readonly label: string; readonly handler: Handler }
+  | { readonly kind: "not_found" }
+  | { readonly kind: "method_not_allowed"; readonly label: string; readonly allow: string };
 
 export class Router {
   readonly #paths = new Map<string, Entry>();

@@ -69,10 +69,13 @@ async function serveHere(definition: ServiceDefinition, config: ServeConfig, log
     }
     firstSignalAt = Date.now();
     log.info({ signal, drainMs: config.drainMs }, "draining");
-    h.close().then((report) => {
-      log.info(report, "stopped");
-      process.exit(0);
-    }, () => process.exit(0));
+    h.close().then(
+      (report) => {
+        log.info(report, "stopped");
+        process.exit(0);
+      },
+      () => process.exit(0),
+    );
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);

@@ -66,7 +66,12 @@ export class ServerMetrics {
         this.set(ready() ? 1 : 0);
       },
     });
-    const info = new Gauge({ name: "mesh_model_info", help: "The served model version and the alias it was picked through (value is always 1).", labelNames: ["name", "version", "alias", "spec_hash"], registers });
+    const info = new Gauge({
+      name: "mesh_model_info",
+      help: "The served model version and the alias it was picked through (value is always 1).",
+      labelNames: ["name", "version", "alias", "spec_hash"],
+      registers,
+    });
     info.set({ name: model.name, version: model.version, alias: model.alias, spec_hash: model.specHash } as LabelValues<"name" | "version" | "alias" | "spec_hash">, 1);
   }
 

@@ -49,7 +49,11 @@ export class Predictor {
     this.#log = log;
     this.#buffer = new Float32Array(Math.max(1, opts.batching ? opts.maxBatch : 1) * opts.width);
     this.#batcher = opts.batching
-      ? new Batcher<Job>({ maxBatch: opts.maxBatch, maxDelayMs: opts.maxDelayMs, queueRows: opts.queueRows }, (jobs) => this.#run(jobs), (jobs, err) => this.#failAll(jobs, err))
+      ? new Batcher<Job>(
+          { maxBatch: opts.maxBatch, maxDelayMs: opts.maxDelayMs, queueRows: opts.queueRows },
+          (jobs) => this.#run(jobs),
+          (jobs, err) => this.#failAll(jobs, err),
+        )
       : undefined;
   }
 

@@ -41,25 +41,34 @@ function predict(ex: Exchange, ctx: ServerContext): void {
     return;
   }
   const predictor = ctx.predictor;
-  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => guarded(ex, finish, ctx.log, () => {
-    if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
-    const value = body.value;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return sendError(ex, 400, "invalid_type", 'the request body must be a JSON object {"data": {...}}', finish, "");
-    }
-    const extra = Object.keys(value).filter((k) => k !== "data").slice(0, MAX_ERRORS);
-    if (extra.length > 0) return sendErrors(ex, extra.map((k) => apiError(400, "unknown_field", `unknown member "${k.slice(0, 64)}"; the body holds only "data"`, `/${pointerToken(k)}`)), finish);
-    if (!("data" in value)) return sendError(ex, 400, "missing_field", 'the request body must have a "data" member', finish, "/data");
-    const result = definition.decode((value as { data: unknown }).data, config.maxRows);
-    if (!result.ok) return sendErrors(ex, result.errors.length > 0 ? result.errors : [apiError(400, "invalid_request", "the request is invalid", "/data")], finish);
-    const decoded = result.decoded;
-    if (decoded.rows < 1) return sendError(ex, 400, "empty_batch", "the batch holds no rows", finish, "/data/attributes");
-    if (decoded.rows > config.maxRows) return sendError(ex, 400, "too_many_rows", `the batch holds ${decoded.rows} rows; at most ${config.maxRows} are allowed`, finish, "/data/attributes");
-    if (ctx.pipeline) return transformerPredict(ex, ctx, ctx.pipeline, decoded);
-    if (!predictor) return directPredict(ex, ctx, decoded);
-    const accepted = predictor.submit(v1Job(ex, ctx, decoded));
-    if (!accepted) sendError(ex, 503, "queue_full", "the server is overloaded; retry shortly", finish, undefined, RETRY);
-  }));
+  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) =>
+    guarded(ex, finish, ctx.log, () => {
+      if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
+      const value = body.value;
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return sendError(ex, 400, "invalid_type", 'the request body must be a JSON object {"data": {...}}', finish, "");
+      }
+      const extra = Object.keys(value)
+        .filter((k) => k !== "data")
+        .slice(0, MAX_ERRORS);
+      if (extra.length > 0)
+        return sendErrors(
+          ex,
+          extra.map((k) => apiError(400, "unknown_field", `unknown member "${k.slice(0, 64)}"; the body holds only "data"`, `/${pointerToken(k)}`)),
+          finish,
+        );
+      if (!("data" in value)) return sendError(ex, 400, "missing_field", 'the request body must have a "data" member', finish, "/data");
+      const result = definition.decode((value as { data: unknown }).data, config.maxRows);
+      if (!result.ok) return sendErrors(ex, result.errors.length > 0 ? result.errors : [apiError(400, "invalid_request", "the request is invalid", "/data")], finish);
+      const decoded = result.decoded;
+      if (decoded.rows < 1) return sendError(ex, 400, "empty_batch", "the batch holds no rows", finish, "/data/attributes");
+      if (decoded.rows > config.maxRows) return sendError(ex, 400, "too_many_rows", `the batch holds ${decoded.rows} rows; at most ${config.maxRows} are allowed`, finish, "/data/attributes");
+      if (ctx.pipeline) return transformerPredict(ex, ctx, ctx.pipeline, decoded);
+      if (!predictor) return directPredict(ex, ctx, decoded);
+      const accepted = predictor.submit(v1Job(ex, ctx, decoded));
+      if (!accepted) sendError(ex, 503, "queue_full", "the server is overloaded; retry shortly", finish, undefined, RETRY);
+    }),
+  );
 }
 
 /** A transformer task: the pipeline tokenizes, batches and shapes the answer. */
@@ -86,7 +95,14 @@ function directPredict(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknow
   const rows = (decoded.value as { rows: Record<string, unknown>[] }).rows;
   for (const spec of definition.inputs) {
     if (spec.shape.slice(1).filter((d) => d < 0).length > 1) {
-      return sendError(ex, 400, "unsupported_shape", `input "${spec.name}" has more than one dynamic dimension; send it through the V2 infer route with its shape`, finish, `/data/attributes/${pointerToken(spec.name)}`);
+      return sendError(
+        ex,
+        400,
+        "unsupported_shape",
+        `input "${spec.name}" has more than one dynamic dimension; send it through the V2 infer route with its shape`,
+        finish,
+        `/data/attributes/${pointerToken(spec.name)}`,
+      );
     }
   }
   const groups = new Map<string, number[]>();
@@ -102,7 +118,13 @@ function directPredict(ex: Exchange, ctx: ServerContext, decoded: Decoded<unknow
       const fixed = spec.shape.slice(1).every((d) => d >= 0);
       const dims = [members.length, ...(fixed ? spec.shape.slice(1) : [values[0]!.length])];
       const flat = values.flat();
-      feeds[spec.name] = spec.datatype === "INT64" ? int64Tensor(BigInt64Array.from(flat, (x) => BigInt(x)), dims) : floatTensor(Float32Array.from(flat), dims);
+      feeds[spec.name] =
+        spec.datatype === "INT64"
+          ? int64Tensor(
+              BigInt64Array.from(flat, (x) => BigInt(x)),
+              dims,
+            )
+          : floatTensor(Float32Array.from(flat), dims);
     }
     return session!.run(feeds).then((outputs) => ({ members, out: outputs[outName]! }));
   });

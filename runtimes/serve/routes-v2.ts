@@ -48,7 +48,14 @@ interface TextInterface {
 
 function textInterface(t: TransformerServing, labels: readonly string[], outputs: readonly { readonly shape: readonly number[] }[]): TextInterface {
   const hidden = outputs.find((o) => o.shape.length === 3)?.shape[2] ?? -1;
-  return { input: { name: t.input, datatype: "BYTES", shape: [-1] }, outputs: textOutputs(taskApi(t.task).response.map((f) => f.name), labels, hidden) };
+  return {
+    input: { name: t.input, datatype: "BYTES", shape: [-1] },
+    outputs: textOutputs(
+      taskApi(t.task).response.map((f) => f.name),
+      labels,
+      hidden,
+    ),
+  };
 }
 
 /** V2 infer of a transformer: strings in, through the same decoder and pipeline as v1. */
@@ -59,28 +66,35 @@ function inferText(ex: Exchange, ctx: ServerContext, text: TextInterface): void 
     sendError(ex, 503, ctx.state.draining ? "draining" : "not_ready", ctx.state.draining ? "the server is shutting down" : "the model is not loaded yet", finish, undefined, RETRY);
     return;
   }
-  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => guarded(ex, finish, ctx.log, () => {
-    if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
-    const v2 = decodeV2Text(body.value, text.input.name, text.outputs, config.maxRows);
-    if (!v2.ok) return sendErrors(ex, v2.errors, finish);
-    const request = v2.request;
-    const data = { namespace: definition.name, attributes: { [text.input.name]: request.texts }, ...(request.parameters !== undefined ? { parameters: request.parameters } : {}) };
-    const decoded = definition.decode(data, config.maxRows);
-    // The decoder speaks v1 pointers; V2 clients sent /inputs/0/data and /parameters.
-    if (!decoded.ok) return sendErrors(ex, decoded.errors.map((e) => ({ ...e, ...(e.source ? { source: { pointer: v2Pointer(e.source.pointer, text.input.name) } } : {}) })), finish);
-    const value = decoded.decoded.value as { rows: Record<string, unknown>[]; parameters: Record<string, unknown> };
-    pipeline.predict({ rows: value.rows, parameters: value.parameters, batch: true }, ex.start + config.timeoutMs).then(
-      (attributes) =>
-        guarded(ex, finish, ctx.log, () => {
-          const outputs = encodeV2Text(attributes as Record<string, unknown[]>, text.outputs, request.outputs, definition.labels);
-          sendJson(ex, 200, { model_name: definition.name, model_version: ctx.model.version, ...(request.id !== undefined ? { id: request.id } : {}), outputs }, finish);
-        }),
-      (err: unknown) => {
-        if (err instanceof PipelineError && err.pointer) err = new PipelineError(err.status, err.code, err.detail, v2Pointer(err.pointer, text.input.name));
-        answerPipelineError(ex, ctx, err);
-      },
-    );
-  }));
+  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) =>
+    guarded(ex, finish, ctx.log, () => {
+      if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
+      const v2 = decodeV2Text(body.value, text.input.name, text.outputs, config.maxRows);
+      if (!v2.ok) return sendErrors(ex, v2.errors, finish);
+      const request = v2.request;
+      const data = { namespace: definition.name, attributes: { [text.input.name]: request.texts }, ...(request.parameters !== undefined ? { parameters: request.parameters } : {}) };
+      const decoded = definition.decode(data, config.maxRows);
+      // The decoder speaks v1 pointers; V2 clients sent /inputs/0/data and /parameters.
+      if (!decoded.ok)
+        return sendErrors(
+          ex,
+          decoded.errors.map((e) => ({ ...e, ...(e.source ? { source: { pointer: v2Pointer(e.source.pointer, text.input.name) } } : {}) })),
+          finish,
+        );
+      const value = decoded.decoded.value as { rows: Record<string, unknown>[]; parameters: Record<string, unknown> };
+      pipeline.predict({ rows: value.rows, parameters: value.parameters, batch: true }, ex.start + config.timeoutMs).then(
+        (attributes) =>
+          guarded(ex, finish, ctx.log, () => {
+            const outputs = encodeV2Text(attributes as Record<string, unknown[]>, text.outputs, request.outputs, definition.labels);
+            sendJson(ex, 200, { model_name: definition.name, model_version: ctx.model.version, ...(request.id !== undefined ? { id: request.id } : {}), outputs }, finish);
+          }),
+        (err: unknown) => {
+          if (err instanceof PipelineError && err.pointer) err = new PipelineError(err.status, err.code, err.detail, v2Pointer(err.pointer, text.input.name));
+          answerPipelineError(ex, ctx, err);
+        },
+      );
+    }),
+  );
 }
 
 /** `/data/attributes/<input>/3` → `/inputs/0/data/3`; `/data/parameters/x` → `/parameters/x`. */
@@ -98,34 +112,36 @@ function infer(ex: Exchange, ctx: ServerContext): void {
     return;
   }
   const { predictor, session } = ctx;
-  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) => guarded(ex, finish, ctx.log, () => {
-    if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
-    const decoded = decodeV2(body.value, definition.inputs, definition.outputs, config.maxRows);
-    if (!decoded.ok) return sendErrors(ex, decoded.errors, finish);
-    const request = decoded.request;
-    const only = request.inputs.length === 1 ? request.inputs[0]! : undefined;
-    if (predictor && only && only.data instanceof Float32Array) {
-      const data = only.data;
-      const job = {
-        rows: request.rows,
-        queuedAt: performance.now(),
-        deadline: ex.start + config.timeoutMs,
-        fill: (out: Float32Array, offset: number) => out.set(data, offset),
-        done: (outputs: Outputs, rowStart: number) => answer(ex, ctx, request, outputs, rowStart),
-        fail: (status: number, code: string, detail: string) => sendError(ex, status, code, detail, finish),
-      };
-      if (!predictor.submit(job)) sendError(ex, 503, "queue_full", "the server is overloaded; retry shortly", finish, undefined, RETRY);
-      return;
-    }
-    const feeds: Feeds = {};
-    for (const input of request.inputs) feeds[input.name] = input.data instanceof Float32Array ? floatTensor(input.data, input.shape) : int64Tensor(input.data, input.shape);
-    session.run(feeds).then(
-      (outputs) => guarded(ex, finish, ctx.log, () => answer(ex, ctx, request, outputs, 0)),
-      // Types, ranks and fixed dims were checked: what the model still refuses (ids beyond its
-      // vocabulary, inputs whose dynamic lengths disagree) is the client's input.
-      (err: unknown) => sendError(ex, 400, "invalid_input", `the model refused these inputs: ${String((err as Error)?.message ?? err).slice(0, 300)}`, finish, "/inputs"),
-    );
-  }));
+  readJsonBody(ex.req, config.bodyBytes, config.timeoutMs, (body) =>
+    guarded(ex, finish, ctx.log, () => {
+      if (!body.ok) return sendErrors(ex, [body.error], finish, body.close ? { connection: "close" } : undefined);
+      const decoded = decodeV2(body.value, definition.inputs, definition.outputs, config.maxRows);
+      if (!decoded.ok) return sendErrors(ex, decoded.errors, finish);
+      const request = decoded.request;
+      const only = request.inputs.length === 1 ? request.inputs[0]! : undefined;
+      if (predictor && only && only.data instanceof Float32Array) {
+        const data = only.data;
+        const job = {
+          rows: request.rows,
+          queuedAt: performance.now(),
+          deadline: ex.start + config.timeoutMs,
+          fill: (out: Float32Array, offset: number) => out.set(data, offset),
+          done: (outputs: Outputs, rowStart: number) => answer(ex, ctx, request, outputs, rowStart),
+          fail: (status: number, code: string, detail: string) => sendError(ex, status, code, detail, finish),
+        };
+        if (!predictor.submit(job)) sendError(ex, 503, "queue_full", "the server is overloaded; retry shortly", finish, undefined, RETRY);
+        return;
+      }
+      const feeds: Feeds = {};
+      for (const input of request.inputs) feeds[input.name] = input.data instanceof Float32Array ? floatTensor(input.data, input.shape) : int64Tensor(input.data, input.shape);
+      session.run(feeds).then(
+        (outputs) => guarded(ex, finish, ctx.log, () => answer(ex, ctx, request, outputs, 0)),
+        // Types, ranks and fixed dims were checked: what the model still refuses (ids beyond its
+        // vocabulary, inputs whose dynamic lengths disagree) is the client's input.
+        (err: unknown) => sendError(ex, 400, "invalid_input", `the model refused these inputs: ${String((err as Error)?.message ?? err).slice(0, 300)}`, finish, "/inputs"),
+      );
+    }),
+  );
 }
 
 function answer(ex: Exchange, ctx: ServerContext, request: V2Request, outputs: Outputs, rowStart: number): void {

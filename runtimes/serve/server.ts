@@ -109,7 +109,15 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     // below). Neither reads the body: with one, the connection closes rather than leave Node
     // to read and discard a body of any size.
     if (expectation) {
-      sendError(ex, 417, "expectation_failed", `the server supports only "Expect: 100-continue", got ${JSON.stringify(String(req.headers.expect).slice(0, 100))}`, finish, undefined, hasBody(req) ? { connection: "close" } : undefined);
+      sendError(
+        ex,
+        417,
+        "expectation_failed",
+        `the server supports only "Expect: 100-continue", got ${JSON.stringify(String(req.headers.expect).slice(0, 100))}`,
+        finish,
+        undefined,
+        hasBody(req) ? { connection: "close" } : undefined,
+      );
       return;
     }
     if (req.httpVersion === "1.1" && req.headers.host === undefined) {
@@ -181,7 +189,14 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     if (!code.startsWith("HPE_") && code !== "ERR_HTTP_REQUEST_TIMEOUT") return void socket.destroy();
     if (!refused.has(socket)) log.warn({ code }, "client error");
     if (code === "HPE_HEADER_OVERFLOW") refuse(socket, 431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large");
-    else if (code === "ERR_HTTP_REQUEST_TIMEOUT") refuse(socket, 408, "Request Timeout", "request_timeout", `the request did not arrive in time (headers within ${server.headersTimeout} ms, the whole request within ${server.requestTimeout} ms)`);
+    else if (code === "ERR_HTTP_REQUEST_TIMEOUT")
+      refuse(
+        socket,
+        408,
+        "Request Timeout",
+        "request_timeout",
+        `the request did not arrive in time (headers within ${server.headersTimeout} ms, the whole request within ${server.requestTimeout} ms)`,
+      );
     else if (code === "HPE_CHUNK_EXTENSIONS_OVERFLOW") refuse(socket, 413, "Payload Too Large", "payload_too_large", "the chunk extensions are too large");
     else refuse(socket, 400, "Bad Request", "bad_request", "malformed HTTP request");
   });
@@ -265,7 +280,15 @@ async function loadTensorModel(ctx: ServerContext, definition: TensorServiceDefi
   const input = definition.inputs[0]!;
   ctx.predictor = new Predictor(
     session,
-    { inputName: input.name, width: rowWidth(input.shape), rowDims: input.shape.slice(1), batching: config.batchEnabled, maxBatch: config.batchMax, maxDelayMs: config.batchDelayMs, queueRows: config.queueRows },
+    {
+      inputName: input.name,
+      width: rowWidth(input.shape),
+      rowDims: input.shape.slice(1),
+      batching: config.batchEnabled,
+      maxBatch: config.batchMax,
+      maxDelayMs: config.batchDelayMs,
+      queueRows: config.queueRows,
+    },
     metrics,
     log,
   );

@@ -47,7 +47,10 @@ function flatten(v: unknown, out: number[], depth: number): boolean {
 
 function checkInput(raw: unknown, at: string, spec: TensorSpec, maxRows: number, errors: ApiError[]): V2Input | undefined {
   if (!isObj(raw)) return void errors.push(bad(at, "invalid_type", "each input must be an object {name, shape, datatype, data}"));
-  for (const k of Object.keys(raw).filter((k) => !INPUT.has(k)).slice(0, 20)) errors.push(bad(`${at}/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
+  for (const k of Object.keys(raw)
+    .filter((k) => !INPUT.has(k))
+    .slice(0, 20))
+    errors.push(bad(`${at}/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
   const { datatype, shape, data } = raw;
   if (datatype !== spec.datatype) errors.push(bad(`${at}/datatype`, "invalid_datatype", `input "${spec.name}" has datatype ${spec.datatype}, got ${JSON.stringify(datatype)?.slice(0, 32)}`));
   const declared = `[${spec.shape.join(", ")}]`;
@@ -62,7 +65,8 @@ function checkInput(raw: unknown, at: string, spec: TensorSpec, maxRows: number,
     if (want >= 0 && dims[i] !== want) return void errors.push(bad(`${at}/shape/${i}`, "invalid_shape", `dimension ${i} of "${spec.name}" must be ${want} ${declared}, got ${dims[i]}`));
   }
   const rows = dims[0]!;
-  if (spec.shape[0]! < 0 && (rows < 1 || rows > maxRows)) return void errors.push(bad(`${at}/shape/0`, rows < 1 ? "empty_batch" : "too_many_rows", `the batch dimension must be between 1 and ${maxRows}, got ${rows}`));
+  if (spec.shape[0]! < 0 && (rows < 1 || rows > maxRows))
+    return void errors.push(bad(`${at}/shape/0`, rows < 1 ? "empty_batch" : "too_many_rows", `the batch dimension must be between 1 and ${maxRows}, got ${rows}`));
   const size = dims.reduce((a, b) => a * b, 1);
   const flat: number[] = [];
   if (!flatten(data, flat, 0)) return void errors.push(bad(`${at}/data`, "invalid_type", "data must be an array of numbers (flat or nested, row-major)"));
@@ -85,7 +89,10 @@ export type V2Decode = { readonly ok: true; readonly request: V2Request } | { re
 export function decodeV2(body: unknown, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], maxRows: number): V2Decode {
   if (!isObj(body)) return { ok: false, errors: [bad("", "invalid_type", 'the request body must be a JSON object {"inputs": [...]}')] };
   const errors: ApiError[] = [];
-  for (const k of Object.keys(body).filter((k) => !TOP.has(k)).slice(0, 20)) errors.push(bad(`/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
+  for (const k of Object.keys(body)
+    .filter((k) => !TOP.has(k))
+    .slice(0, 20))
+    errors.push(bad(`/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
   if (body["id"] !== undefined && typeof body["id"] !== "string") errors.push(bad("/id", "invalid_type", "id must be a string"));
   const rawInputs = body["inputs"];
   if (!Array.isArray(rawInputs)) return { ok: false, errors: [...errors, bad("/inputs", rawInputs === undefined ? "missing_field" : "invalid_type", "inputs must be an array of tensors")] };

@@ -54,7 +54,8 @@ export function decodeV2Text(body: unknown, input: string, outputs: readonly Tex
   const texts: string[] = [];
   if (!isObj(t)) errors.push(bad("/inputs/0", "invalid_type", "each input must be an object {name, shape, datatype, data}"));
   else {
-    for (const k of Object.keys(t)) if (!["name", "shape", "datatype", "data", "parameters"].includes(k)) errors.push(bad(`/inputs/0/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
+    for (const k of Object.keys(t))
+      if (!["name", "shape", "datatype", "data", "parameters"].includes(k)) errors.push(bad(`/inputs/0/${pointerToken(k)}`, "unknown_field", `unknown member "${k.slice(0, 64)}"`));
     if (t["name"] !== input) errors.push(bad("/inputs/0/name", "unknown_input", `the model takes one input, "${input}"`));
     if (t["datatype"] !== "BYTES") errors.push(bad("/inputs/0/datatype", "invalid_datatype", `input "${input}" is BYTES (UTF-8 text)`));
     const shape = t["shape"];
@@ -74,7 +75,8 @@ export function decodeV2Text(body: unknown, input: string, outputs: readonly Tex
     else
       raw.forEach((o, i) => {
         const name = isObj(o) ? o["name"] : undefined;
-        if (typeof name !== "string" || !outputs.some((s) => s.name === name)) errors.push(bad(`/outputs/${i}/name`, "unknown_output", `unknown output ${JSON.stringify(name)?.slice(0, 64)}; the model gives ${outputs.map((s) => s.name).join(", ")}`));
+        if (typeof name !== "string" || !outputs.some((s) => s.name === name))
+          errors.push(bad(`/outputs/${i}/name`, "unknown_output", `unknown output ${JSON.stringify(name)?.slice(0, 64)}; the model gives ${outputs.map((s) => s.name).join(", ")}`));
         else if (wanted.includes(name)) errors.push(bad(`/outputs/${i}/name`, "duplicate_output", `output "${name}" is asked for twice`));
         else wanted.push(name);
       });
@@ -85,7 +87,12 @@ export function decodeV2Text(body: unknown, input: string, outputs: readonly Tex
 }
 
 /** Batch-form response attributes → V2 output tensors. */
-export function encodeV2Text(attributes: Readonly<Record<string, readonly unknown[]>>, specs: readonly TextTensorSpec[], wanted: readonly string[], labels: readonly string[]): { name: string; datatype: string; shape: number[]; data: unknown[] }[] {
+export function encodeV2Text(
+  attributes: Readonly<Record<string, readonly unknown[]>>,
+  specs: readonly TextTensorSpec[],
+  wanted: readonly string[],
+  labels: readonly string[],
+): { name: string; datatype: string; shape: number[]; data: unknown[] }[] {
   const chosen = wanted.length > 0 ? specs.filter((s) => wanted.includes(s.name)) : specs;
   return chosen.map((s) => {
     const column = attributes[s.name] ?? [];

@@ -30,8 +30,21 @@ export type SignatureResult = { readonly ok: true; readonly signature: ModelSign
 /** TensorProto.DataType numbers mesh serves, and names of the others for messages. */
 const SERVED: Readonly<Record<number, SignatureTensor["datatype"]>> = { 1: "FP32", 7: "INT64" };
 const TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: "UNDEFINED", 1: "FLOAT", 2: "UINT8", 3: "INT8", 4: "UINT16", 5: "INT16", 6: "INT32", 7: "INT64", 8: "STRING",
-  9: "BOOL", 10: "FLOAT16", 11: "DOUBLE", 12: "UINT32", 13: "UINT64", 16: "BFLOAT16",
+  0: "UNDEFINED",
+  1: "FLOAT",
+  2: "UINT8",
+  3: "INT8",
+  4: "UINT16",
+  5: "INT16",
+  6: "INT32",
+  7: "INT64",
+  8: "STRING",
+  9: "BOOL",
+  10: "FLOAT16",
+  11: "DOUBLE",
+  12: "UINT32",
+  13: "UINT64",
+  16: "BFLOAT16",
 };
 
 /** Decodes `bytes` as an ONNX ModelProto and returns its graph's inputs and outputs. */

@@ -78,7 +78,15 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
     const val = nVal > 0 ? evaluate(net, valX, valY) : undefined;
     const valLoss = val ? val.loss : NaN;
     curve.push({ epoch, loss: trainLoss, accuracy: correct / Math.max(trainIdx.length, 1), ...(val ? { val_loss: val.loss, val_accuracy: val.accuracy } : {}) });
-    if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: val ? { loss: trainLoss, "validation loss": val.loss, "validation accuracy": val.accuracy } : { loss: trainLoss } });
+    if (log.progress)
+      emitProgress(log, {
+        task: "train",
+        label: "epoch",
+        unit: "epochs",
+        done: epoch,
+        total: p.epochs,
+        fields: val ? { loss: trainLoss, "validation loss": val.loss, "validation accuracy": val.accuracy } : { loss: trainLoss },
+      });
     else if (epoch % every === 0 || epoch === p.epochs) {
       log(`  epoch ${epoch}/${p.epochs}: loss ${trainLoss.toFixed(4)}${nVal > 0 ? `, validation loss ${valLoss.toFixed(4)}` : ""}`);
     }

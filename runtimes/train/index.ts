@@ -80,7 +80,9 @@ export async function train(
     throw new LifecycleError("train", `training on ${where} failed: ${reason(err)}`, { cause: err });
   }
   const m = trained.metrics;
-  ctx.log(`  held-out: accuracy ${m.accuracy.toFixed(4)}, macro-F1 ${m.macro_f1.toFixed(4)}, log-loss ${m.log_loss.toFixed(4)} (${m.rows} rows); ONNX parity max |Δ| ${trained.parityMaxAbsDiff.toExponential(2)}`);
+  ctx.log(
+    `  held-out: accuracy ${m.accuracy.toFixed(4)}, macro-F1 ${m.macro_f1.toFixed(4)}, log-loss ${m.log_loss.toFixed(4)} (${m.rows} rows); ONNX parity max |Δ| ${trained.parityMaxAbsDiff.toExponential(2)}`,
+  );
   const missed = missedGates(cfg.gates, m);
   if (missed.length > 0) throw new LifecycleError("train", `${missed.join("; ")}; nothing was registered`, { gate: true });
 

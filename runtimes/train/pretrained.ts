@@ -66,7 +66,13 @@ export async function registerPretrained(cfg: TrainConfig, model: ModelConfig, c
   };
   const files: Record<string, ArtifactFiles[string]> = {};
   for (const f of resolved.files) files[f.path] = { localPath: `${resolved.path}/${f.path}` };
-  Object.assign(files, goldenFiles(samples.map((text) => ({ [t.input]: text })), predictions));
+  Object.assign(
+    files,
+    goldenFiles(
+      samples.map((text) => ({ [t.input]: text })),
+      predictions,
+    ),
+  );
   const ref = await ctx.registry.publishModel(ctx.project, ctx.key, "TRAINED", files, card);
   return { ref, card: await ctx.registry.readModelCard(ref), skipped: false };
 }

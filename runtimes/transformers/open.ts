@@ -63,7 +63,9 @@ export async function openTransformer(path: string, serving: TransformerServing,
   const signature = checkTaskSignature(serving.task, facts);
   if (!signature.ok) throw new ModelFolderError(`the model folder ${dir} does not fit ${serving.task}: ${signature.problems.join("; ")}`);
   if (options.expectLabels && options.expectLabels.join("\u0000") !== facts.labels.join("\u0000")) {
-    throw new ModelFolderError(`the model folder ${dir} has labels ${facts.labels.join(", ") || "(none)"}, the service was generated for ${options.expectLabels.join(", ") || "(none)"}: run mesh lock and mesh generate`);
+    throw new ModelFolderError(
+      `the model folder ${dir} has labels ${facts.labels.join(", ") || "(none)"}, the service was generated for ${options.expectLabels.join(", ") || "(none)"}: run mesh lock and mesh generate`,
+    );
   }
   const tokenizer = loadTokenizer(dir);
   if (tokenizer.vocabSize > facts.vocabSize) throw new ModelFolderError(`the tokenizer of ${dir} produces ids up to ${tokenizer.vocabSize - 1}, beyond the model's ${facts.vocabSize} embeddings`);
@@ -73,7 +75,15 @@ export async function openTransformer(path: string, serving: TransformerServing,
       : await openSession(options.onnxPath ?? join(dir, facts.modelFile), options);
   const runner = new SequenceRunner(
     session,
-    { output: signature.signature.output, hasTokenTypeIds: signature.signature.hasTokenTypeIds, padId: tokenizer.padId, batching: options.batching, maxBatch: options.maxBatch, maxDelayMs: options.maxDelayMs, queueRows: options.queueRows },
+    {
+      output: signature.signature.output,
+      hasTokenTypeIds: signature.signature.hasTokenTypeIds,
+      padId: tokenizer.padId,
+      batching: options.batching,
+      maxBatch: options.maxBatch,
+      maxDelayMs: options.maxDelayMs,
+      queueRows: options.queueRows,
+    },
     metrics,
     log,
   );

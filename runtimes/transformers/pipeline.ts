@@ -103,7 +103,10 @@ function columns(rows: readonly Record<string, unknown>[]): Record<string, unkno
  */
 export async function rawOutputs(pipeline: { readonly context: (deadline: number) => TaskContext }, texts: readonly string[]): Promise<number[][]> {
   const ctx = pipeline.context(Number.POSITIVE_INFINITY);
-  const encoded = await ctx.encode(texts, texts.map(() => "/"));
+  const encoded = await ctx.encode(
+    texts,
+    texts.map(() => "/"),
+  );
   const outputs = await ctx.run(encoded);
   if (ctx.serving.task === "feature-extraction" || ctx.serving.task === "keyword-extraction") {
     return poolOutputs(encoded, outputs, ctx.serving.pooling, ctx.serving.task === "feature-extraction" && ctx.serving.normalize).map((v) => Array.from(v));

@@ -94,7 +94,10 @@ export function loadTokenizer(dir: string): TextTokenizer {
         return {
           ...base,
           tokens: e.getTokens(),
-          offsets: codePointToUtf16Offsets(texts[i]!, e.getOffsets().map(([s, end]) => [s ?? 0, end ?? 0] as const)),
+          offsets: codePointToUtf16Offsets(
+            texts[i]!,
+            e.getOffsets().map(([s, end]) => [s ?? 0, end ?? 0] as const),
+          ),
           special: e.getSpecialTokensMask().map((m) => m === 1),
         };
       });

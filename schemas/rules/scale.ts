@@ -18,7 +18,13 @@ export function checkRelease(spec: ProjectSpec): RuleViolation[] {
   if (!release?.steps) return [];
   const out: RuleViolation[] = [];
   if ((release.strategy ?? "rolling") !== "canary") {
-    out.push({ rule: "release-steps", path: ["steps", "serve", "release", "steps"], anchor: "key", params: { message: "release.steps are canary steps, but the strategy is rolling" }, hint: "add strategy: canary, or remove steps" });
+    out.push({
+      rule: "release-steps",
+      path: ["steps", "serve", "release", "steps"],
+      anchor: "key",
+      params: { message: "release.steps are canary steps, but the strategy is rolling" },
+      hint: "add strategy: canary, or remove steps",
+    });
   }
   release.steps.forEach((s, i) => {
     const before = release.steps![i - 1];

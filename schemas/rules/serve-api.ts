@@ -31,7 +31,8 @@ export function checkServeApi(spec: ProjectSpec, serve: ServeSpec, ctx: RuleCont
     } else if (spec.model.features.kind === "hashed-ngrams") {
       const input = spec.model.features.input ?? ctx.defaults.textInput;
       const t = typeOf(input);
-      if (t === undefined) bad("api-task-mismatch", [...API, "attributes"], `text-classification reads the attribute "${input}" (model.features.input), which serve.api.attributes lacks`, "key", `add ${input}: string`);
+      if (t === undefined)
+        bad("api-task-mismatch", [...API, "attributes"], `text-classification reads the attribute "${input}" (model.features.input), which serve.api.attributes lacks`, "key", `add ${input}: string`);
       else if (t !== "string") bad("api-task-mismatch", [...API, "attributes", input], `attribute "${input}" is the text the model classifies and must be a string, not ${t}`);
       for (const name of Object.keys(attrs)) {
         if (name !== input) bad("api-task-mismatch", [...API, "attributes", name], `attribute "${name}" is not read by the model; text-classification reads only "${input}"`, "key");
@@ -40,7 +41,8 @@ export function checkServeApi(spec: ProjectSpec, serve: ServeSpec, ctx: RuleCont
       const columns = spec.model.features.kind === "standardize" ? spec.model.features.columns : [];
       for (const col of columns) {
         const t = typeOf(col);
-        if (t === undefined) bad("api-task-mismatch", [...API, "attributes"], `tabular-classification reads the column "${col}" (model.features.columns), which serve.api.attributes lacks`, "key", `add ${col}: number`);
+        if (t === undefined)
+          bad("api-task-mismatch", [...API, "attributes"], `tabular-classification reads the column "${col}" (model.features.columns), which serve.api.attributes lacks`, "key", `add ${col}: number`);
         else if (t !== "number" && t !== "integer") bad("api-task-mismatch", [...API, "attributes", col], `attribute "${col}" is a standardized model input and must be number or integer, not ${t}`);
       }
       for (const name of Object.keys(attrs)) {
@@ -56,7 +58,9 @@ export function checkServeApi(spec: ProjectSpec, serve: ServeSpec, ctx: RuleCont
       break;
     }
     const allowed = CLASSIFIER_RESPONSE[name];
-    const list = Object.entries(CLASSIFIER_RESPONSE).map(([n, t]) => `${n} (${t})`).join(", ");
+    const list = Object.entries(CLASSIFIER_RESPONSE)
+      .map(([n, t]) => `${n} (${t})`)
+      .join(", ");
     if (allowed === undefined) bad("response-field", [...API, "response", name], `response field "${name}" is not produced by a classifier; allowed: ${list}`, "key");
     else if (allowed !== type) bad("response-field", [...API, "response", name], `response field "${name}" is a ${allowed}, not ${type}`);
   }
@@ -65,7 +69,8 @@ export function checkServeApi(spec: ProjectSpec, serve: ServeSpec, ctx: RuleCont
     const path = [...API, "parameters", name];
     if (p.min !== undefined && p.max !== undefined && p.min > p.max) bad("parameter-default", [...path, "min"], `parameter "${name}" has min ${p.min} above max ${p.max}`);
     if (p.enum && p.type !== "string") bad("parameter-default", [...path, "enum"], `parameter "${name}" has an enum, which only a string parameter may have (type: ${p.type})`);
-    if ((p.min !== undefined || p.max !== undefined) && p.type !== "number" && p.type !== "integer") bad("parameter-default", path, `parameter "${name}" has min/max, which only a number or integer parameter may have (type: ${p.type})`, "key");
+    if ((p.min !== undefined || p.max !== undefined) && p.type !== "number" && p.type !== "integer")
+      bad("parameter-default", path, `parameter "${name}" has min/max, which only a number or integer parameter may have (type: ${p.type})`, "key");
     if (p.default !== undefined) {
       const why = misfit(p.default, { name, ...p });
       if (why) bad("parameter-default", [...path, "default"], `default of parameter "${name}" ${why}`);

@@ -45,12 +45,23 @@ test("no generator folder imports a sibling (only generators/support/ is shared)
 });
 
 test("generators/support imports no generator folder", () => {
-  const bad = [...graph.edges].flatMap(([from, targets]) => (generatorFolder(from) === "support" ? targets.filter((t) => { const f = generatorFolder(t); return f !== undefined && f !== "support"; }).map((t) => `${from} → ${t}`) : []));
+  const bad = [...graph.edges].flatMap(([from, targets]) =>
+    generatorFolder(from) === "support"
+      ? targets
+          .filter((t) => {
+            const f = generatorFolder(t);
+            return f !== undefined && f !== "support";
+          })
+          .map((t) => `${from} → ${t}`)
+      : [],
+  );
   expect(bad).toEqual([]);
 });
 
 test("runtimes import neither the compiler nor the generators", () => {
-  const bad = [...graph.edges].flatMap(([from, targets]) => (from.startsWith("runtimes/") ? targets.filter((t) => t.startsWith("compiler/") || t.startsWith("generators/")).map((t) => `${from} → ${t}`) : []));
+  const bad = [...graph.edges].flatMap(([from, targets]) =>
+    from.startsWith("runtimes/") ? targets.filter((t) => t.startsWith("compiler/") || t.startsWith("generators/")).map((t) => `${from} → ${t}`) : [],
+  );
   expect(bad).toEqual([]);
 });
 

@@ -10,7 +10,13 @@ import { runBuild } from "../../compiler/images/run-build.js";
 import type { ProgressEvent } from "../../runtimes/lifecycle/progress.js";
 
 test("runBuild emits build step events n/m and the step lines", async () => {
-  const events = [{ stream: "Step 1/3 : FROM node:20\n" }, { stream: " ---> Using cache\n" }, { stream: "Step 2/3 : COPY . .\n" }, { stream: "Step 3/3 : CMD node x\n" }, { aux: { ID: "sha256:abc" } }];
+  const events = [
+    { stream: "Step 1/3 : FROM node:20\n" },
+    { stream: " ---> Using cache\n" },
+    { stream: "Step 2/3 : COPY . .\n" },
+    { stream: "Step 3/3 : CMD node x\n" },
+    { aux: { ID: "sha256:abc" } },
+  ];
   const docker = {
     buildImage: async () => Readable.from([]),
     modem: { followProgress: (_s: unknown, done: (e: Error | null, out: unknown[]) => void, each: (e: unknown) => void) => (events.forEach(each), done(null, events)) },

@@ -20,7 +20,11 @@ describe("starting mesh without npm", () => {
     const dir = mkdtempSync(join(tmpdir(), "mesh-bin-"));
     try {
       symlinkSync(join(ROOT, "mesh"), join(dir, "mesh"));
-      expect(execFileSync("mesh", ["--version"], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` } }).toString().trim()).toBe(VERSION);
+      expect(
+        execFileSync("mesh", ["--version"], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` } })
+          .toString()
+          .trim(),
+      ).toBe(VERSION);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

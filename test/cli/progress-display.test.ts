@@ -16,7 +16,12 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const TMP = mkdtempSync(join(tmpdir(), "mesh-progress-"));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-const meshRun = (args: string[]) => spawnSync(join(ROOT, "mesh"), ["run", "iris", "--no-serve", "--force", "--registry", `file://${join(TMP, `reg-${Math.random().toString(36).slice(2)}`)}`, ...args], { cwd: ROOT, encoding: "utf8", timeout: 90_000 });
+const meshRun = (args: string[]) =>
+  spawnSync(join(ROOT, "mesh"), ["run", "iris", "--no-serve", "--force", "--registry", `file://${join(TMP, `reg-${Math.random().toString(36).slice(2)}`)}`, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 90_000,
+  });
 
 describe("progress display", () => {
   test("on a terminal (tmux): a live bar with the epoch counter and ETA, then the summary", async () => {
@@ -58,7 +63,10 @@ describe("progress display", () => {
   test("--format json: every stderr line is a JSON object; typed train, ingest and register progress events with totals", () => {
     const r = meshRun(["--format", "json"]);
     expect(r.status).toBe(0);
-    const events = r.stderr.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; task?: string; unit?: string; done?: number; total?: number; final?: boolean });
+    const events = r.stderr
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; task?: string; unit?: string; done?: number; total?: number; final?: boolean });
     const train = events.filter((e) => e.type === "progress" && e.task === "train");
     expect(train.length).toBeGreaterThan(10);
     expect(train[0]).toMatchObject({ unit: "epochs", done: 1, total: 200 });

@@ -99,10 +99,14 @@ function stackModel(): Uint8Array {
     inputs: [{ name: "x", dims: ["N", 16] }],
     outputs: [{ name: "logits", dims: ["N", 5] }],
     initializers: [
-      w("W1", 16, 32), floats("B1", [32], uniform(32, 0.1)),
-      w("W2t", 24, 32), floats("B2", [24], uniform(24, 0.1)), // stored [N, K] for transB
-      w("Ws", 24, 24), w("Wt", 24, 24),
-      w("W3", 24, 12), floats("B3", [12], uniform(12, 0.1)),
+      w("W1", 16, 32),
+      floats("B1", [32], uniform(32, 0.1)),
+      w("W2t", 24, 32),
+      floats("B2", [24], uniform(24, 0.1)), // stored [N, K] for transB
+      w("Ws", 24, 24),
+      w("Wt", 24, 24),
+      w("W3", 24, 12),
+      floats("B3", [12], uniform(12, 0.1)),
       w("W4", 12, 5),
     ],
     nodes: [
@@ -211,7 +215,6 @@ function expectUniqueNames(m: Model): void {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-quantize-int8-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-
 // ---------------------------------------------------------------- tests
 
 describe("a stack of MatMul and Gemm layers", () => {
@@ -226,9 +229,17 @@ describe("a stack of MatMul and Gemm layers", () => {
     // x, r1, r2 (read by two MatMuls), r3, r4, r5
     expect(count(q, "DynamicQuantizeLinear")).toBe(6);
     // Ws is read by two MatMuls, once through an Identity: one int8 copy.
-    expect(initializerNames(q).filter((n) => n?.startsWith("Ws")).sort()).toEqual(["Ws_quantized", "Ws_scale", "Ws_zero_point"]);
+    expect(
+      initializerNames(q)
+        .filter((n) => n?.startsWith("Ws"))
+        .sort(),
+    ).toEqual(["Ws_quantized", "Ws_scale", "Ws_zero_point"]);
     // Gemm's alpha is folded into its own scale tensor; no unscaled copy is left unused.
-    expect(initializerNames(q).filter((n) => n?.startsWith("W3")).sort()).toEqual(["W3_quantized", "W3_scale_alpha", "W3_zero_point"]);
+    expect(
+      initializerNames(q)
+        .filter((n) => n?.startsWith("W3"))
+        .sort(),
+    ).toEqual(["W3_quantized", "W3_scale_alpha", "W3_zero_point"]);
     expect(q.opsetImport.map((o) => [o.domain, n64(o.version)])).toEqual([["", 17]]);
     expectUniqueNames(q);
   });
@@ -249,7 +260,11 @@ describe("a stack of MatMul and Gemm layers", () => {
 
   test("outputs stay within 5% of the FP32 range and argmax agrees on ≥ 99% of 1,000 rows", async () => {
     const { input } = random(1);
-    const [want, got] = await runEach(fp32, bytes, Array.from({ length: 1000 }, () => ({ x: input(1, 16) })));
+    const [want, got] = await runEach(
+      fp32,
+      bytes,
+      Array.from({ length: 1000 }, () => ({ x: input(1, 16) })),
+    );
     const diff = maxAbsDiff(got, want);
     expect(diff).toBeGreaterThan(0); // it really is quantized
     expect(diff).toBeLessThanOrEqual(0.05 * maxAbs(want));
@@ -263,7 +278,11 @@ describe("a stack of MatMul and Gemm layers", () => {
     expect(scales).toHaveLength(6);
     for (const s of scales) expect(s.dims ?? []).toHaveLength(0);
     const { input } = random(2);
-    const [want, got] = await runEach(fp32, perTensor.bytes, Array.from({ length: 1000 }, () => ({ x: input(1, 16) })));
+    const [want, got] = await runEach(
+      fp32,
+      perTensor.bytes,
+      Array.from({ length: 1000 }, () => ({ x: input(1, 16) })),
+    );
     expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(0.05 * maxAbs(want));
     expect(argmaxAgreement(got, want, 5)).toBeGreaterThanOrEqual(0.99);
   });
@@ -272,10 +291,7 @@ describe("a stack of MatMul and Gemm layers", () => {
     const partial = quantizeDynamicInt8(fp32, { minElements: 500 });
     // W1 16×32 = 512, W2t 768, Ws 576 (×2), Wt 576 are quantized; W3 288 and W4 60 are not.
     expect(partial.details).toMatchObject({ quantizedMatMuls: 5, skippedMatMuls: 2 });
-    expect(partial.details.skipped.map((s) => s.reason)).toEqual([
-      'its weight "W3" has 288 elements, fewer than minElements 500',
-      'its weight "W4" has 60 elements, fewer than minElements 500',
-    ]);
+    expect(partial.details.skipped.map((s) => s.reason)).toEqual(['its weight "W3" has 288 elements, fewer than minElements 500', 'its weight "W4" has 60 elements, fewer than minElements 500']);
     const m = decode(partial.bytes);
     expect(initializerNames(m)).toEqual(expect.arrayContaining(["W3", "W4"]));
     expect(count(m, "Gemm")).toBe(2);
@@ -375,7 +391,10 @@ function stillNeededModel(): { fp32: Uint8Array; w: Float32Array } {
   const w = uniform(64, 0.5);
   const fp32 = buildModel({
     inputs: [{ name: "x", dims: ["N", 8] }],
-    outputs: [{ name: "y", dims: ["N", 8] }, { name: "W_alias", dims: [8, 8] }],
+    outputs: [
+      { name: "y", dims: ["N", 8] },
+      { name: "W_alias", dims: [8, 8] },
+    ],
     initializers: [floats("W", [8, 8], w), floats("V", [8, 8], uniform(64, 0.5))],
     nodes: [
       node("Identity", ["W"], ["W_alias"]),
@@ -412,12 +431,7 @@ describe("aliases and shared weights that stay needed", () => {
       inputs: [{ name: "x", dims: ["N", 8] }],
       outputs: [{ name: "y", dims: ["N", 8] }],
       initializers: [floats("W", [8, 8], uniform(64, 0.5)), floats("W_quantized", [8], uniform(8, 1)), floats("x_scale", [8], uniform(8, 1))],
-      nodes: [
-        node("Add", ["x", "x_scale"], ["x_quantized"]),
-        node("MatMul", ["x", "W"], ["h"]),
-        node("Add", ["h", "x_quantized"], ["h2"]),
-        node("Add", ["h2", "W_quantized"], ["y"]),
-      ],
+      nodes: [node("Add", ["x", "x_scale"], ["x_quantized"]), node("MatMul", ["x", "W"], ["h"]), node("Add", ["h", "x_quantized"], ["h2"]), node("Add", ["h2", "W_quantized"], ["y"])],
     });
     const { bytes } = quantizeDynamicInt8(fp32);
     const m = decode(bytes);
@@ -433,7 +447,12 @@ describe("aliases and shared weights that stay needed", () => {
 describe("models with nothing to quantize come back unchanged", () => {
   const { uniform, input } = random(8);
   const fp32 = buildModel({
-    inputs: [{ name: "x", dims: ["N", 4] }, { name: "y", dims: [4, 4] }, { name: "z", dims: [4, "N"] }, { name: "Wd", dims: [4, 4] }],
+    inputs: [
+      { name: "x", dims: ["N", 4] },
+      { name: "y", dims: [4, 4] },
+      { name: "z", dims: [4, "N"] },
+      { name: "Wd", dims: [4, 4] },
+    ],
     outputs: [{ name: "out", dims: ["N", 4] }],
     initializers: [floats("Wd", [4, 4], uniform(16, 1)), floats("W3", [2, 4, 4], uniform(32, 1)), floats("Wa", [4, 4], uniform(16, 1))],
     nodes: [
@@ -502,7 +521,13 @@ describe("inputs it refuses, with a clear message", () => {
   });
 
   test("a default-domain opset below 11 (DynamicQuantizeLinear does not exist there)", () => {
-    const old = buildModel({ inputs: [{ name: "x", dims: ["N", 4] }], outputs: [{ name: "y", dims: ["N", 4] }], initializers: [floats("W", [4, 4], uniform(16, 1))], nodes: [node("MatMul", ["x", "W"], ["y"])], opset: 10 });
+    const old = buildModel({
+      inputs: [{ name: "x", dims: ["N", 4] }],
+      outputs: [{ name: "y", dims: ["N", 4] }],
+      initializers: [floats("W", [4, 4], uniform(16, 1))],
+      nodes: [node("MatMul", ["x", "W"], ["y"])],
+      opset: 10,
+    });
     expect(() => quantizeDynamicInt8(old)).toThrow(OnnxModelError);
     expect(() => quantizeDynamicInt8(old)).toThrow(/imports default-domain opset 10; the int8 rewrite needs ≥ 11/);
   });
@@ -570,8 +595,17 @@ describe("a tiny BERT-shaped encoder exported by torch 1.13", () => {
     // quantized per tensor, so in a batch every row shares the widest row's range (and errors).
     const seq = 8;
     const { next } = random(10);
-    const ids = () => new ort.Tensor("int64", BigInt64Array.from({ length: seq }, () => BigInt(Math.floor(next() * 64))), [1, seq]);
-    const [want, got] = await runEach(fp32, bytes, Array.from({ length: 1000 }, () => ({ input_ids: ids() })));
+    const ids = () =>
+      new ort.Tensor(
+        "int64",
+        BigInt64Array.from({ length: seq }, () => BigInt(Math.floor(next() * 64))),
+        [1, seq],
+      );
+    const [want, got] = await runEach(
+      fp32,
+      bytes,
+      Array.from({ length: 1000 }, () => ({ input_ids: ids() })),
+    );
     const diff = maxAbsDiff(got, want);
     expect(diff).toBeGreaterThan(0);
     expect(diff).toBeLessThanOrEqual(0.05 * maxAbs(want));
@@ -601,7 +635,9 @@ for path in sys.argv[1:]:
       fs.writeFileSync(file, bytes);
       return file;
     });
-    const out = execFileSync(PYTHON, ["-c", CHECK, ...files], { encoding: "utf8" }).trim().split("\n");
+    const out = execFileSync(PYTHON, ["-c", CHECK, ...files], { encoding: "utf8" })
+      .trim()
+      .split("\n");
     expect(out).toEqual([...models.keys()].map((name) => `${name}.onnx ['DynamicQuantizeLinear', 'MatMulInteger']`));
   });
 });

@@ -37,7 +37,9 @@ describe("mesh generate", () => {
     stdout = "";
     expect(await runGenerate([], TEXT, ws)).toBe(0);
     // out/ci: the workspace CI workflow, generated on whole-workspace runs.
-    expect(stdout).toMatch(/^out\/alpha: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/beta: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/ci: 0 created, 0 updated, 0 deleted, 2 unchanged\n$/);
+    expect(stdout).toMatch(
+      /^out\/alpha: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/beta: 0 created, 0 updated, 0 deleted, \d+ unchanged\nout\/ci: 0 created, 0 updated, 0 deleted, 2 unchanged\n$/,
+    );
   });
 
   it("--check exits 0 when up to date and 1 after a hand edit, listing the file; generate then repairs it", async () => {
@@ -65,7 +67,15 @@ describe("mesh generate", () => {
     const ws = workspace(["alpha"]);
     expect(await runGenerate([], { format: "json", dryRun: true }, ws)).toBe(0);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ mode: "dry-run", changed: true, wrote: false, projects: [{ name: "alpha", dir: "out/alpha" }, { name: "ci", dir: "out/ci" }] });
+    expect(doc).toMatchObject({
+      mode: "dry-run",
+      changed: true,
+      wrote: false,
+      projects: [
+        { name: "alpha", dir: "out/alpha" },
+        { name: "ci", dir: "out/ci" },
+      ],
+    });
     expect(doc.projects[0].files).toContainEqual({ path: "out/alpha/.mesh-manifest.json", action: "create" });
   });
 

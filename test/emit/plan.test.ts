@@ -4,8 +4,7 @@ import { generateWorkspace } from "../../compiler/generate/generate-workspace.js
 import type { ProjectPlan } from "../../compiler/plan/plan.js";
 import { fakeGenerate, generateWithout, memoryWorkspace } from "./fixtures.js";
 
-const actions = (plans: readonly ProjectPlan[] | undefined) =>
-  Object.fromEntries((plans ?? []).flatMap((p) => p.files.map((f) => [f.target, f.reason ? `${f.action} (${f.reason})` : f.action])));
+const actions = (plans: readonly ProjectPlan[] | undefined) => Object.fromEntries((plans ?? []).flatMap((p) => p.files.map((f) => [f.target, f.reason ? `${f.action} (${f.reason})` : f.action])));
 
 describe("plan", () => {
   it("creates every file and the manifest in an empty out/", async () => {

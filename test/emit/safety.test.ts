@@ -57,20 +57,17 @@ describe("generated paths", () => {
 describe("a tampered manifest", () => {
   const tamper = (files: Record<string, unknown>) => JSON.stringify({ generator: "mesh", version: "0", spec: "x", specHash: "0", files });
 
-  it.each(["../../../victim.txt", "/etc/passwd", "a/../../../victim.txt", "..\\victim.txt"])(
-    "listing %j refuses the whole run (MESH304): nothing deleted or written, in any project",
-    async (bad) => {
-      const host = memoryWorkspace(["alpha", "beta"]);
-      await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
-      host.files.set("victim.txt", { bytes: new TextEncoder().encode("keep me\n"), mode: 0o644 });
-      host.files.set("out/alpha/.mesh-manifest.json", { bytes: new TextEncoder().encode(tamper({ [bad]: { sha256: "0", mode: "0644" } })), mode: 0o644 });
-      host.files.get("out/beta/Makefile")!.bytes = new TextEncoder().encode("hand edit\n");
-      const before = host.snapshot();
-      const r = await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
-      expect(r.diagnostics).toMatchObject([{ code: "MESH304", file: "out/alpha/.mesh-manifest.json" }]);
-      expect(host.snapshot()).toEqual(before);
-    },
-  );
+  it.each(["../../../victim.txt", "/etc/passwd", "a/../../../victim.txt", "..\\victim.txt"])("listing %j refuses the whole run (MESH304): nothing deleted or written, in any project", async (bad) => {
+    const host = memoryWorkspace(["alpha", "beta"]);
+    await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    host.files.set("victim.txt", { bytes: new TextEncoder().encode("keep me\n"), mode: 0o644 });
+    host.files.set("out/alpha/.mesh-manifest.json", { bytes: new TextEncoder().encode(tamper({ [bad]: { sha256: "0", mode: "0644" } })), mode: 0o644 });
+    host.files.get("out/beta/Makefile")!.bytes = new TextEncoder().encode("hand edit\n");
+    const before = host.snapshot();
+    const r = await generateWorkspace(host, { outDir: "out", mode: "write", generate: fakeGenerate });
+    expect(r.diagnostics).toMatchObject([{ code: "MESH304", file: "out/alpha/.mesh-manifest.json" }]);
+    expect(host.snapshot()).toEqual(before);
+  });
 
   it("that is not JSON, or not a mesh manifest, is an error with a hint", async () => {
     for (const text of ["{not json", '{"files": {}}', "[]"]) {

@@ -43,7 +43,11 @@ describe("all problems at once (issue 13, item 14)", () => {
   it("applies the workspace rules to specs with errors: duplicate names and keys across files", async () => {
     const other = edit(edit(IRIS, "port: 8001", "port: 8009"), "epochs: 200", "epochs: -5");
     const lines = await check(IRIS, { "teams/iris/project.yaml": other, "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\nprojects: [projects/*/project.yaml, teams/*/project.yaml]\n" });
-    expect(at(lines)).toEqual(["teams/iris/project.yaml:4:7 error MESH031 name", "teams/iris/project.yaml:5:6 error MESH032 key", "teams/iris/project.yaml:35:23 error MESH015 steps.train.params.epochs"]);
+    expect(at(lines)).toEqual([
+      "teams/iris/project.yaml:4:7 error MESH031 name",
+      "teams/iris/project.yaml:5:6 error MESH032 key",
+      "teams/iris/project.yaml:35:23 error MESH015 steps.train.params.epochs",
+    ]);
   });
 
   describe("no consequential noise", () => {
@@ -60,7 +64,11 @@ describe("all problems at once (issue 13, item 14)", () => {
         edit(IRIS, "attributes: { sepal_length: 7.7,", 'attributes: { sepal_length: "x",'),
         [`${I}:50:37 error MESH028 steps.serve.examples.1.attributes.sepal_length`],
       ],
-      ["an invalid name or key skips the workspace rules, not the spec's own", edit(edit(IRIS, "name: iris", "name: Iris"), "port: 8001", "port: 0"), [`${I}:4:7 error MESH016 name`, `${I}:42:11 error MESH015 steps.serve.port`]],
+      [
+        "an invalid name or key skips the workspace rules, not the spec's own",
+        edit(edit(IRIS, "name: iris", "name: Iris"), "port: 8001", "port: 0"),
+        [`${I}:4:7 error MESH016 name`, `${I}:42:11 error MESH015 steps.serve.port`],
+      ],
     ])("%s", async (_, text, expected) => {
       expect(at(await check(text))).toEqual(expected);
     });

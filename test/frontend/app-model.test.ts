@@ -18,9 +18,7 @@ function model(inputs: [string, number, (number | string)[]][], outputs: [string
     name,
     type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } } },
   });
-  return onnx.ModelProto.encode(
-    onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ version: 17 }], graph: { name: "g", input: inputs.map(vi), output: outputs.map(vi) } }),
-  ).finish();
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ version: 17 }], graph: { name: "g", input: inputs.map(vi), output: outputs.map(vi) } })).finish();
 }
 
 async function compileApp(text: string, files: Record<string, string | Uint8Array>) {
@@ -29,7 +27,15 @@ async function compileApp(text: string, files: Record<string, string | Uint8Arra
 
 describe("readOnnxSignature", () => {
   it("reads names, element types and shapes; symbolic dimensions become -1", () => {
-    const r = readOnnxSignature(model([["ids", 7, ["batch", 16]], ["mask", 1, [-1, 16]]], [["logits", 1, ["batch", 4]]]));
+    const r = readOnnxSignature(
+      model(
+        [
+          ["ids", 7, ["batch", 16]],
+          ["mask", 1, [-1, 16]],
+        ],
+        [["logits", 1, ["batch", 4]]],
+      ),
+    );
     expect(r).toEqual({
       ok: true,
       signature: {
@@ -106,7 +112,9 @@ describe("App compile", () => {
     let reads = 0;
     const huge = { ...host, fileSize: (p: string) => (p.endsWith(".onnx") ? 600 * 1024 * 1024 : host.fileSize(p)), readFile: (p: string) => (p.endsWith(".onnx") && reads++, host.readFile(p)) };
     const r = await compileWorkspace(huge);
-    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([`MESH045 model file projects/colors/model.onnx is ${600 * 1024 * 1024} bytes; at most ${512 * 1024 * 1024} bytes can be inspected`]);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      `MESH045 model file projects/colors/model.onnx is ${600 * 1024 * 1024} bytes; at most ${512 * 1024 * 1024} bytes can be inspected`,
+    ]);
     expect(reads).toBe(0);
     const abs = await compileApp(edit(COLORS, URI, 'uri: "file:///opt/models/m.onnx"'), {});
     expect(abs.lines).toEqual([`${C}:16:10 error MESH044 model.source.uri: file:// model paths are relative to the project folder; got an absolute path`]);

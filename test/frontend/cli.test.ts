@@ -67,9 +67,12 @@ describe("mesh validate", () => {
     const ws = tempWorkspace({ "projects/iris/project.yaml": edit(exampleText("iris"), "port: 8001", "port: 0"), "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\n" });
     const r = mesh(["validate", "--format", "json"], ws);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
-      { file: "projects/iris/project.yaml", line: 42, column: 11, severity: "error", code: "MESH015", path: "steps.serve.port", message: "expected integer from 1 to 65535, got 0" },
-    ]);
+    expect(
+      r.stderr
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ file: "projects/iris/project.yaml", line: 42, column: 11, severity: "error", code: "MESH015", path: "steps.serve.port", message: "expected integer from 1 to 65535, got 0" }]);
     expect(JSON.parse(r.stdout)).toEqual({
       valid: false,
       files: [
@@ -139,7 +142,11 @@ describe("mesh new", () => {
 });
 
 describe("help", () => {
-  it.each([["validate", "--format"], ["schema", "--out"], ["new", "--task"]])("mesh %s --help", (cmd, option) => {
+  it.each([
+    ["validate", "--format"],
+    ["schema", "--out"],
+    ["new", "--task"],
+  ])("mesh %s --help", (cmd, option) => {
     const r = mesh([cmd, "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: mesh ${cmd}`);

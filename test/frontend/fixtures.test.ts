@@ -12,7 +12,9 @@ import { formatDiagnostics } from "../../compiler/diagnostics/format.js";
 import { REPO } from "./helpers.js";
 
 const DIR = "test/fixtures/invalid";
-const cases = readdirSync(`${REPO}${DIR}`).filter((f) => f.endsWith(".yaml")).sort();
+const cases = readdirSync(`${REPO}${DIR}`)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 describe("invalid fixtures", () => {
   it("exist", () => expect(cases.length).toBeGreaterThanOrEqual(12));

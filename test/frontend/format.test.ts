@@ -30,7 +30,11 @@ describe("formats", () => {
   });
   it("json: one object per line with stable keys", () => {
     expect(formatDiagnosticJson(d1)).toBe('{"file":"b.yaml","line":2,"column":5,"severity":"error","code":"MESH013","path":"steps.x","message":"unknown key \\"x\\"","hint":"allowed here: a"}');
-    expect(formatDiagnostics([d1, d2], "json").split("\n").map((l) => JSON.parse(l).file)).toEqual(["a.yaml", "b.yaml"]);
+    expect(
+      formatDiagnostics([d1, d2], "json")
+        .split("\n")
+        .map((l) => JSON.parse(l).file),
+    ).toEqual(["a.yaml", "b.yaml"]);
   });
   it("sorts by file, line, column", () => {
     expect(sortDiagnostics([d1, d3, d2]).map((d) => `${d.file}:${d.line}`)).toEqual(["a.yaml:0", "b.yaml:1", "b.yaml:2"]);

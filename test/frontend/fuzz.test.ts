@@ -101,7 +101,11 @@ describe("fuzzed specs never crash the compiler", () => {
 
   it.each(EXAMPLES)("text damage of %s", async (example) => {
     const text = exampleText(example);
-    const damage = fc.record({ at: fc.nat({ max: text.length }), cut: fc.nat({ max: 40 }), insert: fc.oneof(fc.constantFrom(...NASTY, "\t", ":", "- ", "{", "[", "&a", "*a", "!!binary", "\r\n", "\u0000", "---\n"), fc.string({ maxLength: 8 })) });
+    const damage = fc.record({
+      at: fc.nat({ max: text.length }),
+      cut: fc.nat({ max: 40 }),
+      insert: fc.oneof(fc.constantFrom(...NASTY, "\t", ":", "- ", "{", "[", "&a", "*a", "!!binary", "\r\n", "\u0000", "---\n"), fc.string({ maxLength: 8 })),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(damage, { minLength: 1, maxLength: 4 }), async (edits) => {
         let t = text;

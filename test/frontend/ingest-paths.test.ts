@@ -28,8 +28,12 @@ async function lines(uri: string, meshYaml?: string) {
 
 describe("file:// ingest sources at validate", () => {
   it("/proc, /sys and /dev are refused at the uri's position, without a hint to allow them", async () => {
-    expect(await lines("file:///proc/self/environ")).toEqual([`${I}:20:12 error MESH038 steps.ingest.source.uri: file:///proc/self/environ names /proc/self/environ, inside /proc, which mesh never reads`]);
-    expect(await lines("file:///sys/kernel/notes")).toEqual([`${I}:20:12 error MESH038 steps.ingest.source.uri: file:///sys/kernel/notes names /sys/kernel/notes, inside /sys, which mesh never reads`]);
+    expect(await lines("file:///proc/self/environ")).toEqual([
+      `${I}:20:12 error MESH038 steps.ingest.source.uri: file:///proc/self/environ names /proc/self/environ, inside /proc, which mesh never reads`,
+    ]);
+    expect(await lines("file:///sys/kernel/notes")).toEqual([
+      `${I}:20:12 error MESH038 steps.ingest.source.uri: file:///sys/kernel/notes names /sys/kernel/notes, inside /sys, which mesh never reads`,
+    ]);
     expect(await lines("file:///dev/stdin")).toEqual([`${I}:20:12 error MESH038 steps.ingest.source.uri: file:///dev/stdin names /dev/stdin, inside /dev, which mesh never reads`]);
   });
 
@@ -80,9 +84,13 @@ describe("symbolic links at validate (real files)", () => {
       return (await compileWorkspace(nodeHost(root))).diagnostics.map(formatDiagnostic);
     };
     const real = fs.realpathSync(outside);
-    expect(await check("data/out.json")).toEqual([`${I}:20:12 error MESH038 steps.ingest.source.uri: file://data/out.json resolves to ${real}/secret.json (through a symbolic link), outside the workspace ${root}\n${HINT}`]);
+    expect(await check("data/out.json")).toEqual([
+      `${I}:20:12 error MESH038 steps.ingest.source.uri: file://data/out.json resolves to ${real}/secret.json (through a symbolic link), outside the workspace ${root}\n${HINT}`,
+    ]);
     expect(await check("data/env.json")).toEqual([
-      expect.stringMatching(new RegExp(`^${I}:20:12 error MESH038 steps.ingest.source.uri: file://data/env.json resolves to /proc/\\d+/environ \\(through a symbolic link\\), inside /proc, which mesh never reads$`)),
+      expect.stringMatching(
+        new RegExp(`^${I}:20:12 error MESH038 steps.ingest.source.uri: file://data/env.json resolves to /proc/\\d+/environ \\(through a symbolic link\\), inside /proc, which mesh never reads$`),
+      ),
     ]);
     expect(await check("data/in.json")).toEqual([]);
     expect(await check("data/out.json", WS(`ingest:\n  allow_paths: ["${real}"]\n`))).toEqual([]);

@@ -24,9 +24,7 @@ describe("loadYaml", () => {
   });
 
   it("reports YAML syntax errors with line and column", () => {
-    expect(load("a: [1, 2\nb: 3\n").lines).toEqual([
-      `${F}:2:1 error MESH006: YAML syntax error: flow sequence in block collection must be sufficiently indented and end with a ]`,
-    ]);
+    expect(load("a: [1, 2\nb: 3\n").lines).toEqual([`${F}:2:1 error MESH006: YAML syntax error: flow sequence in block collection must be sufficiently indented and end with a ]`]);
     expect(load("name: x\nsteps: a: b\n").lines[0]).toMatch(/^projects\/x\/project\.yaml:2:\d+ error MESH006: YAML syntax error: /);
   });
 
@@ -42,7 +40,12 @@ describe("loadYaml", () => {
 
   it("stops alias bombs fast, at the first alias", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? "*a" : `*l${i - 1}`)
+          .join(", ")}]`,
+      );
     const t0 = process.hrtime.bigint();
     const r = load(`${levels.join("\n")}\n`);
     expect(r.lines).toEqual([

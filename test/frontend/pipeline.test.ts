@@ -41,7 +41,7 @@ describe("compileWorkspace", () => {
     expect(r.value).toBeUndefined();
     expect(r.lines).toEqual([
       'mesh.yaml:3:1 error MESH013 registri: unknown key "registri"; did you mean "registry"?',
-      "mesh.yaml:4:16 error MESH016 aws.region: \"mars\" must be an AWS region such as us-east-1",
+      'mesh.yaml:4:16 error MESH016 aws.region: "mars" must be an AWS region such as us-east-1',
     ]);
     expect((await compileLines(workspace({ ...EXAMPLES, "mesh.yaml": "" }))).lines).toEqual(["mesh.yaml:1:1 error MESH005: file is empty; expected a mapping such as `apiVersion: mesh/v1`"]);
   });
@@ -98,7 +98,7 @@ describe("mesh.yaml projects globs", () => {
     const r = await compileLines(workspace({ "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\nprojects: [../other/*.yaml, '**/project.yaml']\n" }));
     expect(r.lines).toEqual([
       "mesh.yaml:3:12 error MESH016 projects.0: \"../other/*.yaml\" must not contain '..'",
-      "mesh.yaml:3:29 error MESH016 projects.1: \"**/project.yaml\" must start with a folder name, such as projects/",
+      'mesh.yaml:3:29 error MESH016 projects.1: "**/project.yaml" must start with a folder name, such as projects/',
     ]);
   });
 });

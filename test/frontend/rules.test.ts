@@ -29,8 +29,12 @@ describe("lifecycle order", () => {
     ]);
   });
   it("train needs register, register needs ingest", async () => {
-    expect((await compileSpec(cut(SPAM, "  register:\n", "  train:\n"))).lines).toEqual([`${S}:26:3 error MESH021 steps.train: the train step needs the register step (it trains on a registered dataset)`]);
-    expect((await compileSpec(cut(SPAM, "  ingest:\n", "  register:\n"))).lines).toEqual([`${S}:22:3 error MESH021 steps.register: the register step needs the ingest step (it registers an ingested dataset)`]);
+    expect((await compileSpec(cut(SPAM, "  register:\n", "  train:\n"))).lines).toEqual([
+      `${S}:26:3 error MESH021 steps.train: the train step needs the register step (it trains on a registered dataset)`,
+    ]);
+    expect((await compileSpec(cut(SPAM, "  ingest:\n", "  register:\n"))).lines).toEqual([
+      `${S}:22:3 error MESH021 steps.register: the register step needs the ingest step (it registers an ingested dataset)`,
+    ]);
   });
 });
 
@@ -65,7 +69,14 @@ describe("register schema vs model", () => {
 describe("serve API vs task", () => {
   it("text classification reads exactly its string input", async () => {
     const r = await compileSpec(edit(SPAM, "attributes: { text: { type: string, max_length: 100000 } }", "attributes: { body: string }"));
-    expect(tagged(r.lines)).toEqual([`${S}:50:7 error MESH026 steps.serve.api.attributes`, `${S}:50:21 error MESH026 steps.serve.api.attributes.body`, `${S}:55:9 error MESH028 steps.serve.examples.0.attributes`, `${S}:55:23 error MESH028 steps.serve.examples.0.attributes.text`, `${S}:58:9 error MESH028 steps.serve.examples.1.attributes`, `${S}:58:23 error MESH028 steps.serve.examples.1.attributes.text`]);
+    expect(tagged(r.lines)).toEqual([
+      `${S}:50:7 error MESH026 steps.serve.api.attributes`,
+      `${S}:50:21 error MESH026 steps.serve.api.attributes.body`,
+      `${S}:55:9 error MESH028 steps.serve.examples.0.attributes`,
+      `${S}:55:23 error MESH028 steps.serve.examples.0.attributes.text`,
+      `${S}:58:9 error MESH028 steps.serve.examples.1.attributes`,
+      `${S}:58:23 error MESH028 steps.serve.examples.1.attributes.text`,
+    ]);
     expect(r.lines.join("\n")).toContain('text-classification reads the attribute "text" (model.features.input), which serve.api.attributes lacks');
     const r2 = await compileSpec(edit(SPAM, "attributes: { text: { type: string, max_length: 100000 } }", "attributes: { text: number }"));
     expect(r2.lines.join("\n")).toContain('MESH026 steps.serve.api.attributes.text: attribute "text" is the text the model classifies and must be a string, not number');
@@ -104,7 +115,9 @@ describe("examples vs API", () => {
     expect((await compileSpec(ex("{ attributes: { text: hi, txt: hi } }"))).lines).toEqual([
       `${S}:54:35 error MESH028 steps.serve.examples.0.attributes.txt: example attribute "txt" is not a declared attribute (declared: text)`,
     ]);
-    expect((await compileSpec(ex("{ attributes: { text: 12 } }"))).lines).toEqual([`${S}:54:31 error MESH028 steps.serve.examples.0.attributes.text: example attribute "text" must be a string, got 12`]);
+    expect((await compileSpec(ex("{ attributes: { text: 12 } }"))).lines).toEqual([
+      `${S}:54:31 error MESH028 steps.serve.examples.0.attributes.text: example attribute "text" must be a string, got 12`,
+    ]);
     expect((await compileSpec(ex("{ attributes: {} }"))).lines).toEqual([`${S}:54:11 error MESH028 steps.serve.examples.0.attributes: example lacks attribute "text" (string)`]);
   });
   it("accepts the batch form (a list per attribute)", async () => {
@@ -122,7 +135,7 @@ describe("examples vs API", () => {
   });
   it("expected values must have the response field's type", async () => {
     const text = (await compileSpec(ex("{ attributes: { text: hi }, expect: { label: 1, score: high } }"))).lines.join("\n");
-    expect(text).toContain('MESH028 steps.serve.examples.0.expect.label: expect.label must be a string, got 1');
+    expect(text).toContain("MESH028 steps.serve.examples.0.expect.label: expect.label must be a string, got 1");
     expect(text).toContain('MESH028 steps.serve.examples.0.expect.score: expect.score must be a number, got "high"');
     const iris = exampleText("iris");
     const bad = edit(iris, "expect: { label: setosa }", "expect: { label: setosa, scores: { setosa: 0.9, rose: 0.1 } }");
@@ -183,7 +196,9 @@ describe("workspace-wide", () => {
       'projects/spam/project.yaml:5:6 error MESH032 key: registry key "SPAM" is also used by projects/other/project.yaml',
       'projects/spam2/project.yaml:5:6 error MESH032 key: registry key "SPAM" is also used by projects/other/project.yaml',
     ]);
-    const dup = await compileLines(workspace({ "projects/spam/project.yaml": SPAM, "elsewhere/project.yaml": edit(SPAM, "key: SPAM", "key: SPAM2") }), { specPaths: ["projects/spam/project.yaml", "elsewhere/project.yaml"] });
+    const dup = await compileLines(workspace({ "projects/spam/project.yaml": SPAM, "elsewhere/project.yaml": edit(SPAM, "key: SPAM", "key: SPAM2") }), {
+      specPaths: ["projects/spam/project.yaml", "elsewhere/project.yaml"],
+    });
     expect(dup.lines).toEqual([
       'elsewhere/project.yaml:4:7 error MESH031 name: project name "spam" is also used by projects/spam/project.yaml',
       'elsewhere/project.yaml:4:7 error MESH033 name: name "spam" must equal the project folder name "elsewhere"\n    hint: rename the folder to spam/ or set name: elsewhere',

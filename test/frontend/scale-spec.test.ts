@@ -47,7 +47,9 @@ describe("serve.release", () => {
     expect((await compileSpec(withServe("    release: { steps: [{ weight: 50 }] }\n"))).lines).toEqual([
       `${S}:63:16 error MESH051 steps.serve.release.steps: release.steps are canary steps, but the strategy is rolling\n    hint: add strategy: canary, or remove steps`,
     ]);
-    expect((await compileSpec(withServe("    release: { strategy: canary, steps: [{ weight: 100 }] }\n"))).lines[0]).toMatch(/^projects\/spam\/project\.yaml:63:\d+ error MESH015 steps\.serve\.release\.steps\.0\.weight: expected/);
+    expect((await compileSpec(withServe("    release: { strategy: canary, steps: [{ weight: 100 }] }\n"))).lines[0]).toMatch(
+      /^projects\/spam\/project\.yaml:63:\d+ error MESH015 steps\.serve\.release\.steps\.0\.weight: expected/,
+    );
     expect((await compileSpec(withServe("    release: { strategy: blue-green }\n"))).lines[0]).toMatch(/MESH017 steps\.serve\.release\.strategy: expected one of/);
   });
 
@@ -66,8 +68,12 @@ describe("serve.autoscale, prometheus and slo.error_rate", () => {
   });
 
   it("a Prometheus URL with credentials and an error rate above 1 are refused", async () => {
-    expect((await compileSpec(withServe('    prometheus: "http://user:pw@prom:9090"\n'))).lines[0]).toMatch(/^projects\/spam\/project\.yaml:63:17 error MESH016 steps\.serve\.prometheus: .*must be an http\(s\) URL of a Prometheus server without credentials/);
-    expect((await compileSpec(edit(SPAM, "slo: { p99_ms: 25, min_rps: 1000 }", "slo: { p99_ms: 25, min_rps: 1000, error_rate: 5 }"))).lines[0]).toMatch(/MESH015 steps\.serve\.slo\.error_rate: expected/);
+    expect((await compileSpec(withServe('    prometheus: "http://user:pw@prom:9090"\n'))).lines[0]).toMatch(
+      /^projects\/spam\/project\.yaml:63:17 error MESH016 steps\.serve\.prometheus: .*must be an http\(s\) URL of a Prometheus server without credentials/,
+    );
+    expect((await compileSpec(edit(SPAM, "slo: { p99_ms: 25, min_rps: 1000 }", "slo: { p99_ms: 25, min_rps: 1000, error_rate: 5 }"))).lines[0]).toMatch(
+      /MESH015 steps\.serve\.slo\.error_rate: expected/,
+    );
   });
 
   it("defaults lower from compiler/lower/defaults.ts", async () => {

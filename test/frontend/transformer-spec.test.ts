@@ -71,7 +71,15 @@ describe("a transformer spec with its lock", () => {
     const r = await compileLines(ws());
     expect(r.lines).toEqual([]);
     const ir = r.value![0]!;
-    expect(ir.model.transformer).toMatchObject({ task: "token-classification", input: "content", maxLength: 128, aggregation: "simple", output: "logits", hasTokenTypeIds: true, continuingSubwordPrefix: "##" });
+    expect(ir.model.transformer).toMatchObject({
+      task: "token-classification",
+      input: "content",
+      maxLength: 128,
+      aggregation: "simple",
+      output: "logits",
+      hasTokenTypeIds: true,
+      continuingSubwordPrefix: "##",
+    });
     expect(ir.model.labels).toEqual(NER_LABELS);
     expect(ir.serve.api.attributes).toEqual([{ name: "content", type: "string", maxLength: ir.serve.limits.bodyBytes }]);
     expect(ir.serve.api.response).toEqual([{ name: "entities", type: "entities" }]);
@@ -84,7 +92,9 @@ describe("a transformer spec with its lock", () => {
 
   it("no lock: refused at model.source.uri with the command that writes it", async () => {
     const r = await compileLines(ws(SPEC, null));
-    expect(r.lines).toEqual(["projects/ner/project.yaml:7:18 error MESH047 model.source.uri: model.source is not locked: projects/ner/model.lock.json does not exist\n    hint: run `mesh lock ner` to resolve the source and pin its files"]);
+    expect(r.lines).toEqual([
+      "projects/ner/project.yaml:7:18 error MESH047 model.source.uri: model.source is not locked: projects/ner/model.lock.json does not exist\n    hint: run `mesh lock ner` to resolve the source and pin its files",
+    ]);
   });
 
   it("a lock of another source, or without facts, is refused", async () => {

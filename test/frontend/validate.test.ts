@@ -90,7 +90,7 @@ describe("free text is accepted (generators escape it)", () => {
     expect(r.value?.[0]?.description).toBe(text);
   });
   it.each(evil)("example text %j", async (text) => {
-    const r = await compileSpec(edit(SPAM, 'attributes: { text: "WIN a FREE', `attributes: { text: ${JSON.stringify(text)}, x: "WIN a FREE`).replace(', x: "WIN', ' } #'));
+    const r = await compileSpec(edit(SPAM, 'attributes: { text: "WIN a FREE', `attributes: { text: ${JSON.stringify(text)}, x: "WIN a FREE`).replace(', x: "WIN', " } #"));
     expect(r.diagnostics).toEqual([]);
     expect(r.value?.[0]?.serve.examples[0]?.attributes).toEqual({ text });
   });
@@ -106,6 +106,8 @@ describe("keys at the wrong level", () => {
     const text = `${exampleText("iris")}serve: { port: 1 }\n`;
     expect((await compileSpec(text)).lines).toEqual([`${I}:52:1 error MESH013 serve: unknown key "serve"\n    hint: "serve" belongs under environments.* or steps`]);
     const text2 = edit(exampleText("iris"), "  serve:\n    port: 8001\n", "  serve:\n    port: 8001\n    max_batch: 4\n");
-    expect((await compileSpec(text2)).lines).toEqual([`${I}:43:5 error MESH013 steps.serve.max_batch: unknown key "max_batch"\n    hint: "max_batch" belongs under environments.*.serve.batching or steps.serve.batching`]);
+    expect((await compileSpec(text2)).lines).toEqual([
+      `${I}:43:5 error MESH013 steps.serve.max_batch: unknown key "max_batch"\n    hint: "max_batch" belongs under environments.*.serve.batching or steps.serve.batching`,
+    ]);
   });
 });

@@ -181,9 +181,7 @@ describe("compose.yaml", () => {
   });
 
   it("turns an environment's serve overlay into MESH_* variables of that profile only", () => {
-    const environments = spam.environments.map((e) =>
-      e.name === "ci" ? { ...envServe(e, { workers: 4, batching: { ...e.serve.batching, maxBatch: 8 } }), imageTag: "v7" } : e,
-    );
+    const environments = spam.environments.map((e) => (e.name === "ci" ? { ...envServe(e, { workers: 4, batching: { ...e.serve.batching, maxBatch: 8 } }), imageTag: "v7" } : e));
     const c = model({ ...spam, environments });
     expect(c.services["serve-ci"]!.environment).toEqual({ MESH_WORKERS: "4", MESH_BATCH_MAX: "8" });
     const declared = new Set(ENV_VARS.map((v) => v.name));

@@ -16,13 +16,7 @@ import { exampleIR } from "./fixtures.js";
 /** Every line terminator any of our target languages knows (JavaScript's include U+2028/2029). */
 const LINE_END = /\r\n|\r|\n|\u2028|\u2029|\u0085/;
 const PAYLOAD = "globalThis.__meshPwned = true; //";
-const HOSTILE = [
-  `projects/a\u2028${PAYLOAD}/project.yaml`,
-  `projects/a\n${PAYLOAD}/project.yaml`,
-  "projects/a\\",
-  "projects/x-->y---z/project.yaml",
-  "projects/\u202eevil\u2066/project.yaml",
-];
+const HOSTILE = [`projects/a\u2028${PAYLOAD}/project.yaml`, `projects/a\n${PAYLOAD}/project.yaml`, "projects/a\\", "projects/x-->y---z/project.yaml", "projects/\u202eevil\u2066/project.yaml"];
 
 const withPath = (ir: ProjectIR, specPath: string): ProjectIR => ({ ...ir, specPath });
 

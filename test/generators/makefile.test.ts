@@ -50,7 +50,9 @@ describe("Makefile text", () => {
 
   it("has the lifecycle targets a project has, and none for an App", () => {
     const targets = (ir: ProjectIR) => phonyTargets(makefileOf(ir));
-    expect(targets(spam)).toEqual(expect.arrayContaining(["help", "ingest", "register", "train", "compile", "compile-neuron", "compile-neuron-cpu", "run", "serve", "test", "load", "generate-check", "build", "push", "clean"]));
+    expect(targets(spam)).toEqual(
+      expect.arrayContaining(["help", "ingest", "register", "train", "compile", "compile-neuron", "compile-neuron-cpu", "run", "serve", "test", "load", "generate-check", "build", "push", "clean"]),
+    );
     expect(targets(spam)).toEqual(expect.arrayContaining(["ingest", "register", "train", "compile", "serve"].flatMap((s) => [`build-${s}`, `run-${s}`])));
     expect(targets(iris)).not.toContain("compile-neuron");
     expect(targets(iris)).not.toContain("compile-neuron-cpu");
@@ -70,7 +72,9 @@ describe("Makefile text", () => {
 
   it("never expands a Make variable inside a recipe: recipes read quoted shell variables", () => {
     for (const ir of [spam, iris, colors, app]) {
-      const recipes = makefileOf(ir).split("\n").filter((l) => l.startsWith("\t"));
+      const recipes = makefileOf(ir)
+        .split("\n")
+        .filter((l) => l.startsWith("\t"));
       expect(recipes.length).toBeGreaterThan(20);
       // After `$$` (a literal `$` for the shell), no `$` may remain: nothing for Make to expand.
       for (const line of recipes) expect(line.replace(/\$\$/g, ""), line).not.toContain("$");
@@ -154,10 +158,7 @@ describe("make", () => {
     expect(dry.stdout).toContain('cd "$ROOT" && $MESH run spam --only train');
     // The default MESH runs node on <ROOT>/bin/mesh.js: give the temp workspace one that records.
     mkdirSync(join(ws.root, "bin"), { recursive: true });
-    writeFileSync(
-      join(ws.root, "bin", "mesh.js"),
-      `require("node:child_process").execFileSync("sh", [${JSON.stringify(ws.recorder)}, "mesh", ...process.argv.slice(2)], { stdio: "inherit" });`,
-    );
+    writeFileSync(join(ws.root, "bin", "mesh.js"), `require("node:child_process").execFileSync("sh", [${JSON.stringify(ws.recorder)}, "mesh", ...process.argv.slice(2)], { stdio: "inherit" });`);
     writeFileSync(join(ws.root, "bin", "package.json"), '{"type":"commonjs"}');
     const r = ws.make("spam", ["train"]);
     expect(r.status, r.stderr).toBe(0);

@@ -25,7 +25,11 @@ const fileOf = (files: readonly GeneratedFile[], path: string): string => {
   if (!f) throw new Error(`no ${path} among ${files.map((g) => g.path).join(", ")}`);
   return f.contents;
 };
-const docs = (text: string): any[] => text.split(/^---$/m).map((d) => parse(d)).filter(Boolean);
+const docs = (text: string): any[] =>
+  text
+    .split(/^---$/m)
+    .map((d) => parse(d))
+    .filter(Boolean);
 const all = (text: string, re: RegExp): number[] => [...text.matchAll(re)].map((m) => Number(m[1]));
 
 test("every example compiles (the port checks below cover each one)", () => {

@@ -37,7 +37,10 @@ afterAll(() => {
 });
 
 const tokens = (ir: ProjectIR) => marked.lexer(readme(ir));
-const codeBlocks = (ir: ProjectIR, lang: string) => tokens(ir).filter((t): t is Tokens.Code => t.type === "code" && t.lang === lang).map((t) => t.text);
+const codeBlocks = (ir: ProjectIR, lang: string) =>
+  tokens(ir)
+    .filter((t): t is Tokens.Code => t.type === "code" && t.lang === lang)
+    .map((t) => t.text);
 const tables = (ir: ProjectIR) => tokens(ir).filter((t): t is Tokens.Table => t.type === "table");
 const tableWith = (ir: ProjectIR, header: string) => tables(ir).find((t) => t.header[0]?.text === header)!;
 const firstColumn = (t: Tokens.Table) => t.rows.map((r) => r[0]!.text.replace(/`/g, ""));
@@ -53,7 +56,10 @@ function runWithFakeCurl(script: string): string[][] {
   rmSync(log, { force: true });
   const r = spawnSync("sh", ["-e", "-c", script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` }, encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
-  return readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+  return readFileSync(log, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as string[]);
 }
 
 describe("README.md", () => {
@@ -74,10 +80,16 @@ describe("README.md", () => {
 
   it("keeps a hostile description inert: no heading, list, code, link, HTML or table of its own", () => {
     const all = tokens(evil);
-    const description = all.slice(0, all.findIndex((t) => t.type === "table"));
+    const description = all.slice(
+      0,
+      all.findIndex((t) => t.type === "table"),
+    );
     const kinds = description.filter((t) => t.type !== "space").map((t) => t.type);
     expect(kinds).toEqual(["html", "heading", "paragraph"]); // header comment, title, one paragraph (no blank line in it)
-    const html = description.filter((t): t is Tokens.Paragraph => t.type === "paragraph").map((t) => marked.parser([t])).join("");
+    const html = description
+      .filter((t): t is Tokens.Paragraph => t.type === "paragraph")
+      .map((t) => marked.parser([t]))
+      .join("");
     expect(html).not.toMatch(/<(script|a|code|em|b|h\d|ol|li|table)\b/);
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain("RUN touch");

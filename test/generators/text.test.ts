@@ -17,7 +17,12 @@ const word = fc.constantFrom("a", "word", "é", " ");
 const text = fc.array(fc.oneof(nasty, syntax, word), { maxLength: 24 }).map((parts) => parts.join(""));
 
 const decode = (html: string) =>
-  html.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  html
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 
 describe("commentText", () => {
   it("is one line that never ends in a backslash", () => {
@@ -37,7 +42,10 @@ describe("markdownInline", () => {
       fc.property(text, (t) => {
         const html = marked.parseInline(markdownInline(t)) as string;
         expect(html).not.toMatch(/<[a-z]/i);
-        const expected = t.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim();
+        const expected = t
+          .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, " ")
+          .replace(/\s+/g, " ")
+          .trim();
         expect(decode(html)).toBe(expected);
       }),
       { numRuns: 300 },
@@ -61,10 +69,13 @@ describe("markdownText", () => {
 describe("shellQuote and recipeWord", () => {
   it("make one literal shell word", () => {
     fc.assert(
-      fc.property(text.filter((t) => !t.includes("\u0000")), (t) => {
-        const r = spawnSync("sh", ["-c", `printf '%s' ${shellQuote(t)}`], { encoding: "utf8" });
-        expect(r.stdout).toBe(t);
-      }),
+      fc.property(
+        text.filter((t) => !t.includes("\u0000")),
+        (t) => {
+          const r = spawnSync("sh", ["-c", `printf '%s' ${shellQuote(t)}`], { encoding: "utf8" });
+          expect(r.stdout).toBe(t);
+        },
+      ),
       { numRuns: 40 },
     );
   });

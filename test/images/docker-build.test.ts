@@ -142,7 +142,10 @@ describe.skipIf(!reachable && !inCi)("mesh build with Docker", () => {
 
   it("an unreachable engine is one sentence and exit 1", async () => {
     const dead = join(files, "no-docker.sock");
-    for (const args of [["build", "spam"], ["images", "bootstrap"]]) {
+    for (const args of [
+      ["build", "spam"],
+      ["images", "bootstrap"],
+    ]) {
       const r = await mesh(ws.root, args, { DOCKER_HOST: `unix://${dead}` });
       expect(r.code).toBe(1);
       expect(r.stdout).toBe("");

@@ -66,12 +66,21 @@ export async function removeImages(prefix: string): Promise<void> {
   for (const c of await docker.listContainers({ all: true })) {
     // By image name, or (once a rebuild moved the tag away) by the labels the image gave it.
     const ours = c.Image.startsWith(prefix) || (c.Labels?.["org.opencontainers.image.base.name"] ?? "").startsWith(prefix);
-    if (ours) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    if (ours)
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
   // Children before parents: remove repeatedly until nothing with the prefix is left.
   for (let pass = 0; pass < 4; pass++) {
     for (const img of await docker.listImages()) {
-      for (const tag of img.RepoTags ?? []) if (tag.startsWith(prefix)) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      for (const tag of img.RepoTags ?? [])
+        if (tag.startsWith(prefix))
+          await docker
+            .getImage(tag)
+            .remove({ force: true })
+            .catch(() => undefined);
     }
   }
   // Untagged stage images (the check stages) inherit the runtime image's labels, whose base
@@ -80,7 +89,11 @@ export async function removeImages(prefix: string): Promise<void> {
     const dangling = await docker.listImages({ filters: JSON.stringify({ dangling: ["true"] }) });
     const ours = dangling.filter((img) => (img.Labels?.["org.opencontainers.image.base.name"] ?? "").startsWith(prefix));
     if (ours.length === 0) break;
-    for (const img of ours) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+    for (const img of ours)
+      await docker
+        .getImage(img.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
 }
 

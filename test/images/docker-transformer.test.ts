@@ -78,7 +78,11 @@ describe.skipIf(!reachable && !inCi)("transformer serve image end to end", () =>
     expect(top.Processes.map((p) => p[uid])).toEqual(top.Processes.map(() => "10001"));
 
     const texts = ["Yesterday Maria Lopez flew from Texas to Boston.", "😀 John Smith met Anna in Ohio. Nothing else happened.", ""];
-    for (const body of [{ data: { namespace: "ner", attributes: { content: texts[0] } } }, { data: { namespace: "ner", attributes: { content: texts } } }, { data: { namespace: "ner", attributes: { content: 3 } } }]) {
+    for (const body of [
+      { data: { namespace: "ner", attributes: { content: texts[0] } } },
+      { data: { namespace: "ner", attributes: { content: texts } } },
+      { data: { namespace: "ner", attributes: { content: 3 } } },
+    ]) {
       const ask = async (p: number) => {
         const r = await fetch(`http://127.0.0.1:${p}/ner/v1/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
         return { status: r.status, json: (await r.json()) as unknown };

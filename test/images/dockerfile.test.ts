@@ -76,13 +76,16 @@ describe("generated step Dockerfiles", () => {
     expect(text).toContain('ARG MESH_RUNTIME_IMAGE="mesh-serve:0.1.0"\n');
     expect(text).toContain("FROM ${MESH_RUNTIME_IMAGE} AS runtime\n");
     const prefixed = { ...spam, images: { ...spam.images, prefix: "registry.example.com/ml" } };
-    expect(renderDockerfile(stepDockerfile(prefixed, prefixed.stepImages.find((i) => i.step === "train")!))).toContain(
-      'ARG MESH_RUNTIME_IMAGE="registry.example.com/ml/mesh-train:0.1.0"',
-    );
+    expect(renderDockerfile(stepDockerfile(prefixed, prefixed.stepImages.find((i) => i.step === "train")!))).toContain('ARG MESH_RUNTIME_IMAGE="registry.example.com/ml/mesh-train:0.1.0"');
   });
 
   it("labels: title, spec hash and mesh version literal; image tag, revision and model version from build ARGs", () => {
-    const labels = pairs(finalStage(dockerfile(spam, "serve")).filter(([op]) => op === "LABEL").map(([, r]) => r).join(" "));
+    const labels = pairs(
+      finalStage(dockerfile(spam, "serve"))
+        .filter(([op]) => op === "LABEL")
+        .map(([, r]) => r)
+        .join(" "),
+    );
     expect(labels.get(LABELS.title)).toBe("spam-serve");
     expect(labels.get(LABELS.specHash)).toBe(spam.specHash);
     expect(labels.get(LABELS.meshVersion)).toBe(spam.meshVersion);
@@ -106,7 +109,14 @@ describe("generated step Dockerfiles", () => {
     expect(ops.find(([op]) => op === "ENTRYPOINT")?.[1]).toBe('["node","/app/node_modules/mesh/dist/runtimes/lifecycle/step-main.js","--config","/app/step.json","--step","train"]');
     expect(ops.filter(([op]) => op === "COPY").map(([, r]) => r)).toContain("step.json /app/step.json");
     expect(dockerfile(spam, "train")).not.toContain("bin/mesh.js");
-    expect(pairs(ops.filter(([op]) => op === "ENV").map(([, r]) => r).join(" ")).get("MESH_REGISTRY")).toBe("file:///var/lib/mesh/registry");
+    expect(
+      pairs(
+        ops
+          .filter(([op]) => op === "ENV")
+          .map(([, r]) => r)
+          .join(" "),
+      ).get("MESH_REGISTRY"),
+    ).toBe("file:///var/lib/mesh/registry");
     // Only the ingest image of an npm: source carries a package of its own.
     expect(dockerfile(spam, "ingest")).toContain("COPY deps/ /app/node_modules/");
     expect(dockerfile(spam, "train")).not.toContain("COPY deps/");
@@ -114,7 +124,10 @@ describe("generated step Dockerfiles", () => {
 
   it(".dockerignore admits exactly the folders the Dockerfile COPYs", () => {
     for (const step of spam.steps) {
-      const ignore = dockerfileFiles(spam).find((f) => f.path === `${step}/.dockerignore`)!.contents.split("\n").filter((l) => l && !l.startsWith("#"));
+      const ignore = dockerfileFiles(spam)
+        .find((f) => f.path === `${step}/.dockerignore`)!
+        .contents.split("\n")
+        .filter((l) => l && !l.startsWith("#"));
       const copied = instructions(dockerfile(spam, step))
         .filter(([op, r]) => op === "COPY" && !r.startsWith("--from"))
         .map(([, r]) => `!${r.split(" ")[0]}`);
@@ -150,11 +163,21 @@ describe("free text never becomes an instruction", () => {
         expect(text.split("\n")).toHaveLength(plain.split("\n").length);
         expect(text).not.toMatch(/^(RUN touch|USER root)/m);
         expect(lintDockerfile(text)).toEqual([]);
-        const label = pairs(finalStage(text).filter(([op]) => op === "LABEL").map(([, r]) => r).join(" ")).get(LABELS.description)!;
+        const label = pairs(
+          finalStage(text)
+            .filter(([op]) => op === "LABEL")
+            .map(([, r]) => r)
+            .join(" "),
+        ).get(LABELS.description)!;
         // Read back as Docker would: one line, no control characters, `$` literal.
         expect(label).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
         // eslint-disable-next-line no-control-regex
-        expect(label).toBe(description.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/ +/g, " ").trim());
+        expect(label).toBe(
+          description
+            .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+            .replace(/ +/g, " ")
+            .trim(),
+        );
       }
     });
   }

@@ -75,7 +75,12 @@ describe("workspace-local ingest data in the ingest image", () => {
     const root = workspaceWith("folder", "file://data/sets", { "data/sets/a.csv": CSV, "data/sets/more/b.csv": CSV });
     symlinkSync(outside, join(root, "data/sets/link.csv"));
     const staged = await stageStep(root, await projectIR("iris", root), "ingest");
-    expect(staged.entries.map((e) => e.path).filter((p) => p.includes("/data/")).sort()).toEqual(["workspace/data/sets/a.csv", "workspace/data/sets/more/b.csv"]);
+    expect(
+      staged.entries
+        .map((e) => e.path)
+        .filter((p) => p.includes("/data/"))
+        .sort(),
+    ).toEqual(["workspace/data/sets/a.csv", "workspace/data/sets/more/b.csv"]);
   });
 
   it("a missing source, a link out of the workspace and an absolute path inside it fail the build with one sentence", async () => {

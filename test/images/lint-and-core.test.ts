@@ -13,7 +13,7 @@ import { parseLdd } from "../../runtimes/images/base-rootfs.js";
 import { instructions } from "./support.js";
 
 const rules = (text: string) => lintDockerfile(text).map((f) => f.rule);
-const ok = "FROM node:20-bookworm-slim\nUSER 10001:10001\nCMD [\"node\"]\n";
+const ok = 'FROM node:20-bookworm-slim\nUSER 10001:10001\nCMD ["node"]\n';
 
 describe("lintDockerfile", () => {
   it("passes a minimal good Dockerfile", () => expect(lintDockerfile(ok)).toEqual([]));
@@ -26,7 +26,7 @@ describe("lintDockerfile", () => {
     ["package manager", 'FROM node:20\nRUN ["apt-get","install","-y","curl"]\nUSER 1:1\n', "MESH004"],
     ["npm in exec form", 'FROM node:20\nRUN ["npm","ci"]\nUSER 1:1\n', "MESH004"],
     ["root user", "FROM node:20\nUSER root\n", "DL3002"],
-    ["no user at all", "FROM node:20\nCMD [\"node\"]\n", "DL3002"],
+    ["no user at all", 'FROM node:20\nCMD ["node"]\n', "DL3002"],
     ["shell-form CMD", "FROM node:20\nUSER 1:1\nCMD node serve/main.js\n", "DL3025"],
     ["curl healthcheck", 'FROM node:20\nUSER 1:1\nHEALTHCHECK CMD ["curl","-f","http://x"]\n', "MESH005"],
     ["line continuation", "FROM node:20\nLABEL a=b \\\nRUN touch /x\nUSER 1:1\n", "MESH001"],
@@ -38,7 +38,7 @@ describe("lintDockerfile", () => {
   for (const [what, text, rule] of cases) it(`flags ${what} (${rule})`, () => expect(rules(text)).toContain(rule));
 
   it("a stage FROM an earlier stage inherits its user", () => {
-    expect(rules("FROM node:20 AS a\nUSER 10001:10001\nFROM a\nCMD [\"node\"]\n")).toEqual([]);
+    expect(rules('FROM node:20 AS a\nUSER 10001:10001\nFROM a\nCMD ["node"]\n')).toEqual([]);
   });
   it("digest-pinned bases pass", () => expect(rules(`FROM node@sha256:${"a".repeat(64)}\nUSER 1:1\n`)).toEqual([]));
 });

@@ -146,7 +146,11 @@ describe("environment overlays of the WorkflowTemplate", () => {
     for (const env of ir.environments) {
       const [w] = kustomize(`${root}/k8s/overlays/${env.name}/lifecycle`).filter((o) => o.kind === "WorkflowTemplate") as unknown as WorkflowTemplateData[];
       validateObject(w as never);
-      const jobs = kustomize(`${root}/k8s/overlays/${env.name}/jobs`) as { kind: string; metadata: { name: string }; spec: { template: { spec: { containers: { env: { name: string; value: string }[]; volumeMounts: unknown }[]; volumes: unknown } } } }[];
+      const jobs = kustomize(`${root}/k8s/overlays/${env.name}/jobs`) as {
+        kind: string;
+        metadata: { name: string };
+        spec: { template: { spec: { containers: { env: { name: string; value: string }[]; volumeMounts: unknown }[]; volumes: unknown } } };
+      }[];
       for (const step of ["ingest", "register", "train", "compile"] as const) {
         const t = w!.spec.templates.find((x) => x.name === step)!;
         const job = jobs.find((j) => j.kind === "Job" && j.metadata.name === jobOf(ir, step).metadata!.name)!.spec.template.spec;

@@ -13,8 +13,7 @@ import { validateObject } from "./models.js";
 import { envServe, withDownload, withEnv, withServe } from "./variants.js";
 
 const isObjectFile = (f: GeneratedFile) => !f.path.endsWith("/kustomization.yaml") && !f.path.includes("/overlays/");
-const kustomizationDirs = (files: readonly GeneratedFile[]) =>
-  files.filter((f) => f.path.endsWith("/kustomization.yaml")).map((f) => f.path.slice(0, -"/kustomization.yaml".length));
+const kustomizationDirs = (files: readonly GeneratedFile[]) => files.filter((f) => f.path.endsWith("/kustomization.yaml")).map((f) => f.path.slice(0, -"/kustomization.yaml".length));
 
 async function variants(): Promise<[string, ProjectIR][]> {
   const spam = await exampleIr("spam");

@@ -57,7 +57,11 @@ describe("spam overlays", () => {
 
   test("jobs: prod uses the S3 registry with no volume, dev and ci a mounted file registry claim", async () => {
     const ir = await exampleIr("spam");
-    for (const [env, registry, claim] of [["prod", "s3://model-store-prod/mesh", undefined], ["dev", "file:///var/lib/mesh/registry", "spam-registry"], ["ci", "file:///var/lib/mesh/registry", "spam-registry"]] as const) {
+    for (const [env, registry, claim] of [
+      ["prod", "s3://model-store-prod/mesh", undefined],
+      ["dev", "file:///var/lib/mesh/registry", "spam-registry"],
+      ["ci", "file:///var/lib/mesh/registry", "spam-registry"],
+    ] as const) {
       const jobs = render(ir, `overlays/${env}/jobs`).filter((o) => o.kind === "Job");
       expect(jobs.map((j) => j.metadata.name)).toEqual(["spam-compile", "spam-ingest", "spam-register", "spam-train"]);
       for (const job of jobs) {

@@ -26,14 +26,14 @@ const PROMQL_WORDS = new Set(["by", "without", "on", "ignoring", "group_left", "
 
 /** Every PromQL expression in a generated object, wherever it sits. */
 function queries(o: Record<string, unknown>): string[] {
-  if (o.kind === "AnalysisTemplate") return ((o.spec as { metrics: { provider: { prometheus: { query: string } } }[] }).metrics).map((m) => m.provider.prometheus.query);
+  if (o.kind === "AnalysisTemplate") return (o.spec as { metrics: { provider: { prometheus: { query: string } } }[] }).metrics.map((m) => m.provider.prometheus.query);
   if (o.kind === "PrometheusRule") return (o.spec as { groups: { rules: { expr: string }[] }[] }).groups.flatMap((g) => g.rules.map((r) => r.expr));
   if (o.kind === "ScaledObject") return (o.spec as { triggers: { type: string; metadata: { query?: string } }[] }).triggers.filter((t) => t.type === "prometheus").map((t) => t.metadata.query!);
   return [];
 }
 
 /** Metric selectors of a query: each metric name with the matchers in its braces (label+op → value). */
-export function selectors(query: string): { metric: string; labels: Map<string, string> }[] {
+function selectors(query: string): { metric: string; labels: Map<string, string> }[] {
   // Strings first, so nothing inside a quoted value reads as a name; then range durations and
   // the label lists of by (…) / on (…), which hold label names, not metrics.
   const strings: string[] = [];
@@ -48,7 +48,11 @@ export function selectors(query: string): { metric: string; labels: Map<string, 
     if (/^__S\d+__$/.test(name!) || PROMQL_WORDS.has(name!.toLowerCase())) continue;
     if (!braces && next === "(") continue; // a function call
     const labels = new Map<string, string>();
-    for (const part of (braces ?? "{}").slice(1, -1).split(",").map((x) => x.trim()).filter(Boolean)) {
+    for (const part of (braces ?? "{}")
+      .slice(1, -1)
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const lm = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*__S(\d+)__$/.exec(part);
       if (!lm) throw new Error(`cannot read matcher ${part} in ${query}`);
       labels.set(`${lm[1]}${lm[2]}`, strings[Number(lm[3])]!);
@@ -161,6 +165,6 @@ describe("generated PromQL against a real server's /metrics", () => {
 
   test("the name parser reads functions, grouping and strings correctly", () => {
     expect(selectors('histogram_quantile(0.99, sum by (le) (rate(a_bucket{x="by(y)", route=~"/p|/q"}[2m]))) or vector(0)').map((s) => s.metric)).toEqual(["a_bucket"]);
-    expect(selectors("sum(b{s=\"1\"}) / sum(c)").map((s) => s.metric)).toEqual(["b", "c"]);
+    expect(selectors('sum(b{s="1"}) / sum(c)').map((s) => s.metric)).toEqual(["b", "c"]);
   });
 });

@@ -38,7 +38,10 @@ describe("sentiment: canary release, queue autoscaling", () => {
     expect(rollout.spec.strategy.canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: "120s" } }, { setWeight: 50 }, { pause: { duration: "300s" } }]);
     const analysis = objects.find((o) => o.kind === "AnalysisTemplate")!;
     expect(rollout.spec.strategy.canary.analysis.templates).toEqual([{ templateName: analysis.metadata.name }]);
-    expect(analysis.spec.metrics.map((m: Obj) => m.successCondition)).toEqual([`isNaN(result[0]) || result[0] <= ${ir.serve.slo.errorRate}`, `isNaN(result[0]) || result[0] <= ${ir.serve.slo.p99Ms / 1000}`]);
+    expect(analysis.spec.metrics.map((m: Obj) => m.successCondition)).toEqual([
+      `isNaN(result[0]) || result[0] <= ${ir.serve.slo.errorRate}`,
+      `isNaN(result[0]) || result[0] <= ${ir.serve.slo.p99Ms / 1000}`,
+    ]);
     for (const m of analysis.spec.metrics) expect(m.provider.prometheus.query).toContain('rollouts_pod_template_hash="{{args.canary-hash}}"');
   });
 
@@ -47,7 +50,10 @@ describe("sentiment: canary release, queue autoscaling", () => {
     const so = render(ir, "k8s/base").find((o) => o.kind === "ScaledObject")!;
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "sentiment-serve" });
     expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([1, 8]);
-    expect(so.spec.triggers.map((t: Obj) => [t.type, t.metricType])).toEqual([["prometheus", "AverageValue"], ["cpu", "Utilization"]]);
+    expect(so.spec.triggers.map((t: Obj) => [t.type, t.metricType])).toEqual([
+      ["prometheus", "AverageValue"],
+      ["cpu", "Utilization"],
+    ]);
     expect(so.spec.triggers[0].metadata).toMatchObject({ threshold: String(ir.serve.autoscale.queueRows), serverAddress: ir.serve.prometheus });
     expect(so.spec.triggers[0].metadata.query).toContain("mesh_queue_rows");
     for (const env of ir.environments) expect(kinds(render(ir, `k8s/overlays/${env.name}`))).not.toContain("HorizontalPodAutoscaler");
@@ -55,9 +61,15 @@ describe("sentiment: canary release, queue autoscaling", () => {
 
   test("environment overlays move the ScaledObject's bounds and the Rollout's count, never the Deployment's", async () => {
     const base = await exampleIr("sentiment");
-    const three = render(withEnv(base, "ci", (e) => envServe(e, { replicas: 3 })), "k8s/overlays/ci");
+    const three = render(
+      withEnv(base, "ci", (e) => envServe(e, { replicas: 3 })),
+      "k8s/overlays/ci",
+    );
     expect(three.find((o) => o.kind === "ScaledObject")!.spec).toMatchObject({ minReplicaCount: 3, maxReplicaCount: 8 });
-    const none = render(withEnv(base, "ci", (e) => envServe(e, { replicas: 0 })), "k8s/overlays/ci");
+    const none = render(
+      withEnv(base, "ci", (e) => envServe(e, { replicas: 0 })),
+      "k8s/overlays/ci",
+    );
     expect(kinds(none)).not.toContain("ScaledObject");
     expect(none.find((o) => o.kind === "Rollout")!.spec.replicas).toBe(0);
     expect(none.find((o) => o.kind === "Deployment")!.spec.replicas).toBe(0);

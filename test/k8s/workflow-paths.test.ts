@@ -19,8 +19,7 @@ import { parseWithGithub } from "./workflow-parser.js";
 
 type Step = { name: string; run?: string; env?: Record<string, string> };
 const examples = () => Promise.all(EXAMPLES.map((n) => exampleIr(n)));
-const steps = (irs: readonly ProjectIR[]): Step[] =>
-  Object.values((parse(generateCiWorkflow(irs)[0]!.contents) as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap((j) => j.steps);
+const steps = (irs: readonly ProjectIR[]): Step[] => Object.values((parse(generateCiWorkflow(irs)[0]!.contents) as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap((j) => j.steps);
 const detectStep = (irs: readonly ProjectIR[]) => steps(irs).find((s) => s.name === "Detect changed projects")!;
 /** A project whose spec lives in a folder with an odd (but valid) name. */
 const moved = (ir: ProjectIR, folder: string): ProjectIR => ({ ...ir, specPath: `${folder}/${ir.name}/project.yaml` });
@@ -43,7 +42,12 @@ function detect(irs: readonly ProjectIR[], changed: readonly string[]): Record<s
   for (const [k, v] of Object.entries(step.env ?? {})) env[k] = v.replace("${{ github.event_name }}", "push").replace(/\$\{\{[^}]*\}\}/g, "0123abc");
   const r = spawnSync("bash", ["-c", step.run!], { env: { PATH: `${bin}:${process.env.PATH}`, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, ...env }, encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
-  return Object.fromEntries(readFileSync(output, "utf8").trim().split("\n").map((l) => l.split("=") as [string, string]));
+  return Object.fromEntries(
+    readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=") as [string, string]),
+  );
 }
 
 describe("paths in the CI workflow", () => {

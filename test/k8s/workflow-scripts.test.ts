@@ -40,9 +40,19 @@ function commit(files: Record<string, string>): string {
 function detect(env: Record<string, string>): Record<string, string> {
   const temp = tempDir();
   const output = path.join(temp, "output");
-  const r = spawnSync("bash", ["-c", changesScript(irs)], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, PR_BASE: "", BEFORE: "", ...changesPathsEnv(irs), ...env } });
+  const r = spawnSync("bash", ["-c", changesScript(irs)], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_OUTPUT: output, PR_BASE: "", BEFORE: "", ...changesPathsEnv(irs), ...env },
+  });
   if (r.status !== 0) throw new Error(`detection failed: ${r.stderr}`);
-  return Object.fromEntries(fs.readFileSync(output, "utf8").trim().split("\n").map((l) => l.split("=") as [string, string]));
+  return Object.fromEntries(
+    fs
+      .readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=") as [string, string]),
+  );
 }
 
 beforeAll(async () => {
@@ -94,7 +104,11 @@ describe("installed workflow check", () => {
     fs.mkdirSync(path.join(dir, ".github/workflows"), { recursive: true });
     fs.writeFileSync(path.join(dir, "out/ci/workflow.yaml"), "generated\n");
     if (installed !== undefined) fs.writeFileSync(path.join(dir, ".github/workflows/mesh.yaml"), installed);
-    return spawnSync("bash", ["-c", INSTALLED_WORKFLOW_CHECK], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, GITHUB_WORKFLOW_REF: "acme/models/.github/workflows/mesh.yaml@refs/pull/7/merge" } });
+    return spawnSync("bash", ["-c", INSTALLED_WORKFLOW_CHECK], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, GITHUB_WORKFLOW_REF: "acme/models/.github/workflows/mesh.yaml@refs/pull/7/merge" },
+    });
   };
   test("passes when the running workflow file is the generated one", () => {
     expect(run("generated\n").status).toBe(0);

@@ -77,12 +77,12 @@ describe("mesh.yaml ci settings and the reserved name", () => {
     const { value, lines } = await compileLines(host);
     expect(lines).toEqual([]);
     const text = generateCiWorkflow(value!)[0]!.contents;
-    expect(text).toContain("  compile-neuron-spam:\n    name: \"spam: Neuron compile\"\n    runs-on:\n      - self-hosted\n      - trn1\n");
+    expect(text).toContain('  compile-neuron-spam:\n    name: "spam: Neuron compile"\n    runs-on:\n      - self-hosted\n      - trn1\n');
     expect(text).toContain("  push:\n    branches:\n      - main\n      - release\n");
   });
 
   test("a bad runner label is refused with line and column", async () => {
-    const host = workspace({ "mesh.yaml": "apiVersion: mesh/v1\nkind: Workspace\nci:\n  neuron_runner: [self-hosted, \"inf2; rm -rf /\"]\n", "projects/spam/project.yaml": spam });
+    const host = workspace({ "mesh.yaml": 'apiVersion: mesh/v1\nkind: Workspace\nci:\n  neuron_runner: [self-hosted, "inf2; rm -rf /"]\n', "projects/spam/project.yaml": spam });
     const { lines } = await compileLines(host);
     expect(lines.join("\n")).toMatch(/^mesh\.yaml:4:\d+ error MESH\d+ ci\.neuron_runner\.1: .*runner label/m);
   });

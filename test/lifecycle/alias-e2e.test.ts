@@ -53,7 +53,11 @@ beforeAll(() => {
 });
 afterAll(() => {
   rmSync(WS, { recursive: true, force: true });
-  for (const [k, v] of [["MESH_REGISTRY", saved.registry], ["MESH_MODEL_REF", saved.ref]] as const) if (v !== undefined) process.env[k] = v;
+  for (const [k, v] of [
+    ["MESH_REGISTRY", saved.registry],
+    ["MESH_MODEL_REF", saved.ref],
+  ] as const)
+    if (v !== undefined) process.env[k] = v;
 });
 
 describe("spam: promote, serve --env prod, rollback", () => {
@@ -152,7 +156,9 @@ describe("iris: relative gate and train.promote", () => {
       const worseAccuracy = (await registry.readModelCard({ project: "iris", key: "IRIS", stage: "TRAINED", version: 2 })).metrics.accuracy as number;
       expect(worseAccuracy).toBeLessThan(good - 0.01);
       // The comparison: ours vs the alias's, the threshold, the verdict.
-      expect(worse.stderr).toContain(`gate accuracy >= production - 0.01: ours ${worseAccuracy.toFixed(4)} vs production IRIS-COMPILED-1 ${good.toFixed(4)} → threshold ${(good - 0.01).toFixed(4)}: MISSED`);
+      expect(worse.stderr).toContain(
+        `gate accuracy >= production - 0.01: ours ${worseAccuracy.toFixed(4)} vs production IRIS-COMPILED-1 ${good.toFixed(4)} → threshold ${(good - 0.01).toFixed(4)}: MISSED`,
+      );
       expect(worse.stdout).toMatch(/promote +held: IRIS-COMPILED-2 registered but not promoted to production/);
       // compile.validate's relative gate compares the validation figures with production's compiled version.
       expect(worse.stderr).toContain("onnx (optimization all): gate label_agreement >= production - 0.01: ours 1.0000 vs production IRIS-COMPILED-1 1.0000 → threshold 0.9900: passed");

@@ -86,7 +86,11 @@ describe("compile failures register nothing", () => {
   test("a corrupt ONNX file is a clear error", async () => {
     const registry = new TestRegistry();
     const good = await trainedIn(registry);
-    const files = { "model.onnx": new Uint8Array([8, 1, 18, 3, 0xff, 0xfe]), "test_files/inputs.json": await registry.readModelFile(good.ref, "test_files/inputs.json"), "test_files/predictions.json": await registry.readModelFile(good.ref, "test_files/predictions.json") };
+    const files = {
+      "model.onnx": new Uint8Array([8, 1, 18, 3, 0xff, 0xfe]),
+      "test_files/inputs.json": await registry.readModelFile(good.ref, "test_files/inputs.json"),
+      "test_files/predictions.json": await registry.readModelFile(good.ref, "test_files/predictions.json"),
+    };
     const bad = await fakeTrained(registry, files, good.card);
     await expect(compileTarget(compileCfg(), onnxAll, ctx(registry), bad)).rejects.toThrow(/^P-TRAINED-2: onnxruntime could not load the model: /);
     expect(await registry.listModelVersions("p", "P", "COMPILED")).toEqual([]);

@@ -28,16 +28,19 @@ describe("fnv1aUtf8", () => {
 });
 
 test("fnv1aUtf8From continues a hash: h(a) then b equals h(a + b)", () => {
-  for (const [a, b] of [["free", " money"], ["", "x"], ["日", "本"], ["a😀", " é"]] as const) {
+  for (const [a, b] of [
+    ["free", " money"],
+    ["", "x"],
+    ["日", "本"],
+    ["a😀", " é"],
+  ] as const) {
     expect(fnv1aUtf8From(fnv1aUtf8(a), b)).toBe(fnv1aUtf8(a + b));
   }
 });
 
 describe("tokenize", () => {
   test("keeps runs of Unicode letters and digits, lower-cased", () => {
-    expect(tokenize("Hello, WORLD! It's 2024 — naïve café 日本語", { lowercase: true, maxChars: 100 })).toEqual([
-      "hello", "world", "it", "s", "2024", "naïve", "café", "日本語",
-    ]);
+    expect(tokenize("Hello, WORLD! It's 2024 — naïve café 日本語", { lowercase: true, maxChars: 100 })).toEqual(["hello", "world", "it", "s", "2024", "naïve", "café", "日本語"]);
   });
   test("truncates to maxChars before tokenizing and keeps case when asked", () => {
     expect(tokenize("Alpha Beta Gamma", { lowercase: false, maxChars: 8 })).toEqual(["Alpha", "Be"]);

@@ -11,7 +11,12 @@ import { compileSpec, edit, exampleText } from "../frontend/helpers.js";
 describe("one dialect", () => {
   test("spec globs and map patterns are the same function", () => {
     expect(globMatch).toBe(supportGlobMatch);
-    for (const [glob, value] of [["teams/*/project.yaml", "teams/a/project.yaml"], ["text/*", "text/html/x"], ["a?c", "a/c"], ["v[0-9]", "v7"]] as const) {
+    for (const [glob, value] of [
+      ["teams/*/project.yaml", "teams/a/project.yaml"],
+      ["text/*", "text/html/x"],
+      ["a?c", "a/c"],
+      ["v[0-9]", "v7"],
+    ] as const) {
       expect(globRegExp(glob).test(value), `${glob} ~ ${value}`).toBe(globMatch(glob, value));
     }
   });
@@ -37,7 +42,11 @@ describe("one dialect", () => {
   });
 
   test("map: first match wins, no match keeps the value", () => {
-    const map = [["spam-*", "spam"], ["*ham*", "ham"], ["text/**", "text"]] as const;
+    const map = [
+      ["spam-*", "spam"],
+      ["*ham*", "ham"],
+      ["text/**", "text"],
+    ] as const;
     expect(applyMap(map, "spam-2")).toBe("spam");
     expect(applyMap(map, "easy-ham-1")).toBe("ham");
     expect(applyMap(map, "text/a/b")).toBe("text");

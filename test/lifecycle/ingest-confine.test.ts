@@ -52,7 +52,11 @@ describe("file:// ingest sources stay in the workspace (runtime)", () => {
     fs.symlinkSync("/proc/self/environ", path.join(root, "data/env.csv"));
     fs.symlinkSync("/proc/self", path.join(root, "data/self"));
     fs.symlinkSync("/dev", path.join(root, "data/dev"));
-    for (const [uri, tree] of [["file://data/env.csv", "/proc"], ["file://data/self/environ", "/proc"], ["file://data/dev/null", "/dev"]] as const) {
+    for (const [uri, tree] of [
+      ["file://data/env.csv", "/proc"],
+      ["file://data/self/environ", "/proc"],
+      ["file://data/dev/null", "/dev"],
+    ] as const) {
       const r = await tryIngest(cfg(uri, { format: "csv" }), root);
       expect(r).toMatchObject({ ok: false, publishes: 0 });
       expect(r.ok ? "" : r.message).toContain(`inside ${tree}, which mesh never reads`);
@@ -138,7 +142,7 @@ describe("mesh run with file:// sources", () => {
 
   test("a folder outside the workspace is read only when mesh.yaml lists it; a symlink out of it is still refused", async () => {
     const shared = tempWorkspace({ "iris.json": irisRows() });
-    const secret = tempWorkspace({ "secret.json": "[[1,2,3,4,\"x\"]]" });
+    const secret = tempWorkspace({ "secret.json": '[[1,2,3,4,"x"]]' });
     fs.symlinkSync(path.join(secret, "secret.json"), path.join(shared, "link.json"));
     const root = exampleWorkspace("iris");
     withSource(root, `file://${shared}/iris.json`);

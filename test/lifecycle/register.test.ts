@@ -14,7 +14,17 @@ import { TestRegistry } from "./support/test-registry.js";
 import { publishRaw } from "./support/raw.js";
 
 const col = (name: string, over: Partial<ColumnConfig> = {}): ColumnConfig => ({ name, type: "string", from: name, enum: [], map: [], maxLength: 0, ...over });
-const spamColumns = [col("text"), col("label", { from: "group", enum: ["ham", "spam"], map: [["spam-*", "spam"], ["*ham*", "ham"]] })];
+const spamColumns = [
+  col("text"),
+  col("label", {
+    from: "group",
+    enum: ["ham", "spam"],
+    map: [
+      ["spam-*", "spam"],
+      ["*ham*", "ham"],
+    ],
+  }),
+];
 const cfg = (over: Partial<RegisterConfig> = {}): RegisterConfig => ({
   dataset: "mail",
   columns: spamColumns,
@@ -39,7 +49,10 @@ describe("globs", () => {
     expect(globMatch("a.b", "axb")).toBe(false);
   });
   test("the first matching pattern wins; no match keeps the value", () => {
-    const map = [["*-ham", "ham"], ["hard-*", "hard"]] as const;
+    const map = [
+      ["*-ham", "ham"],
+      ["hard-*", "hard"],
+    ] as const;
     expect(applyMap(map, "hard-ham")).toBe("ham");
     expect(applyMap(map, "hard-x")).toBe("hard");
     expect(applyMap(map, "other")).toBe("other");
@@ -119,7 +132,10 @@ describe("register", () => {
     const r = await register(cfg(), { project: "p", registry, log: () => {} }, await publishRaw(registry, "p", rows));
     expect(r.skipped).toBe(false);
     const data = Buffer.from(await registry.readDatasetFile(r.ref, "data.jsonl")).toString();
-    const lines = data.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = data
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(40);
     expect(lines[0]).toMatchObject({ text: "mail 0", label: "spam" });
     expect(new Set(lines.map((l) => l._split))).toEqual(new Set(["train", "test"]));

@@ -63,7 +63,9 @@ describe("gate grammar", () => {
 describe("compile.validate gates", () => {
   test("relative only, lowered per step and per target; absolute forms are refused with file:line:col", async () => {
     const spam = exampleText("spam");
-    const good = await compileSpec(edit(spam, "validate: { samples: 200, atol: 0.0001 }", 'validate: { samples: 200, atol: 0.0001, gates: { max_abs_diff: "<= production + 0.0001", label_agreement: ">= production" } }'));
+    const good = await compileSpec(
+      edit(spam, "validate: { samples: 200, atol: 0.0001 }", 'validate: { samples: 200, atol: 0.0001, gates: { max_abs_diff: "<= production + 0.0001", label_agreement: ">= production" } }'),
+    );
     expect(good.lines).toEqual([]);
     const ir = good.value![0]!;
     expect(ir.kind === "Project" && ir.compile?.validate.gates).toEqual([
@@ -112,7 +114,13 @@ describe("relative gates against a registry", () => {
     expect(missedGates(gates, { ...ours, confusion: { labels: [], matrix: [] }, rows: 10 })).toEqual([]);
     // Compile gates read validation figures, of the alias's own compiled card.
     const ourCompile = validationMetrics({ ...(await reg.readModelCard(compiled)), metrics: { validation: { maxAbsDiff: 2e-7, labelAgreement: 0.995 } } });
-    await reg.publishModel("spam", "SPAM", "COMPILED", { "model.onnx": enc("c2") }, { ...base, type: "compiled", parent: "SPAM-TRAINED-1", metrics: { validation: { maxAbsDiff: 1e-7, labelAgreement: 1 } } });
+    await reg.publishModel(
+      "spam",
+      "SPAM",
+      "COMPILED",
+      { "model.onnx": enc("c2") },
+      { ...base, type: "compiled", parent: "SPAM-TRAINED-1", metrics: { validation: { maxAbsDiff: 1e-7, labelAgreement: 1 } } },
+    );
     await reg.setAlias("spam", "candidate", { ...compiled, version: 2 }, { by: "t" });
     const compileResults = await checkRelativeGates(
       [

@@ -21,7 +21,13 @@ describe("lifecycleConfig", () => {
     const c = await config("spam");
     expect(c).toMatchObject({ project: "spam", key: "SPAM", model: { labels: ["ham", "spam"], target: "label", features: { kind: "hashed-ngrams", dims: 4096, maxChars: 20000 } } });
     expect(c.register).toMatchObject({ dataset: "spam-assassin", target: "label", split: { test: 0.2, seed: 42 } });
-    expect(c.register!.columns.find((k) => k.name === "label")).toMatchObject({ from: "group", map: [["spam-*", "spam"], ["*ham*", "ham"]] });
+    expect(c.register!.columns.find((k) => k.name === "label")).toMatchObject({
+      from: "group",
+      map: [
+        ["spam-*", "spam"],
+        ["*ham*", "ham"],
+      ],
+    });
     expect(c.compile!.targets.map((t) => t.kind)).toEqual(["onnx", "neuron"]);
   });
 

@@ -24,49 +24,62 @@ afterAll(() => {
 });
 
 const listing = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort() : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .sort()
+    : [];
 
 describe("mesh run spam --no-serve", () => {
   const root = exampleWorkspace("spam");
   const regDir = path.join(root, ".mesh/registry");
 
-  test("runs every step into the default registry and reaches the accuracy gate", async () => {
-    const r = await meshRun(root, "spam");
-    console.log(`spam first run: ${(r.ms / 1000).toFixed(1)} s\n${r.stdout}`);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("registry file://.mesh/registry");
-    expect(r.stdout).toMatch(/\[1\/4\] ingest {3}done in [\d.]+ s: raw-1: 6046 rows from npm:@stdlib\/datasets-spam-assassin\/data \(json-folder\)/);
-    expect(r.stdout).toMatch(/\[2\/4\] register done in [\d.]+ s: spam-assassin-1: \d+ rows/);
-    expect(r.stdout).toMatch(/\[3\/4\] train {4}done in [\d.]+ s: SPAM-TRAINED-1: accuracy 0\.9[5-9]\d\d/);
-    expect(r.stdout).toMatch(/\[4\/4\] compile {2}done in [\d.]+ s: SPAM-COMPILED-1 ← SPAM-TRAINED-1 \[onnx \(optimization all\)\]/);
-    expect(r.stdout).toContain("neuron (inf2, batch 8) not built here");
-    expect(r.stderr).toContain("note: skipping neuron (inf2, batch 8)");
+  test(
+    "runs every step into the default registry and reaches the accuracy gate",
+    async () => {
+      const r = await meshRun(root, "spam");
+      console.log(`spam first run: ${(r.ms / 1000).toFixed(1)} s\n${r.stdout}`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain("registry file://.mesh/registry");
+      expect(r.stdout).toMatch(/\[1\/4\] ingest {3}done in [\d.]+ s: raw-1: 6046 rows from npm:@stdlib\/datasets-spam-assassin\/data \(json-folder\)/);
+      expect(r.stdout).toMatch(/\[2\/4\] register done in [\d.]+ s: spam-assassin-1: \d+ rows/);
+      expect(r.stdout).toMatch(/\[3\/4\] train {4}done in [\d.]+ s: SPAM-TRAINED-1: accuracy 0\.9[5-9]\d\d/);
+      expect(r.stdout).toMatch(/\[4\/4\] compile {2}done in [\d.]+ s: SPAM-COMPILED-1 ← SPAM-TRAINED-1 \[onnx \(optimization all\)\]/);
+      expect(r.stdout).toContain("neuron (inf2, batch 8) not built here");
+      expect(r.stderr).toContain("note: skipping neuron (inf2, batch 8)");
 
-    const registry = openRegistry(`file://${regDir}`);
-    const trained: ModelRef = { project: "spam", key: "SPAM", stage: "TRAINED", version: 1 };
-    const compiled: ModelRef = { ...trained, stage: "COMPILED" };
-    const t = await registry.readModelCard(trained);
-    const c = await registry.readModelCard(compiled);
-    const accuracy = (t.metrics as { accuracy: number }).accuracy;
-    console.log(`spam held-out metrics: ${JSON.stringify({ accuracy, macro_f1: t.metrics.macro_f1, log_loss: t.metrics.log_loss, confusion: t.metrics.confusion })}`);
-    expect(accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(t.dataset).toMatchObject({ name: "spam-assassin", version: 1 });
-    expect(c.parent).toBe("SPAM-TRAINED-1");
-    expect(await registry.listChildren(trained)).toEqual([compiled]);
-    expect(listing(path.join(regDir, "spam/models/SPAM-TRAINED/1"))).toEqual(expect.arrayContaining(["card.json", "model.onnx", "test_files/inputs.json", "test_files/predictions.json"]));
-    expect(listing(path.join(regDir, "spam/datasets/spam-assassin/1"))).toEqual(expect.arrayContaining(["card.json", "data.jsonl", "schema.json"]));
-    expect(listing(path.join(regDir, "spam/datasets/raw/1"))).toEqual(expect.arrayContaining(["card.json", "data.jsonl", "schema.json"]));
-    expect(fs.existsSync(path.join(root, ".mesh/work"))).toBe(false); // nothing outside the registry
-  }, E2E_TIMEOUT);
+      const registry = openRegistry(`file://${regDir}`);
+      const trained: ModelRef = { project: "spam", key: "SPAM", stage: "TRAINED", version: 1 };
+      const compiled: ModelRef = { ...trained, stage: "COMPILED" };
+      const t = await registry.readModelCard(trained);
+      const c = await registry.readModelCard(compiled);
+      const accuracy = (t.metrics as { accuracy: number }).accuracy;
+      console.log(`spam held-out metrics: ${JSON.stringify({ accuracy, macro_f1: t.metrics.macro_f1, log_loss: t.metrics.log_loss, confusion: t.metrics.confusion })}`);
+      expect(accuracy).toBeGreaterThanOrEqual(0.95);
+      expect(t.dataset).toMatchObject({ name: "spam-assassin", version: 1 });
+      expect(c.parent).toBe("SPAM-TRAINED-1");
+      expect(await registry.listChildren(trained)).toEqual([compiled]);
+      expect(listing(path.join(regDir, "spam/models/SPAM-TRAINED/1"))).toEqual(expect.arrayContaining(["card.json", "model.onnx", "test_files/inputs.json", "test_files/predictions.json"]));
+      expect(listing(path.join(regDir, "spam/datasets/spam-assassin/1"))).toEqual(expect.arrayContaining(["card.json", "data.jsonl", "schema.json"]));
+      expect(listing(path.join(regDir, "spam/datasets/raw/1"))).toEqual(expect.arrayContaining(["card.json", "data.jsonl", "schema.json"]));
+      expect(fs.existsSync(path.join(root, ".mesh/work"))).toBe(false); // nothing outside the registry
+    },
+    E2E_TIMEOUT,
+  );
 
-  test("a second run skips every step and registers nothing new", async () => {
-    const before = listing(regDir);
-    const r = await meshRun(root, "spam");
-    console.log(`spam second run: ${(r.ms / 1000).toFixed(1)} s`);
-    expect(r.code, r.stderr).toBe(0);
-    for (const step of ["ingest", "register", "train", "compile"]) expect(r.stdout).toMatch(new RegExp(`\\] ${step} +skipped \\(unchanged\\)`));
-    expect(listing(regDir)).toEqual(before);
-  }, E2E_TIMEOUT);
+  test(
+    "a second run skips every step and registers nothing new",
+    async () => {
+      const before = listing(regDir);
+      const r = await meshRun(root, "spam");
+      console.log(`spam second run: ${(r.ms / 1000).toFixed(1)} s`);
+      expect(r.code, r.stderr).toBe(0);
+      for (const step of ["ingest", "register", "train", "compile"]) expect(r.stdout).toMatch(new RegExp(`\\] ${step} +skipped \\(unchanged\\)`));
+      expect(listing(regDir)).toEqual(before);
+    },
+    E2E_TIMEOUT,
+  );
 
   test("--only runs one step from the recorded state (what the Makefile calls)", async () => {
     const r = await meshRun(root, "spam", { only: "train" });

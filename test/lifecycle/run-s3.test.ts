@@ -34,27 +34,31 @@ afterAll(async () => {
 });
 
 describe("mesh run with an S3 registry", () => {
-  test("spam: every step into s3://, the gate reached, lineage both ways; the second run skips all", async () => {
-    const root = exampleWorkspace("spam");
-    const uri = "s3://mesh-e2e/registry";
-    const r = await meshRun(root, "spam", { registry: uri });
-    console.log(`spam over s3: ${(r.ms / 1000).toFixed(1)} s\n${r.stdout}`);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`registry ${uri}`);
-    const registry = openRegistry(uri);
-    const trained: ModelRef = { project: "spam", key: "SPAM", stage: "TRAINED", version: 1 };
-    const t = await registry.readModelCard(trained);
-    expect(t.metrics.accuracy as number).toBeGreaterThanOrEqual(0.95);
-    const c = await registry.readModelCard({ ...trained, stage: "COMPILED" });
-    expect(c.parent).toBe("SPAM-TRAINED-1");
-    expect(await registry.listChildren(trained)).toEqual([{ ...trained, stage: "COMPILED" }]);
+  test(
+    "spam: every step into s3://, the gate reached, lineage both ways; the second run skips all",
+    async () => {
+      const root = exampleWorkspace("spam");
+      const uri = "s3://mesh-e2e/registry";
+      const r = await meshRun(root, "spam", { registry: uri });
+      console.log(`spam over s3: ${(r.ms / 1000).toFixed(1)} s\n${r.stdout}`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`registry ${uri}`);
+      const registry = openRegistry(uri);
+      const trained: ModelRef = { project: "spam", key: "SPAM", stage: "TRAINED", version: 1 };
+      const t = await registry.readModelCard(trained);
+      expect(t.metrics.accuracy as number).toBeGreaterThanOrEqual(0.95);
+      const c = await registry.readModelCard({ ...trained, stage: "COMPILED" });
+      expect(c.parent).toBe("SPAM-TRAINED-1");
+      expect(await registry.listChildren(trained)).toEqual([{ ...trained, stage: "COMPILED" }]);
 
-    const again = await meshRun(root, "spam", { registry: uri });
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout.match(/skipped \(unchanged\)/g)).toHaveLength(4);
-    expect(await registry.listModelVersions("spam", "SPAM", "TRAINED")).toEqual([1]);
-    expect(await registry.listModelVersions("spam", "SPAM", "COMPILED")).toEqual([1]);
-  }, E2E_TIMEOUT);
+      const again = await meshRun(root, "spam", { registry: uri });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout.match(/skipped \(unchanged\)/g)).toHaveLength(4);
+      expect(await registry.listModelVersions("spam", "SPAM", "TRAINED")).toEqual([1]);
+      expect(await registry.listModelVersions("spam", "SPAM", "COMPILED")).toEqual([1]);
+    },
+    E2E_TIMEOUT,
+  );
 
   test("iris into another prefix of the same bucket", async () => {
     const root = exampleWorkspace("iris");

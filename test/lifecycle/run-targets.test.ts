@@ -54,7 +54,12 @@ describe("runLifecycle", () => {
     const report: string[] = [];
     const log: string[] = [];
     const outcomes = await runLifecycle(cfg, { root, registry, report: (l) => report.push(l), log: (l) => log.push(l) });
-    expect(outcomes.map((o) => [o.step, o.status])).toEqual([["ingest", "done"], ["register", "done"], ["train", "done"], ["compile", "done"]]);
+    expect(outcomes.map((o) => [o.step, o.status])).toEqual([
+      ["ingest", "done"],
+      ["register", "done"],
+      ["train", "done"],
+      ["compile", "done"],
+    ]);
     expect(report[0]).toMatch(/^\[1\/4\] ingest {3}done in \d+\.\d\d s: raw-1: 120 rows from file:\/\/data\/mail\.jsonl \(jsonl\), sha256 [0-9a-f]{12}$/);
     expect(report[3]).toMatch(/MAIL-COMPILED-1 ← MAIL-TRAINED-1 \[onnx \(optimization all\)\], max \|Δ\| .*; neuron \(inf2, batch 8\) not built here$/);
     expect(log.some((l) => l.startsWith("  note: skipping neuron (inf2, batch 8)"))).toBe(true);

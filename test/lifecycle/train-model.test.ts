@@ -109,14 +109,35 @@ describe("trainModel", () => {
 
 describe("metrics", () => {
   test("accuracy, macro-F1, log-loss and confusion on a known case", () => {
-    const m = computeMetrics(["a", "b"], [0, 0, 1, 1], [[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.3, 0.7]]);
+    const m = computeMetrics(
+      ["a", "b"],
+      [0, 0, 1, 1],
+      [
+        [0.9, 0.1],
+        [0.4, 0.6],
+        [0.2, 0.8],
+        [0.3, 0.7],
+      ],
+    );
     expect(m.accuracy).toBe(0.75);
-    expect(m.confusion.matrix).toEqual([[1, 1], [0, 2]]);
+    expect(m.confusion.matrix).toEqual([
+      [1, 1],
+      [0, 2],
+    ]);
     // F1(a) = 2·1/(2·1+0+1) = 2/3; F1(b) = 2·2/(2·2+1+0) = 4/5.
     expect(m.macro_f1).toBeCloseTo((2 / 3 + 4 / 5) / 2, 12);
     expect(m.log_loss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.4) + Math.log(0.8) + Math.log(0.7)) / 4, 12);
   });
   test("labels absent from truth and predictions do not drag macro-F1 down", () => {
-    expect(computeMetrics(["a", "b", "c"], [0, 1], [[1, 0, 0], [0, 1, 0]]).macro_f1).toBe(1);
+    expect(
+      computeMetrics(
+        ["a", "b", "c"],
+        [0, 1],
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      ).macro_f1,
+    ).toBe(1);
   });
 });

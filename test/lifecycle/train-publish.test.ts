@@ -63,9 +63,21 @@ describe("train publishes <KEY>-TRAINED-<n>", () => {
     const registry = new TestRegistry();
     const dataset = await registerRows(registry, "p", texts(120, 9, 0.4), model.labels, { text: "string" });
     const before = registry.publishes;
-    const err = await train(cfg({ gates: [{ metric: "accuracy", op: ">=", value: 0.99 }, { metric: "log_loss", op: "<=", value: 0.01 }] }), model, ctx(registry), dataset).catch((e: Error) => e);
+    const err = await train(
+      cfg({
+        gates: [
+          { metric: "accuracy", op: ">=", value: 0.99 },
+          { metric: "log_loss", op: "<=", value: 0.01 },
+        ],
+      }),
+      model,
+      ctx(registry),
+      dataset,
+    ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/^gate accuracy >= 0\.99 missed: accuracy is 0\.\d{4} on \d+ held-out rows; gate log_loss <= 0\.01 missed: log_loss is \d+\.\d{4} on \d+ held-out rows; nothing was registered$/);
+    expect((err as Error).message).toMatch(
+      /^gate accuracy >= 0\.99 missed: accuracy is 0\.\d{4} on \d+ held-out rows; gate log_loss <= 0\.01 missed: log_loss is \d+\.\d{4} on \d+ held-out rows; nothing was registered$/,
+    );
     expect(registry.publishes).toBe(before);
     expect(await registry.listModelVersions("p", "P", "TRAINED")).toEqual([]);
   });

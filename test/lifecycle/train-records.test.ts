@@ -15,21 +15,27 @@ import { texts } from "./support/synthetic.js";
 describe("per-class metrics", () => {
   test("precision, recall, F1 and support from a 3-class confusion matrix, by hand", () => {
     // rows = true label, columns = predicted. c is never true but predicted once.
-    const got = perClassMetrics(["a", "b", "c"], [
-      [2, 1, 0],
-      [0, 3, 1],
-      [0, 0, 0],
-    ]);
+    const got = perClassMetrics(
+      ["a", "b", "c"],
+      [
+        [2, 1, 0],
+        [0, 3, 1],
+        [0, 0, 0],
+      ],
+    );
     expect(got[0]).toEqual({ label: "a", precision: 1, recall: 2 / 3, f1: expect.closeTo(0.8, 12), support: 3 });
     expect(got[1]).toEqual({ label: "b", precision: 0.75, recall: 0.75, f1: expect.closeTo(0.75, 12), support: 4 });
     expect(got[2]).toEqual({ label: "c", precision: 0, recall: 0, f1: 0, support: 0 });
   });
 
   test("a class never predicted has precision 0 (zero_division=0), not NaN", () => {
-    const [x, y] = perClassMetrics(["x", "y"], [
-      [3, 0],
-      [2, 0],
-    ]);
+    const [x, y] = perClassMetrics(
+      ["x", "y"],
+      [
+        [3, 0],
+        [2, 0],
+      ],
+    );
     expect(x).toEqual({ label: "x", precision: 0.6, recall: 1, f1: expect.closeTo(0.75, 12), support: 3 });
     expect(y).toEqual({ label: "y", precision: 0, recall: 0, f1: 0, support: 2 });
   });

@@ -129,12 +129,7 @@ describe("committed model folders", () => {
       env.allowRemoteModels = false;
       env.localModelPath = dirname(dir) + "/";
       const tjs = await AutoTokenizer.from_pretrained(basename(dir));
-      const texts = [
-        "Yesterday Maria Lopez flew from Texas to Boston.",
-        "Taxes on families must come down!!! 12,345.67 e-mail",
-        "Héllo  wörld — naïve café 😀 [MASK] <mask> x",
-        "",
-      ];
+      const texts = ["Yesterday Maria Lopez flew from Texas to Boston.", "Taxes on families must come down!!! 12,345.67 e-mail", "Héllo  wörld — naïve café 😀 [MASK] <mask> x", ""];
       for (const text of texts) {
         const native = (await tokenizer(name).encode(text)).getIds();
         expect(pure.encode(text).ids, text).toEqual(native);
@@ -149,7 +144,11 @@ describe("committed model folders", () => {
     const s = await session(path);
     expect([...s.inputNames]).toEqual(["input_ids", "attention_mask"]);
     expect([...s.outputNames]).toEqual(["logits"]);
-    for (const [batch, length] of [[1, 3], [4, 17], [2, 40]] as const) {
+    for (const [batch, length] of [
+      [1, 3],
+      [4, 17],
+      [2, 40],
+    ] as const) {
       const ids = Array.from({ length: batch }, (_, b) => Array.from({ length }, (_, i) => (i === 0 ? 0 : i === length - 1 ? 2 : 10 + ((b * 7 + i) % 50))));
       const out = (await s.run({ input_ids: int64(ids), attention_mask: int64(ids.map((r) => r.map(() => 1))) })).logits;
       expect(out?.dims).toEqual([batch, 3]);
@@ -283,11 +282,16 @@ describe("builder determinism", () => {
     const a = mkdtempSync(join(tmpdir(), "mesh-models-a-"));
     const b = mkdtempSync(join(tmpdir(), "mesh-models-b-"));
     try {
-      const build = (out: string) => run(process.execPath, [join(ROOT, "scripts/models/build.mjs"), "all", "--smoke", "--out", out], { cwd: ROOT, env: { ...process.env, PYTHON }, maxBuffer: 16 << 20 });
+      const build = (out: string) =>
+        run(process.execPath, [join(ROOT, "scripts/models/build.mjs"), "all", "--smoke", "--out", out], { cwd: ROOT, env: { ...process.env, PYTHON }, maxBuffer: 16 << 20 });
       await build(a);
       await build(b);
-      const listA = files(a).map((f) => relative(a, f)).sort();
-      const listB = files(b).map((f) => relative(b, f)).sort();
+      const listA = files(a)
+        .map((f) => relative(a, f))
+        .sort();
+      const listB = files(b)
+        .map((f) => relative(b, f))
+        .sort();
       expect(listA).toEqual(listB);
       for (const name of Object.keys(MODELS)) for (const f of FILES) expect(listA).toContain(join(name, f));
       expect(listA).toContain(join("two-input", "model.onnx"));

@@ -159,7 +159,9 @@ describe("locks", () => {
       `the download of onnx/model.onnx from hf://acme/minilm is damaged: the server announced sha256 ${sha256("onnx v1")}, got ${sha256("onnx vX")}; try again`,
     );
     hub.tamper = { "config.json": '{"model_type":"gpt2"}' }; // outside LFS, same size: the git blob id catches it
-    await expect(resolveModelSource("hf://acme/minilm", opts())).rejects.toThrow(/^the download of config\.json from hf:\/\/acme\/minilm is damaged: the server announced git blob id [0-9a-f]{40}, got [0-9a-f]{40}; try again$/);
+    await expect(resolveModelSource("hf://acme/minilm", opts())).rejects.toThrow(
+      /^the download of config\.json from hf:\/\/acme\/minilm is damaged: the server announced git blob id [0-9a-f]{40}, got [0-9a-f]{40}; try again$/,
+    );
   });
 
   test("a damaged cache entry is downloaded again", async () => {
@@ -176,7 +178,9 @@ describe("locks", () => {
   test("a lock for another source, or one missing an included file, is refused", async () => {
     const lock = lockFromResolved(await resolveModelSource("hf://acme/minilm", opts()));
     await expect(resolveModelSource("hf://acme/minilm@v2", opts({ lock }))).rejects.toThrow("model.lock.json pins hf://acme/minilm, but the spec names hf://acme/minilm@v2; update the lock");
-    await expect(resolveModelSource("hf://acme/minilm", opts({ lock, include: ["pytorch_model.bin"] }))).rejects.toThrow("include names pytorch_model.bin, which model.lock.json does not pin; update the lock");
+    await expect(resolveModelSource("hf://acme/minilm", opts({ lock, include: ["pytorch_model.bin"] }))).rejects.toThrow(
+      "include names pytorch_model.bin, which model.lock.json does not pin; update the lock",
+    );
   });
 });
 
@@ -199,7 +203,11 @@ describe("tokens", () => {
 });
 
 describe("failures are one sentence", () => {
-  const fails = (uri: string, o: ResolveOptions) => resolveModelSource(uri, o).then(() => expect.fail("resolved"), (e: Error) => e);
+  const fails = (uri: string, o: ResolveOptions) =>
+    resolveModelSource(uri, o).then(
+      () => expect.fail("resolved"),
+      (e: Error) => e,
+    );
 
   test("401: private or gated without a token, and a rejected token", async () => {
     const e = await fails("hf://acme/private", opts());
@@ -246,7 +254,9 @@ describe("failures are one sentence", () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(e).toMatchObject({ code: "unreachable" });
     expect(e.message).toMatch(
-      new RegExp(`^cannot reach the Hugging Face Hub at ${endpoint.replace(/[.]/g, "\\.")} \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\): download the model folder and point model\\.source\\.uri at it with file://, or set MESH_HF_ENDPOINT to a mirror$`),
+      new RegExp(
+        `^cannot reach the Hugging Face Hub at ${endpoint.replace(/[.]/g, "\\.")} \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\): download the model folder and point model\\.source\\.uri at it with file://, or set MESH_HF_ENDPOINT to a mirror$`,
+      ),
     );
   });
 

@@ -49,7 +49,11 @@ function opts(over: Partial<ResolveOptions> = {}): ResolveOptions {
   const root = tempDir();
   return { root, baseDir: root, cacheDir: path.join(root, ".mesh/cache/models"), env: {}, timeoutMs: 2000, ...over };
 }
-const reject = (uri: string, o: ResolveOptions) => resolveModelSource(uri, o).then(() => expect.fail(`${uri} resolved`), (e: Error) => e);
+const reject = (uri: string, o: ResolveOptions) =>
+  resolveModelSource(uri, o).then(
+    () => expect.fail(`${uri} resolved`),
+    (e: Error) => e,
+  );
 
 describe("https://", () => {
   test("downloads one file into the cache and reuses it without a request", async () => {

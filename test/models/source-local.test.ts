@@ -32,7 +32,11 @@ function workspace(): { root: string; o: ResolveOptions } {
   return { root, o: { root, baseDir: path.join(root, "projects/app"), cacheDir: path.join(root, ".mesh/cache/models") } };
 }
 
-const reject = (uri: string, o: ResolveOptions) => resolveModelSource(uri, o).then(() => expect.fail(`${uri} resolved`), (e: Error) => e);
+const reject = (uri: string, o: ResolveOptions) =>
+  resolveModelSource(uri, o).then(
+    () => expect.fail(`${uri} resolved`),
+    (e: Error) => e,
+  );
 
 describe("file://", () => {
   test("one file: its path, sha256 and size, named by its file name", async () => {

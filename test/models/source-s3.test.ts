@@ -33,7 +33,11 @@ function opts(over: Partial<ResolveOptions> = {}): ResolveOptions {
   const root = tempDir();
   return { root, baseDir: root, cacheDir: path.join(root, ".mesh/cache/models"), env: s3.env, s3: { maxAttempts: 1 }, timeoutMs: 5000, ...over };
 }
-const reject = (uri: string, o: ResolveOptions) => resolveModelSource(uri, o).then(() => expect.fail(`${uri} resolved`), (e: Error) => e);
+const reject = (uri: string, o: ResolveOptions) =>
+  resolveModelSource(uri, o).then(
+    () => expect.fail(`${uri} resolved`),
+    (e: Error) => e,
+  );
 
 const FOLDER = [
   { path: "config.json", sha256: sha256("{}"), size: 2 },
@@ -82,6 +86,8 @@ describe("s3://", () => {
     expect(await resolveModelSource("s3://mesh-models/models/clf.onnx", o)).toEqual(file);
     const e = await reject("s3://mesh-models/models/clf.onnx", opts());
     expect(e).toMatchObject({ code: "unreachable" });
-    expect(e.message).toBe(`cannot reach the S3 endpoint ${s3.endpoint} (ECONNREFUSED) to read s3://mesh-models/models/clf.onnx: is the server running, and are AWS_ENDPOINT_URL_S3 and the workspace's S3 settings right?`);
+    expect(e.message).toBe(
+      `cannot reach the S3 endpoint ${s3.endpoint} (ECONNREFUSED) to read s3://mesh-models/models/clf.onnx: is the server running, and are AWS_ENDPOINT_URL_S3 and the workspace's S3 settings right?`,
+    );
   });
 });

@@ -87,7 +87,17 @@ describe("--target cpu on iris", () => {
     const compiledDir = path.join(work, "compiled");
     await registry.downloadModel(ref("COMPILED", 2), compiledDir);
     const good = await trained();
-    const texts = compileScriptTexts("test", { key: "IRIS", labels: ["a", "b", "c"], features: cfg.model.features!, layers: [4, 16, 3], standardize: true, instance: "inf2", batchSize: 8, dynamicBatch: true, compilerArgs: [] });
+    const texts = compileScriptTexts("test", {
+      key: "IRIS",
+      labels: ["a", "b", "c"],
+      features: cfg.model.features!,
+      layers: [4, 16, 3],
+      standardize: true,
+      instance: "inf2",
+      batchSize: 8,
+      dynamicBatch: true,
+      compilerArgs: [],
+    });
     for (const [name, text] of Object.entries(texts)) fs.writeFileSync(path.join(work, name), text);
     const inputs = path.join(work, "inputs.json");
     const golden = path.join(work, "golden.json");
@@ -137,7 +147,7 @@ describe("bad input: clear message, non-zero, nothing uploaded", () => {
   test("torch missing", async () => {
     const fake = scratch("no-torch");
     fs.mkdirSync(path.join(fake, "torch"));
-    fs.writeFileSync(path.join(fake, "torch", "__init__.py"), 'raise ImportError("No module named \'torch\'")\n');
+    fs.writeFileSync(path.join(fake, "torch", "__init__.py"), "raise ImportError(\"No module named 'torch'\")\n");
     const before = await registry.listModelVersions("iris", "IRIS", "COMPILED");
     const saved = process.env.PYTHONPATH;
     process.env.PYTHONPATH = fake;

@@ -82,7 +82,45 @@ function prng(seed: number): () => number {
   };
 }
 
-const PIECES = ["a", "Z", "é", "e\u0301", "ß", "ẞ", "İ", "Σ", "σ", "ς", "ﬁ", "日", "本", "😀", "𝒜", "٣", "²", "Ⅻ", "½", "_", "-", " ", "  ", "\t", "\n", ".", ",", "!", "\u200d", "ǅ", "Ꭰ", "ꭰ", "1", "0", "ı", "K", "Å"];
+const PIECES = [
+  "a",
+  "Z",
+  "é",
+  "e\u0301",
+  "ß",
+  "ẞ",
+  "İ",
+  "Σ",
+  "σ",
+  "ς",
+  "ﬁ",
+  "日",
+  "本",
+  "😀",
+  "𝒜",
+  "٣",
+  "²",
+  "Ⅻ",
+  "½",
+  "_",
+  "-",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  ".",
+  ",",
+  "!",
+  "\u200d",
+  "ǅ",
+  "Ꭰ",
+  "ꭰ",
+  "1",
+  "0",
+  "ı",
+  "K",
+  "Å",
+];
 
 test("random texts from every tricky character class give the same rows in Python", async () => {
   const rnd = prng(20261126);
@@ -91,7 +129,17 @@ test("random texts from every tricky character class give the same rows in Pytho
     let text = "";
     const len = Math.floor(rnd() * 60);
     for (let k = 0; k < len; k++) text += PIECES[Math.floor(rnd() * PIECES.length)]!;
-    random.push({ text, dims: [1, 7, 64, 4096][i % 4]!, ngrams: [[1, 1], [1, 2], [2, 3]][i % 3] as [number, number], lowercase: i % 5 !== 0, maxChars: 1 + Math.floor(rnd() * 70) });
+    random.push({
+      text,
+      dims: [1, 7, 64, 4096][i % 4]!,
+      ngrams: [
+        [1, 1],
+        [1, 2],
+        [2, 3],
+      ][i % 3] as [number, number],
+      lowercase: i % 5 !== 0,
+      maxChars: 1 + Math.floor(rnd() * 70),
+    });
   }
   const dir = scratch("random");
   const file = path.join(dir, "random.json");

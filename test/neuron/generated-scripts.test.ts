@@ -80,7 +80,10 @@ describe("which projects get Neuron folders", () => {
 });
 
 describe("static checks of every generated script", () => {
-  test.each([["spam", SPAM], ["iris with inf1 + trn1 targets", IRIS_NEURON]])("%s: py_compile, pyflakes, shellcheck", async (_, text) => {
+  test.each([
+    ["spam", SPAM],
+    ["iris with inf1 + trn1 targets", IRIS_NEURON],
+  ])("%s: py_compile, pyflakes, shellcheck", async (_, text) => {
     const dir = scratch("static");
     dirs.push(dir);
     const files = generateNeuron(await irOf(text));
@@ -135,7 +138,13 @@ describe("what the scripts say", () => {
   test("iris: an MLP 4 → 16 → 3 after (x − mean)/std; inf1 uses torch.neuron.trace with its compiler args", async () => {
     const f = byPath(generateNeuron(await irOf(IRIS_NEURON)));
     const inf1 = f["compile/neuron/compile.py"]!;
-    expect(JSON.parse(f["compile/neuron/neuron.json"]!)).toMatchObject({ layers: [4, 16, 3], standardize: true, dynamic_batch: false, compiler_args: ["--fast-math", "none", "-O2"], instance: "inf1" });
+    expect(JSON.parse(f["compile/neuron/neuron.json"]!)).toMatchObject({
+      layers: [4, 16, 3],
+      standardize: true,
+      dynamic_batch: false,
+      compiler_args: ["--fast-math", "none", "-O2"],
+      instance: "inf1",
+    });
     expect(inf1).toContain("x = (features - self.mean) / self.std if STANDARDIZE else features");
     expect(inf1).toContain("x = torch.relu(x)");
     expect(inf1).toContain('"dynamic_batch_size": DYNAMIC_BATCH');
@@ -173,7 +182,12 @@ describe("Dockerfiles (checked statically: their AWS Neuron bases cannot be pull
     expect(serve).toContain('ENTRYPOINT ["python3","/opt/mesh/serve/app.py"]');
     // The allow-list admits exactly the files the Dockerfile copies.
     const copied = (text: string) => [...text.matchAll(/^COPY (\S+) /gm)].map((m) => m[1]).sort();
-    const admitted = (text: string) => text.split("\n").filter((l) => l.startsWith("!")).map((l) => l.slice(1)).sort();
+    const admitted = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("!"))
+        .map((l) => l.slice(1))
+        .sort();
     expect(admitted(f["compile/neuron/.dockerignore"]!)).toEqual(copied(compile));
     expect(admitted(f["serve-neuron/.dockerignore"]!)).toEqual(copied(serve));
   });

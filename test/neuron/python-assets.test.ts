@@ -11,7 +11,11 @@ import { afterAll, expect, test } from "vitest";
 
 const REPO = join(import.meta.dirname, "../..");
 const FOLDERS = ["runtimes/neuron/python", "runtimes/neuron/transformer"];
-const programs = FOLDERS.flatMap((d) => readdirSync(join(REPO, d)).filter((f) => f.endsWith(".py")).map((f) => `${d}/${f}`));
+const programs = FOLDERS.flatMap((d) =>
+  readdirSync(join(REPO, d))
+    .filter((f) => f.endsWith(".py"))
+    .map((f) => `${d}/${f}`),
+);
 const scratch = mkdtempSync(join(tmpdir(), "mesh-py-assets-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

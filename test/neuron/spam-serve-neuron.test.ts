@@ -86,7 +86,10 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
     const deadline = Date.now() + 90_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`app.py exited with ${child.exitCode}: ${log}`);
-      const ok = await fetch(`${baseUrl}/spam/v1/ready`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`${baseUrl}/spam/v1/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`app.py not ready within 90 s: ${log}`);
       await new Promise((r) => setTimeout(r, 250));
@@ -133,7 +136,11 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
   });
 
   test("bad bodies get the contract's codes and pointers, and never disturb the server", async () => {
-    const post = (body: string, type = "application/json") => fetch(`${baseUrl}/spam/v1/predict`, { method: "POST", headers: { "content-type": type }, body }).then(async (r) => ({ status: r.status, json: (await r.json()) as { errors: { code: string; source?: { pointer: string } }[] } }));
+    const post = (body: string, type = "application/json") =>
+      fetch(`${baseUrl}/spam/v1/predict`, { method: "POST", headers: { "content-type": type }, body }).then(async (r) => ({
+        status: r.status,
+        json: (await r.json()) as { errors: { code: string; source?: { pointer: string } }[] },
+      }));
     const cases: [string, number, string, string | undefined][] = [
       ['{"data":{"namespace":"spam","attributes":{"text":1}}}', 400, "invalid_type", "/data/attributes/text"],
       ['{"data":{"namespace":"spam","attributes":{"text":[]}}}', 400, "empty_batch", "/data/attributes/text"],
@@ -153,10 +160,23 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
     }
     // Nested past Python's recursion limit: still a 400 (the TypeScript server parses it and refuses the array).
     expect((await post(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)).status).toBe(400);
-    const v2ok = await fetch(`${baseUrl}/v2/models/spam/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"id":"a","inputs":[{"name":"features","datatype":"FP32","shape":[1.0,4096],"data":[${Array(4096).fill(0).join(",")}]}]}` });
+    const v2ok = await fetch(`${baseUrl}/v2/models/spam/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"id":"a","inputs":[{"name":"features","datatype":"FP32","shape":[1.0,4096],"data":[${Array(4096).fill(0).join(",")}]}]}`,
+    });
     expect(v2ok.status).toBe(200);
-    expect(((await v2ok.json()) as { id: string; outputs: { shape: number[] }[] })).toMatchObject({ id: "a", model_name: "spam", model_version: "SPAM-COMPILED-2", outputs: [{ name: "probabilities", datatype: "FP32", shape: [1, 2] }] });
-    const v2 = await fetch(`${baseUrl}/v2/models/spam/infer`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: [Array(4095).fill(0)] }] }) });
+    expect((await v2ok.json()) as { id: string; outputs: { shape: number[] }[] }).toMatchObject({
+      id: "a",
+      model_name: "spam",
+      model_version: "SPAM-COMPILED-2",
+      outputs: [{ name: "probabilities", datatype: "FP32", shape: [1, 2] }],
+    });
+    const v2 = await fetch(`${baseUrl}/v2/models/spam/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: [Array(4095).fill(0)] }] }),
+    });
     expect(v2.status).toBe(400);
     expect(((await v2.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe("invalid_size");
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
@@ -205,7 +225,15 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
       ["no inputs", {}],
       ["inputs not array", { inputs: 1, extra: 1, id: 3 }],
       ["unknown input", { inputs: [{ name: "x", datatype: "FP32", shape: [1, 4096], data: row }] }],
-      ["duplicate input", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: row }, { name: "features", datatype: "FP32", shape: [1, 4096], data: row }] }],
+      [
+        "duplicate input",
+        {
+          inputs: [
+            { name: "features", datatype: "FP32", shape: [1, 4096], data: row },
+            { name: "features", datatype: "FP32", shape: [1, 4096], data: row },
+          ],
+        },
+      ],
       ["wrong datatype and unknown member", { inputs: [{ name: "features", datatype: "INT64", shape: [1, 4096], data: row, foo: 1 }] }],
       ["wrong rank", { inputs: [{ name: "features", datatype: "FP32", shape: [4096], data: row }] }],
       ["wrong width", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4095], data: row }] }],
@@ -215,7 +243,15 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
       ["data not numbers", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: ["a"] }] }],
       ["data wrong size", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: [1, 2] }] }],
       ["unknown output", { inputs: [{ name: "features", datatype: "FP32", shape: [1, 4096], data: row }], outputs: [{ name: "logits" }, 3, { name: null }, { name: "é" }] }],
-      ["unnamed input, missing datatype", { inputs: [{ shape: [1, 4096], data: row }, { name: "features", shape: [1, 4096], data: row }] }],
+      [
+        "unnamed input, missing datatype",
+        {
+          inputs: [
+            { shape: [1, 4096], data: row },
+            { name: "features", shape: [1, 4096], data: row },
+          ],
+        },
+      ],
       ["datatype given as numbers", { inputs: [{ name: "features", datatype: 1.0, shape: [1, 4096], data: row }] }],
     ];
     type Answer = { status: number; body: unknown };
@@ -226,7 +262,13 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
     };
     // Scores agree to float32 rounding (ONNX Runtime and torch sum in different orders); all else exactly.
     const rounded = (v: unknown): unknown =>
-      typeof v === "number" ? Math.round(v * 1e5) / 1e5 : Array.isArray(v) ? v.map(rounded) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "model_version" ? "(version)" : rounded(x)])) : v;
+      typeof v === "number"
+        ? Math.round(v * 1e5) / 1e5
+        : Array.isArray(v)
+          ? v.map(rounded)
+          : v && typeof v === "object"
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "model_version" ? "(version)" : rounded(x)]))
+            : v;
     await withServer(outcome.prepared, async (ts) => {
       for (const [name, body, type] of predict) {
         const [a, b] = [await ask(ts.baseUrl, "POST", "/spam/v1/predict", body, type), await ask(baseUrl, "POST", "/spam/v1/predict", body, type)];
@@ -236,7 +278,15 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
         const [a, b] = [await ask(ts.baseUrl, "POST", "/v2/models/spam/infer", JSON.stringify(body)), await ask(baseUrl, "POST", "/v2/models/spam/infer", JSON.stringify(body))];
         expect(rounded(b), name).toEqual(rounded(a));
       }
-      for (const [method, route] of [["GET", "/spam/v1/nothing"], ["DELETE", "/spam/v1/predict"], ["GET", "/v2/health/live"], ["GET", "/v2"], ["GET", "/spam/v1/live"], ["GET", "/spam/v1/ready"], ["GET", "/v2/models/spam/ready"]] as const) {
+      for (const [method, route] of [
+        ["GET", "/spam/v1/nothing"],
+        ["DELETE", "/spam/v1/predict"],
+        ["GET", "/v2/health/live"],
+        ["GET", "/v2"],
+        ["GET", "/spam/v1/live"],
+        ["GET", "/spam/v1/ready"],
+        ["GET", "/v2/models/spam/ready"],
+      ] as const) {
         expect(await ask(baseUrl, method, route), `${method} ${route}`).toEqual(await ask(ts.baseUrl, method, route));
       }
       const malformed = ['{"data": {', "", '{"data":{"namespace":"spam","attributes":{"text":"x"},"parameters":{"threshold":NaN}}}'];

@@ -97,13 +97,17 @@ afterAll(() => {
 describe.skipIf(!present)("--target cpu on the transformer examples", () => {
   test.each(NAMES)("%s: traced, validated against the trained goldens, registered as COMPILED-1 (target cpu) with lineage", async (name) => {
     expect(outcomes[name].map((o) => o.status)).toEqual(["done"]);
-    expect(outcomes[name][0]!.detail).toMatch(new RegExp(`^${KEY[name]}-COMPILED-1 ← ${KEY[name]}-TRAINED-1 \\[cpu \\(torch\\.jit\\.trace of the inf\\d target, batch \\d\\)\\], max \\|Δ\\| \\d\\.\\d\\de[-+]\\d+$`));
+    expect(outcomes[name][0]!.detail).toMatch(
+      new RegExp(`^${KEY[name]}-COMPILED-1 ← ${KEY[name]}-TRAINED-1 \\[cpu \\(torch\\.jit\\.trace of the inf\\d target, batch \\d\\)\\], max \\|Δ\\| \\d\\.\\d\\de[-+]\\d+$`),
+    );
     const card = await registry.readModelCard(ref(name, "COMPILED", 1));
     const t = cpuOf(name);
     expect(card.parent).toBe(`${KEY[name]}-TRAINED-1`);
     expect(card.target).toMatchObject({ kind: "cpu", instance: t.kind === "cpu" ? t.instance : "", batchSize: t.kind === "cpu" ? t.batchSize : 0 });
     const files = Object.keys(card.files);
-    expect(files).toEqual(expect.arrayContaining(["model.pt", "compilation.json", "config.json", "tokenizer.json", "test_files/encoded.json", "test_files/inputs.json", "test_files/predictions.json"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["model.pt", "compilation.json", "config.json", "tokenizer.json", "test_files/encoded.json", "test_files/inputs.json", "test_files/predictions.json"]),
+    );
     // No ONNX graph, no eager weights: what serves is model.pt.
     expect(files.filter((f) => /\.(onnx|bin)$|torchscript/.test(f))).toEqual([]);
     const v = card.metrics["validation"] as { rows: number; maxAbsDiff: number; labelAgreement: number };
@@ -113,7 +117,14 @@ describe.skipIf(!present)("--target cpu on the transformer examples", () => {
     expect(v.labelAgreement).toBe(1);
     expect((await registry.listChildren(ref(name, "TRAINED", 1))).map((c) => c.version)).toContain(1);
     const c = await readJson<Record<string, unknown>>(ref(name, "COMPILED", 1), "compilation.json");
-    expect(c).toMatchObject({ target: "cpu", neuron: false, batch_size: t.kind === "cpu" ? t.batchSize : 0, max_length: t.kind === "cpu" ? t.maxLength : 0, task: irs[name].model.transformer!.task, source: "torchscript" });
+    expect(c).toMatchObject({
+      target: "cpu",
+      neuron: false,
+      batch_size: t.kind === "cpu" ? t.batchSize : 0,
+      max_length: t.kind === "cpu" ? t.maxLength : 0,
+      task: irs[name].model.transformer!.task,
+      source: "torchscript",
+    });
   });
 
   test("the inputs follow the model: sentiment (XLM-R style) has no token_type_ids, NER has them; ids are padded to the traced length", async () => {
@@ -152,7 +163,9 @@ describe.skipIf(!present)("validate.py and run.sh on their own (what the Neuron 
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   const validate = (model: string, extra: string[] = []) =>
-    run(PYTHON, [path.join(work, "compile/neuron/validate.py"), "--compiled", model, "--encoded", path.join(compiled, "test_files/encoded.json"), "--config", config, "--golden", golden, ...extra], { env: PYENV });
+    run(PYTHON, [path.join(work, "compile/neuron/validate.py"), "--compiled", model, "--encoded", path.join(compiled, "test_files/encoded.json"), "--config", config, "--golden", golden, ...extra], {
+      env: PYENV,
+    });
 
   test("passes on the goldens with the spec's tolerances, printing the max |diff|", async () => {
     const ok = await validate(compiled);
@@ -259,10 +272,15 @@ describe.skipIf(!present)("bad input: one clear sentence, nothing registered", (
 
   test("compile.py refuses a neuron.json for another kind of model (exit 2, one sentence)", async () => {
     const work = scratch("bad-config");
-    fs.writeFileSync(path.join(work, "neuron.json"), JSON.stringify({ task: "tabular-classification", instance: "inf2", batch_size: 1, max_length: 8, dynamic_batch: false, compiler_args: [], inputs: ["features"], output: "p" }));
+    fs.writeFileSync(
+      path.join(work, "neuron.json"),
+      JSON.stringify({ task: "tabular-classification", instance: "inf2", batch_size: 1, max_length: 8, dynamic_batch: false, compiler_args: [], inputs: ["features"], output: "p" }),
+    );
     const r = await run(PYTHON, [programPath("compile.py"), "--model-dir", work, "--out", path.join(work, "o"), "--target", "cpu", "--config", path.join(work, "neuron.json")], { env: PYENV });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^compile\.py: \S+neuron\.json names the task 'tabular-classification'; compile\.py traces feature-extraction, keyword-extraction, text-classification, token-classification\n$/);
+    expect(r.stderr).toMatch(
+      /^compile\.py: \S+neuron\.json names the task 'tabular-classification'; compile\.py traces feature-extraction, keyword-extraction, text-classification, token-classification\n$/,
+    );
     fs.rmSync(work, { recursive: true, force: true });
   });
 });

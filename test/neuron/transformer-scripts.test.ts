@@ -158,7 +158,7 @@ describe.skipIf(!AVAILABLE.includes("sentiment") || !AVAILABLE.includes("ner"))(
     expect(sh).toContain('exec "${NODE:-node}" "$root/bin/mesh.js" run sentiment --only compile --target "$target"');
     expect(sh).toContain('encoded="${ENCODED:-$trained/test_files/encoded.json}"');
     expect(sh).toContain('"$PYTHON" "$here/compile.py" --model-dir "$trained" --out "$out" --target "$target" --config "$here/neuron.json"');
-    expect(sh).toContain("--golden \"$trained/test_files/predictions.json\"");
+    expect(sh).toContain('--golden "$trained/test_files/predictions.json"');
     expect(sh).toContain("import torch, numpy");
     expect(sh).not.toContain("onnx");
   });
@@ -181,7 +181,12 @@ describe.skipIf(!AVAILABLE.includes("sentiment") || !AVAILABLE.includes("ner"))(
     expect(serve).toContain('ENTRYPOINT ["node","/app/serve/main.js"]');
     // The allow-lists admit exactly the context files the Dockerfiles copy.
     const copied = (text: string) => [...text.matchAll(/^COPY (?!--from)(\S+) /gm)].map((m) => m[1]).sort();
-    const admitted = (text: string) => text.split("\n").filter((l) => l.startsWith("!")).map((l) => l.slice(1)).sort();
+    const admitted = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("!"))
+        .map((l) => l.slice(1))
+        .sort();
     expect(admitted(f["compile/neuron/.dockerignore"]!)).toEqual(copied(compile));
     expect(admitted(f["serve-neuron/.dockerignore"]!)).toEqual(copied(serve));
     expect(f["serve-neuron/requirements.txt"]).not.toMatch(/fastapi|onnx/);
@@ -189,7 +194,10 @@ describe.skipIf(!AVAILABLE.includes("sentiment") || !AVAILABLE.includes("ner"))(
 
   test("make -n: the Makefile's Neuron targets run mesh's compile for the transformer project", async () => {
     const dir = path.join(ws.root, "out-make");
-    writeFiles(dir, generateProject(sentiment).filter((f) => f.path === "Makefile"));
+    writeFiles(
+      dir,
+      generateProject(sentiment).filter((f) => f.path === "Makefile"),
+    );
     for (const goal of ["compile-neuron", "compile-neuron-cpu"]) {
       const r = await run("make", ["-n", "-C", dir, goal]);
       expect(r.code, r.stderr).toBe(0);

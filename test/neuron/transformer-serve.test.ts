@@ -59,7 +59,10 @@ function serve(name: ExampleName, env: Record<string, string>, timeoutMs = 60_00
   const main = path.join(ws.root, "out", name, "serve", "main.js");
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MESH_")));
   // A long request timeout: answers are compared, not timed, and a busy shared CPU must not turn them into 504s.
-  const proc = spawn(process.execPath, [main], { env: { ...clean, PYTHON, MESH_HOST: "127.0.0.1", MESH_PORT: "0", MESH_LOG_LEVEL: "info", MESH_TIMEOUT_MS: "30000", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [main], {
+    env: { ...clean, PYTHON, MESH_HOST: "127.0.0.1", MESH_PORT: "0", MESH_LOG_LEVEL: "info", MESH_TIMEOUT_MS: "30000", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(proc);
   let out = "";
   let err = "";
@@ -108,7 +111,12 @@ function childPids(pid: number): number[] {
 }
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
 
-async function predict(url: string, name: string, attributes: Record<string, unknown>, parameters?: Record<string, unknown>): Promise<{ status: number; body: { data?: { attributes: Record<string, unknown> }; errors?: unknown[] }; ms: number }> {
+async function predict(
+  url: string,
+  name: string,
+  attributes: Record<string, unknown>,
+  parameters?: Record<string, unknown>,
+): Promise<{ status: number; body: { data?: { attributes: Record<string, unknown> }; errors?: unknown[] }; ms: number }> {
   const t0 = performance.now();
   const r = await fetch(`${url}/${name}/v1/predict`, {
     method: "POST",
@@ -167,10 +175,11 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
-    for (const pid of childPids(c.pid)) process.kill(pid, "SIGKILL");
-    c.kill("SIGKILL");
-  }
+  for (const c of children)
+    if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
+      for (const pid of childPids(c.pid)) process.kill(pid, "SIGKILL");
+      c.kill("SIGKILL");
+    }
   ws?.remove();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -178,40 +187,48 @@ afterAll(async () => {
 describe.skipIf(!present)("the generated server on a CPU-traced version answers like the ONNX server", () => {
   // model.pt (auto), the folder (auto), the folder with MESH_ENGINE=torch: every way to point at it.
   const torchEnv = (name: ExampleName): Record<string, string> =>
-    name === "sentiment" ? { MESH_MODEL_PATH: path.join(folders[name].compiled, "model.pt") } : name === "ner" ? { MESH_MODEL_PATH: folders[name].compiled, MESH_ENGINE: "torch" } : { MESH_MODEL_PATH: folders[name].compiled };
+    name === "sentiment"
+      ? { MESH_MODEL_PATH: path.join(folders[name].compiled, "model.pt") }
+      : name === "ner"
+        ? { MESH_MODEL_PATH: folders[name].compiled, MESH_ENGINE: "torch" }
+        : { MESH_MODEL_PATH: folders[name].compiled };
 
-  test.each(NAMES)("%s: examples, samples and more texts, one by one and as one batch", async (name) => {
-    const onnx = await serve(name, { MESH_MODEL_PATH: path.join(folders[name].trained, "model.onnx") });
-    const torch = await serve(name, torchEnv(name));
-    try {
-      const bio = (await (await fetch(`${torch.url}/${name}/v1/bio`)).json()) as { version: string; outputs: unknown };
-      expect(bio.version).toBe(`${KEY[name]}-COMPILED-1`);
-      const ir = irs[name];
-      const texts = [...ir.serve.examples.map((e) => String(e.attributes["content"])), ...ir.train!.samples, ...MORE_TEXTS];
-      const params = name === "keywords" ? { top_n: 3 } : undefined;
-      const timing = { onnx: [] as number[], torch: [] as number[] };
-      for (const content of texts) {
-        const a = await predict(onnx.url, name, { content }, params);
-        const b = await predict(torch.url, name, { content }, params);
-        timing.onnx.push(a.ms);
-        timing.torch.push(b.ms);
-        expect(b.status, JSON.stringify(b.body)).toBe(200);
-        expect(a.status).toBe(200);
-        const A = a.body.data!.attributes;
-        const B = b.body.data!.attributes;
-        if (name === "sentiment") expect(B["label"]).toBe(A["label"]);
-        expect(differ(A, B, 1e-3), content).toBe("");
+  test.each(NAMES)(
+    "%s: examples, samples and more texts, one by one and as one batch",
+    async (name) => {
+      const onnx = await serve(name, { MESH_MODEL_PATH: path.join(folders[name].trained, "model.onnx") });
+      const torch = await serve(name, torchEnv(name));
+      try {
+        const bio = (await (await fetch(`${torch.url}/${name}/v1/bio`)).json()) as { version: string; outputs: unknown };
+        expect(bio.version).toBe(`${KEY[name]}-COMPILED-1`);
+        const ir = irs[name];
+        const texts = [...ir.serve.examples.map((e) => String(e.attributes["content"])), ...ir.train!.samples, ...MORE_TEXTS];
+        const params = name === "keywords" ? { top_n: 3 } : undefined;
+        const timing = { onnx: [] as number[], torch: [] as number[] };
+        for (const content of texts) {
+          const a = await predict(onnx.url, name, { content }, params);
+          const b = await predict(torch.url, name, { content }, params);
+          timing.onnx.push(a.ms);
+          timing.torch.push(b.ms);
+          expect(b.status, JSON.stringify(b.body)).toBe(200);
+          expect(a.status).toBe(200);
+          const A = a.body.data!.attributes;
+          const B = b.body.data!.attributes;
+          if (name === "sentiment") expect(B["label"]).toBe(A["label"]);
+          expect(differ(A, B, 1e-3), content).toBe("");
+        }
+        const batchA = await predict(onnx.url, name, { content: texts.slice(0, 10) }, params);
+        const batchB = await predict(torch.url, name, { content: texts.slice(0, 10) }, params);
+        expect(batchB.status).toBe(200);
+        expect(differ(batchA.body, batchB.body, 1e-3)).toBe("");
+        console.log(`[${name}] ${texts.length} single predicts, median latency: onnx ${median(timing.onnx).toFixed(1)} ms, torch sidecar (CPU trace) ${median(timing.torch).toFixed(1)} ms`);
+      } finally {
+        await stop(onnx);
+        await stop(torch);
       }
-      const batchA = await predict(onnx.url, name, { content: texts.slice(0, 10) }, params);
-      const batchB = await predict(torch.url, name, { content: texts.slice(0, 10) }, params);
-      expect(batchB.status).toBe(200);
-      expect(differ(batchA.body, batchB.body, 1e-3)).toBe("");
-      console.log(`[${name}] ${texts.length} single predicts, median latency: onnx ${median(timing.onnx).toFixed(1)} ms, torch sidecar (CPU trace) ${median(timing.torch).toFixed(1)} ms`);
-    } finally {
-      await stop(onnx);
-      await stop(torch);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   test("concurrent requests are batched through the sidecar and get the answers they get alone; SIGTERM stops the sidecar too", async () => {
     const torch = await serve("sentiment", torchEnv("sentiment"));
@@ -226,7 +243,9 @@ describe.skipIf(!present)("the generated server on a CPU-traced version answers 
     expect(together.every((r) => r.status === 200)).toBe(true);
     for (let i = 0; i < 8; i++) expect(differ(together[i]!.body, alone[i], 1e-5)).toBe("");
     const metrics = await (await fetch(`${torch.url}/metrics`)).text();
-    console.log(`[sentiment] 40 concurrent predicts through the sidecar in ${ms.toFixed(0)} ms; ${/^mesh_batch_rows_sum.*$/m.exec(metrics)?.[0] ?? ""} ${/^mesh_batch_rows_count.*$/m.exec(metrics)?.[0] ?? ""}`);
+    console.log(
+      `[sentiment] 40 concurrent predicts through the sidecar in ${ms.toFixed(0)} ms; ${/^mesh_batch_rows_sum.*$/m.exec(metrics)?.[0] ?? ""} ${/^mesh_batch_rows_count.*$/m.exec(metrics)?.[0] ?? ""}`,
+    );
     expect(await stop(torch)).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(sidecars.filter(alive)).toEqual([]);
@@ -235,15 +254,23 @@ describe.skipIf(!present)("the generated server on a CPU-traced version answers 
 
 describe.skipIf(!present)("mesh test on the torch engine", () => {
   // The spec's examples (by mesh test's own matching rules) and protocol checks, on the traced model.
-  test.each(NAMES)("%s: every contract check of mesh test passes against the generated server on model.pt", async (name) => {
-    const r = await run(process.execPath, [path.join(REPO, "bin", "mesh.js"), "test", name, "--model", path.join(folders[name].compiled, "model.pt")], { cwd: ws.root, env: { ...process.env, PYTHON }, timeout: 180_000 });
-    expect(r.stdout + r.stderr).toMatch(/\d+ passed, \d+ failed/);
-    console.log(`[${name}] mesh test on model.pt: ${/\d+ passed, \d+ failed/.exec(r.stdout + r.stderr)?.[0]}`);
-    // Another build (MESH_PARITY_MODELS) may be an untrained smoke model whose answers miss the spec's examples.
-    if (process.env["MESH_PARITY_MODELS"]) return;
-    expect(r.stdout).toMatch(/\d+ passed, 0 failed/);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-  }, 200_000);
+  test.each(NAMES)(
+    "%s: every contract check of mesh test passes against the generated server on model.pt",
+    async (name) => {
+      const r = await run(process.execPath, [path.join(REPO, "bin", "mesh.js"), "test", name, "--model", path.join(folders[name].compiled, "model.pt")], {
+        cwd: ws.root,
+        env: { ...process.env, PYTHON },
+        timeout: 180_000,
+      });
+      expect(r.stdout + r.stderr).toMatch(/\d+ passed, \d+ failed/);
+      console.log(`[${name}] mesh test on model.pt: ${/\d+ passed, \d+ failed/.exec(r.stdout + r.stderr)?.[0]}`);
+      // Another build (MESH_PARITY_MODELS) may be an untrained smoke model whose answers miss the spec's examples.
+      if (process.env["MESH_PARITY_MODELS"]) return;
+      expect(r.stdout).toMatch(/\d+ passed, 0 failed/);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    },
+    200_000,
+  );
 });
 
 describe.skipIf(!present)("the torch session on its own", () => {
@@ -261,29 +288,45 @@ describe.skipIf(!present)("the torch session on its own", () => {
   const feeds = (rows: number, length: number) => {
     const ids = new BigInt64Array(rows * length);
     const mask = new BigInt64Array(rows * length);
-    for (let r = 0; r < rows; r++) for (let t = 0; t < length; t++) {
-      // Rows of different real lengths, right-padded with the pad id 0.
-      const real = t < length - r;
-      ids[r * length + t] = real ? BigInt(5 + ((r * 31 + t * 7) % 300)) : 0n;
-      mask[r * length + t] = real ? 1n : 0n;
-    }
+    for (let r = 0; r < rows; r++)
+      for (let t = 0; t < length; t++) {
+        // Rows of different real lengths, right-padded with the pad id 0.
+        const real = t < length - r;
+        ids[r * length + t] = real ? BigInt(5 + ((r * 31 + t * 7) % 300)) : 0n;
+        mask[r * length + t] = real ? 1n : 0n;
+      }
     return { input_ids: int64Tensor(ids, [rows, length]), attention_mask: int64Tensor(mask, [rows, length]), token_type_ids: int64Tensor(new BigInt64Array(rows * length), [rows, length]) };
   };
 
   test("describes the traced model and answers [rows, length, labels] for any batch up to and beyond its traced batch size", async () => {
-    expect(torch.info).toMatchObject({ inputs: ["input_ids", "attention_mask", "token_type_ids"], output: "logits", batch_size: 6, max_length: 128, dynamic_batch: true, neuron: false, target: "cpu" });
+    expect(torch.info).toMatchObject({
+      inputs: ["input_ids", "attention_mask", "token_type_ids"],
+      output: "logits",
+      batch_size: 6,
+      max_length: 128,
+      dynamic_batch: true,
+      neuron: false,
+      target: "cpu",
+    });
     expect(torch.inputs.map((i) => i.name)).toEqual(["input_ids", "attention_mask", "token_type_ids"]);
-    for (const [rows, length] of [[1, 5], [6, 17], [13, 40], [2, 128]] as const) {
+    for (const [rows, length] of [
+      [1, 5],
+      [6, 17],
+      [13, 40],
+      [2, 128],
+    ] as const) {
       const f = feeds(rows, length);
       const a = (await torch.run(f))["logits"]!;
       const b = (await onnx.run(f))["logits"]!;
       expect(a.dims).toEqual([rows, length, 9]);
       expect(b.dims).toEqual([rows, length, 9]);
       let worst = 0;
-      for (let r = 0; r < rows; r++) for (let t = 0; t < length - r; t++) for (let k = 0; k < 9; k++) {
-        const i = (r * length + t) * 9 + k;
-        worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
-      }
+      for (let r = 0; r < rows; r++)
+        for (let t = 0; t < length - r; t++)
+          for (let k = 0; k < 9; k++) {
+            const i = (r * length + t) * 9 + k;
+            worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
+          }
       expect(worst, `[${rows}, ${length}]`).toBeLessThan(1e-4);
     }
   });
@@ -344,7 +387,9 @@ describe.skipIf(!present)("bad input: the server refuses to start (or a call fai
       () => undefined,
       (e: { stderr: string }) => e,
     );
-    expect(err?.stderr).toMatch(/the model was traced at max_length 64, but the service encodes up to 128 tokens \(model\.tokenizer\.max_length\): compile the neuron target with max_length 128 or more/);
+    expect(err?.stderr).toMatch(
+      /the model was traced at max_length 64, but the service encodes up to 128 tokens \(model\.tokenizer\.max_length\): compile the neuron target with max_length 128 or more/,
+    );
   });
 
   test("an unknown engine is a configuration error", async () => {

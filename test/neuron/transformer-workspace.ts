@@ -41,10 +41,7 @@ export interface Workspace {
  * Copies the projects (each spec passed through `edit`), locks them and returns the workspace.
  * `skipModelFiles` leaves files out of a copied model folder (bad-input tests).
  */
-export async function exampleWorkspace(
-  names: readonly ExampleName[],
-  opts: { edit?: (name: ExampleName, spec: string) => string; skipModelFiles?: readonly string[] } = {},
-): Promise<Workspace> {
+export async function exampleWorkspace(names: readonly ExampleName[], opts: { edit?: (name: ExampleName, spec: string) => string; skipModelFiles?: readonly string[] } = {}): Promise<Workspace> {
   const base = path.join(REPO, ".mesh", "tmp");
   fs.mkdirSync(base, { recursive: true });
   const root = fs.mkdtempSync(path.join(base, "neuron-transformer-"));

@@ -167,7 +167,9 @@ describe("mesh registry ui in chromium", () => {
     expect(page.url()).toMatch(/#\/p\/demo\/compare\/DEMO-TRAINED-1\/DEMO-TRAINED-2$/);
     const a = flatMetrics(built.cards["DEMO-TRAINED-1"]!.metrics);
     const b = flatMetrics(built.cards["DEMO-TRAINED-2"]!.metrics);
-    const rows = await page.$$eval("[data-compare-metrics] tbody tr", (trs) => trs.map((tr) => ({ name: tr.getAttribute("data-metric")!, delta: tr.querySelector("[data-delta]")!.getAttribute("data-delta")!, shown: tr.lastElementChild!.textContent! })));
+    const rows = await page.$$eval("[data-compare-metrics] tbody tr", (trs) =>
+      trs.map((tr) => ({ name: tr.getAttribute("data-metric")!, delta: tr.querySelector("[data-delta]")!.getAttribute("data-delta")!, shown: tr.lastElementChild!.textContent! })),
+    );
     expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(a).sort());
     for (const r of rows) {
       const want = b[r.name]! - a[r.name]!;
@@ -176,7 +178,9 @@ describe("mesh registry ui in chromium", () => {
     const acc = rows.find((r) => r.name === "accuracy")!;
     const d = b.accuracy! - a.accuracy!;
     expect(acc.shown).toBe(d === 0 ? "0" : `${d > 0 ? "+" : ""}${d.toFixed(4)}`);
-    const perClass = await page.$$eval("[data-compare-per-class] tbody tr", (trs) => trs.map((tr) => ({ label: tr.getAttribute("data-label")!, delta: Number(tr.querySelector("[data-delta]")!.getAttribute("data-delta")) })));
+    const perClass = await page.$$eval("[data-compare-per-class] tbody tr", (trs) =>
+      trs.map((tr) => ({ label: tr.getAttribute("data-label")!, delta: Number(tr.querySelector("[data-delta]")!.getAttribute("data-delta")) })),
+    );
     const ea = built.cards["DEMO-TRAINED-1"]!.training!.evaluation!.perClass;
     const eb = built.cards["DEMO-TRAINED-2"]!.training!.evaluation!.perClass;
     expect(perClass).toEqual(ea.map((c, i) => ({ label: c.label, delta: eb[i]!.f1 - c.f1 })));

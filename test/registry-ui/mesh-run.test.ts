@@ -71,7 +71,10 @@ test("mesh run iris ×2, promote, mesh registry ui: the page shows what the regi
     await expect(page.locator("[data-metrics]").textContent()).resolves.toContain(`accuracy${(card.metrics as { accuracy: number }).accuracy.toFixed(4)}`);
     const ink = await page.$eval("[data-chart=loss] canvas", (c) => {
       const el = c as unknown as Canvas;
-      return el.getContext("2d")!.getImageData(0, 0, el.width, el.height).data.filter((_, i) => i % 4 === 3 && _ > 0).length;
+      return el
+        .getContext("2d")!
+        .getImageData(0, 0, el.width, el.height)
+        .data.filter((_, i) => i % 4 === 3 && _ > 0).length;
     });
     expect(ink).toBeGreaterThan(1000);
     await page.screenshot({ path: join(SHOTS, "iris-compiled.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1250 } });

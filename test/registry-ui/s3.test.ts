@@ -30,13 +30,21 @@ test("an S3 registry browses like a folder: card, lineage, alias, curves and con
   const model: ModelConfig = { labels: ["x", "y", "z"], target: "label", features: { kind: "standardize", columns: ["a", "b"] } };
   const ctx = { project: "tab", key: "TAB", specHash: "d".repeat(64), toolVersion: "0.1.0", registry, log: () => {} };
   const dataset = await registerRows(registry, "tab", blobs(120, 3), model.labels, { a: "number", b: "number" });
-  const trained = await train({ trainer: "mlp", params: { epochs: 15, learningRate: 0.02, l2: 0.0001, batchSize: 16, optimizer: "adam", hidden: [8], patience: 5, seed: 1 }, gates: [], goldenSamples: 8 }, model, ctx, dataset);
+  const trained = await train(
+    { trainer: "mlp", params: { epochs: 15, learningRate: 0.02, l2: 0.0001, batchSize: 16, optimizer: "adam", hidden: [8], patience: 5, seed: 1 }, gates: [], goldenSamples: 8 },
+    model,
+    ctx,
+    dataset,
+  );
   const target = { kind: "onnx", optimization: "all" } as const;
   const compiled = await compileTarget({ targets: [target], validate: { samples: 8, atol: 1e-4, rtol: 1e-3 } }, target, ctx, trained);
   await registry.setAlias("tab", "staging", compiled.ref, { by: "ci" });
 
   ui = await startUiServer(registry, { host: "127.0.0.1", port: 0 });
-  const v = (await fetch(`${ui.url}api/projects/tab/versions/TAB-TRAINED-1`).then((r) => r.json())) as { lineage: { children: string[]; dataset: string }; training: { evaluation: { matrix: number[][] } } };
+  const v = (await fetch(`${ui.url}api/projects/tab/versions/TAB-TRAINED-1`).then((r) => r.json())) as {
+    lineage: { children: string[]; dataset: string };
+    training: { evaluation: { matrix: number[][] } };
+  };
   expect(v.lineage).toMatchObject({ children: ["TAB-COMPILED-1"], dataset: dataset.card.id });
   expect(v.training.evaluation.matrix).toEqual(trained.card.training!.evaluation!.matrix);
 

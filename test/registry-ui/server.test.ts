@@ -24,7 +24,23 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "mesh-registry-ui-server-"));
   reg = openRegistry(`file://${root}`);
   // A card as mesh wrote them before training records existed: no `training`, no sizes.
-  const old = { type: "trained" as const, project: "old", specHash: "c".repeat(64), params: { trainer: "logistic-regression" }, metrics: { accuracy: 0.8, confusion: { labels: ["a", "b"], matrix: [[4, 1], [1, 4]] } }, toolVersion: "0.0.9" };
+  const old = {
+    type: "trained" as const,
+    project: "old",
+    specHash: "c".repeat(64),
+    params: { trainer: "logistic-regression" },
+    metrics: {
+      accuracy: 0.8,
+      confusion: {
+        labels: ["a", "b"],
+        matrix: [
+          [4, 1],
+          [1, 4],
+        ],
+      },
+    },
+    toolVersion: "0.0.9",
+  };
   await reg.publishModel("old", "OLD", "TRAINED", {}, old);
   await reg.publishModel("old", "OLD", "TRAINED", {}, { ...old, metrics: { accuracy: 0.85 } });
   ui = await startUiServer(reg, { host: "127.0.0.1", port: 0 });

@@ -44,7 +44,9 @@ export function aliasContract(getBackend: () => Backend): void {
     test("setAlias moves a pointer; state is the newest event; history records who, when, from, to, why", async () => {
       const fx = await fresh();
       const reg = fx.open();
-      const { versions: [v1, v2] } = await seed(reg, 2);
+      const {
+        versions: [v1, v2],
+      } = await seed(reg, 2);
       expect(await reg.resolveAlias("spam", "production")).toBeUndefined();
       expect(await reg.listAliases("spam")).toEqual([]);
       const e1 = await reg.setAlias("spam", "production", v1!, { by: "ana", reason: "first release" });
@@ -75,7 +77,10 @@ export function aliasContract(getBackend: () => Backend): void {
     test("hostile or reserved alias names, unknown and unservable targets are refused and nothing is written", async () => {
       const fx = await fresh();
       const reg = fx.open();
-      const { versions: [v1], neuronOnly } = await seed(reg, 1);
+      const {
+        versions: [v1],
+        neuronOnly,
+      } = await seed(reg, 1);
       for (const bad of ["../x", "Production", "prod-1", "a/b", "", "x".repeat(33), "pro duction", "prod\n", "1prod", "latest"]) {
         const err = await refusal(reg.setAlias("spam", bad, v1!, { by: "ana" }));
         expect(err.code).toBe("invalid");
@@ -93,7 +98,9 @@ export function aliasContract(getBackend: () => Backend): void {
     test("a gap (a writer that crashed after claiming) and unrelated junk are skipped", async () => {
       const fx = await fresh();
       const reg = fx.open();
-      const { versions: [v1, v2] } = await seed(reg, 2);
+      const {
+        versions: [v1, v2],
+      } = await seed(reg, 2);
       await reg.setAlias("spam", "production", v1!, { by: "ana" });
       // A claimed number whose event never landed: a folder without its object.
       await fx.rawPut("spam/aliases/production/2/partial.tmp", enc(""));
@@ -107,7 +114,9 @@ export function aliasContract(getBackend: () => Backend): void {
     test("a tampered event is reported as corrupt, naming it", async () => {
       const fx = await fresh();
       const reg = fx.open();
-      const { versions: [v1] } = await seed(reg, 1);
+      const {
+        versions: [v1],
+      } = await seed(reg, 1);
       await reg.setAlias("spam", "production", v1!, { by: "ana" });
       await fx.rawPut("spam/aliases/production/2/card.json", enc(JSON.stringify({ alias: "production", seq: 2, to: "../../etc/passwd", at: "x", by: "y" })));
       const err = await refusal(reg.resolveAlias("spam", "production"));

@@ -43,9 +43,13 @@ describe("environments.<env>.serve.alias", () => {
     const serve = Object.entries(compose.services as Record<string, Any>).filter(([name]) => name.startsWith("serve"));
     const refs = Object.fromEntries(serve.map(([name, s]) => [name, s.environment.MESH_MODEL_REF]));
     expect(Object.values(refs).sort()).toEqual(["candidate", "latest"]);
-    const workflow = generateCiWorkflow([ir]).map((f) => f.contents).join("\n");
+    const workflow = generateCiWorkflow([ir])
+      .map((f) => f.contents)
+      .join("\n");
     expect(workflow).toMatch(/Contract tests[\s\S]{0,200}MESH_MODEL_REF: candidate/);
-    const plain = generateCiWorkflow([await exampleIr("spam")]).map((f) => f.contents).join("\n");
+    const plain = generateCiWorkflow([await exampleIr("spam")])
+      .map((f) => f.contents)
+      .join("\n");
     expect(plain).not.toContain("MESH_MODEL_REF");
   });
 

@@ -16,8 +16,22 @@ function scheduledStore(s: fc.Scheduler, objects: Map<string, Uint8Array>): Clai
   return {
     put: (key, bytes) => step(`put ${key}`, () => void objects.set(key, bytes)),
     delete: (key) => step(`delete ${key}`, () => void objects.delete(key)),
-    listFiles: (prefix) => step(`list ${prefix}`, () => under(prefix).filter((k) => !k.includes("/")).sort()),
-    listDirs: (prefix) => step(`dirs ${prefix}`, () => [...new Set(under(prefix).filter((k) => k.includes("/")).map((k) => k.split("/")[0]!))].sort()),
+    listFiles: (prefix) =>
+      step(`list ${prefix}`, () =>
+        under(prefix)
+          .filter((k) => !k.includes("/"))
+          .sort(),
+      ),
+    listDirs: (prefix) =>
+      step(`dirs ${prefix}`, () =>
+        [
+          ...new Set(
+            under(prefix)
+              .filter((k) => k.includes("/"))
+              .map((k) => k.split("/")[0]!),
+          ),
+        ].sort(),
+      ),
     pause: () => s.schedule(Promise.resolve("pause")).then(() => undefined),
   };
 }
@@ -57,7 +71,11 @@ describe("claimVersionBakery", () => {
     const ops: ClaimOps = {
       put: async (k, b) => void objects.set(k, b),
       delete: async (k) => void objects.delete(k),
-      listFiles: async (p) => [...objects.keys()].filter((k) => k.startsWith(`${p}/`) && !k.slice(p.length + 1).includes("/")).map((k) => k.slice(p.length + 1)).sort(),
+      listFiles: async (p) =>
+        [...objects.keys()]
+          .filter((k) => k.startsWith(`${p}/`) && !k.slice(p.length + 1).includes("/"))
+          .map((k) => k.slice(p.length + 1))
+          .sort(),
       listDirs: async (p) => [...new Set([...objects.keys()].filter((k) => k.startsWith(`${p}/`) && k.slice(p.length + 1).includes("/")).map((k) => k.slice(p.length + 1).split("/")[0]!))].sort(),
       pause: async () => undefined,
     };

@@ -92,7 +92,7 @@ describe("promote, aliases, rollback", () => {
     ]);
     ctx = capture(ws);
     expect(await registryAliases("spam", { format: "text" }, ctx)).toBe(0);
-    expect(ctx.out()).toMatch(/^aliases of spam in file:\/\/\.mesh\/registry\n  production  → SPAM-COMPILED-1/);
+    expect(ctx.out()).toMatch(/^aliases of spam in file:\/\/\.mesh\/registry\n {2}production {2}→ SPAM-COMPILED-1/);
     expect(ctx.out()).toContain("production#2  SPAM-COMPILED-1 → SPAM-COMPILED-2  by ci-bot");
   });
 

@@ -17,7 +17,24 @@ const now = () => new Date("2026-11-26T10:00:00.000Z");
 async function populate(reg: MeshRegistry): Promise<void> {
   const base = { project: "spam", specHash: "h", params: { epochs: 3 }, toolVersion: "0.1.0" };
   await reg.publishDataset("spam", "spam-assassin", { "data.jsonl": enc("{}\n") }, { project: "spam", dataset: "spam-assassin", sha256: "ab".repeat(32), rows: 5796, stats: {} });
-  const t = await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": new Uint8Array(2048) }, { ...base, type: "trained", metrics: { accuracy: 0.9712, macroF1: 0.965, confusion: [[1, 0], [0, 1]] } });
+  const t = await reg.publishModel(
+    "spam",
+    "SPAM",
+    "TRAINED",
+    { "model.onnx": new Uint8Array(2048) },
+    {
+      ...base,
+      type: "trained",
+      metrics: {
+        accuracy: 0.9712,
+        macroF1: 0.965,
+        confusion: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
+    },
+  );
   const c = await reg.publishModel("spam", "SPAM", "COMPILED", { "model.onnx": new Uint8Array(1024) }, { ...base, type: "compiled", parent: "SPAM-TRAINED-1", metrics: { maxAbsDiff: 2.5e-7 } });
   await reg.appendChild(t, c);
 }
@@ -111,7 +128,10 @@ describe("mesh registry show", () => {
   test("commander wiring: a bad --format is a usage error", async () => {
     const program = new Command("mesh").exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     register(program);
-    const err = await program.parseAsync(["node", "mesh", "registry", "ls", "--format", "xml"]).then(() => undefined, (e: unknown) => e);
+    const err = await program.parseAsync(["node", "mesh", "registry", "ls", "--format", "xml"]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CommanderError);
     expect((err as CommanderError).code).toBe("commander.invalidArgument");
   });

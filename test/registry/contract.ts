@@ -66,17 +66,25 @@ export function registryContract(getBackend: () => Backend): void {
       const bigPath = join(tmp, `model-${Date.now()}.onnx`);
       await writeFile(bigPath, big);
       const golden = enc('[{"label":"spam"}]');
-      const ref = await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": { localPath: bigPath }, "test_files/predictions.json": golden }, trainedCard({ dataset: { name: "spam-assassin", version: 1, sha256: "f".repeat(64) } }));
+      const ref = await reg.publishModel(
+        "spam",
+        "SPAM",
+        "TRAINED",
+        { "model.onnx": { localPath: bigPath }, "test_files/predictions.json": golden },
+        trainedCard({ dataset: { name: "spam-assassin", version: 1, sha256: "f".repeat(64) } }),
+      );
       expect(ref).toEqual({ project: "spam", key: "SPAM", stage: "TRAINED", version: 1 });
 
-      expect(await fx.rawList()).toEqual(expect.arrayContaining([
-        "spam/datasets/spam-assassin/1/card.json",
-        "spam/datasets/spam-assassin/1/data.jsonl",
-        "spam/datasets/spam-assassin/1/schema.json",
-        "spam/models/SPAM-TRAINED/1/card.json",
-        "spam/models/SPAM-TRAINED/1/model.onnx",
-        "spam/models/SPAM-TRAINED/1/test_files/predictions.json",
-      ]));
+      expect(await fx.rawList()).toEqual(
+        expect.arrayContaining([
+          "spam/datasets/spam-assassin/1/card.json",
+          "spam/datasets/spam-assassin/1/data.jsonl",
+          "spam/datasets/spam-assassin/1/schema.json",
+          "spam/models/SPAM-TRAINED/1/card.json",
+          "spam/models/SPAM-TRAINED/1/model.onnx",
+          "spam/models/SPAM-TRAINED/1/test_files/predictions.json",
+        ]),
+      );
 
       const card = await reg.readModelCard(ref);
       expect(card).toMatchObject({ id: "SPAM-TRAINED-1", type: "trained", project: "spam", metrics: { accuracy: 0.97 }, createdAt: "2026-01-02T03:04:05.000Z" });
@@ -106,7 +114,10 @@ export function registryContract(getBackend: () => Backend): void {
       await reg.publishModel("iris", "IRIS", "TRAINED", { "model.onnx": enc("i") }, trainedCard({ project: "iris" }));
       await reg.publishDataset("iris", "iris", { "data.jsonl": enc("{}\n") }, { ...datasetCard, project: "iris", dataset: "iris" });
       expect(await reg.listProjects()).toEqual(["iris", "spam"]);
-      expect(await reg.listModels("spam")).toEqual([{ key: "SPAM", stage: "TRAINED" }, { key: "SPAM", stage: "COMPILED" }]);
+      expect(await reg.listModels("spam")).toEqual([
+        { key: "SPAM", stage: "TRAINED" },
+        { key: "SPAM", stage: "COMPILED" },
+      ]);
       expect(await reg.listDatasets("iris")).toEqual(["iris"]);
       expect(await reg.listDatasets("spam")).toEqual([]);
       expect(await reg.listModelVersions("spam", "SPAM", "TRAINED")).toEqual([1, 2, 3]);
@@ -275,8 +286,8 @@ export function registryContract(getBackend: () => Backend): void {
         () => reg.publishModel("spam", "../SPAM", "TRAINED", { "m.onnx": enc("x") }, trainedCard()),
         () => reg.publishModel("spam", "SPAM", "DEPLOYED" as "TRAINED", { "m.onnx": enc("x") }, trainedCard()),
         () => reg.publishDataset("spam", "..", { "d.jsonl": enc("x") }, { ...datasetCard, dataset: ".." }),
-        ...["../m.onnx", "/etc/passwd", "a\\b", "a//b", "./m", "card.json", "children/x.json", "a/../../b", ""].map((rel) => () =>
-          reg.publishModel("spam", "SPAM", "TRAINED", { [rel]: enc("x") }, trainedCard()),
+        ...["../m.onnx", "/etc/passwd", "a\\b", "a//b", "./m", "card.json", "children/x.json", "a/../../b", ""].map(
+          (rel) => () => reg.publishModel("spam", "SPAM", "TRAINED", { [rel]: enc("x") }, trainedCard()),
         ),
         () => reg.readModelFile({ project: "spam", key: "SPAM", stage: "TRAINED", version: 1 }, "../../../etc/passwd"),
         () => reg.readModelCard({ project: "spam", key: "SPAM", stage: "TRAINED", version: 0 }),

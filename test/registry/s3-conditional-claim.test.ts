@@ -33,9 +33,9 @@ function enforcingProxy(target: URL): Server {
       if (present.has(key)) {
         refused += 1;
         req.resume();
-        res.writeHead(412, { "content-type": "application/xml" }).end(
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>",
-        );
+        res
+          .writeHead(412, { "content-type": "application/xml" })
+          .end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
         return;
       }
       present.add(key);

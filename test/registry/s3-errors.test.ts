@@ -23,7 +23,10 @@ const card = { type: "trained" as const, project: "spam", specHash: "h", params:
 const ref = { project: "spam", key: "SPAM", stage: "TRAINED" as const, version: 1 };
 
 async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RegistryError);
   return err as RegistryError;
 }
@@ -80,7 +83,10 @@ describe("S3 errors", () => {
     const fifo = join(tmp, "fifo");
     execFileSync("mkfifo", [fifo]);
     const publishing = openRegistry(uri, options).publishModel("spam", "SPAM", "TRAINED", { "a.json": enc("{}"), "z.bin": { localPath: fifo } }, card);
-    const settled = publishing.then(() => undefined, (e: unknown) => e);
+    const settled = publishing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const feed = createWriteStream(fifo);
     feed.on("error", () => undefined);
     const chunk = randomBytes(1024 * 1024);

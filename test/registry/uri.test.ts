@@ -34,7 +34,7 @@ describe("parseRegistryUri", () => {
       const reg = openRegistry("file://reg", { cwd });
       const card = { type: "trained" as const, project: "p", specHash: "h", params: {}, metrics: {}, toolVersion: "t" };
       await reg.publishModel("p", "P", "TRAINED", { "m.onnx": new Uint8Array([1]) }, card);
-      expect((await openRegistry(`file://${join(cwd, "reg")}`).listModelVersions("p", "P", "TRAINED"))).toEqual([1]);
+      expect(await openRegistry(`file://${join(cwd, "reg")}`).listModelVersions("p", "P", "TRAINED")).toEqual([1]);
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }

@@ -178,7 +178,10 @@ describe("Batcher", () => {
   });
 
   test("maxDelayMs 0: a lone request is flushed on the very next turn", async () => {
-    const { items, batches } = await simulate({ maxBatch: 8, maxDelayMs: 0, queueRows: 64, async: false, cost: 0, failEvery: 0 }, [{ kind: "arrive", rows: 1 }, { kind: "turn", gap: 0 }]);
+    const { items, batches } = await simulate({ maxBatch: 8, maxDelayMs: 0, queueRows: 64, async: false, cost: 0, failEvery: 0 }, [
+      { kind: "arrive", rows: 1 },
+      { kind: "turn", gap: 0 },
+    ]);
     expect(batches).toHaveLength(1);
     expect(items[0]!.startedAt).toBe(0);
   });
@@ -190,4 +193,3 @@ describe("Batcher", () => {
     expect(batches.map((b) => b.length)).toEqual([4]);
   });
 });
-

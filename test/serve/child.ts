@@ -16,7 +16,10 @@ export function buildFixtureMain(): string {
   if (existsSync(entry)) return entry;
   mkdirSync(OUT, { recursive: true });
   const tsconfig = join(OUT, "tsconfig.json");
-  writeFileSync(tsconfig, JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { noEmit: false, outDir: OUT, rootDir: ROOT }, files: [join(ROOT, "test/serve/fixtures/main.ts")], include: [] }));
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { noEmit: false, outDir: OUT, rootDir: ROOT }, files: [join(ROOT, "test/serve/fixtures/main.ts")], include: [] }),
+  );
   try {
     execFileSync(join(ROOT, "node_modules/.bin/tsc"), ["-p", tsconfig], { stdio: "pipe" });
   } catch (err) {
@@ -62,7 +65,7 @@ export function spawnFixture(env: Record<string, string>, nodeArgs: readonly str
         line = { raw: text };
       }
       lines.push(line);
-      for (const w of waiters.splice(0)) (w.pred(line) ? w.resolve(line) : waiters.push(w));
+      for (const w of waiters.splice(0)) w.pred(line) ? w.resolve(line) : waiters.push(w);
     }
   });
   const child: Child = {

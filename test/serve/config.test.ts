@@ -8,7 +8,26 @@ const M = { MESH_MODEL_PATH: "/m.onnx" };
 describe("loadConfig", () => {
   test("declares every variable the brief lists, each with a type, default and doc", () => {
     const names = ENV_VARS.map((d) => d.name);
-    for (const n of ["MESH_HOST", "MESH_PORT", "MESH_MODEL_PATH", "MESH_MODEL_CARD", "MESH_LOG_LEVEL", "MESH_WORKERS", "MESH_BATCH_ENABLED", "MESH_BATCH_MAX", "MESH_BATCH_DELAY_MS", "MESH_QUEUE_ROWS", "MESH_BODY_BYTES", "MESH_TIMEOUT_MS", "MESH_MAX_ROWS", "MESH_DRAIN_MS", "MESH_INTRA_OP_THREADS", "MESH_INTER_OP_THREADS", "MESH_REGISTRY", "MESH_MODEL_REF"]) {
+    for (const n of [
+      "MESH_HOST",
+      "MESH_PORT",
+      "MESH_MODEL_PATH",
+      "MESH_MODEL_CARD",
+      "MESH_LOG_LEVEL",
+      "MESH_WORKERS",
+      "MESH_BATCH_ENABLED",
+      "MESH_BATCH_MAX",
+      "MESH_BATCH_DELAY_MS",
+      "MESH_QUEUE_ROWS",
+      "MESH_BODY_BYTES",
+      "MESH_TIMEOUT_MS",
+      "MESH_MAX_ROWS",
+      "MESH_DRAIN_MS",
+      "MESH_INTRA_OP_THREADS",
+      "MESH_INTER_OP_THREADS",
+      "MESH_REGISTRY",
+      "MESH_MODEL_REF",
+    ]) {
       expect(names).toContain(n);
     }
     for (const d of ENV_VARS) expect(d.doc.length).toBeGreaterThan(10);

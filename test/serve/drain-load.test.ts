@@ -65,7 +65,15 @@ function send(url: string, body: string, agent: Agent | false, written: () => vo
 // One process, and two cluster workers (the primary accepts and hands connections over).
 for (const workers of [1, 2]) {
   test(`SIGTERM with 40 heavy predicts sent (MESH_WORKERS=${workers}): each is answered (200, or 503 + Retry-After) within drain_ms, none is reset, the log says when it drained`, async () => {
-    const c = spawnFixture({ MESH_MODEL_PATH: textModel(tempDir()), MESH_DRAIN_MS: String(DRAIN_MS), MESH_TIMEOUT_MS: "60000", MESH_MAX_ROWS: "256", MESH_QUEUE_ROWS: "65536", MESH_WORKERS: String(workers), FIXTURE_SLOW_MS: "100" });
+    const c = spawnFixture({
+      MESH_MODEL_PATH: textModel(tempDir()),
+      MESH_DRAIN_MS: String(DRAIN_MS),
+      MESH_TIMEOUT_MS: "60000",
+      MESH_MAX_ROWS: "256",
+      MESH_QUEUE_ROWS: "65536",
+      MESH_WORKERS: String(workers),
+      FIXTURE_SLOW_MS: "100",
+    });
     children.push(c);
     const url = String((await c.waitFor((l) => l["msg"] === (workers > 1 ? "all workers ready" : "ready")))["url"]);
     // Twenty keep-alive connections, used once and now idle: the next request on each is the
@@ -91,7 +99,12 @@ for (const workers of [1, 2]) {
     const resets = results.filter((r) => r.error);
     const ok = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 503);
-    const summary = { ok: ok.length, refused: refused.length, resets: resets.map((r) => r.error), other: results.filter((r) => r.status !== undefined && r.status !== 200 && r.status !== 503).map((r) => r.status) };
+    const summary = {
+      ok: ok.length,
+      refused: refused.length,
+      resets: resets.map((r) => r.error),
+      other: results.filter((r) => r.status !== undefined && r.status !== 200 && r.status !== 503).map((r) => r.status),
+    };
     expect(resets, JSON.stringify(summary)).toEqual([]);
     expect(ok.length + refused.length, JSON.stringify(summary)).toBe(N);
     for (const r of ok) expect(r.body.data.attributes.label).toHaveLength(ROWS);

@@ -65,15 +65,19 @@ export interface Reply {
 /** One HTTP request on a fresh connection (no agent pooling surprises). */
 export function call(url: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, headers: { connection: "close", ...(body !== undefined && !headers["content-type"] ? { "content-type": "application/json" } : {}), ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-      res.on("error", reject);
-    });
+    const req = request(
+      `${url}${path}`,
+      { method, headers: { connection: "close", ...(body !== undefined && !headers["content-type"] ? { "content-type": "application/json" } : {}), ...headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     if (body !== undefined) req.end(body);
     else req.end();

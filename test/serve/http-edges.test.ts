@@ -68,7 +68,9 @@ function exchange(text: string | Buffer, timeoutMs = 5_000): Promise<Buffer> {
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}, last = false) => {
   const all = { host: "x", "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers, ...(last ? { connection: "close" } : {}) };
-  const head = `POST ${P} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+  const head = `POST ${P} HTTP/1.1\r\n${Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("")}\r\n`;
   return Buffer.concat([Buffer.from(head, "latin1"), Buffer.isBuffer(body) ? body : Buffer.from(body)]);
 };
 
@@ -161,7 +163,7 @@ describe("Node's own answers, in the JSON error shape and counted", () => {
     expect(await metric('mesh_http_requests_total{route="unmatched",status="400"}')).toBeGreaterThanOrEqual(1);
   });
 
-  test("parser-level 400 and 431 are counted in /metrics (route \"unparsed\")", async () => {
+  test('parser-level 400 and 431 are counted in /metrics (route "unparsed")', async () => {
     const bad = await metric('mesh_http_requests_total{route="unparsed",status="400"}');
     const big = await metric('mesh_http_requests_total{route="unparsed",status="431"}');
     const badCode = await metric('mesh_http_errors_total{code="bad_request"}');
@@ -198,7 +200,14 @@ describe("charsets", () => {
 
   test("the V2 route refuses the same charsets", async () => {
     const body = JSON.stringify({ inputs: [{ name: "features", shape: [1, TEXT_DIMS], datatype: "FP32", data: new Array(TEXT_DIMS).fill(0.5) }] });
-    const r = await exchange(Buffer.concat([Buffer.from(`POST /v2/models/spamlike/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json; charset=utf-16\r\nContent-Length: ${Buffer.byteLength(body, "utf16le")}\r\nConnection: close\r\n\r\n`), Buffer.from(body, "utf16le")]));
+    const r = await exchange(
+      Buffer.concat([
+        Buffer.from(
+          `POST /v2/models/spamlike/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json; charset=utf-16\r\nContent-Length: ${Buffer.byteLength(body, "utf16le")}\r\nConnection: close\r\n\r\n`,
+        ),
+        Buffer.from(body, "utf16le"),
+      ]),
+    );
     expectJsonError(parseReplies(r)[0]!, 415, "unsupported_media_type");
   });
 });

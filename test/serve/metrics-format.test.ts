@@ -3,7 +3,11 @@ import { expect, test } from "vitest";
 import { ServerMetrics } from "../../runtimes/serve/metrics.js";
 
 test("histograms are cumulative with +Inf, sum and count; counters and gauges render", async () => {
-  const m = new ServerMetrics({ name: "spam", version: "SPAM-COMPILED-1", alias: "", specHash: "abc" }, () => 7, () => true);
+  const m = new ServerMetrics(
+    { name: "spam", version: "SPAM-COMPILED-1", alias: "", specHash: "abc" },
+    () => 7,
+    () => true,
+  );
   m.request("/spam/v1/predict", 200, 0.0007);
   m.request("/spam/v1/predict", 200, 0.003);
   m.request("/spam/v1/predict", 400, 0.0001);

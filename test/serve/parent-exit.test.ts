@@ -84,7 +84,16 @@ async function start(command: string, args: readonly string[], env: NodeJS.Proce
   await until("the server to be ready", () => /is ready at http/.test(stderr), 60_000).catch((e: Error) => {
     throw new Error(`${e.message}\n${stderr}`);
   });
-  const ready = stdout.split("\n").map((l) => { try { return JSON.parse(l) as { msg?: string; pid?: number }; } catch { return {}; } }).find((l) => l.msg === "ready");
+  const ready = stdout
+    .split("\n")
+    .map((l) => {
+      try {
+        return JSON.parse(l) as { msg?: string; pid?: number };
+      } catch {
+        return {};
+      }
+    })
+    .find((l) => l.msg === "ready");
   const server = ready?.pid;
   if (!server) throw new Error(`no ready line with a pid in ${stdout}`);
   const mesh = ppidOf(server);

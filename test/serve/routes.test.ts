@@ -85,7 +85,17 @@ describe("text service", () => {
     await postJson(h.url, "/spamlike/v1/predict", { data: { namespace: "nope", attributes: { text: "hi" } } });
     const m = await call(h.url, "GET", "/metrics");
     expect(m.status).toBe(200);
-    for (const family of ["mesh_http_requests_total", "mesh_http_request_duration_seconds_bucket", "mesh_http_errors_total", "mesh_batch_rows_bucket", "mesh_queue_wait_seconds_bucket", "mesh_compute_seconds_bucket", "mesh_queue_rows", "mesh_model_info", "mesh_ready 1"]) {
+    for (const family of [
+      "mesh_http_requests_total",
+      "mesh_http_request_duration_seconds_bucket",
+      "mesh_http_errors_total",
+      "mesh_batch_rows_bucket",
+      "mesh_queue_wait_seconds_bucket",
+      "mesh_compute_seconds_bucket",
+      "mesh_queue_rows",
+      "mesh_model_info",
+      "mesh_ready 1",
+    ]) {
       expect(m.text).toContain(family);
     }
     expect(m.text).toMatch(/mesh_http_requests_total\{route="\/spamlike\/v1\/predict",status="200"\} [1-9]/);

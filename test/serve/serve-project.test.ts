@@ -68,12 +68,29 @@ describe("serveProject", () => {
     const base = { project: "spam", specHash: "s".repeat(64), params: {}, toolVersion: "test" };
     const trained = await registry.publishModel("spam", "SPAM", "TRAINED", files, { ...base, type: "trained", metrics: { accuracy: 0.97 } });
     await registry.publishModel("spam", "SPAM", "TRAINED", files, { ...base, type: "trained", metrics: { accuracy: 0.5 } });
-    const compiled = await registry.publishModel("spam", "SPAM", "COMPILED", files, { ...base, type: "compiled", metrics: { accuracy: 0.97 }, parent: `SPAM-TRAINED-${trained.version}`, target: { kind: "onnx", optimization: "all" } });
+    const compiled = await registry.publishModel("spam", "SPAM", "COMPILED", files, {
+      ...base,
+      type: "compiled",
+      metrics: { accuracy: 0.97 },
+      parent: `SPAM-TRAINED-${trained.version}`,
+      target: { kind: "onnx", optimization: "all" },
+    });
     const id = `SPAM-COMPILED-${compiled.version}`;
     const s = await serve({});
-    expect(readdirSync(join(WS, SERVE_CACHE), { recursive: true }).map(String).some((p) => new RegExp(`^[0-9a-f]{16}/${id}-[0-9a-f]{16}/model\\.onnx$`).test(p))).toBe(true);
+    expect(
+      readdirSync(join(WS, SERVE_CACHE), { recursive: true })
+        .map(String)
+        .some((p) => new RegExp(`^[0-9a-f]{16}/${id}-[0-9a-f]{16}/model\\.onnx$`).test(p)),
+    ).toBe(true);
     const bio = (await call(s.url, "GET", "/spam/v1/bio")).json();
-    expect(bio).toMatchObject({ version: id, versions: { served: id, parent: `SPAM-TRAINED-${trained.version}` }, lineage: [`SPAM-TRAINED-${trained.version}`, id], type: "compiled", metrics: { accuracy: 0.97 }, target: { kind: "onnx" } });
+    expect(bio).toMatchObject({
+      version: id,
+      versions: { served: id, parent: `SPAM-TRAINED-${trained.version}` },
+      lineage: [`SPAM-TRAINED-${trained.version}`, id],
+      type: "compiled",
+      metrics: { accuracy: 0.97 },
+      target: { kind: "onnx" },
+    });
     expect(s.messages()).toContain(id);
     expect(await s.stop()).toBe(0);
   });

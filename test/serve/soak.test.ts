@@ -201,13 +201,19 @@ function kinds(): Kind[] {
     { name: "100k-deep objects", good: false, send: (url) => http(url, "POST", P, deepObject, JSON_HEADERS, false), check: refusal([400]) },
     { name: "bad JSON", good: false, send: (url) => http(url, "POST", P, Buffer.from('{"data": {"namespace": "spamlike", "attributes": {"text": NaN'), JSON_HEADERS, false), check: refusal([400]) },
     { name: "not UTF-8", good: false, send: (url) => http(url, "POST", P, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), JSON_HEADERS, false), check: refusal([400]) },
-    { name: "utf-16 charset", good: false, send: (url) => http(url, "POST", P, Buffer.from(goodBody("hi"), "utf16le"), { "content-type": "application/json; charset=utf-16" }, false), check: refusal([415]) },
+    {
+      name: "utf-16 charset",
+      good: false,
+      send: (url) => http(url, "POST", P, Buffer.from(goodBody("hi"), "utf16le"), { "content-type": "application/json; charset=utf-16" }, false),
+      check: refusal([415]),
+    },
     { name: "900 kB text in one field", good: false, send: (url) => http(url, "POST", P, hugeText, JSON_HEADERS, false), check: refusal([400]) },
     { name: "over the body limit (declared)", good: false, send: (url) => http(url, "POST", P, oversized, JSON_HEADERS, false), check: refusal([413], true) },
     {
       name: "over the body limit (chunked)",
       good: false,
-      send: (url) => raw(url, [`POST ${P} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`, `${(oversized.length).toString(16)}\r\n`, oversized, "\r\n0\r\n\r\n"], 0),
+      send: (url) =>
+        raw(url, [`POST ${P} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`, `${(oversized.length).toString(16)}\r\n`, oversized, "\r\n0\r\n\r\n"], 0),
       check: refusal([413], true),
     },
     {
@@ -218,15 +224,19 @@ function kinds(): Kind[] {
     },
     { name: "100k empty V2 inputs", good: false, send: (url) => http(url, "POST", I, manyInputs, JSON_HEADERS, false), check: refusal([400]) },
     { name: "30k duplicate V2 outputs", good: false, send: (url) => http(url, "POST", I, dupOutputs, JSON_HEADERS, false), check: refusal([400]) },
-    { name: "V2 1e39", good: false, send: (url) => http(url, "POST", I, json({ inputs: [{ name: "features", shape: [1, TEXT_DIMS], datatype: "FP32", data: [1e39, ...row.slice(1)] }] }), JSON_HEADERS, false), check: refusal([400]) },
+    {
+      name: "V2 1e39",
+      good: false,
+      send: (url) => http(url, "POST", I, json({ inputs: [{ name: "features", shape: [1, TEXT_DIMS], datatype: "FP32", data: [1e39, ...row.slice(1)] }] }), JSON_HEADERS, false),
+      check: refusal([400]),
+    },
     { name: "V2 garbage", good: false, send: (url) => http(url, "POST", I, json({ inputs: { features: "yes" }, outputs: 7, id: [1] }), JSON_HEADERS, false), check: refusal([400]) },
     { name: "garbage instead of HTTP", good: false, send: (url) => raw(url, ["\x00\x01GARBAGE\r\n\r\n"], 0), check: refusal([400]) },
     { name: "huge header", good: false, send: (url) => raw(url, [`GET /spamlike/v1/live HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(70_000)}\r\n\r\n`], 0), check: refusal([431]) },
     {
       name: "pipeline: 415, good, garbage",
       good: false,
-      send: (url) =>
-        raw(url, [`POST ${P} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello` + `GET /spamlike/v1/live HTTP/1.1\r\nHost: x\r\n\r\n` + "BAD\r\n\r\n"], 0),
+      send: (url) => raw(url, [`POST ${P} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello` + `GET /spamlike/v1/live HTTP/1.1\r\nHost: x\r\n\r\n` + "BAD\r\n\r\n"], 0),
       check: (o) => ("error" in o ? `connection error ${o.error}` : o.status !== 415 ? `status ${o.status}` : undefined),
     },
   ];
@@ -257,10 +267,12 @@ test(
       if (++tick % GC_EVERY_S === 0) {
         const n = tick / GC_EVERY_S;
         process.kill(pid, "SIGUSR2");
-        void c.waitFor((l) => l["msg"] === "fixture gc" && l["n"] === n, 10_000).then(
-          (l) => collected.push({ s: at(), mb: Math.round(Number(l["rss"]) / 104857.6) / 10 }),
-          () => undefined,
-        );
+        void c
+          .waitFor((l) => l["msg"] === "fixture gc" && l["n"] === n, 10_000)
+          .then(
+            (l) => collected.push({ s: at(), mb: Math.round(Number(l["rss"]) / 104857.6) / 10 }),
+            () => undefined,
+          );
       }
     }, 1_000);
     const stats = new Map<string, { n: number; statuses: Record<string, number> }>();

@@ -59,7 +59,11 @@ beforeAll(async () => {
 
 const tsVerdict = (s: string): string => {
   const r = decode({ namespace: "spam", attributes: { text: s } }, 64);
-  return r.ok ? "ok" : errorsOf(r).map((e) => e.code).join(",");
+  return r.ok
+    ? "ok"
+    : errorsOf(r)
+        .map((e) => e.code)
+        .join(",");
 };
 
 function schemaVerdicts(): string[] {
@@ -127,7 +131,11 @@ test("list items (keywords' candidates): the decoder and the published schema co
   const text = keywords.serve.api.attributes[0]!.name;
   for (const [name, item] of items) {
     const r = decodeKeywords({ namespace: keywords.serve.api.namespace, attributes: { [text]: "a text" }, parameters: { candidates: [item] } }, 64);
-    const ts = r.ok ? "ok" : errorsOf(r).map((e) => `${e.code} ${e.source?.pointer}`).join(",");
+    const ts = r.ok
+      ? "ok"
+      : errorsOf(r)
+          .map((e) => `${e.code} ${e.source?.pointer}`)
+          .join(",");
     const schema = validate({ candidates: [item] }) ? "ok" : "refused";
     const expected = codePoints(item) >= 1 && codePoints(item) <= 200;
     expect(`${name}: ${ts}`).toBe(`${name}: ${expected ? "ok" : "invalid_type /data/parameters/candidates/0"}`);

@@ -47,7 +47,10 @@ beforeAll(async () => {
     "mesh-test/sentiment": { refs: { main: COMMIT }, commits: { [COMMIT]: files } },
     "mesh-test/broken": { refs: { main: COMMIT }, commits: { [COMMIT]: noTokenizer } },
   });
-  for (const [name, repo] of [["sentiment", "mesh-test/sentiment"], ["broken", "mesh-test/broken"]] as const) {
+  for (const [name, repo] of [
+    ["sentiment", "mesh-test/sentiment"],
+    ["broken", "mesh-test/broken"],
+  ] as const) {
     mkdirSync(join(root, "projects", name), { recursive: true });
     const spec = readFileSync(join(REPO, "projects/sentiment/project.yaml"), "utf8")
       .replace(/^name: sentiment$/m, `name: ${name}`)

@@ -117,7 +117,11 @@ describe.each(MODEL_NAMES)("%s tokenizer.json", (name) => {
         const why = check(e.tokens![k]!, id, text.slice(start, end));
         if (why) wrong.push({ i, text, k, why });
       });
-      const left = uncoveredKept(text, e.offsets!.filter((_, k) => !e.special![k]), json);
+      const left = uncoveredKept(
+        text,
+        e.offsets!.filter((_, k) => !e.special![k]),
+        json,
+      );
       if (left.length > 0) wrong.push({ i, text, uncovered: left });
     });
     expect(wrong).toEqual([]);

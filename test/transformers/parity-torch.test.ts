@@ -88,7 +88,10 @@ describe.each(CASES)("$name ($task): mesh vs the torch module", ({ name, task })
 
   beforeAll(async () => {
     m = await openMesh(dir, servingFor(dir, task, { maxLength: 256 }));
-    encoded = await m.pipeline.context(Infinity).encode(TEXTS, TEXTS.map(() => "/"));
+    encoded = await m.pipeline.context(Infinity).encode(
+      TEXTS,
+      TEXTS.map(() => "/"),
+    );
     const ids = encoded.map((e) => e.ids);
     const lengths = ids.map((r) => r.length);
     expect(new Set(lengths).size).toBe(TEXTS.length); // every row of the batch but the longest is padded

@@ -179,11 +179,17 @@ describe("token-classification: projects/ner/model", () => {
       // Token index of each mesh entity: the non-special token with exactly its offsets.
       const indexOf = (e: MeshEntity) => enc.offsets!.findIndex(([s, end], k) => !enc.special![k] && s === e.start && end === e.end);
       const ourTokens = ours.map((e) => ({ e, k: indexOf(e) }));
-      expect(ourTokens.every(({ k }) => k > 0), text).toBe(true);
+      expect(
+        ourTokens.every(({ k }) => k > 0),
+        text,
+      ).toBe(true);
       // The documented difference: transformers.js drops [UNK] tokens; nothing else differs.
       const kept = ourTokens.filter(({ k }) => enc.tokens![k] !== unk);
       unknown += ourTokens.length - kept.length;
-      expect(kept.map(({ k }) => k), text).toEqual(theirs.map((t) => t.index));
+      expect(
+        kept.map(({ k }) => k),
+        text,
+      ).toEqual(theirs.map((t) => t.index));
       kept.forEach(({ e, k }, j) => {
         const t = theirs[j]!;
         expect(e.entity_type).toBe(t.entity);
@@ -233,7 +239,10 @@ describe("token-classification: projects/ner/model", () => {
           });
         expect(ours.map((e) => [e.entity_type, e.start, e.end, e.score])).toEqual(tag(enc.special!).map((e) => [e.entity_type, e.start, e.end, e.score]));
         const dropped = tag(enc.special!.map((s, k) => s || enc.tokens![k] === unk));
-        expect(dropped.map((e) => e.entity_type), text).toEqual(theirs.map((g) => g.entity_group));
+        expect(
+          dropped.map((e) => e.entity_type),
+          text,
+        ).toEqual(theirs.map((g) => g.entity_group));
         dropped.forEach((e, j) => {
           worst = Math.max(worst, Math.abs(e.score - theirs[j]!.score));
           expect(noSpace(theirs[j]!.word.replace(/^##/, ""))).toBe(noSpace(e.entity_text).replace(/[\u00ad\u200b]/g, ""));
@@ -241,7 +250,10 @@ describe("token-classification: projects/ner/model", () => {
         if (JSON.stringify(dropped) !== JSON.stringify(ours.map(({ sentence_index: _, ...e }) => e))) unkDiffer++;
         continue;
       }
-      expect(ours.map((e) => e.entity_type), text).toEqual(expected.map((e) => e.entity_type));
+      expect(
+        ours.map((e) => e.entity_type),
+        text,
+      ).toEqual(expected.map((e) => e.entity_type));
       ours.forEach((e, j) => {
         worst = Math.max(worst, Math.abs(e.score - expected[j]!.score));
         expect(e.entity_text).toBe(text.slice(e.start, e.end));
@@ -254,7 +266,9 @@ describe("token-classification: projects/ner/model", () => {
     expect(worst).toBeLessThanOrEqual(TOL);
     expect(compared).toBeGreaterThan(20);
     expect(unkTexts).toBeGreaterThan(0);
-    console.info(`ner simple: ${compared} entities compared, max |Δscore| ${worst.toExponential(2)}; ${unkTexts} texts with [UNK] compared through the mask, ${unkDiffer} of them answered differently by the two`);
+    console.info(
+      `ner simple: ${compared} entities compared, max |Δscore| ${worst.toExponential(2)}; ${unkTexts} texts with [UNK] compared through the mask, ${unkDiffer} of them answered differently by the two`,
+    );
   });
 
   test("transformers.js's default simple (O dropped before grouping) = mesh's none tokens grouped without their O's", async () => {
@@ -274,7 +288,10 @@ describe("token-classification: projects/ner/model", () => {
         else groups.push({ type: tag, scores: [t.score] });
         open = tag;
       }
-      expect(theirs.map((g) => g.entity_group), text).toEqual(groups.map((g) => g.type));
+      expect(
+        theirs.map((g) => g.entity_group),
+        text,
+      ).toEqual(groups.map((g) => g.type));
       theirs.forEach((g, j) => expect(Math.abs(g.score - groups[j]!.scores.reduce((a, b) => a + b, 0) / groups[j]!.scores.length)).toBeLessThanOrEqual(TOL));
       const simple = await entitiesOf(text, "simple");
       if (simple.length !== theirs.length) differs++;
@@ -375,10 +392,14 @@ describe("keyword-extraction: projects/keywords/model", () => {
     test(`identical keyword lists, scores within 1e-4: ${s.name}`, async () => {
       let n = 0;
       for (const doc of docs) {
-        const ours = ((await m.pipeline.predict({ rows: [{ content: doc }], parameters: s.params, batch: false }, Infinity)) as { keywords: { keyword_token: string; keyword_score: number }[] }).keywords;
+        const ours = ((await m.pipeline.predict({ rows: [{ content: doc }], parameters: s.params, batch: false }, Infinity)) as { keywords: { keyword_token: string; keyword_score: number }[] })
+          .keywords;
         const cands = candidateKeyphrases([doc], { ngramRange: s.ngram, stopWords: s.stop ? englishStopWords() : null, minDf: 1, maxCandidates: 500 });
         const theirs = await reference(doc, cands.phrases, s.topN);
-        expect(ours.map((k) => k.keyword_token), doc).toEqual(theirs.map((k) => k.keyword_token));
+        expect(
+          ours.map((k) => k.keyword_token),
+          doc,
+        ).toEqual(theirs.map((k) => k.keyword_token));
         // Scores are rounded to 4 places on both sides: a 1e-7 difference can cross a rounding boundary.
         ours.forEach((k, j) => expect(Math.abs(k.keyword_score - theirs[j]!.keyword_score)).toBeLessThanOrEqual(1.0001e-4));
         expect(ours.length).toBe(Math.min(s.topN, cands.phrases.length));

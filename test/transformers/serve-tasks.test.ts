@@ -55,7 +55,11 @@ describe("sentiment (text-classification)", () => {
   });
 
   it("empty and white-space-only texts are 400s at their pointer", async () => {
-    for (const [content, pointer] of [["", "/data/attributes/content"], ["  \n\t ", "/data/attributes/content"], [["fine", " "], "/data/attributes/content/1"]] as const) {
+    for (const [content, pointer] of [
+      ["", "/data/attributes/content"],
+      ["  \n\t ", "/data/attributes/content"],
+      [["fine", " "], "/data/attributes/content/1"],
+    ] as const) {
       const r = await predict(h, "sentiment", { content });
       expect(r.status).toBe(400);
       expect(firstError(r)).toMatchObject({ code: "empty_text", source: { pointer } });
@@ -217,7 +221,10 @@ describe("keywords (keyword-extraction)", () => {
   });
 
   it("refuses bad parameters at their pointers", async () => {
-    expect(firstError(await predict(h, "keywords", { content: doc }, { keyphrase_ngram_range: [3, 1] }))).toMatchObject({ status: "400", source: { pointer: "/data/parameters/keyphrase_ngram_range" } });
+    expect(firstError(await predict(h, "keywords", { content: doc }, { keyphrase_ngram_range: [3, 1] }))).toMatchObject({
+      status: "400",
+      source: { pointer: "/data/parameters/keyphrase_ngram_range" },
+    });
     expect(firstError(await predict(h, "keywords", { content: doc }, { top_n: 0 }))).toMatchObject({ code: "out_of_range", source: { pointer: "/data/parameters/top_n" } });
     expect(firstError(await predict(h, "keywords", { content: doc }, { stop_words: 3 }))).toMatchObject({ code: "invalid_type", source: { pointer: "/data/parameters/stop_words" } });
     // Max Sum over C(100, 50) combinations would block the server: refused, not attempted.

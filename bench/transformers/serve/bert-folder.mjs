@@ -73,7 +73,12 @@ export function bertTokenizerJson(texts) {
   const tok = new Tokenizer(WordPiece.init(vocab, { unkToken: "[UNK]", continuingSubwordPrefix: "##", maxInputCharsPerWord: 100 }));
   tok.setNormalizer(normalizer);
   tok.setPreTokenizer(pre);
-  tok.setPostProcessor(templateProcessing("[CLS] $A [SEP]", "[CLS] $A [SEP] $B:1 [SEP]:1", [["[CLS]", 101], ["[SEP]", 102]]));
+  tok.setPostProcessor(
+    templateProcessing("[CLS] $A [SEP]", "[CLS] $A [SEP] $B:1 [SEP]:1", [
+      ["[CLS]", 101],
+      ["[SEP]", 102],
+    ]),
+  );
   tok.setDecoder(wordPieceDecoder("##", true));
   tok.addSpecialTokens(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]);
   const file = path.join(fs.mkdtempSync(path.join(OUT, "tok-")), "tokenizer.json");
@@ -90,7 +95,15 @@ function withClsLogits(bytes) {
   const out = g.output.find((o) => o.name === "logits");
   for (const n of g.node) n.output = n.output.map((o) => (o === "logits" ? "token_logits" : o));
   g.initializer.push(onnx.TensorProto.create({ name: "cls_index", dataType: onnx.TensorProto.DataType.INT64, dims: [], int64Data: [0] }));
-  g.node.push(onnx.NodeProto.create({ name: "cls_gather", opType: "Gather", input: ["token_logits", "cls_index"], output: ["logits"], attribute: [onnx.AttributeProto.create({ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: 1 })] }));
+  g.node.push(
+    onnx.NodeProto.create({
+      name: "cls_gather",
+      opType: "Gather",
+      input: ["token_logits", "cls_index"],
+      output: ["logits"],
+      attribute: [onnx.AttributeProto.create({ name: "axis", type: onnx.AttributeProto.AttributeType.INT, i: 1 })],
+    }),
+  );
   const dims = out.type.tensorType.shape.dim;
   out.type.tensorType.shape.dim = [dims[0], dims[2]];
   return onnx.ModelProto.encode(model).finish();
@@ -120,8 +133,15 @@ function config() {
 }
 
 const TOKENIZER_CONFIG = {
-  cls_token: "[CLS]", mask_token: "[MASK]", pad_token: "[PAD]", sep_token: "[SEP]", unk_token: "[UNK]",
-  do_lower_case: true, model_max_length: 512, tokenizer_class: "BertTokenizer", clean_up_tokenization_spaces: true,
+  cls_token: "[CLS]",
+  mask_token: "[MASK]",
+  pad_token: "[PAD]",
+  sep_token: "[SEP]",
+  unk_token: "[UNK]",
+  do_lower_case: true,
+  model_max_length: 512,
+  tokenizer_class: "BertTokenizer",
+  clean_up_tokenization_spaces: true,
 };
 
 /** Builds (or reuses) both folders; returns { fp32, int8, quantize } with the folder paths. */
@@ -129,7 +149,11 @@ export async function bertFolders({ log = console.log } = {}) {
   const base = baseModel({ log });
   const self = fs.readFileSync(new URL(import.meta.url));
   const quantizer = fs.readFileSync(path.join(ROOT, "runtimes/compile/quantize-int8.ts"));
-  const stamp = createHash("sha256").update(fs.readFileSync(path.join(WORK, "base.py.sha256"))).update(self).update(quantizer).digest("hex");
+  const stamp = createHash("sha256")
+    .update(fs.readFileSync(path.join(WORK, "base.py.sha256")))
+    .update(self)
+    .update(quantizer)
+    .digest("hex");
   const dirs = { fp32: path.join(OUT, "bert-fp32"), int8: path.join(OUT, "bert-int8") };
   const stampFile = path.join(OUT, "bert.sha256");
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp && Object.values(dirs).every((d) => fs.existsSync(path.join(d, "model.onnx")))) {
@@ -145,7 +169,10 @@ export async function bertFolders({ log = console.log } = {}) {
   const q = quantizeDynamicInt8(fp32);
   const { skipped, ...details } = q.details;
   const quantize = { ms: Math.round(performance.now() - t0), ...details, skippedReasons: [...new Set(skipped.map((s) => s.reason))] };
-  for (const [kind, bytes] of [["fp32", fp32], ["int8", q.bytes]]) {
+  for (const [kind, bytes] of [
+    ["fp32", fp32],
+    ["int8", q.bytes],
+  ]) {
     const d = dirs[kind];
     fs.rmSync(d, { recursive: true, force: true });
     fs.mkdirSync(d, { recursive: true });

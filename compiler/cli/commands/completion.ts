@@ -67,7 +67,7 @@ export function complete(program: Command, words: readonly string[], root: strin
 export function register(program: Command): void {
   program
     .command("completion")
-    .description("print a shell completion script: eval \"$(mesh completion bash)\" (or zsh)")
+    .description('print a shell completion script: eval "$(mesh completion bash)" (or zsh)')
     .addArgument(new Argument("<shell>", "bash or zsh").choices(SHELLS))
     .action((shell: (typeof SHELLS)[number]) => {
       process.stdout.write(shell === "bash" ? BASH : ZSH);

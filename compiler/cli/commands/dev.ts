@@ -32,7 +32,11 @@ export function register(program: Command): void {
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .addOption(new Option("--log-format <format>", "server logs: pretty (default on a TTY) or json").choices(LOG_FORMATS))
     .action(async (name: string, flags: DevFlags) => {
-      const [{ findWorkspaceRoot }, { runDev }, { logSink, resolveLogFormat }] = await Promise.all([import("../workspace.js"), import("../../dev/dev-session.js"), import("../../serve/log-format.js")]);
+      const [{ findWorkspaceRoot }, { runDev }, { logSink, resolveLogFormat }] = await Promise.all([
+        import("../workspace.js"),
+        import("../../dev/dev-session.js"),
+        import("../../serve/log-format.js"),
+      ]);
       const cwd = process.cwd();
       const { logFormat, ...rest } = flags;
       const out = logSink(resolveLogFormat(logFormat, process.stdout), process.stdout);

@@ -35,19 +35,13 @@ export function register(program: Command): void {
 
 /** The command body; returns the exit code. Exported for tests that run it in-process. */
 export async function runGenerate(specs: readonly string[], flags: GenerateFlags, cwd: string): Promise<number> {
-  const [{ findWorkspaceRoot, toWorkspacePath }, { resolveOutDir }, { nodeHost }] = await Promise.all([
-    import("../workspace.js"),
-    import("../../plan/out-dir.js"),
-    import("../../host.js"),
-  ]);
+  const [{ findWorkspaceRoot, toWorkspacePath }, { resolveOutDir }, { nodeHost }] = await Promise.all([import("../workspace.js"), import("../../plan/out-dir.js"), import("../../host.js")]);
   const root = findWorkspaceRoot(cwd);
   const host = nodeHost(root);
   // --out is typed relative to the cwd; mesh.yaml's `out` is relative to the root.
   const configured = flags.out === undefined ? await configuredOut(host) : undefined;
   const out =
-    flags.out !== undefined
-      ? resolveOutDir(root, cwd, flags.out, "--out")
-      : resolveOutDir(root, root, configured ?? "out", configured !== undefined ? "mesh.yaml out:" : "the default output folder");
+    flags.out !== undefined ? resolveOutDir(root, cwd, flags.out, "--out") : resolveOutDir(root, root, configured ?? "out", configured !== undefined ? "mesh.yaml out:" : "the default output folder");
   if ("error" in out) return usage(out.error);
   const specPaths: string[] = [];
   for (const s of specs) {

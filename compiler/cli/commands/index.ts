@@ -17,19 +17,4 @@ import { register as completion } from "./completion.js";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [
-  validate,
-  lock,
-  generate,
-  schema,
-  newSpec,
-  run,
-  contractTest,
-  load,
-  registry,
-  build,
-  images,
-  serve,
-  dev,
-  completion,
-];
+export const COMMANDS: readonly RegisterCommand[] = [validate, lock, generate, schema, newSpec, run, contractTest, load, registry, build, images, serve, dev, completion];

@@ -32,24 +32,39 @@ function awsOf(aws: { region?: string; s3_endpoint?: string; s3_force_path_style
 }
 
 export async function runLock(name: string, flags: LockFlags, cwd: string): Promise<number> {
-  const [{ findWorkspaceRoot }, { nodeHost }, { loadYaml }, { validateLoaded }, { formatDiagnostics }, schema, models, lock, { inspectModelFolder }, { checkTaskSignature }, rules, { lockFileOf }, s3, { checkWorkspaceFile }, { DEFAULTS }] =
-    await Promise.all([
-      import("../workspace.js"),
-      import("../../host.js"),
-      import("../../load/load-yaml.js"),
-      import("../../validate/validate.js"),
-      import("../../diagnostics/format.js"),
-      import("../../../schemas/project.js"),
-      import("../../../runtimes/models/index.js"),
-      import("../../../runtimes/models/lock.js"),
-      import("../../../runtimes/transformers/inspect.js"),
-      import("../../../runtimes/transformers/task-signature.js"),
-      import("../../../schemas/rules/transformer.js"),
-      import("../../load/transformer-model.js"),
-      import("../../../runtimes/registry/index.js"),
-      import("../../validate/check-workspace.js"),
-      import("../../lower/defaults.js"),
-    ]);
+  const [
+    { findWorkspaceRoot },
+    { nodeHost },
+    { loadYaml },
+    { validateLoaded },
+    { formatDiagnostics },
+    schema,
+    models,
+    lock,
+    { inspectModelFolder },
+    { checkTaskSignature },
+    rules,
+    { lockFileOf },
+    s3,
+    { checkWorkspaceFile },
+    { DEFAULTS },
+  ] = await Promise.all([
+    import("../workspace.js"),
+    import("../../host.js"),
+    import("../../load/load-yaml.js"),
+    import("../../validate/validate.js"),
+    import("../../diagnostics/format.js"),
+    import("../../../schemas/project.js"),
+    import("../../../runtimes/models/index.js"),
+    import("../../../runtimes/models/lock.js"),
+    import("../../../runtimes/transformers/inspect.js"),
+    import("../../../runtimes/transformers/task-signature.js"),
+    import("../../../schemas/rules/transformer.js"),
+    import("../../load/transformer-model.js"),
+    import("../../../runtimes/registry/index.js"),
+    import("../../validate/check-workspace.js"),
+    import("../../lower/defaults.js"),
+  ]);
   const fail = (message: string): number => {
     process.stderr.write(`mesh lock: ${message}\n`);
     return 1;
@@ -95,6 +110,8 @@ export async function runLock(name: string, flags: LockFlags, cwd: string): Prom
   const target = lockFileOf(specPath);
   host.writeFileAtomic(target, text, 0o644);
   const bytes = resolved.files.reduce((n, f) => n + f.size, 0);
-  process.stdout.write(`${target}: ${resolved.files.length} files (${(bytes / 1e6).toFixed(1)} MB) of ${uri}${resolved.revision ? ` @ ${resolved.revision}` : ""} pinned; ${task}, ${inspected.facts.labels.length} labels\n`);
+  process.stdout.write(
+    `${target}: ${resolved.files.length} files (${(bytes / 1e6).toFixed(1)} MB) of ${uri}${resolved.revision ? ` @ ${resolved.revision}` : ""} pinned; ${task}, ${inspected.facts.labels.length} labels\n`,
+  );
   return 0;
 }

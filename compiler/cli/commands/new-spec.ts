@@ -27,14 +27,10 @@ export function freePort(used: Iterable<number>, from: number): number {
 export function newSpecText(name: string, task: NewTask, port: number): string {
   if (!DNS_LABEL.test(name)) throw new Error(`not a DNS label: ${name}`);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`not a port: ${port}`);
-  const head = [
-    "# yaml-language-server: $schema=../../schemas/project.schema.json",
-    "apiVersion: mesh/v1",
-    "kind: Project",
-    `name: ${name}`,
-    `key: ${keyFor(name)}`,
-  ];
-  const body = (task === "text-classification" ? TEXT : TABULAR).flatMap((line) => (line === "  serve:" ? [line, `    port: ${port}  # the lowest port no other spec of the workspace serves on`] : [line]));
+  const head = ["# yaml-language-server: $schema=../../schemas/project.schema.json", "apiVersion: mesh/v1", "kind: Project", `name: ${name}`, `key: ${keyFor(name)}`];
+  const body = (task === "text-classification" ? TEXT : TABULAR).flatMap((line) =>
+    line === "  serve:" ? [line, `    port: ${port}  # the lowest port no other spec of the workspace serves on`] : [line],
+  );
   return `${[...head, ...body].join("\n")}\n`;
 }
 
@@ -56,7 +52,7 @@ const TEXT = [
   "    dataset: corpus",
   "    schema:",
   "      text: string",
-  "      label: { from: group, enum: [ham, spam], map: { \"spam-*\": spam, \"*ham*\": ham } }",
+  '      label: { from: group, enum: [ham, spam], map: { "spam-*": spam, "*ham*": ham } }',
   "    split: { test: 0.2, seed: 42 }",
   "  train:",
   "    trainer: logistic-regression",

@@ -56,11 +56,7 @@ export async function withRegistry(project: string | undefined, flags: RegistryF
 }
 
 /** The registry URI and S3 settings the workspace's specs give (mesh.yaml, project overrides). */
-async function workspaceSettings(
-  project: string | undefined,
-  flags: RegistryFlags,
-  ctx: RegistryContext,
-): Promise<{ root: string; registry?: string; aws?: ProjectIR["aws"] } | { error: string }> {
+async function workspaceSettings(project: string | undefined, flags: RegistryFlags, ctx: RegistryContext): Promise<{ root: string; registry?: string; aws?: ProjectIR["aws"] } | { error: string }> {
   const [{ findWorkspaceRoot }, { nodeHost }, { compileWorkspace }] = await Promise.all([import("../workspace.js"), import("../../host.js"), import("../../pipeline.js")]);
   const root = findWorkspaceRoot(ctx.cwd);
   const explicit = Boolean(flags.registry?.trim() || ctx.env.MESH_REGISTRY?.trim());

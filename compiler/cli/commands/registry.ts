@@ -56,4 +56,3 @@ export async function registryShow(id: string, flags: RegistryFlags, ctx: Regist
     ctx.stdout(flags.format === "json" ? `${JSON.stringify(detail, null, 2)}\n` : lib.text.renderDetail(detail, reg.uri));
   });
 }
-

@@ -92,17 +92,20 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
     const config = (await import("../../../runtimes/lifecycle/run-overrides.js")).applyRunOverrides(ir.run.lifecycle, flags);
     if (typeof config === "string") return usage(config);
     // The same runtime entry the step images run (runtimes/lifecycle/step-main.ts), from the same lowered config.
-    await runSteps({ ...ir.run, lifecycle: config }, {
-      root,
-      env: process.env,
-      registryFlag: uri,
-      report: out,
-      log,
-      ...(flags.only ? { only: flags.only } : {}),
-      ...(flags.target ? { targetKind: flags.target } : {}),
-      ...(flags.force ? { force: true } : {}),
-      onRegistry: (opened) => out(`mesh run ${ir.name}: registry ${opened}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`),
-    });
+    await runSteps(
+      { ...ir.run, lifecycle: config },
+      {
+        root,
+        env: process.env,
+        registryFlag: uri,
+        report: out,
+        log,
+        ...(flags.only ? { only: flags.only } : {}),
+        ...(flags.target ? { targetKind: flags.target } : {}),
+        ...(flags.force ? { force: true } : {}),
+        onRegistry: (opened) => out(`mesh run ${ir.name}: registry ${opened}${flags.only ? `, only ${flags.only}` : ""}${flags.target ? `, target ${flags.target}` : ""}`),
+      },
+    );
     log.stop();
     out(`lifecycle finished in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   } catch (err) {

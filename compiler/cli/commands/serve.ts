@@ -37,7 +37,11 @@ export function register(program: Command): void {
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .addOption(new Option("--log-format <format>", "server logs: pretty (default on a TTY) or json").choices(LOG_FORMATS))
     .action(async (name: string, flags: ServeFlags) => {
-      const [{ findWorkspaceRoot }, { serveProject }, { logSink, resolveLogFormat }] = await Promise.all([import("../workspace.js"), import("../../serve/serve-project.js"), import("../../serve/log-format.js")]);
+      const [{ findWorkspaceRoot }, { serveProject }, { logSink, resolveLogFormat }] = await Promise.all([
+        import("../workspace.js"),
+        import("../../serve/serve-project.js"),
+        import("../../serve/log-format.js"),
+      ]);
       const cwd = process.cwd();
       const { logFormat, ...rest } = flags;
       const out = logSink(resolveLogFormat(logFormat, process.stdout), process.stdout);

@@ -16,7 +16,10 @@ export function register(program: Command): void {
     .description("check specs and mesh.yaml; print every problem as FILE:LINE:COL severity CODE path: message")
     .argument("[spec...]", "spec files (default: every projects/*/project.yaml)")
     .addOption(new Option("--format <format>", "diagnostics as text or JSON lines").choices(["text", "json"]).default("text"))
-    .addHelpText("after", "\nExit codes: 0 every spec valid · 1 a spec is invalid (diagnostics on stderr) · 2 usage error.\nExamples:\n  mesh validate\n  mesh validate projects/spam/project.yaml --format json")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 every spec valid · 1 a spec is invalid (diagnostics on stderr) · 2 usage error.\nExamples:\n  mesh validate\n  mesh validate projects/spam/project.yaml --format json",
+    )
     .action(async (specs: string[], flags: ValidateFlags) => {
       process.exitCode = await runValidate(specs, flags, process.cwd());
     });
@@ -58,7 +61,9 @@ export async function runValidate(specs: readonly string[], flags: ValidateFlags
     const lines = verdicts.map((v) => `${v.file}: ${v.errors === 0 ? "ok" : `${v.errors} error${v.errors === 1 ? "" : "s"}`}`);
     const bad = verdicts.filter((v) => v.errors > 0).length;
     const total = result.diagnostics.filter((d) => d.severity === "error").length;
-    lines.push(bad === 0 && result.value ? `${files.length} spec${files.length === 1 ? "" : "s"} valid` : `invalid: ${total} error${total === 1 ? "" : "s"} in ${Math.max(bad, 1)} file${bad === 1 ? "" : "s"}`);
+    lines.push(
+      bad === 0 && result.value ? `${files.length} spec${files.length === 1 ? "" : "s"} valid` : `invalid: ${total} error${total === 1 ? "" : "s"} in ${Math.max(bad, 1)} file${bad === 1 ? "" : "s"}`,
+    );
     process.stdout.write(`${lines.join("\n")}\n`);
   }
   return result.value ? 0 : 1;

@@ -61,10 +61,23 @@ function ttyLog(dest: NodeJS.WritableStream): ProgressLog {
   const cliProgress = createRequire(import.meta.url)("cli-progress") as typeof import("cli-progress");
   let multi: MultiBar | undefined;
   const bars = new Map<string, SingleBar>();
-  const fieldsText = (e: ProgressEvent) => Object.entries(e.fields ?? {}).map(([k, v]) => `${k} ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(4) : v}`).join(", ");
+  const fieldsText = (e: ProgressEvent) =>
+    Object.entries(e.fields ?? {})
+      .map(([k, v]) => `${k} ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(4) : v}`)
+      .join(", ");
   const bar = () =>
     (multi ??= new cliProgress.MultiBar(
-      { stream: dest as NodeJS.WriteStream, format: " {task} {label} [{bar}] {count} {percentage}% · ETA {eta_formatted} {fields}", barsize: 24, hideCursor: true, clearOnComplete: false, stopOnComplete: false, fps: 10, etaBuffer: 20, autopadding: true },
+      {
+        stream: dest as NodeJS.WriteStream,
+        format: " {task} {label} [{bar}] {count} {percentage}% · ETA {eta_formatted} {fields}",
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: false,
+        stopOnComplete: false,
+        fps: 10,
+        etaBuffer: 20,
+        autopadding: true,
+      },
       cliProgress.Presets.shades_classic,
     ));
   const active = new Set<string>();

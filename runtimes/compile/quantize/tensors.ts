@@ -65,4 +65,3 @@ export function offsetUint8Tensor(name: string, dims: readonly number[], values:
 }
 
 export const UINT8_WEIGHT_ZERO_POINT = 128;
-

@@ -49,7 +49,10 @@ export function readCompilation(dir: string): { ok: true; compilation: Compilati
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === "ENOENT" ? `${COMPILATION} is missing from the traced folder (compile.py writes it beside model.pt)` : `${COMPILATION} is not readable JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      problem: code === "ENOENT" ? `${COMPILATION} is missing from the traced folder (compile.py writes it beside model.pt)` : `${COMPILATION} is not readable JSON: ${(err as Error).message}`,
+    };
   }
   const c = raw as Partial<Compilation>;
   const ok =
@@ -61,7 +64,9 @@ export function readCompilation(dir: string): { ok: true; compilation: Compilati
     typeof c.max_length === "number" &&
     typeof c.dynamic_batch === "boolean" &&
     Array.isArray(c.labels);
-  return ok ? { ok: true, compilation: c as Compilation } : { ok: false, problem: `${COMPILATION} lacks the fields compile.py writes (task, inputs, output, output_shape, batch_size, max_length, dynamic_batch, labels): recompile` };
+  return ok
+    ? { ok: true, compilation: c as Compilation }
+    : { ok: false, problem: `${COMPILATION} lacks the fields compile.py writes (task, inputs, output, output_shape, batch_size, max_length, dynamic_batch, labels): recompile` };
 }
 
 /** Facts of a traced folder for `serving`; the traced shape must hold every sequence the service encodes. */
@@ -75,7 +80,9 @@ export function inspectTracedFolder(dir: string, serving: Pick<TransformerServin
   const c = read.compilation;
   if (c.task !== serving.task) problems.push(`the model was traced for ${c.task}, the service is ${serving.task}`);
   if (serving.maxLength > c.max_length) {
-    problems.push(`the model was traced at max_length ${c.max_length}, but the service encodes up to ${serving.maxLength} tokens (model.tokenizer.max_length): compile the neuron target with max_length ${serving.maxLength} or more`);
+    problems.push(
+      `the model was traced at max_length ${c.max_length}, but the service encodes up to ${serving.maxLength} tokens (model.tokenizer.max_length): compile the neuron target with max_length ${serving.maxLength} or more`,
+    );
   }
   if (problems.length > 0) return { ok: false, problems };
   const batch = c.dynamic_batch ? -1 : c.batch_size;

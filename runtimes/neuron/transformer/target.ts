@@ -48,7 +48,9 @@ function configFor(input: TargetInput, serving: TransformerServing): NeuronTrans
   if (!inspected.ok) throw new TransformerTraceError(`the trained version is not a model folder mesh can trace: ${inspected.problems.join("; ")}`);
   const facts = inspected.facts;
   if (t.maxLength < serving.maxLength) {
-    throw new TransformerTraceError(`max_length ${t.maxLength} of the ${t.instance} target is shorter than model.tokenizer.max_length ${serving.maxLength}: the server would send sequences the traced model cannot take`);
+    throw new TransformerTraceError(
+      `max_length ${t.maxLength} of the ${t.instance} target is shorter than model.tokenizer.max_length ${serving.maxLength}: the server would send sequences the traced model cannot take`,
+    );
   }
   if (t.maxLength > facts.maxPositions) {
     throw new TransformerTraceError(`max_length ${t.maxLength} of the ${t.instance} target exceeds the ${facts.maxPositions} positions of the model (config.json max_position_embeddings)`);
@@ -57,7 +59,13 @@ function configFor(input: TargetInput, serving: TransformerServing): NeuronTrans
   if (t.kind === "cpu" && !fs.existsSync(path.join(input.trainedDir, "torchscript.pt")) && !fs.existsSync(path.join(input.trainedDir, "pytorch_model.bin"))) {
     throw new TransformerTraceError("the trained version has no torchscript.pt (nor pytorch_model.bin): export the model with torch.jit.trace into the folder (scripts/models does) to trace it here");
   }
-  return neuronTransformerConfig(keyOf(input.trainedDir), serving, t, facts.inputs.map((i) => i.name), STANDALONE_TOLERANCE);
+  return neuronTransformerConfig(
+    keyOf(input.trainedDir),
+    serving,
+    t,
+    facts.inputs.map((i) => i.name),
+    STANDALONE_TOLERANCE,
+  );
 }
 
 function scriptError(script: string, r: { code: number; stderr: string }): string {

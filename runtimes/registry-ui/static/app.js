@@ -2,9 +2,7 @@
 // Everything the registry supplies is untrusted text: it reaches the DOM only as text nodes
 // (textContent / createTextNode), attribute values we build ourselves, or chart labels
 // (canvas text). No innerHTML, no inline script or style (the CSP forbids both).
-(function () {
-  "use strict";
-
+(() => {
   const main = document.getElementById("main");
   const crumbs = document.getElementById("crumbs");
   const errorBox = document.getElementById("error");
@@ -79,7 +77,11 @@
     return h(
       "table",
       { class: "kv" },
-      h("tbody", {}, rows.filter(Boolean).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v instanceof Node ? v : fmt(v))))),
+      h(
+        "tbody",
+        {},
+        rows.filter(Boolean).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v instanceof Node ? v : fmt(v)))),
+      ),
     );
   }
 
@@ -135,7 +137,11 @@
     setCrumbs([{ text: "projects" }]);
     const data = await api(`projects?limit=100`);
     const list = data.projects.length
-      ? h("ul", {}, data.projects.map((p) => h("li", {}, link(projectHref(p), p))))
+      ? h(
+          "ul",
+          {},
+          data.projects.map((p) => h("li", {}, link(projectHref(p), p))),
+        )
       : h("p", { class: "muted" }, "The registry holds no projects yet. Run mesh run NAME to train and register one.");
     return [h("h1", {}, "Projects"), panel(null, list, data.total > data.projects.length ? h("p", { class: "muted" }, `${data.total} projects; showing the first ${data.projects.length}.`) : null)];
   }
@@ -146,7 +152,20 @@
     const prev = h("button", { type: "button" }, "← newer");
     const next = h("button", { type: "button" }, "older →");
     const tbody = h("tbody", {});
-    const table = h("table", { "data-list": `${kind}:${name}` }, h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : undefined }, c.title)))), tbody);
+    const table = h(
+      "table",
+      { "data-list": `${kind}:${name}` },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          columns.map((c) => h("th", { class: c.num ? "num" : undefined }, c.title)),
+        ),
+      ),
+      tbody,
+    );
     let offset = 0;
     const gen = generation;
     async function load() {
@@ -185,8 +204,30 @@
         : h(
             "table",
             { "data-list": "aliases" },
-            h("thead", {}, h("tr", {}, ["alias", "points at", "since", "by", "reason"].map((t) => h("th", {}, t)))),
-            h("tbody", {}, data.aliases.map((a) => h("tr", {}, h("td", {}, h("span", { class: "badge alias" }, a.alias)), h("td", {}, link(versionHref(project, a.target), a.target)), h("td", {}, when(a.since)), h("td", {}, a.by), h("td", {}, a.reason || "")))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["alias", "points at", "since", "by", "reason"].map((t) => h("th", {}, t)),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              data.aliases.map((a) =>
+                h(
+                  "tr",
+                  {},
+                  h("td", {}, h("span", { class: "badge alias" }, a.alias)),
+                  h("td", {}, link(versionHref(project, a.target), a.target)),
+                  h("td", {}, when(a.since)),
+                  h("td", {}, a.by),
+                  h("td", {}, a.reason || ""),
+                ),
+              ),
+            ),
           );
     out.push(panel("Aliases", aliasBody, data.aliasesSupported ? h("p", {}, link(`#/p/${enc(project)}/aliases`, "alias history →")) : null));
 
@@ -215,7 +256,11 @@
           h("td", {}, pick(r.id)),
           h("td", {}, link(versionHref(project, r.id), r.id)),
           h("td", {}, when(r.createdAt)),
-          h("td", {}, (r.aliases || []).map((a) => h("span", { class: "badge alias" }, a))),
+          h(
+            "td",
+            {},
+            (r.aliases || []).map((a) => h("span", { class: "badge alias" }, a)),
+          ),
           h("td", {}, r.parent ? link(versionHref(project, r.parent), r.parent) : "", r.target ? ` (${r.target})` : "", r.error ? h("span", { class: "error-text" }, r.error) : ""),
           HEADLINE.slice(0, 4).map((k) => h("td", { class: "num" }, fmt(r.metrics[k]))),
         );
@@ -224,7 +269,15 @@
     if (data.models.length) out.splice(2, 0, h("div", { class: "toolbar" }, compareBtn, h("span", { class: "muted" }, "tick two versions below")));
     for (const d of data.datasets) {
       const columns = [{ title: "version" }, { title: "created" }, { title: "rows", num: true }, { title: "sha256" }];
-      const row = (r) => h("tr", { "data-id": r.id }, h("td", {}, link(datasetHref(project, d.name, r.version), r.id)), h("td", {}, when(r.createdAt)), h("td", { class: "num" }, fmt(r.rows)), h("td", { class: "sha" }, r.sha256));
+      const row = (r) =>
+        h(
+          "tr",
+          { "data-id": r.id },
+          h("td", {}, link(datasetHref(project, d.name, r.version), r.id)),
+          h("td", {}, when(r.createdAt)),
+          h("td", { class: "num" }, fmt(r.rows)),
+          h("td", { class: "sha" }, r.sha256),
+        );
       out.push(panel(`dataset ${d.name} · ${d.count.toLocaleString("en-US")} version${d.count === 1 ? "" : "s"}`, pagedTable(project, "dataset", d.name, d.count, columns, row)));
     }
     if (!data.models.length && !data.datasets.length) out.push(panel(null, h("p", { class: "muted" }, "No models or datasets in this project yet.")));
@@ -232,7 +285,8 @@
   }
 
   function lineageGraph(project, v) {
-    const node = (kind, text, href, current) => h("div", { class: current ? "node current" : "node", "data-node": kind }, h("span", { class: "kind" }, kind), href && !current ? link(href, text) : h("span", {}, text));
+    const node = (kind, text, href, current) =>
+      h("div", { class: current ? "node current" : "node", "data-node": kind }, h("span", { class: "kind" }, kind), href && !current ? link(href, text) : h("span", {}, text));
     const arrow = () => h("span", { class: "arrow", "aria-hidden": "true" }, "→");
     const cols = [];
     const ds = v.lineage.dataset ? datasetIdParts(v.lineage.dataset) : undefined;
@@ -242,9 +296,23 @@
       cols.push(h("div", { class: "col" }, node("compiled", v.id, null, true)));
     } else {
       cols.push(h("div", { class: "col" }, node("trained", v.id, null, true)));
-      if (v.lineage.children.length) cols.push(h("div", { class: "col" }, v.lineage.children.map((c) => node("compiled", c, c.includes("/") ? undefined : versionHref(project, c)))));
+      if (v.lineage.children.length)
+        cols.push(
+          h(
+            "div",
+            { class: "col" },
+            v.lineage.children.map((c) => node("compiled", c, c.includes("/") ? undefined : versionHref(project, c))),
+          ),
+        );
     }
-    if (v.aliases.length) cols.push(h("div", { class: "col" }, v.aliases.map((a) => node("alias", a.alias, projectHref(project)))));
+    if (v.aliases.length)
+      cols.push(
+        h(
+          "div",
+          { class: "col" },
+          v.aliases.map((a) => node("alias", a.alias, projectHref(project))),
+        ),
+      );
     const parts = [];
     cols.forEach((c, i) => {
       if (i > 0) parts.push(arrow());
@@ -292,7 +360,16 @@
     const table = h(
       "table",
       { class: "heat", "data-confusion": "" },
-      h("thead", {}, h("tr", {}, h("th", { class: "corner" }, "true ↓ / predicted →"), ev.labels.map((l) => h("th", {}, l)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { class: "corner" }, "true ↓ / predicted →"),
+          ev.labels.map((l) => h("th", {}, l)),
+        ),
+      ),
       h(
         "tbody",
         {},
@@ -324,8 +401,30 @@
     const per = h(
       "table",
       { "data-per-class": "" },
-      h("thead", {}, h("tr", {}, ["label", "precision", "recall", "F1", "support"].map((t, i) => h("th", { class: i ? "num" : undefined }, t)))),
-      h("tbody", {}, (ev.perClass || []).map((c) => h("tr", {}, h("td", {}, c.label), h("td", { class: "num" }, fmt(c.precision)), h("td", { class: "num" }, fmt(c.recall)), h("td", { class: "num" }, fmt(c.f1)), h("td", { class: "num" }, fmt(c.support))))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["label", "precision", "recall", "F1", "support"].map((t, i) => h("th", { class: i ? "num" : undefined }, t)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        (ev.perClass || []).map((c) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, c.label),
+            h("td", { class: "num" }, fmt(c.precision)),
+            h("td", { class: "num" }, fmt(c.recall)),
+            h("td", { class: "num" }, fmt(c.f1)),
+            h("td", { class: "num" }, fmt(c.support)),
+          ),
+        ),
+      ),
     );
     return panel(`Held-out evaluation · ${fmt(ev.rows)} rows`, h("div", { class: "grid" }, h("div", {}, table, h("h3", {}, "per class"), per), box));
   }
@@ -351,7 +450,17 @@
     const ds = card.dataset;
     return panel(
       "Dataset",
-      h("div", { class: "grid" }, kvTable([["version", ds ? link(datasetHref(project, ds.name, ds.version), d.id) : d.id], ["rows", d.rows], ["sha256", h("span", { class: "sha" }, d.sha256)], ...splits.map(([n, s]) => [`${n} rows`, s.rows])]), box),
+      h(
+        "div",
+        { class: "grid" },
+        kvTable([
+          ["version", ds ? link(datasetHref(project, ds.name, ds.version), d.id) : d.id],
+          ["rows", d.rows],
+          ["sha256", h("span", { class: "sha" }, d.sha256)],
+          ...splits.map(([n, s]) => [`${n} rows`, s.rows]),
+        ]),
+        box,
+      ),
     );
   }
 
@@ -364,7 +473,13 @@
         "table",
         { "data-golden": "" },
         h("thead", {}, h("tr", {}, h("th", {}, "input"), h("th", {}, "prediction"))),
-        h("tbody", {}, g.rows.map((r) => h("tr", {}, h("td", {}, jsonText(r.input)), h("td", { class: "mono" }, r.prediction.map((x) => fmt(x)).join(", ") + (r.values > r.prediction.length ? ` … (${r.values} values)` : ""))))),
+        h(
+          "tbody",
+          {},
+          g.rows.map((r) =>
+            h("tr", {}, h("td", {}, jsonText(r.input)), h("td", { class: "mono" }, r.prediction.map((x) => fmt(x)).join(", ") + (r.values > r.prediction.length ? ` … (${r.values} values)` : ""))),
+          ),
+        ),
       ),
     );
   }
@@ -375,7 +490,26 @@
     const rows = [...t.inputs.map((x) => ["input", x]), ...t.outputs.map((x) => ["output", x])];
     return panel(
       "Tensors",
-      h("table", { "data-tensors": "" }, h("thead", {}, h("tr", {}, ["", "name", "type", "shape"].map((x) => h("th", {}, x)))), h("tbody", {}, rows.map(([k, x]) => h("tr", {}, h("td", {}, k), h("td", { class: "mono" }, x.name), h("td", {}, x.datatype), h("td", { class: "mono" }, `[${x.shape.map((d) => (d < 0 ? "?" : d)).join(", ")}]`))))),
+      h(
+        "table",
+        { "data-tensors": "" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["", "name", "type", "shape"].map((x) => h("th", {}, x)),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          rows.map(([k, x]) =>
+            h("tr", {}, h("td", {}, k), h("td", { class: "mono" }, x.name), h("td", {}, x.datatype), h("td", { class: "mono" }, `[${x.shape.map((d) => (d < 0 ? "?" : d)).join(", ")}]`)),
+          ),
+        ),
+      ),
     );
   }
 
@@ -383,7 +517,11 @@
     const pre = h("pre", { class: "cmd", "data-command": "promote" }, cmd);
     const copy = h("button", { type: "button" }, "copy");
     copy.addEventListener("click", () => {
-      if (navigator.clipboard) navigator.clipboard.writeText(cmd).then(() => (copy.textContent = "copied"), () => (copy.textContent = "copy failed"));
+      if (navigator.clipboard)
+        navigator.clipboard.writeText(cmd).then(
+          () => (copy.textContent = "copied"),
+          () => (copy.textContent = "copy failed"),
+        );
     });
     return h("div", {}, pre, copy);
   }
@@ -398,14 +536,23 @@
     const v = await api(`projects/${enc(project)}/versions/${enc(id)}`);
     const c = v.card;
     const out = [
-      h("h1", {}, id, " ", h("span", { class: `badge type-${c.type}` }, c.type), v.aliases.map((a) => h("span", { class: "badge alias" }, a.alias))),
+      h(
+        "h1",
+        {},
+        id,
+        " ",
+        h("span", { class: `badge type-${c.type}` }, c.type),
+        v.aliases.map((a) => h("span", { class: "badge alias" }, a.alias)),
+      ),
       panel("Lineage", lineageGraph(project, v)),
     ];
     const prev = previousId(id);
     const cardRows = [
       ["created", when(c.createdAt)],
       ["spec hash", h("span", { class: "sha" }, c.specHash)],
-      c.dataset ? ["dataset", h("span", {}, link(datasetHref(project, c.dataset.name, c.dataset.version), `${c.dataset.name}-${c.dataset.version}`), " ", h("span", { class: "sha" }, c.dataset.sha256))] : null,
+      c.dataset
+        ? ["dataset", h("span", {}, link(datasetHref(project, c.dataset.name, c.dataset.version), `${c.dataset.name}-${c.dataset.version}`), " ", h("span", { class: "sha" }, c.dataset.sha256))]
+        : null,
       c.parent ? ["parent", link(versionHref(project, c.parent), c.parent)] : null,
       c.target ? ["compile target", jsonText(c.target)] : null,
       ["tool version", c.toolVersion],
@@ -422,7 +569,19 @@
     );
     const own = v.trainingFrom === id;
     const extra = [curveCharts(v.training, v.trainingFrom, own), confusionPanel(v.training), datasetPanel(project, v.training, c)].filter(Boolean);
-    if (!extra.length) out.push(panel("Training record", h("p", { class: "muted" }, v.training && typeof v.training.samples === "number" ? `Not trained by mesh (pretrained): ${v.training.samples} sample documents recorded as golden files.` : "This card has no training curves or evaluation (written before they were recorded, or by a trainer that has none).")));
+    if (!extra.length)
+      out.push(
+        panel(
+          "Training record",
+          h(
+            "p",
+            { class: "muted" },
+            v.training && typeof v.training.samples === "number"
+              ? `Not trained by mesh (pretrained): ${v.training.samples} sample documents recorded as golden files.`
+              : "This card has no training curves or evaluation (written before they were recorded, or by a trainer that has none).",
+          ),
+        ),
+      );
     out.push(...extra);
     const params = Object.entries(c.params || {});
     out.push(panel("Parameters", params.length ? h("div", { "data-params": "" }, kvTable(params.map(([k, p]) => [k, typeof p === "number" ? p : jsonText(p)]))) : h("p", { class: "muted" }, "none")));
@@ -430,10 +589,26 @@
     out.push(
       panel(
         "Files",
-        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "path"), h("th", { class: "num" }, "bytes"), h("th", {}, "sha256"))), h("tbody", {}, Object.entries(c.files).map(([p, sha]) => h("tr", {}, h("td", { class: "mono" }, p), h("td", { class: "num" }, fmt(c.sizes ? c.sizes[p] : undefined)), h("td", { class: "sha" }, sha))))),
+        h(
+          "table",
+          {},
+          h("thead", {}, h("tr", {}, h("th", {}, "path"), h("th", { class: "num" }, "bytes"), h("th", {}, "sha256"))),
+          h(
+            "tbody",
+            {},
+            Object.entries(c.files).map(([p, sha]) => h("tr", {}, h("td", { class: "mono" }, p), h("td", { class: "num" }, fmt(c.sizes ? c.sizes[p] : undefined)), h("td", { class: "sha" }, sha))),
+          ),
+        ),
       ),
     );
-    out.push(panel("Promote", v.promote ? [h("p", {}, "Promotion is a CLI action. To point the production alias at this version:"), commandBox(v.promote)] : h("p", { class: "muted" }, "This version holds no model.onnx, so mesh serve cannot serve it and it cannot be promoted.")));
+    out.push(
+      panel(
+        "Promote",
+        v.promote
+          ? [h("p", {}, "Promotion is a CLI action. To point the production alias at this version:"), commandBox(v.promote)]
+          : h("p", { class: "muted" }, "This version holds no model.onnx, so mesh serve cannot serve it and it cannot be promoted."),
+      ),
+    );
     return out.filter(Boolean);
   }
 
@@ -468,18 +643,49 @@
         type: "bar",
         label: "label balance",
         title: "rows per label",
-        data: { labels, datasets: (splits.length ? splits : [["rows", { labels: stats.labels }]]).map(([name, sp], i) => ({ label: name, data: labels.map((l) => count(sp && sp.labels, l)), backgroundColor: COLORS[i % COLORS.length] })) },
+        data: {
+          labels,
+          datasets: (splits.length ? splits : [["rows", { labels: stats.labels }]]).map(([name, sp], i) => ({
+            label: name,
+            data: labels.map((l) => count(sp && sp.labels, l)),
+            backgroundColor: COLORS[i % COLORS.length],
+          })),
+        },
         options: { scales: { x: { stacked: true }, y: { stacked: true } } },
       });
       const table = h(
         "table",
         { "data-balance": "" },
-        h("thead", {}, h("tr", {}, h("th", {}, "label"), splits.map(([n]) => h("th", { class: "num" }, n)), h("th", { class: "num" }, "total"))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "label"),
+            splits.map(([n]) => h("th", { class: "num" }, n)),
+            h("th", { class: "num" }, "total"),
+          ),
+        ),
         h(
           "tbody",
           {},
-          labels.map((l) => h("tr", {}, h("td", {}, l), splits.map(([, sp]) => h("td", { class: "num" }, fmt(count(sp && sp.labels, l)))), h("td", { class: "num" }, fmt(count(stats.labels, l))))),
-          h("tr", {}, h("th", {}, "rows"), splits.map(([, sp]) => h("th", { class: "num" }, fmt(sp && sp.rows))), h("th", { class: "num" }, fmt(c.rows))),
+          labels.map((l) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, l),
+              splits.map(([, sp]) => h("td", { class: "num" }, fmt(count(sp && sp.labels, l)))),
+              h("td", { class: "num" }, fmt(count(stats.labels, l))),
+            ),
+          ),
+          h(
+            "tr",
+            {},
+            h("th", {}, "rows"),
+            splits.map(([, sp]) => h("th", { class: "num" }, fmt(sp && sp.rows))),
+            h("th", { class: "num" }, fmt(c.rows)),
+          ),
         ),
       );
       out.push(panel("Label balance", h("div", { class: "grid" }, table, box)));
@@ -487,7 +693,13 @@
     out.push(
       panel(
         "Trained on this version",
-        d.trainedOn.length ? h("ul", { "data-trained-on": "" }, d.trainedOn.map((t) => h("li", {}, link(versionHref(project, t), t)))) : h("p", { class: "muted" }, "No trained version names it."),
+        d.trainedOn.length
+          ? h(
+              "ul",
+              { "data-trained-on": "" },
+              d.trainedOn.map((t) => h("li", {}, link(versionHref(project, t), t))),
+            )
+          : h("p", { class: "muted" }, "No trained version names it."),
         d.scanned < d.totalTrained ? h("p", { class: "muted" }, `Looked at the newest ${d.scanned} of ${d.totalTrained} trained versions.`) : null,
       ),
     );
@@ -513,7 +725,14 @@
             d.metrics.map((m) => {
               const sign = m.delta === null || m.delta === 0 ? 0 : Math.sign(m.delta) * direction(m.name);
               const better = sign > 0 ? "delta-up" : sign < 0 ? "delta-down" : "";
-              return h("tr", { "data-metric": m.name }, h("td", {}, m.name), h("td", { class: "num" }, fmt(m.a)), h("td", { class: "num" }, fmt(m.b)), h("td", { class: `num ${better}`, "data-delta": m.delta === null ? "" : String(m.delta) }, fmtDelta(m.delta)));
+              return h(
+                "tr",
+                { "data-metric": m.name },
+                h("td", {}, m.name),
+                h("td", { class: "num" }, fmt(m.a)),
+                h("td", { class: "num" }, fmt(m.b)),
+                h("td", { class: `num ${better}`, "data-delta": m.delta === null ? "" : String(m.delta) }, fmtDelta(m.delta)),
+              );
             }),
           ),
         ),
@@ -527,7 +746,20 @@
             "table",
             { "data-compare-per-class": "" },
             h("thead", {}, h("tr", {}, h("th", {}, "label"), h("th", { class: "num" }, a), h("th", { class: "num" }, b), h("th", { class: "num" }, "Δ"))),
-            h("tbody", {}, d.perClassF1.map((c) => h("tr", { "data-label": c.label }, h("td", {}, c.label), h("td", { class: "num" }, fmt(c.a)), h("td", { class: "num" }, fmt(c.b)), h("td", { class: `num ${c.delta > 0 ? "delta-up" : c.delta < 0 ? "delta-down" : ""}`, "data-delta": String(c.delta) }, fmtDelta(c.delta))))),
+            h(
+              "tbody",
+              {},
+              d.perClassF1.map((c) =>
+                h(
+                  "tr",
+                  { "data-label": c.label },
+                  h("td", {}, c.label),
+                  h("td", { class: "num" }, fmt(c.a)),
+                  h("td", { class: "num" }, fmt(c.b)),
+                  h("td", { class: `num ${c.delta > 0 ? "delta-up" : c.delta < 0 ? "delta-down" : ""}`, "data-delta": String(c.delta) }, fmtDelta(c.delta)),
+                ),
+              ),
+            ),
           ),
         ),
       );
@@ -547,7 +779,13 @@
       const lossBox = h("div", { class: "chart", "data-chart": "compare-loss" });
       const accBox = h("div", { class: "chart", "data-chart": "compare-accuracy" });
       chart(lossBox, { type: "line", label: "loss overlay", title: "loss", data: { labels, datasets: sets("loss") }, options: { scales: { x: { title: { display: true, text: "epoch" } } } } });
-      chart(accBox, { type: "line", label: "accuracy overlay", title: "accuracy", data: { labels, datasets: sets("accuracy") }, options: { scales: { x: { title: { display: true, text: "epoch" } } } } });
+      chart(accBox, {
+        type: "line",
+        label: "accuracy overlay",
+        title: "accuracy",
+        data: { labels, datasets: sets("accuracy") },
+        options: { scales: { x: { title: { display: true, text: "epoch" } } } },
+      });
       out.push(panel("Training curves (overlay)", h("div", { class: "grid" }, lossBox, accBox)));
     } else out.push(panel("Training curves", h("p", { class: "muted" }, "Neither version has recorded curves.")));
     const keys = [...new Set([...Object.keys(d.a.params || {}), ...Object.keys(d.b.params || {})])].sort();
@@ -556,7 +794,16 @@
     out.push(
       panel(
         "Parameters that differ",
-        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "param"), h("th", {}, a), h("th", {}, b))), h("tbody", {}, keys.filter((k) => !same(k)).map((k) => h("tr", {}, h("td", {}, k), h("td", {}, show(d.a.params[k])), h("td", {}, show(d.b.params[k])))))),
+        h(
+          "table",
+          {},
+          h("thead", {}, h("tr", {}, h("th", {}, "param"), h("th", {}, a), h("th", {}, b))),
+          h(
+            "tbody",
+            {},
+            keys.filter((k) => !same(k)).map((k) => h("tr", {}, h("td", {}, k), h("td", {}, show(d.a.params[k])), h("td", {}, show(d.b.params[k])))),
+          ),
+        ),
         h("p", { class: "muted" }, `spec hash ${d.a.specHash === d.b.specHash ? "identical" : "differs"}.`),
       ),
     );
@@ -574,8 +821,31 @@
         h(
           "table",
           { "data-list": "alias-history" },
-          h("thead", {}, h("tr", {}, ["when", "alias", "from", "to", "by", "reason"].map((t) => h("th", {}, t)))),
-          h("tbody", {}, d.history.map((e) => h("tr", {}, h("td", {}, when(e.at)), h("td", {}, h("span", { class: "badge alias" }, e.alias)), h("td", {}, e.from ? link(versionHref(project, e.from), e.from) : "–"), h("td", {}, link(versionHref(project, e.to), e.to)), h("td", {}, e.by), h("td", {}, e.reason || "")))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["when", "alias", "from", "to", "by", "reason"].map((t) => h("th", {}, t)),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            d.history.map((e) =>
+              h(
+                "tr",
+                {},
+                h("td", {}, when(e.at)),
+                h("td", {}, h("span", { class: "badge alias" }, e.alias)),
+                h("td", {}, e.from ? link(versionHref(project, e.from), e.from) : "–"),
+                h("td", {}, link(versionHref(project, e.to), e.to)),
+                h("td", {}, e.by),
+                h("td", {}, e.reason || ""),
+              ),
+            ),
+          ),
         ),
       ),
     ];

@@ -70,12 +70,7 @@ function validate(candidateCount: number, embeddingCount: number, o: KeywordOpti
 }
 
 /** One document's keywords; see the module comment for the rules. */
-export function selectKeywords(
-  docEmbedding: ArrayLike<number>,
-  candidateEmbeddings: readonly ArrayLike<number>[],
-  candidates: readonly string[],
-  options: KeywordOptions,
-): Keyword[] {
+export function selectKeywords(docEmbedding: ArrayLike<number>, candidateEmbeddings: readonly ArrayLike<number>[], candidates: readonly string[], options: KeywordOptions): Keyword[] {
   validate(candidates.length, candidateEmbeddings.length, options);
   const doc = options.seedEmbedding === undefined ? docEmbedding : guideEmbedding(docEmbedding, options.seedEmbedding);
   if (candidates.length === 0) return [];

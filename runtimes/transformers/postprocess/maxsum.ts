@@ -34,13 +34,7 @@ export function maxSumCombinations(candidates: number, nrCandidates: number, top
  * nrCandidates < topN is an error; topN above the number of candidates returns [] (KeyBERT
  * does so here, while its other two methods return every candidate).
  */
-export function maxSumSelect(
-  docSimilarity: Float64Array,
-  embeddings: readonly Vector[],
-  topN: number,
-  nrCandidates: number,
-  limit = DEFAULT_MAX_SUM_COMBINATIONS,
-): number[] {
+export function maxSumSelect(docSimilarity: Float64Array, embeddings: readonly Vector[], topN: number, nrCandidates: number, limit = DEFAULT_MAX_SUM_COMBINATIONS): number[] {
   if (nrCandidates < topN) throw new RangeError(`maxSum: nrCandidates (${nrCandidates}) must be at least topN (${topN})`);
   const n = docSimilarity.length;
   if (topN > n) return [];

@@ -97,9 +97,7 @@ function validate(input: TokenClassificationInput): number {
   }
   const t = logits.length / numLabels;
   if (!Number.isInteger(t) || tokens.length !== t || offsets.length !== t || special.length !== t) {
-    throw new RangeError(
-      `tokenClassification: ${logits.length} logits for ${numLabels} labels, ${tokens.length} tokens, ${offsets.length} offsets, ${special.length} mask entries`,
-    );
+    throw new RangeError(`tokenClassification: ${logits.length} logits for ${numLabels} labels, ${tokens.length} tokens, ${offsets.length} offsets, ${special.length} mask entries`);
   }
   offsets.forEach(([s, e], i) => {
     if (!special[i] && !(Number.isInteger(s) && Number.isInteger(e) && 0 <= s && s <= e && e <= text.length)) {
@@ -179,7 +177,5 @@ export function tokenClassification(input: TokenClassificationInput): NerEntity[
 }
 
 function toEntities(groups: ReturnType<typeof groupEntities>, ignore: ReadonlySet<string>, text: string): NerEntity[] {
-  return groups
-    .filter((g) => !ignore.has(g.type))
-    .map((g) => ({ entity_type: g.type, entity_text: text.slice(g.start, g.end), score: g.score, start: g.start, end: g.end }));
+  return groups.filter((g) => !ignore.has(g.type)).map((g) => ({ entity_type: g.type, entity_text: text.slice(g.start, g.end), score: g.score, start: g.start, end: g.end }));
 }

@@ -21,14 +21,7 @@ const NORM_EPS = 1e-12;
  * - max: per-dimension maximum over unmasked tokens; a row with none is -1e9 everywhere, as
  *   in ST, which fills masked positions with -1e9 before taking the maximum.
  */
-export function poolRow(
-  hidden: Float32Array,
-  offset: number,
-  seqLen: number,
-  hiddenSize: number,
-  mask: ArrayLike<number | bigint>,
-  mode: PoolingMode,
-): Float32Array {
+export function poolRow(hidden: Float32Array, offset: number, seqLen: number, hiddenSize: number, mask: ArrayLike<number | bigint>, mode: PoolingMode): Float32Array {
   if (mask.length < seqLen || offset < 0 || offset + seqLen * hiddenSize > hidden.length) {
     throw new RangeError(`poolRow: row at ${offset} of ${seqLen}×${hiddenSize} does not fit ${hidden.length} values and ${mask.length} mask entries`);
   }

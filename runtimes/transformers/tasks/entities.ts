@@ -33,13 +33,21 @@ async function encodeFitting(ctx: TaskContext, all: Piece[], pointers: readonly 
   let todo = all;
   const done: { piece: Piece; enc: Encoded }[] = [];
   for (let round = 0; todo.length > 0; round++) {
-    const encoded = await ctx.tokenizer.encode(todo.map((p) => p.text), { maxLength: max, truncate: round >= MAX_SPLITS, detail: true });
+    const encoded = await ctx.tokenizer.encode(
+      todo.map((p) => p.text),
+      { maxLength: max, truncate: round >= MAX_SPLITS, detail: true },
+    );
     const again: Piece[] = [];
     todo.forEach((piece, i) => {
       const enc = encoded[i]!;
       if (enc.ids.length <= max) return void done.push({ piece, enc });
       if (ctx.serving.truncation === "refuse") {
-        throw new PipelineError(400, "too_long", `sentence ${piece.sentence + 1} is ${enc.ids.length} tokens long; the model reads at most ${max} (model.tokenizer.max_length, truncation: refuse)`, pointers[piece.doc]);
+        throw new PipelineError(
+          400,
+          "too_long",
+          `sentence ${piece.sentence + 1} is ${enc.ids.length} tokens long; the model reads at most ${max} (model.tokenizer.max_length, truncation: refuse)`,
+          pointers[piece.doc],
+        );
       }
       const half = Math.max(2, Math.ceil(piece.text.length / 2));
       for (const s of splitSentences(piece.text, { maxChars: half })) again.push({ ...piece, start: piece.start + s.start, text: s.text });

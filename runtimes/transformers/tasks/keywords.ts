@@ -54,7 +54,13 @@ export async function extractKeywords(ctx: TaskContext, texts: readonly string[]
   const docs = await ctx.encode(texts, pointers);
   const phrasePointers = set.phrases.map(() => "/data/parameters");
   const phrases = await ctx.encode(set.phrases, phrasePointers);
-  const seeds = o.seeds.length > 0 ? await ctx.encode(o.seeds, o.seeds.map((_, i) => `/data/parameters/seed_keywords/${i}`)) : [];
+  const seeds =
+    o.seeds.length > 0
+      ? await ctx.encode(
+          o.seeds,
+          o.seeds.map((_, i) => `/data/parameters/seed_keywords/${i}`),
+        )
+      : [];
   const sequences = [...docs, ...phrases, ...seeds];
   const vectors = poolOutputs(sequences, await ctx.run(sequences), ctx.serving.pooling, false);
   const docVectors = vectors.slice(0, docs.length);
@@ -63,14 +69,19 @@ export async function extractKeywords(ctx: TaskContext, texts: readonly string[]
   return texts.map((_, d) => {
     const own = set.perDocument[d]!;
     try {
-      const keywords = selectKeywords(docVectors[d]!, own.map((i) => phraseVectors[i]!), own.map((i) => set.phrases[i]!), {
-        topN: o.topN,
-        useMaxsum: o.useMaxsum,
-        useMmr: o.useMmr,
-        diversity: o.diversity,
-        nrCandidates: o.nrCandidates,
-        seedEmbedding,
-      });
+      const keywords = selectKeywords(
+        docVectors[d]!,
+        own.map((i) => phraseVectors[i]!),
+        own.map((i) => set.phrases[i]!),
+        {
+          topN: o.topN,
+          useMaxsum: o.useMaxsum,
+          useMmr: o.useMmr,
+          diversity: o.diversity,
+          nrCandidates: o.nrCandidates,
+          seedEmbedding,
+        },
+      );
       return { keywords };
     } catch (err) {
       // Max Sum over too many combinations is refused by the algorithm; it is the request's choice.

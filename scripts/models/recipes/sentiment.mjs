@@ -22,15 +22,28 @@ const MAX_TOKENS = 64;
 export async function prepare({ smoke }) {
   const size = SIZES[smoke ? "smoke" : "full"];
   const data = sentimentData(size.data);
-  const tokenizer = trainByteLevelBpe(data.train.map((r) => r.text), { vocabSize: size.vocabSize });
+  const tokenizer = trainByteLevelBpe(
+    data.train.map((r) => r.text),
+    { vocabSize: size.vocabSize },
+  );
   const config = robertaConfig({
     architecture: "RobertaForSequenceClassification",
     labels: LABELS,
     specialIds: tokenizer.specialIds,
-    hidden: 64, layers: 2, heads: 4, intermediate: 256,
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    intermediate: 256,
     vocabSize: tokenizer.tokenizer.getVocabSize(true),
   });
-  const encode = async (rows) => (await idsOf(tokenizer.tokenizer, rows.map((r) => r.text), MAX_TOKENS)).map((input_ids, i) => ({ input_ids, label: rows[i].label }));
+  const encode = async (rows) =>
+    (
+      await idsOf(
+        tokenizer.tokenizer,
+        rows.map((r) => r.text),
+        MAX_TOKENS,
+      )
+    ).map((input_ids, i) => ({ input_ids, label: rows[i].label }));
   const test = {};
   for (const [split, rows] of Object.entries(data.test)) test[split] = await encode(rows);
   return {

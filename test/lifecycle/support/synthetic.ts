@@ -20,7 +20,11 @@ function split(rows: Row[], y: number[], testEvery = 4): LabelledRows {
 /** Three Gaussian blobs in (a, b), far apart, with an offset and scale that need standardising. */
 export function blobs(n: number, seed = 1, spread = 0.5): LabelledRows {
   const rng = mulberry32(seed);
-  const centres = [[0, 0], [4, 0], [0, 4]] as const;
+  const centres = [
+    [0, 0],
+    [4, 0],
+    [0, 4],
+  ] as const;
   const rows: Row[] = [];
   const y: number[] = [];
   for (let i = 0; i < n; i++) {

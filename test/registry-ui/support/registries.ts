@@ -57,7 +57,12 @@ export async function buildRegistry(): Promise<BuiltRegistry> {
   const dataset = await registerRows(registry, "demo", blobs(240, 7, 1.1), model.labels, { a: "number", b: "number" });
   const t1 = await train(cfg({}), model, ctx("demo", "DEMO"), dataset);
   const t2 = await train(cfg({ epochs: 60, learningRate: 0.03, hidden: [16], seed: 2 }), model, ctx("demo", "DEMO"), dataset);
-  const c1 = await compileTarget({ targets: [{ kind: "onnx", optimization: "all" }], validate: { samples: 12, atol: 1e-4, rtol: 1e-3 } }, { kind: "onnx", optimization: "all" }, ctx("demo", "DEMO"), t1);
+  const c1 = await compileTarget(
+    { targets: [{ kind: "onnx", optimization: "all" }], validate: { samples: 12, atol: 1e-4, rtol: 1e-3 } },
+    { kind: "onnx", optimization: "all" },
+    ctx("demo", "DEMO"),
+    t1,
+  );
   await registry.setAlias("demo", "production", c1.ref, { by: "release-bot", reason: "first release" });
   await registry.setAlias("demo", "candidate", t2.ref, { by: "ana", reason: "wider hidden layer" });
 
@@ -69,10 +74,19 @@ export async function buildRegistry(): Promise<BuiltRegistry> {
     project: "evil",
     params: { ...base.params, description: HOSTILE.description },
     metrics: { ...base.metrics, [HOSTILE.metric]: 0.5 },
-    training: { ...base.training, evaluation: { ...base.training!.evaluation!, labels: [HOSTILE.metric, "b", "c"], perClass: base.training!.evaluation!.perClass.map((c, i) => (i === 0 ? { ...c, label: HOSTILE.metric } : c)) } },
+    training: {
+      ...base.training,
+      evaluation: { ...base.training!.evaluation!, labels: [HOSTILE.metric, "b", "c"], perClass: base.training!.evaluation!.perClass.map((c, i) => (i === 0 ? { ...c, label: HOSTILE.metric } : c)) },
+    },
   };
   const golden = (text: string) => Buffer.from(JSON.stringify([{ a: 1, b: text }]));
-  const evilRef = await registry.publishModel("evil", "EVIL", "TRAINED", { "model.onnx": onnx, "test_files/inputs.json": golden(HOSTILE.input), "test_files/predictions.json": Buffer.from("[[0.2,0.3,0.5]]") }, evil);
+  const evilRef = await registry.publishModel(
+    "evil",
+    "EVIL",
+    "TRAINED",
+    { "model.onnx": onnx, "test_files/inputs.json": golden(HOSTILE.input), "test_files/predictions.json": Buffer.from("[[0.2,0.3,0.5]]") },
+    evil,
+  );
   await registry.setAlias("evil", "production", evilRef, { by: "<b>mallory</b>", reason: HOSTILE.reason });
 
   // A pretrained transformer's version: no curves, its sample documents and golden outputs only.
@@ -81,8 +95,20 @@ export async function buildRegistry(): Promise<BuiltRegistry> {
     "ner",
     "NER",
     "TRAINED",
-    { "model.onnx": onnx, "test_files/inputs.json": Buffer.from(JSON.stringify([{ content: "Maria Lopez flew to Boston." }, { content: "Acme hired Bo." }])), "test_files/predictions.json": Buffer.from(JSON.stringify([tokens, tokens])) },
-    { type: "trained", project: "ner", specHash: "e".repeat(64), params: { trainer: "pretrained", source: "file://model", labels: ["O", "B-PER"] }, metrics: { goldenSamples: 2 }, toolVersion: "0.1.0", training: { samples: 2 } },
+    {
+      "model.onnx": onnx,
+      "test_files/inputs.json": Buffer.from(JSON.stringify([{ content: "Maria Lopez flew to Boston." }, { content: "Acme hired Bo." }])),
+      "test_files/predictions.json": Buffer.from(JSON.stringify([tokens, tokens])),
+    },
+    {
+      type: "trained",
+      project: "ner",
+      specHash: "e".repeat(64),
+      params: { trainer: "pretrained", source: "file://model", labels: ["O", "B-PER"] },
+      metrics: { goldenSamples: 2 },
+      toolVersion: "0.1.0",
+      training: { samples: 2 },
+    },
   );
 
   await bigProject(registry, root);
@@ -93,7 +119,13 @@ export async function buildRegistry(): Promise<BuiltRegistry> {
 }
 
 async function bigProject(registry: MeshRegistry, root: string): Promise<void> {
-  const first = await registry.publishModel("big", "BIG", "TRAINED", {}, { type: "trained", project: "big", specHash: "b2".repeat(32), params: { trainer: "mlp" }, metrics: { accuracy: 0.5 }, toolVersion: "0.1.0" });
+  const first = await registry.publishModel(
+    "big",
+    "BIG",
+    "TRAINED",
+    {},
+    { type: "trained", project: "big", specHash: "b2".repeat(32), params: { trainer: "mlp" }, metrics: { accuracy: 0.5 }, toolVersion: "0.1.0" },
+  );
   const card = JSON.parse(await readFile(join(root, "big/models/BIG-TRAINED/1/card.json"), "utf8")) as ModelCard;
   for (let n = first.version + 1; n <= BIG_VERSIONS; n++) {
     const dir = join(root, "big/models/BIG-TRAINED", String(n));

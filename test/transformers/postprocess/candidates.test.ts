@@ -43,7 +43,10 @@ describe("analyze (the CountVectorizer analyser)", () => {
 
   test("tokens match Python's re.findall(r'(?u)\\b\\w\\w+\\b', doc.lower()) on Unicode soup", () => {
     const pieces = ["a", "Bc", "_", "9", "½", "Ⅻ", "é", "e\u0301", "中文", "İ", "ΟΔΟΣ", "𝐀", "😀", " ", "-", "'", ".", "\u00a0", "\t", "x"];
-    const docs = fc.sample(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join("")), { numRuns: 300, seed: 11 });
+    const docs = fc.sample(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((p) => p.join("")),
+      { numRuns: 300, seed: 11 },
+    );
     const script = "import json,re,sys; p=re.compile(r'(?u)\\b\\w\\w+\\b'); print(json.dumps([p.findall(d.lower()) for d in json.load(sys.stdin)]))";
     const python = JSON.parse(execFileSync(PYTHON, ["-c", script], { input: JSON.stringify(docs), encoding: "utf8" })) as string[][];
     expect(docs.map((d) => analyze(d, base))).toEqual(python);
@@ -61,7 +64,10 @@ describe("candidateKeyphrases", () => {
   test("one vocabulary over all documents: phrases are shared, indices point into them", () => {
     const set = candidateKeyphrases(["beta alpha", "alpha gamma"], base);
     expect(set.phrases).toEqual(["alpha", "beta", "gamma"]);
-    expect(set.perDocument).toEqual([[0, 1], [0, 2]]);
+    expect(set.perDocument).toEqual([
+      [0, 1],
+      [0, 2],
+    ]);
     expect(set.truncated).toEqual([false, false]);
   });
 
@@ -98,7 +104,10 @@ describe("candidateKeyphrases", () => {
     const docs = ["delta gamma beta gamma beta gamma alpha", "alpha delta"];
     const set = candidateKeyphrases(docs, { ...base, maxCandidates: 2 });
     // doc 0: gamma ×3, beta ×2, then alpha and delta ×1 dropped; doc 1: alpha, delta (no cut).
-    expect(set.perDocument.map((cols) => cols.map((c) => set.phrases[c]))).toEqual([["beta", "gamma"], ["alpha", "delta"]]);
+    expect(set.perDocument.map((cols) => cols.map((c) => set.phrases[c]))).toEqual([
+      ["beta", "gamma"],
+      ["alpha", "delta"],
+    ]);
     expect(set.truncated).toEqual([true, false]);
     const tie = candidateKeyphrases(["cc bb aa"], { ...base, maxCandidates: 2 });
     expect(tie.phrases).toEqual(["aa", "bb"]);

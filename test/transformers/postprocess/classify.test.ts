@@ -35,7 +35,10 @@ describe("classifyRow", () => {
   test("softmax, every label, highest first", () => {
     const out = classifyRow([1, 2, 3], labels, "softmax", null);
     expect(out.map((s) => s.label)).toEqual(["pos", "neu", "neg"]);
-    close(out.map((s) => s.score), [...SOFTMAX_123].reverse());
+    close(
+      out.map((s) => s.score),
+      [...SOFTMAX_123].reverse(),
+    );
   });
 
   test("sigmoid for multi-label: scores are independent and need not sum to 1", () => {

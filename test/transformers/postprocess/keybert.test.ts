@@ -21,15 +21,27 @@ const run = (options: Partial<KeywordOptions>, emb = EMB, words = WORDS, doc: Ar
 
 describe("plain cosine ranking", () => {
   test("top_n most similar, highest first, scores rounded to 4 places", () => {
-    expect(run({ topN: 2 })).toEqual([["a", 0.9848], ["b", 0.9397]]);
+    expect(run({ topN: 2 })).toEqual([
+      ["a", 0.9848],
+      ["b", 0.9397],
+    ]);
   });
 
   test("top_n above the candidate count returns every candidate", () => {
-    expect(run({ topN: 10 })).toEqual([["a", 0.9848], ["b", 0.9397], ["d", 0.866], ["c", 0.1736]]);
+    expect(run({ topN: 10 })).toEqual([
+      ["a", 0.9848],
+      ["b", 0.9397],
+      ["d", 0.866],
+      ["c", 0.1736],
+    ]);
   });
 
   test("equal similarities: the later candidate first (reverse of a stable ascending sort)", () => {
-    expect(run({ topN: 3 }, [at(10), at(-10), at(40)], ["x", "y", "z"])).toEqual([["y", 0.9848], ["x", 0.9848], ["z", 0.766]]);
+    expect(run({ topN: 3 }, [at(10), at(-10), at(40)], ["x", "y", "z"])).toEqual([
+      ["y", 0.9848],
+      ["x", 0.9848],
+      ["z", 0.766],
+    ]);
   });
 
   test("no candidates, no keywords; a zero embedding has similarity 0", () => {
@@ -46,7 +58,12 @@ describe("seed keywords (guided KeyBERT)", () => {
 
   test("pulling towards the seed reorders the keywords", () => {
     // numpy: cos((0.75, 0.25), ·) = b 0.99963, a 0.98918, d 0.66347, c 0.47616.
-    expect(run({ topN: 4, seedEmbedding: new Float32Array([0, 1]) })).toEqual([["b", 0.9996], ["a", 0.9892], ["d", 0.6635], ["c", 0.4762]]);
+    expect(run({ topN: 4, seedEmbedding: new Float32Array([0, 1]) })).toEqual([
+      ["b", 0.9996],
+      ["a", 0.9892],
+      ["d", 0.6635],
+      ["c", 0.4762],
+    ]);
   });
 });
 
@@ -58,16 +75,27 @@ describe("Maximal Marginal Relevance", () => {
   test("diversity 1 picks, after the best, whatever is least like the keywords already chosen", () => {
     // After a: max similarity to {a} is b 0.985, c 0.342, d 0.766 → c. Then to {a, c}: b 0.985,
     // d 0.766 → d. Output sorted by document similarity.
-    expect(run({ useMmr: true, diversity: 1, topN: 3 })).toEqual([["a", 0.9848], ["d", 0.866], ["c", 0.1736]]);
+    expect(run({ useMmr: true, diversity: 1, topN: 3 })).toEqual([
+      ["a", 0.9848],
+      ["d", 0.866],
+      ["c", 0.1736],
+    ]);
   });
 
   test("diversity 0.5 trades the two off", () => {
     // After a: b 0.5·0.940 − 0.5·0.985 = −0.023, c 0.5·0.174 − 0.5·0.342 = −0.084, d 0.5·0.866 − 0.5·0.766 = 0.050 → d.
-    expect(run({ useMmr: true, diversity: 0.5, topN: 2 })).toEqual([["a", 0.9848], ["d", 0.866]]);
+    expect(run({ useMmr: true, diversity: 0.5, topN: 2 })).toEqual([
+      ["a", 0.9848],
+      ["d", 0.866],
+    ]);
   });
 
   test("top_n above the candidate count returns every candidate", () => {
-    expect(run({ useMmr: true, diversity: 0.3, topN: 9 }).map((k) => k[0]).sort()).toEqual(["a", "b", "c", "d"]);
+    expect(
+      run({ useMmr: true, diversity: 0.3, topN: 9 })
+        .map((k) => k[0])
+        .sort(),
+    ).toEqual(["a", "b", "c", "d"]);
   });
 
   test("equal ROUNDED scores keep the order MMR chose them in", () => {
@@ -87,9 +115,15 @@ describe("Maximal Marginal Relevance", () => {
 describe("Max Sum Distance", () => {
   test("the least similar pair among the nr_candidates most similar, in ascending similarity order", () => {
     // Pool (ascending): d, b, a. Pairs: d-b cos 50° 0.643, d-a cos 40° 0.766, b-a cos 10° 0.985 → d, b.
-    expect(run({ useMaxsum: true, topN: 2, nrCandidates: 3 })).toEqual([["d", 0.866], ["b", 0.9397]]);
+    expect(run({ useMaxsum: true, topN: 2, nrCandidates: 3 })).toEqual([
+      ["d", 0.866],
+      ["b", 0.9397],
+    ]);
     // With c in the pool: c-d is cos 110° < 0 → c, d.
-    expect(run({ useMaxsum: true, topN: 2, nrCandidates: 4 })).toEqual([["c", 0.1736], ["d", 0.866]]);
+    expect(run({ useMaxsum: true, topN: 2, nrCandidates: 4 })).toEqual([
+      ["c", 0.1736],
+      ["d", 0.866],
+    ]);
   });
 
   test("MMR wins when both are asked for, as in KeyBERT", () => {
@@ -123,9 +157,19 @@ describe("input checks and similarity", () => {
   });
 
   test("cosine is scale-free and symmetric", () => {
-    const sims = cosineToAll([2, 0], [[5, 0], [0, 3], [-1, 0]]);
+    const sims = cosineToAll(
+      [2, 0],
+      [
+        [5, 0],
+        [0, 3],
+        [-1, 0],
+      ],
+    );
     expect(Array.from(sims)).toEqual([1, 0, -1]);
-    const m = pairwiseCosine([[1, 0], [1, 1]]);
+    const m = pairwiseCosine([
+      [1, 0],
+      [1, 1],
+    ]);
     expect(m[0]![1]).toBeCloseTo(Math.SQRT1_2, 15);
     expect(m[1]![0]).toBe(m[0]![1]);
   });

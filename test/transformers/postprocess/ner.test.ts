@@ -185,7 +185,17 @@ describe("sub-words without a continuing prefix (SentencePiece / BPE fallback he
   });
 
   test("offsets that include the leading space still start a word", () => {
-    const spaced: TokenClassificationInput = { ...encode(text, toks, { aggregation: "first" }), offsets: [[0, 0], [0, 2], [2, 8], [8, 11], [11, 14], [0, 0]] };
+    const spaced: TokenClassificationInput = {
+      ...encode(text, toks, { aggregation: "first" }),
+      offsets: [
+        [0, 0],
+        [0, 2],
+        [2, 8],
+        [8, 11],
+        [11, 14],
+        [0, 0],
+      ],
+    };
     expect(short(tokenClassification(spaced))).toEqual([["LOC", " Nueva Yo\u0301rk", 0.75, 2, 14]]);
   });
 });

@@ -10,15 +10,41 @@ import { codePointToUtf16Offsets } from "../../../runtimes/transformers/postproc
 describe("codePointToUtf16Offsets", () => {
   test("astral characters take two units, everything after them shifts", () => {
     const text = "😀😀 ab 😀 x é";
-    const cp: [number, number][] = [[0, 2], [3, 4], [4, 5], [6, 7], [8, 9], [10, 11]];
+    const cp: [number, number][] = [
+      [0, 2],
+      [3, 4],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [10, 11],
+    ];
     const units = codePointToUtf16Offsets(text, cp);
-    expect(units).toEqual([[0, 4], [5, 6], [6, 7], [8, 10], [11, 12], [13, 14]]);
+    expect(units).toEqual([
+      [0, 4],
+      [5, 6],
+      [6, 7],
+      [8, 10],
+      [11, 12],
+      [13, 14],
+    ]);
     expect(units.map(([s, e]) => text.slice(s, e))).toEqual(["😀😀", "a", "b", "😀", "x", "é"]);
   });
 
   test("BMP-only text (combining marks included) is unchanged; [0, 0] stays [0, 0]", () => {
     const text = "Zoe\u0301 a";
-    expect(codePointToUtf16Offsets(text, [[0, 0], [0, 4], [5, 6], [6, 6]])).toEqual([[0, 0], [0, 4], [5, 6], [6, 6]]);
+    expect(
+      codePointToUtf16Offsets(text, [
+        [0, 0],
+        [0, 4],
+        [5, 6],
+        [6, 6],
+      ]),
+    ).toEqual([
+      [0, 0],
+      [0, 4],
+      [5, 6],
+      [6, 6],
+    ]);
   });
 
   test("the slice under converted offsets is the code-point slice, for any text", () => {
@@ -55,6 +81,9 @@ describe("codePointToUtf16Offsets", () => {
       }),
     );
     const encoding = await tokenizer.encode("😀 ab");
-    expect(encoding.getOffsets()).toEqual([[0, 1], [2, 4]]); // UTF-16 would be [0, 2], [3, 5]
+    expect(encoding.getOffsets()).toEqual([
+      [0, 1],
+      [2, 4],
+    ]); // UTF-16 would be [0, 2], [3, 5]
   });
 });

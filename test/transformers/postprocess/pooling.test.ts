@@ -4,8 +4,18 @@ import { l2normalize, poolRow } from "../../../runtimes/transformers/postprocess
 
 // Batch of 2 sequences × 3 tokens × 2 dims; the second sequence has one padding token.
 const hidden = new Float32Array([
-  1, 2, /**/ 3, -4, /**/ 5, 0, // sequence 0
-  -1, 7, /**/ 2, 1, /**/ 100, 100, // sequence 1 (last token is padding)
+  1,
+  2,
+  /**/ 3,
+  -4,
+  /**/ 5,
+  0, // sequence 0
+  -1,
+  7,
+  /**/ 2,
+  1,
+  /**/ 100,
+  100, // sequence 1 (last token is padding)
 ]);
 const masks = [new BigInt64Array([1n, 1n, 1n]), new BigInt64Array([1n, 1n, 0n])];
 

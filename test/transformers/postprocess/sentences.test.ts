@@ -36,7 +36,11 @@ describe("splitSentences", () => {
   test("maxChars cuts hard inside a run without white space, never inside a surrogate pair", () => {
     expect(spans("abcdefg", { maxChars: 3 }).map((s) => s[0])).toEqual(["abc", "def", "g"]);
     const emoji = splitSentences("😀😀😀", { maxChars: 3 });
-    expect(emoji.map((s) => [s.text, s.start])).toEqual([["😀", 0], ["😀", 2], ["😀", 4]]);
+    expect(emoji.map((s) => [s.text, s.start])).toEqual([
+      ["😀", 0],
+      ["😀", 2],
+      ["😀", 4],
+    ]);
   });
 
   test("maxChars below 2 is refused (a surrogate pair would not fit)", () => {

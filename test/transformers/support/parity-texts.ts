@@ -42,7 +42,13 @@ export function mailLines(count: number): string[] {
     const lines = m.text.split("\n").filter((l) => l.trim().length > 10);
     // Alternate between a header line and a body line.
     const body = m.text.indexOf("\n\n");
-    const bodyLines = body >= 0 ? m.text.slice(body + 2).split("\n").filter((l) => l.trim().length > 10) : [];
+    const bodyLines =
+      body >= 0
+        ? m.text
+            .slice(body + 2)
+            .split("\n")
+            .filter((l) => l.trim().length > 10)
+        : [];
     const from = i % 2 === 0 && bodyLines.length > 0 ? bodyLines : lines;
     return (from[(i * 7) % Math.max(1, from.length)] ?? m.text).slice(0, 300);
   });

@@ -16,8 +16,15 @@ const tokenizer = tokenizers.Tokenizer.fromString(readFileSync(join(dir, "tokeni
 tokenizer.setTruncation(Number(env.MAX_LENGTH ?? 512));
 tokenizer.disablePadding();
 const id2label = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).id2label;
-const labels = Object.keys(id2label).sort((a, b) => a - b).map((k) => id2label[k]);
-const session = await ort.InferenceSession.create(env.MODEL_FILE ?? join(dir, "model.onnx"), { intraOpNumThreads: Number(env.THREADS ?? 1), interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
+const labels = Object.keys(id2label)
+  .sort((a, b) => a - b)
+  .map((k) => id2label[k]);
+const session = await ort.InferenceSession.create(env.MODEL_FILE ?? join(dir, "model.onnx"), {
+  intraOpNumThreads: Number(env.THREADS ?? 1),
+  interOpNumThreads: 1,
+  executionMode: "sequential",
+  graphOptimizationLevel: "all",
+});
 const withTypes = session.inputNames.includes("token_type_ids");
 const route = env.ROUTE;
 const namespace = env.NAMESPACE;

@@ -20,6 +20,8 @@ const defaults = new Function(`return ${literal}`)();
 const modelPath = process.env.MESH_MODEL_PATH ?? "";
 const folder = statSync(modelPath).isDirectory() ? modelPath : dirname(modelPath);
 const id2label = JSON.parse(readFileSync(join(folder, "config.json"), "utf8")).id2label;
-const labels = Object.keys(id2label).sort((a, b) => a - b).map((k) => id2label[k]);
+const labels = Object.keys(id2label)
+  .sort((a, b) => a - b)
+  .map((k) => id2label[k]);
 const maxLength = Number(process.env.BENCH_MAX_LENGTH ?? definition.transformer.maxLength);
 await runMain({ ...definition, labels, transformer: { ...definition.transformer, maxLength } }, defaults);
