@@ -87,7 +87,7 @@ describe("S3 version claims", () => {
     expect(stored).toEqual([1, 2, 3, 4, 5, 6].map((n) => `p/models/K-TRAINED/.claims/${n}/claim`));
     // A later writer continues after the largest claim.
     expect(await store(proxyEndpoint, "honoured").claimVersion("p/models/K-TRAINED")).toBe(7);
-  });
+  }, 60_000);
 
   test("a server that ignores If-None-Match (s3rver): the probe sees the overwrite and the bakery protocol keeps versions distinct", async () => {
     const got = await race(s3.endpoint, "ignored", 4);
@@ -96,7 +96,7 @@ describe("S3 version claims", () => {
     expect(stored.filter((k) => k.endsWith("/claim"))).toEqual([]);
     expect(stored.filter((k) => k.includes("/tickets/"))).toHaveLength(4);
     expect(stored.filter((k) => k.startsWith(".claims/probe"))).toEqual([]);
-  });
+  }, 60_000); // four racing bakery claims over real HTTP: seconds on a loaded machine
 
   test("numbers taken by one protocol are skipped by the other", async () => {
     await race(s3.endpoint, "mixed", 2);
