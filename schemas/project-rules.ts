@@ -12,6 +12,7 @@ import type { ProjectKindSpec, ProjectSpec, ServeSpec } from "./project.js";
 import { checkExamples, declaredAttributes, declaredResponse, type DeclaredField } from "./rules/examples.js";
 import { checkNeuronBatching } from "./rules/neuron.js";
 import { checkNeuronShape } from "./rules/neuron-shape.js";
+import { checkPretrainedGates } from "./rules/pretrained.js";
 import { checkRegister } from "./rules/register.js";
 import { checkAutoscale, checkRelease, checkSchedule } from "./rules/scale.js";
 import { checkServeApi } from "./rules/serve-api.js";
@@ -48,6 +49,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   { name: "schedule", check: (spec) => checkSchedule(spec) },
   { name: "release", check: (spec) => checkRelease(spec) },
   { name: "autoscale", check: (spec) => checkAutoscale(spec) },
+  { name: "pretrained-gates", check: (spec) => checkPretrainedGates(spec) },
   { name: "serve-api", check: (spec, ctx) => checkServeApi(spec, serveOf(spec), ctx) },
   {
     name: "examples",

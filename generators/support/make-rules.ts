@@ -5,7 +5,7 @@
  * names, registry URIs) and quoted references to the exported variables.
  */
 import type { LifecycleStep, ProjectIR, StepName } from "../../compiler/ir.js";
-import { CONTAINER_USER, DOWNLOAD_MODEL_REF, REGISTRY_MOUNT, REGISTRY_MOUNT_URI, fileRegistryPath, hasNeuronTarget, stepRepository, stopGraceSeconds } from "./container-run.js";
+import { CONTAINER_USER, REGISTRY_MOUNT, REGISTRY_MOUNT_URI, fileRegistryPath, hasNeuronTarget, stepRepository, stopGraceSeconds } from "./container-run.js";
 import { phony, type MakeRule } from "./make-rule.js";
 import { recipeWord } from "./shell.js";
 
@@ -50,8 +50,9 @@ function serviceRules(ir: ProjectIR): MakeRule[] {
   return [
     phony(
       "serve",
-      ir.kind === "App" ? "serve the external model on 127.0.0.1:$(PORT)" : "serve the newest compiled (else trained) model on 127.0.0.1:$(PORT)",
-      mesh(`serve ${ir.name} --port "$$PORT"`),
+      ir.kind === "App" ? "serve the external model on 127.0.0.1:$(PORT)" : "serve the version the serve.alias of $(ENV) names (else the newest) on 127.0.0.1:$(PORT)",
+      // --env applies the serving pick rule: MESH_MODEL_REF, else the environment's alias, else the newest.
+      mesh(ir.kind === "App" ? `serve ${ir.name} --port "$$PORT"` : `serve ${ir.name} --port "$$PORT" --env "$$ENV"`),
     ),
     phony("test", "contract tests: start a server on a free loopback port, run the spec's examples", mesh(`test ${ir.name}`)),
     phony("load", "bounded load test on loopback, checks the spec's slo, writes a JSON report", mesh(`load ${ir.name}`)),
@@ -75,13 +76,29 @@ function dockerRun(ir: ProjectIR, step: StepName): string {
     }
     // REGISTRY (exported as MESH_REGISTRY) wins; otherwise the mounted workspace registry.
     args.push(`-e MESH_REGISTRY="$\${MESH_REGISTRY:-${local !== undefined ? REGISTRY_MOUNT_URI : ir.registry}}"`);
-    if (step === "serve") args.push(`-e MESH_MODEL_REF=${DOWNLOAD_MODEL_REF}`);
+    if (step === "serve") {
+      prepare.push(modelRefOfEnv(ir));
+      // An explicit MESH_MODEL_REF wins, as it does for mesh serve, compose and k8s.
+      args.push('-e MESH_MODEL_REF="$${MESH_MODEL_REF:-$$ref}"');
+    }
   }
   if (step === "serve") {
     args.push("--read-only --tmpfs /tmp", `--stop-timeout ${stopGraceSeconds(ir)}`, `-p "127.0.0.1:$$PORT:${ir.serve.containerPort}"`);
   }
   args.push(`"${stepRepository(ir, step)}:$$IMAGE_TAG"`);
   return ['cd "$$ROOT"', ...prepare, args.join(" ")].join(" && ");
+}
+
+/**
+ * Sets `ref` to the lowered modelRef of $(ENV) (its serve.alias, else latest), refusing an ENV the
+ * spec does not have: the same version compose's profile and the k8s overlay of that environment serve.
+ */
+function modelRefOfEnv(ir: ProjectIR): string {
+  const byRef = new Map<string, string[]>();
+  for (const env of ir.environments) byRef.set(env.modelRef, [...(byRef.get(env.modelRef) ?? []), env.name]);
+  const names = ir.environments.map((e) => e.name);
+  const arms = [...byRef].map(([ref, envs]) => `${envs.join("|")}) ref=${recipeWord(ref)} ;;`);
+  return `case "$$ENV" in ${arms.join(" ")} *) echo "ENV must be one of: ${names.join(", ")}" >&2; exit 2 ;; esac`;
 }
 
 function imageRules(ir: ProjectIR): MakeRule[] {

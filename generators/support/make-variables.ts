@@ -17,7 +17,7 @@ export interface MakeVariable {
 /** The overridable variables, in the order `make help` lists them. */
 export function makeVariables(ir: ProjectIR): MakeVariable[] {
   return [
-    { name: "ENV", default: "dev", help: "compose profile for up/down (dev or ci)" },
+    { name: "ENV", default: "dev", help: "environment: its serve.alias picks the version serve and run-serve use; the compose profile of up/down (dev or ci)" },
     { name: "IMAGE_TAG", default: "latest", help: "tag of the step images that run-<step>, up and down use" },
     { name: "REGISTRY", default: "", help: "model registry URI (file://PATH or s3://BUCKET/PREFIX); empty: MESH_REGISTRY, mesh.yaml, file://.mesh/registry" },
     { name: "PORT", default: String(ir.serve.hostPort), help: "host port for serve and run-serve (bound to 127.0.0.1 by run-serve)" },

@@ -9,7 +9,7 @@ import { aliasMethods } from "./aliases.js";
 import { decodeDatasetCard, decodeModelCard, encodeCard } from "./cards.js";
 import { RegistryError } from "./errors.js";
 import { CARD, CHILDREN, childKey, datasetBase, datasetDir, modelBase, modelDir, parseModelFolder } from "./layout.js";
-import { NAME_PATTERN, checkDataset, checkKey, checkProject, checkRelPath, checkStage, parseVersionName } from "./names.js";
+import { NAME_PATTERN, checkDataset, checkKey, checkProject, checkRelPath, checkStage } from "./names.js";
 import type { BlobStore, Source } from "./storage.js";
 import { downloadVerified, readVerified } from "./verify.js";
 import { datasetId, modelId, parseModelId } from "./types.js";
@@ -59,12 +59,8 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
     }
   }
 
-  /** Complete versions (those with a card) under `base`, ascending. */
-  async function versions(base: string): Promise<number[]> {
-    const candidates = (await store.listDirs(base)).map(parseVersionName).filter((n): n is number => n !== undefined);
-    const complete = await Promise.all(candidates.map(async (n) => ((await store.head(`${base}/${n}/${CARD}`)) ? n : undefined)));
-    return complete.filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-  }
+  /** Complete versions under `base`, ascending (the backend knows which are complete; see storage.ts). */
+  const versions = (base: string): Promise<number[]> => store.listVersions(base);
 
   async function readCardBytes(dir: string, label: string): Promise<Uint8Array> {
     const bytes = await store.get(`${dir}/${CARD}`);

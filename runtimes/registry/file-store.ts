@@ -9,6 +9,8 @@
  *   last, each fsync'ed, then the folder is renamed to `<base>/<n>` in one atomic step. A
  *   rename onto an existing version fails, so nothing is ever overwritten. Staging folders of
  *   crashed publishers are swept after STALE_STAGING_MS.
+ * - Listing: because only that rename creates `<base>/<n>`, a folder named like a version is a
+ *   complete version; one readdir with file types lists them all, with no stat of any card.
  */
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -82,6 +84,12 @@ export function fileStore(root: string, uri: string): BlobStore {
     },
     listDirs: (prefix) => entries(prefix, "dir"),
     listFiles: (prefix) => entries(prefix, "file"),
+    // `.staging` and `.claims` are not version names, so in-flight publishes are never listed.
+    listVersions: async (base) =>
+      (await entries(base, "dir"))
+        .map(parseVersionName)
+        .filter((n): n is number => n !== undefined)
+        .sort((a, b) => a - b),
     async putIfAbsent(key, bytes) {
       const target = path(key);
       const tmp = `${target}.${randomUUID()}.tmp`;

@@ -1,21 +1,9 @@
 /** Plain-text rendering of registry listings and version details for the terminal. */
+import { datasetCardLines, fmtBytes, fmtNumber, modelCardLines, table } from "./card-text.js";
 import type { AliasesView, RegistryListing, VersionDetail } from "./inspect.js";
+import type { DatasetCard, ModelCard } from "./types.js";
 
-const fmtNumber = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) < 1e-3 ? n.toExponential(2) : n.toFixed(4).replace(/0+$/, ""));
-
-function fmtBytes(n: number | undefined): string {
-  if (n === undefined) return "";
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/** Left-aligned columns, two spaces apart, trailing blanks trimmed. */
-function table(rows: string[][], indent: string): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => (indent + r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")).trimEnd());
-}
+const bytesOf = (n: number | undefined) => (n === undefined ? "" : fmtBytes(n));
 
 export function renderListing(listing: RegistryListing): string {
   const lines = [`registry ${listing.uri}`];
@@ -39,7 +27,7 @@ export function renderListing(listing: RegistryListing): string {
           .map(([k, n]) => `${k}=${fmtNumber(n)}`)
           .join(" ");
         const lineage = [v.parent ? `parent ${v.parent}` : "", v.children.length ? `children ${v.children.join(",")}` : ""].filter(Boolean).join("; ");
-        models.push([v.id, v.type ?? "", v.createdAt ?? "", fmtBytes(v.bytes), metrics, lineage]);
+        models.push([v.id, v.type ?? "", v.createdAt ?? "", bytesOf(v.bytes), metrics, lineage]);
       }
     }
     const aliases = p.aliases.map((a) => [a.alias, `→ ${a.target}`, `since ${a.since}`, `by ${a.by}`, a.reason ? `(${a.reason})` : ""]);
@@ -53,12 +41,10 @@ export function renderListing(listing: RegistryListing): string {
 
 export function renderDetail(detail: VersionDetail, uri: string): string {
   const lines = [`${detail.id} (${detail.kind} of project ${detail.project}) in ${uri}`];
-  if (detail.kind === "model") {
-    lines.push(`parent:   ${detail.lineage.parent ?? "none"}`);
-    lines.push(`children: ${detail.lineage.children.length ? detail.lineage.children.join(", ") : "none"}`);
-    lines.push(`aliases:  ${detail.aliases.length ? detail.aliases.join(", ") : "none"}`);
-  }
-  lines.push("card:", JSON.stringify(detail.card, null, 2));
+  // A summary, bounded whatever the card holds; the card itself is `--format json`'s job.
+  if (detail.kind === "model") lines.push(...modelCardLines(detail.card as ModelCard, { ...detail.lineage, aliases: detail.aliases }));
+  else lines.push(...datasetCardLines(detail.card as DatasetCard));
+  lines.push(`full card: mesh registry show ${detail.project}/${detail.id} --format json`);
   return `${lines.join("\n")}\n`;
 }
 

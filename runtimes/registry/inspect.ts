@@ -77,7 +77,8 @@ async function modelVersion(reg: MeshRegistry, ref: ModelRef): Promise<ModelVers
       ...(bytes !== undefined ? { bytes } : {}),
     };
   } catch (err) {
-    if (!isRegistryError(err, "corrupt")) throw err;
+    // not-found: a version folder made by hand without its card (publish never leaves one).
+    if (!isRegistryError(err, "corrupt") && !isRegistryError(err, "not-found")) throw err;
     return { id, version: ref.version, metrics: {}, children: [], error: err.message };
   }
 }
@@ -88,7 +89,7 @@ async function datasetVersion(reg: MeshRegistry, ref: DatasetRef): Promise<Datas
     const card = await reg.readDatasetCard(ref);
     return { id, version: ref.version, createdAt: card.createdAt, rows: card.rows, sha256: card.sha256 };
   } catch (err) {
-    if (!isRegistryError(err, "corrupt")) throw err;
+    if (!isRegistryError(err, "corrupt") && !isRegistryError(err, "not-found")) throw err;
     return { id, version: ref.version, error: err.message };
   }
 }

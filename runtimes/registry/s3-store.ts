@@ -6,7 +6,8 @@
  *   first claim of this store.
  * - Invisible until complete: artifacts are uploaded to `<base>/<n>/…` first and `card.json`
  *   last; a version without a card is not a version (the core lists only versions with a
- *   card), so an interrupted upload leaves nothing visible. Files stream from disk through a
+ *   card), so an interrupted upload leaves nothing visible. Versions are listed from the
+ *   `<n>/card.json` keys of one paged listing (1,000 keys per request), not a HEAD per version. Files stream from disk through a
  *   hashing stream into lib-storage's multipart Upload (bounded memory: parts × queue).
  * - Immutable: `commit` refuses when the card exists; a claimed number is never reused.
  */
@@ -18,6 +19,8 @@ import { pipeline } from "node:stream/promises";
 import { RegistryError } from "./errors.js";
 import { HashingStream, sha256 } from "./hashing.js";
 import { claimVersionBakery, claimVersionConditional, probeConditionalWrites, type ConditionalOps, type ConditionalPut } from "./s3-claim.js";
+import { CARD } from "./layout.js";
+import { parseVersionName } from "./names.js";
 import { isMissingKey, s3Error } from "./s3-errors.js";
 import type { BlobStore, Source, VersionStage, Written } from "./storage.js";
 
@@ -46,10 +49,12 @@ export function s3Store(loc: S3Location): BlobStore {
    * so it misses folders whose objects sit deeper (every registry folder above a version).
    * One request covers 1,000 keys, so this stays cheap for registries of this size.
    */
-  async function list(prefix: string, recursive: boolean): Promise<{ dirs: string[]; files: string[] }> {
+  async function list(prefix: string, recursive: boolean): Promise<{ dirs: string[]; files: string[]; cards: number[] }> {
     const p = folder(prefix);
     const dirs = new Set<string>();
     const files: string[] = [];
+    // Versions directly under the prefix whose card (written last) is there: the complete ones.
+    const cards: number[] = [];
     let token: string | undefined;
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: p, ContinuationToken: token, ...(recursive ? {} : { Delimiter: "/" }) })).catch(fail(`list ${p || "/"}`));
@@ -58,10 +63,12 @@ export function s3Store(loc: S3Location): BlobStore {
         const slash = rest.indexOf("/");
         if (slash > 0) dirs.add(rest.slice(0, slash));
         else if (slash < 0 && rest !== "") files.push(rest);
+        const version = slash > 0 && rest.slice(slash) === `/${CARD}` ? parseVersionName(rest.slice(0, slash)) : undefined;
+        if (version !== undefined) cards.push(version);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return { dirs: [...dirs].sort(), files: files.sort() };
+    return { dirs: [...dirs].sort(), files: files.sort(), cards: cards.sort((a, b) => a - b) };
   }
 
   async function put(key: string, source: Source): Promise<Written> {
@@ -150,6 +157,7 @@ export function s3Store(loc: S3Location): BlobStore {
     },
     listDirs: async (prefix) => (await list(prefix, true)).dirs,
     listFiles: async (prefix) => (await list(prefix, false)).files,
+    listVersions: async (base) => (await list(base, true)).cards,
     async putIfAbsent(key, bytes) {
       // Used only for records whose content is fixed by their key (lineage), so a racing
       // duplicate writes the same bytes: check-then-put is enough.

@@ -44,6 +44,12 @@ export interface BlobStore {
   listDirs(prefix: string): Promise<string[]>;
   /** Names of the objects directly in `prefix`, sorted. */
   listFiles(prefix: string): Promise<string[]>;
+  /**
+   * The complete versions under `base` (`<base>/<n>` whose publish committed), ascending, told
+   * apart by the backend's own completeness mark, so a listing never reads or stats one card
+   * per version.
+   */
+  listVersions(base: string): Promise<number[]>;
   /** Creates the object unless it exists; returns false when it already existed. */
   putIfAbsent(key: string, bytes: Uint8Array): Promise<boolean>;
   /** Takes the next version number under `base` atomically (see the backend for the rule). */

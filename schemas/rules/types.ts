@@ -20,7 +20,8 @@ export type RuleId =
   | "transformer-model"
   | "cron-schedule"
   | "release-steps"
-  | "autoscale-bounds";
+  | "autoscale-bounds"
+  | "pretrained-gates";
 
 /** One broken rule: where (a path into the spec) and the message parameters. */
 export interface RuleViolation {

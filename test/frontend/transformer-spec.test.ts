@@ -151,6 +151,21 @@ describe("a transformer spec with its lock", () => {
     for (const line of r.lines) expect(line).toMatch(/^projects\/ner\/project\.yaml:\d+:\d+ error MESH\d{3} /);
   });
 
+  it("train.gates on trainer pretrained are refused at the gates (nothing is measured to judge them), with or without promote", async () => {
+    const gated = SPEC.replace("  train: { trainer: pretrained }\n", '  train:\n    trainer: pretrained\n    gates: { accuracy: ">= production - 0.01" }\n    promote: production\n');
+    expect((await compileLines(ws(gated))).lines).toEqual([
+      "projects/ner/project.yaml:13:5 error MESH053 steps.train.gates: trainer pretrained measures no accuracy (it trains nothing and has no held-out split), so train.gates could never stop a registration or the promotion to production\n" +
+        '    hint: remove train.gates; to keep a worse compiled version from being promoted, use compile.validate.gates, e.g. { label_agreement: ">= production - 0.01" }',
+    ]);
+    const absolute = SPEC.replace("  train: { trainer: pretrained }\n", '  train: { trainer: pretrained, gates: { accuracy: ">= 0.9", macro_f1: ">= 0.8" } }\n');
+    expect((await compileLines(ws(absolute))).lines[0]).toMatch(
+      /^projects\/ner\/project\.yaml:11:33 error MESH053 steps\.train\.gates: trainer pretrained measures no accuracy, macro_f1 .* stop a registration\n/,
+    );
+    // promote alone stays allowed: every registered version is promoted, as documented.
+    const promoteOnly = SPEC.replace("  train: { trainer: pretrained }\n", "  train: { trainer: pretrained, promote: production }\n");
+    expect((await compileLines(ws(promoteOnly))).diagnostics).toEqual([]);
+  });
+
   it("examples are checked against the task's answer shape", async () => {
     const r = await compileLines(ws(SPEC.replace("expect: { entities: [ { entity_type: PER, entity_text: Maria } ] }", "expect: { entities: PER, label: x }")));
     const text = r.lines.join("\n");

@@ -83,7 +83,7 @@ describe("evil override values", () => {
   it("reach mesh as one literal argument (PORT) and one literal MESH_REGISTRY (REGISTRY)", () => {
     const r = ws.make(ir.name, ["serve", ...overrides({ MESH: ws.fakeMesh })]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.calls).toEqual([{ tool: "mesh", argv: ["serve", "evil", "--port", evil.PORT], cwd: expect.any(String), registry: evil.REGISTRY }]);
+    expect(r.calls).toEqual([{ tool: "mesh", argv: ["serve", "evil", "--port", evil.PORT, "--env", evil.ENV], cwd: expect.any(String), registry: evil.REGISTRY }]);
     expect(readdirSync(sentinel)).toEqual([]);
   });
 
@@ -115,7 +115,7 @@ describe("evil override values", () => {
   it("taken from the environment instead of the command line are just as inert", () => {
     const r = ws.make(ir.name, ["serve", `MESH=${ws.fakeMesh}`], evil);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.calls[0]).toMatchObject({ argv: ["serve", "evil", "--port", evil.PORT], registry: evil.REGISTRY });
+    expect(r.calls[0]).toMatchObject({ argv: ["serve", "evil", "--port", evil.PORT, "--env", evil.ENV], registry: evil.REGISTRY });
     expect(readdirSync(sentinel)).toEqual([]);
   });
 
@@ -127,7 +127,7 @@ describe("evil override values", () => {
       fc.property(value, value, (port, registry) => {
         const r = ws.make(ir.name, ["serve", `MESH=${ws.fakeMesh}`, `PORT=${port}`, `REGISTRY=${registry}`]);
         expect(r.status, r.stderr).toBe(0);
-        expect(r.calls).toEqual([{ tool: "mesh", argv: ["serve", "evil", "--port", port], cwd: expect.any(String), registry }]);
+        expect(r.calls).toEqual([{ tool: "mesh", argv: ["serve", "evil", "--port", port, "--env", "dev"], cwd: expect.any(String), registry }]);
       }),
       { numRuns: 40 },
     );

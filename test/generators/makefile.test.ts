@@ -141,9 +141,9 @@ describe("make", () => {
 
   it("passes serve's port, REGISTRY as MESH_REGISTRY, and the spec to generate --check", () => {
     const serve = ws.make("iris", ["serve", `MESH=${ws.fakeMesh}`]);
-    expect(serve.calls[0]?.argv).toEqual(["serve", "iris", "--port", "8001"]);
+    expect(serve.calls[0]?.argv).toEqual(["serve", "iris", "--port", "8001", "--env", "dev"]);
     const other = ws.make("iris", ["serve", `MESH=${ws.fakeMesh}`, "PORT=9123", "REGISTRY=s3://bucket/prefix"]);
-    expect(other.calls[0]).toMatchObject({ argv: ["serve", "iris", "--port", "9123"], registry: "s3://bucket/prefix" });
+    expect(other.calls[0]).toMatchObject({ argv: ["serve", "iris", "--port", "9123", "--env", "dev"], registry: "s3://bucket/prefix" });
     expect(ws.make("iris", ["train", `MESH=${ws.fakeMesh}`], { REGISTRY: "file://.mesh/other" }).calls[0]?.registry).toBe("file://.mesh/other");
     // The output root is this folder's parent, wherever --out put it (test/emit/generate-scope.test.ts).
     expect(ws.make("iris", ["generate-check", `MESH=${ws.fakeMesh}`]).calls[0]?.argv).toEqual(["generate", "--check", "projects/iris/project.yaml", "--out", `${realpathSync(ws.root)}/out/iris/..`]);
@@ -187,6 +187,26 @@ describe("make", () => {
     expect(appServe.at(-1)).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/mesh/digits-serve:latest");
     expect(appServe).toEqual(expect.arrayContaining(["MESH_REGISTRY=file:///var/lib/mesh/registry", "MESH_MODEL_REF=latest"])); // model downloaded at start
     expect(ws.make("digits", ["run-serve", "REGISTRY=s3://models/mesh"]).calls[0]?.argv).toContain("MESH_REGISTRY=s3://models/mesh");
+  });
+
+  it("serve and run-serve pick the version of $(ENV) by the serving rule: MESH_MODEL_REF, else its serve.alias, else latest", () => {
+    // spam's prod environment has serve.alias production; served here from a downloading image.
+    const prod = spam.environments.find((e) => e.name === "prod");
+    expect(prod?.modelRef).toBe("production");
+    const downloading: ProjectIR = { ...spam, name: "spamdl", serve: { ...spam.serve, image: { ...spam.serve.image, model: "download" } } };
+    ws.write("spamdl", generateMakefile(downloading));
+    const modelRef = (args: string[], env: Record<string, string> = {}) => {
+      const r = ws.make("spamdl", ["run-serve", ...args], env);
+      return { status: r.status, stderr: r.stderr, ref: r.calls[0]?.argv.find((a) => a.startsWith("MESH_MODEL_REF=")) };
+    };
+    expect(modelRef([]).ref).toBe("MESH_MODEL_REF=latest");
+    expect(modelRef(["ENV=prod"]).ref).toBe("MESH_MODEL_REF=production");
+    expect(modelRef(["ENV=prod"], { MESH_MODEL_REF: "SPAM-COMPILED-3" }).ref).toBe("MESH_MODEL_REF=SPAM-COMPILED-3");
+    const unknown = modelRef(["ENV=qa"]);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.ref).toBeUndefined(); // docker never ran
+    expect(unknown.stderr).toContain("ENV must be one of: dev, ci, prod");
+    expect(ws.make("spam", ["serve", `MESH=${ws.fakeMesh}`, "ENV=prod"]).calls[0]?.argv).toEqual(["serve", "spam", "--port", "8000", "--env", "prod"]);
   });
 
   it("drives compose with the ENV profile", () => {

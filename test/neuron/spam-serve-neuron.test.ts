@@ -182,7 +182,7 @@ describe("the Python Neuron server on the CPU-traced artifact", () => {
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^mesh_http_errors_total\{code="too_many_rows"\} 1$/m);
     expect(metrics).toMatch(/^mesh_batch_rows_count \d+$/m);
-    expect(metrics).toMatch(/^mesh_model_info\{name="spam",version="SPAM-COMPILED-2",spec_hash="[0-9a-f]{64}"\} 1$/m);
+    expect(metrics).toMatch(/^mesh_model_info\{name="spam",version="SPAM-COMPILED-2",alias="",spec_hash="[0-9a-f]{64}"\} 1$/m);
     expect((await fetch(`${baseUrl}/spam/v1/ready`)).status).toBe(200);
   });
 

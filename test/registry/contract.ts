@@ -126,6 +126,23 @@ export function registryContract(getBackend: () => Backend): void {
       expect(new TextDecoder().decode(await reg.readModelFile({ project: "spam", key: "SPAM", stage: "TRAINED", version: 2 }, "model.onnx"))).toBe("m1");
     });
 
+    test("only committed versions are listed: files staged for a version are not, whatever backend", async () => {
+      const fx = await fresh();
+      const reg = fx.open();
+      await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": enc("one") }, trainedCard());
+      const card = await fx.rawList("spam/models/SPAM-TRAINED/1");
+      expect(card).toContain("spam/models/SPAM-TRAINED/1/card.json");
+      // What a publish in flight leaves where the backend stages it: the file backend's staging
+      // folder (renamed into place on commit), S3's version keys before the card, written last.
+      if (getBackend().name === "file") await fx.rawPut("spam/models/SPAM-TRAINED/.staging/2-0000/card.json", enc("{}"));
+      else await fx.rawPut("spam/models/SPAM-TRAINED/2/model.onnx", enc("half"));
+      await fx.rawPut("spam/models/SPAM-TRAINED/not-a-version/card.json", enc("{}"));
+      expect(await reg.listModelVersions("spam", "SPAM", "TRAINED")).toEqual([1]);
+      expect(await reg.latestServableModel("spam", "SPAM")).toEqual({ project: "spam", key: "SPAM", stage: "TRAINED", version: 1 });
+      const next = await reg.publishModel("spam", "SPAM", "TRAINED", { "model.onnx": enc("two") }, trainedCard());
+      expect(await reg.listModelVersions("spam", "SPAM", "TRAINED")).toEqual([1, next.version]);
+    });
+
     test("the newest servable version skips compiled versions without model.onnx (Neuron, CPU trace)", async () => {
       const fx = await fresh();
       const reg = fx.open();

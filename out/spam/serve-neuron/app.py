@@ -6,6 +6,7 @@ import html
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -24,6 +25,9 @@ except ImportError as err:
 from featurizers import Featurizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The alias the served version was picked through (set by mesh like MESH_MODEL_REF=production);
+# it becomes a metrics label and a /bio field, so only what the registry accepts as an alias.
+ALIAS_PATTERN = "^[a-z][a-z0-9_]{0,31}$"
 MAX_ERRORS = 20
 LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 ROW_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
@@ -147,12 +151,17 @@ class Metrics:
         out.append("mesh_queue_rows %d" % queue_rows)
         head("mesh_ready", "gauge", "1 when the server is ready (model loaded, warm-up passed, not draining).")
         out.append("mesh_ready %d" % (1 if ready else 0))
-        head("mesh_model_info", "gauge", "The served model version (value is always 1).")
-        out.append("mesh_model_info%s 1" % label_text(("name", "version", "spec_hash"), (NAME, model_version, API.get("specHash") or "")))
+        head("mesh_model_info", "gauge", "The served model version and the alias it was picked through (value is always 1).")
+        out.append("mesh_model_info%s 1" % label_text(("name", "version", "alias", "spec_hash"), (NAME, model_version, model_alias(), API.get("specHash") or "")))
         return "\n".join(out) + "\n"
 
 
 METRICS = Metrics()
+
+
+def model_alias():
+    """MESH_MODEL_ALIAS, checked at start (main); "" when the version was not picked through an alias."""
+    return os.environ.get("MESH_MODEL_ALIAS", "")
 
 
 # ---------------------------------------------------------------- decoding (as the generated decode.ts)
@@ -594,6 +603,7 @@ async def bio():
     return send_json(200, {
         "name": NAME,
         "version": version,
+        "alias": model_alias() or None,
         "versions": {"served": version, "parent": parent},
         "lineage": [parent, version] if parent else [version],
         "type": text(card.get("type")),
@@ -857,6 +867,10 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("MESH_PORT", API["port"])))
     parser.add_argument("--model-dir", help="a compiled version folder: card.json and neuron/{model.pt,compilation_specs.json,features.json}")
     args = parser.parse_args()
+    alias = model_alias()
+    if alias and not re.match(ALIAS_PATTERN, alias):
+        print("app.py: invalid MESH_MODEL_ALIAS %s: expected an alias name such as production" % json.dumps(alias), file=sys.stderr)
+        return 2
     if args.model_dir:
         os.environ["MESH_MODEL_DIR"] = args.model_dir
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
