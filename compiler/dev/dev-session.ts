@@ -37,6 +37,8 @@ export interface DevOptions {
   /** The servers' logs; default stdout. */
   readonly out?: NodeJS.WritableStream;
   readonly debounceMs?: number;
+  /** Every child logs one line per request (MESH_ACCESS_LOG=1, unless the user set it). */
+  readonly accessLog?: boolean;
   /** Aborting stops the session: every child drains and exits, the port is released. */
   readonly signal?: AbortSignal;
 }
@@ -111,6 +113,7 @@ export async function runDev(opts: DevOptions): Promise<number> {
         ...(registry() !== undefined ? { registry: registry()! } : {}),
         err: messages,
         out: opts.out ?? process.stdout,
+        ...(opts.accessLog !== undefined ? { accessLog: opts.accessLog } : {}),
         signal: abort.signal,
         onReady: ({ url, label }) => {
           const upstream = upstreamOf(url);

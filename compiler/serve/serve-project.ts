@@ -37,6 +37,8 @@ export interface ServeProjectOptions {
   readonly out?: NodeJS.WritableStream;
   /** Aborting stops the server (SIGTERM: it drains, and the result is its exit code). */
   readonly signal?: AbortSignal;
+  /** Turn the server's access log on (MESH_ACCESS_LOG=1) unless the user set MESH_ACCESS_LOG: a person is watching. */
+  readonly accessLog?: boolean;
   /** Called once the server is ready, with its URL and the model it serves (`mesh dev` swaps on it). */
   readonly onReady?: (ready: { readonly url: string; readonly label: string }) => void;
 }
@@ -109,6 +111,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   if (picked.model.alias) env["MESH_MODEL_ALIAS"] = picked.model.alias;
   else delete env["MESH_MODEL_ALIAS"];
   if (!env["MESH_MODEL_CARD"]) delete env["MESH_MODEL_CARD"];
+  if (opts.accessLog && !env["MESH_ACCESS_LOG"]) env["MESH_ACCESS_LOG"] = "1";
   const base = ir.serve.api.basePath;
   err.write(`mesh serve: starting ${ir.name} with ${picked.model.label}\n`);
   return runChild({
