@@ -23,6 +23,10 @@ const MODELS = (env.MODELS ?? "spam,mlp").split(",");
 const WORKERS = (env.WORKERS ?? "1,2").split(",").map(Number);
 const COLD = Number(env.COLD ?? 5);
 const PY = env.PYTHON ?? "/usr/bin/python3";
+// ACCESS_LOG=1 adds mesh-batch-log (MESH_ACCESS_LOG=1: one info line per request) beside mesh-batch;
+// ONLY=a,b runs just those servers (e.g. ONLY=mesh-batch,mesh-batch-log for the access log's cost).
+const ACCESS_LOG = env.ACCESS_LOG === "1";
+const ONLY = env.ONLY ? new Set(env.ONLY.split(",")) : undefined;
 const RESULTS = join(ROOT, "bench/results");
 
 const children = new Set();
@@ -155,10 +159,10 @@ const hasPython = (() => {
 })();
 const features = join(OUT, "runtimes/features/index.js");
 
-function ours(kind, model, batch, workers = 1) {
+function ours(kind, model, batch, workers = 1, accessLog = false) {
   const main = kind === "spam" && useGenerated ? generatedSpam : built["our-server"];
   return {
-    name: `mesh-${batch ? "batch" : "single"}${workers > 1 ? `-w${workers}` : ""}`,
+    name: `mesh-${batch ? "batch" : "single"}${workers > 1 ? `-w${workers}` : ""}${accessLog ? "-log" : ""}`,
     cmd: [process.execPath, main],
     env: (port) => ({
       BENCH_DEF: kind,
@@ -166,7 +170,9 @@ function ours(kind, model, batch, workers = 1) {
       MESH_PORT: String(port),
       MESH_MODEL_PATH: model,
       MESH_BATCH_ENABLED: String(batch),
-      MESH_LOG_LEVEL: "warn",
+      // The access line is written at info (to /dev/null here: the server's side of the cost).
+      MESH_LOG_LEVEL: accessLog ? "info" : "warn",
+      MESH_ACCESS_LOG: String(accessLog),
       MESH_WORKERS: String(workers),
       MESH_MAX_ROWS: "64",
       MESH_QUEUE_ROWS: "2048",
@@ -182,6 +188,7 @@ function serversFor(kind) {
     ours(kind, model, true),
     ours(kind, model, false),
     ...WORKERS.filter((w) => w > 1).map((w) => ours(kind, model, true, w)),
+    ...(ACCESS_LOG ? [ours(kind, model, true, 1, true)] : []),
   ];
   if (kind === "spam" && hasPython) {
     const weights = join(modelsDir, "linear.weights.json");
@@ -210,7 +217,7 @@ function serversFor(kind) {
     });
     list.push(uv("fastapi_pydantic", 1), uv("fastapi_tuned", 1), uv("fastapi_tuned", 2));
   }
-  return list.map((s) => ({ ...s, path: `/${kind}/v1/predict`, body: BODIES[kind], model: kind }));
+  return list.filter((s) => !ONLY || ONLY.has(s.name)).map((s) => ({ ...s, path: `/${kind}/v1/predict`, body: BODIES[kind], model: kind }));
 }
 
 // uvicorn takes its port as a flag: patch the command at start time.
@@ -331,6 +338,14 @@ const goals = [
   ]),
   ["spam: mesh-batch p99 ms at c=16 (goal ≤ 5)", get("spam", "mesh-batch", 16) ? String(median(get("spam", "mesh-batch", 16).p99)) : "–"],
   ...WORKERS.filter((w) => w > 1).flatMap((w) => ["spam", "mlp"].map((m) => [`${m}: ${w} workers / 1 worker (batch), c=64`, ratio(rps(m, `mesh-batch-w${w}`, 64), rps(m, "mesh-batch", 64))])),
+  ...(ACCESS_LOG
+    ? ["spam", "mlp"].flatMap((m) =>
+        CONNS.flatMap((c) => [
+          [`${m}: req/s, access log on / off (batch), c=${c} (1 = free)`, ratio(rps(m, "mesh-batch-log", c), rps(m, "mesh-batch", c))],
+          [`${m}: CPU per request, access log on / off (batch), c=${c}`, ratio(cpu(m, "mesh-batch-log", c), cpu(m, "mesh-batch", c))],
+        ]),
+      )
+    : []),
   ...Object.entries(results.cold).map(([name, v]) => [`cold start spawn → first 200, ${name} (ms, goal ≤ 300)`, `${Math.round(v.median)} (${v.runs.map(Math.round).join("/")})`]),
 ];
 results.ratios = Object.fromEntries(goals);

@@ -13,7 +13,7 @@
  */
 import { existsSync } from "node:fs";
 import { get as httpGet } from "node:http";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import type { ProjectIR } from "../ir.js";
 import { nodeHost } from "../host.js";
@@ -22,6 +22,7 @@ import { compileProject } from "../pipeline.js";
 import { DEFAULTS } from "../lower/defaults.js";
 import { serveProject } from "../serve/serve-project.js";
 import { startFrontProxy, upstreamOf, type FrontProxy, type Upstream } from "./front-proxy.js";
+import { SpareServer } from "./spare.js";
 import { watchTargets, type WatchTarget } from "./watch.js";
 
 export interface DevOptions {
@@ -37,6 +38,10 @@ export interface DevOptions {
   /** The servers' logs; default stdout. */
   readonly out?: NodeJS.WritableStream;
   readonly debounceMs?: number;
+  /** false: every reload cold-starts its server (no warm spare; bench/dev compares the two). */
+  readonly spare?: boolean;
+  /** Every child logs one line per request (MESH_ACCESS_LOG=1, unless the user set it). */
+  readonly accessLog?: boolean;
   /** Aborting stops the session: every child drains and exits, the port is released. */
   readonly signal?: AbortSignal;
 }
@@ -83,6 +88,8 @@ export async function runDev(opts: DevOptions): Promise<number> {
     return 1;
   }
   const children = new Set<Child>();
+  // A warm server process for the next reload: its Node start and runtime load happen between saves.
+  const spare = new SpareServer(opts.root);
   let current: Child | undefined;
   // Reloads run one at a time; changes arriving during one are collected for the next.
   let pending: { labels: Set<string>; paths: Set<string>; t0: number } | undefined;
@@ -111,6 +118,8 @@ export async function runDev(opts: DevOptions): Promise<number> {
         ...(registry() !== undefined ? { registry: registry()! } : {}),
         err: messages,
         out: opts.out ?? process.stdout,
+        ...(opts.accessLog !== undefined ? { accessLog: opts.accessLog } : {}),
+        ...(opts.spare !== false ? { launch: spare.launch } : {}),
         signal: abort.signal,
         onReady: ({ url, label }) => {
           const upstream = upstreamOf(url);
@@ -147,6 +156,7 @@ export async function runDev(opts: DevOptions): Promise<number> {
       await proxy.drained(old.upstream);
       await old.stop();
     }
+    if (!stopping) spare.warm();
   };
 
   const origin = proxy.url;
@@ -164,6 +174,8 @@ export async function runDev(opts: DevOptions): Promise<number> {
       const { labels, paths, t0 } = pending;
       pending = undefined;
       const what = [...paths].join(", ") || [...labels].join(", ");
+      // The spare loaded the runtime as it was; a changed runtime needs a cold start.
+      if (labels.has("runtime")) spare.discard();
       const result = await compileProject(host, opts.name);
       if (!result.value) {
         err.write(`${formatDiagnostics(result.diagnostics)}\n`);
@@ -193,6 +205,7 @@ export async function runDev(opts: DevOptions): Promise<number> {
   await stopRequested;
   watcher.close();
   await reloading;
+  spare.discard();
   await proxy.close();
   const codes = await Promise.all([...children].map((c) => c.stop()));
   say(`stopped`);
@@ -207,7 +220,8 @@ function watchList(opts: DevOptions, ir: ProjectIR | undefined): WatchTarget[] {
     { label: "mesh.yaml", dir: opts.root, files: ["mesh.yaml"] },
     { label: "runtime", dir: join(opts.root, "dist", "runtimes"), recursive: true },
   ];
-  if (opts.model !== undefined) targets.push({ label: "model", dir: dirname(resolve(opts.cwd, opts.model)) });
+  // The model file only: its folder may hold anything (a workspace, other models) that changes.
+  if (opts.model !== undefined) targets.push({ label: "model", dir: dirname(resolve(opts.cwd, opts.model)), files: [basename(opts.model)] });
   // A flag or MESH_REGISTRY is relative to where mesh was started; the spec's registry to the workspace.
   const given = opts.registry ?? process.env["MESH_REGISTRY"];
   const uri = given ?? ir?.registry;

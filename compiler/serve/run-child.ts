@@ -4,7 +4,7 @@
  * (the child drains), and its exit code becomes ours. The child also watches us: should mesh
  * die without forwarding anything (SIGKILL, a crash), the server stops itself the same way.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 
 /**
  * Preloaded into the server (`node --import`): once its parent — this mesh process — is gone
@@ -24,11 +24,13 @@ export interface RunChildOptions {
   readonly out?: NodeJS.WritableStream;
   /** Aborting sends SIGTERM to the server (embedding and tests stop it this way). */
   readonly signal?: AbortSignal;
+  /** Starts the server process (stdout piped) instead of spawning `node main.js`, or returns undefined to let it spawn (mesh dev's warm spare). */
+  readonly launch?: (mainJs: string, env: NodeJS.ProcessEnv) => ChildProcess | undefined;
 }
 
 export function runChild(opts: RunChildOptions): Promise<number> {
   const out = opts.out ?? process.stdout;
-  const child = spawn(process.execPath, ["--import", PARENT_GUARD, opts.mainJs], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = opts.launch?.(opts.mainJs, opts.env) ?? spawn(process.execPath, ["--import", PARENT_GUARD, opts.mainJs], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "inherit"] });
   let buf = "";
   let announced = false;
   child.stdout!.on("data", (chunk: Buffer) => {

@@ -12,7 +12,7 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { compileProject } from "../pipeline.js";
 import { pickModel } from "./pick-model.js";
-import { runChild } from "./run-child.js";
+import { runChild, type RunChildOptions } from "./run-child.js";
 
 export interface ServeProjectOptions {
   /** Workspace root (absolute). */
@@ -37,6 +37,10 @@ export interface ServeProjectOptions {
   readonly out?: NodeJS.WritableStream;
   /** Aborting stops the server (SIGTERM: it drains, and the result is its exit code). */
   readonly signal?: AbortSignal;
+  /** Turn the server's access log on (MESH_ACCESS_LOG=1) unless the user set MESH_ACCESS_LOG: a person is watching. */
+  readonly accessLog?: boolean;
+  /** How the server process starts (see run-child.ts); mesh dev hands it to a warm spare. */
+  readonly launch?: RunChildOptions["launch"];
   /** Called once the server is ready, with its URL and the model it serves (`mesh dev` swaps on it). */
   readonly onReady?: (ready: { readonly url: string; readonly label: string }) => void;
 }
@@ -109,6 +113,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
   if (picked.model.alias) env["MESH_MODEL_ALIAS"] = picked.model.alias;
   else delete env["MESH_MODEL_ALIAS"];
   if (!env["MESH_MODEL_CARD"]) delete env["MESH_MODEL_CARD"];
+  if (opts.accessLog && !env["MESH_ACCESS_LOG"]) env["MESH_ACCESS_LOG"] = "1";
   const base = ir.serve.api.basePath;
   err.write(`mesh serve: starting ${ir.name} with ${picked.model.label}\n`);
   return runChild({
@@ -117,6 +122,7 @@ export async function serveProject(opts: ServeProjectOptions): Promise<number> {
     env,
     ...(opts.out ? { out: opts.out } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.launch ? { launch: opts.launch } : {}),
     onReady: (url) => {
       err.write(`mesh serve: ${ir.name} is ready at ${url}${base}/predict (docs ${url}${base}/docs, V2 ${url}/v2/models/${ir.name}); Ctrl-C stops it\n`);
       opts.onReady?.({ url, label: picked.model.label });

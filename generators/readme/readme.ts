@@ -25,16 +25,16 @@ function lifecycle(ir: ProjectIR): string[] {
   const port = ir.serve.hostPort;
   if (ir.kind === "App") {
     return commented([
-      [`npx mesh serve ${n} --port ${port}`, `serve the external model on 127.0.0.1:${port} (= make serve)`],
-      [`npx mesh test ${n}`, "contract tests from the spec's examples (= make test)"],
+      [`./mesh serve ${n} --port ${port}`, `serve the external model on 127.0.0.1:${port} (= make serve)`],
+      [`./mesh test ${n}`, "contract tests from the spec's examples (= make test)"],
     ]);
   }
   return commented([
-    [`npx mesh run ${n}`, `${ir.steps.join(" → ")}, skipping unchanged steps`],
-    [`npx mesh run ${n} --no-serve`, "stop before serving (= make run)"],
-    ...ir.steps.filter((s) => s !== "serve").map((s) => [`npx mesh run ${n} --only ${s}`, `= make ${s}`] as const),
-    [`npx mesh serve ${n} --port ${port}`, "= make serve"],
-    [`npx mesh test ${n}`, "contract tests against a fresh loopback server (= make test)"],
+    [`./mesh run ${n}`, `${ir.steps.join(" → ")}, skipping unchanged steps`],
+    [`./mesh run ${n} --no-serve`, "stop before serving (= make run)"],
+    ...ir.steps.filter((s) => s !== "serve").map((s) => [`./mesh run ${n} --only ${s}`, `= make ${s}`] as const),
+    [`./mesh serve ${n} --port ${port}`, "= make serve"],
+    [`./mesh test ${n}`, "contract tests against a fresh loopback server (= make test)"],
   ]);
 }
 

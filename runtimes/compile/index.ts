@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { canonicalJson, inputsHash } from "../support/canonical-json.js";
 import { LifecycleError, reason } from "../lifecycle/errors.js";
-import type { Log } from "../lifecycle/progress.js";
+import { emitProgress, type Log } from "../lifecycle/progress.js";
 import type { FeatureSpec } from "../features/index.js";
 import type { TransformerServing } from "../transformers/config.js";
 import { modelId, type ModelCard, type ModelRef, type Registry } from "../registry/types.js";
@@ -104,12 +104,17 @@ export async function compileTarget(
   if (!opts.force && latest?.card.inputsHash === hash) return { ...latest, skipped: true };
 
   const parentId = modelId(trained.ref);
+  // Four stages a person can watch: download the parent, compile, validate against its golden rows, publish.
+  const stage = (done: number, name: string, fields: Record<string, string | number> = {}) => {
+    if (ctx.log.progress) emitProgress(ctx.log, { task: "compile", label: describeTarget(target), unit: "steps", done, total: 4, fields: { step: name, ...fields }, final: done === 4 });
+  };
   const scratch = fs.mkdtempSync(path.join(ctx.workRoot ?? os.tmpdir(), `mesh-compile-${ctx.project}-`));
   let artifact;
   try {
     const compiler = targetCompiler(target);
     const trainedDir = path.join(scratch, "trained");
     fs.mkdirSync(trainedDir, { recursive: true });
+    stage(0, `download ${parentId}`);
     await ctx.registry.downloadModel(trained.ref, trainedDir);
     const golden = parseGolden(fs.readFileSync(path.join(trainedDir, "test_files/inputs.json")), fs.readFileSync(path.join(trainedDir, "test_files/predictions.json")));
     const n = Math.min(validate.samples, golden.inputs.length);
@@ -119,8 +124,10 @@ export async function compileTarget(
     const workDir = path.join(scratch, "out");
     fs.mkdirSync(workDir);
     const model = modelOf(trained.card);
+    stage(1, "compile");
     artifact = await compiler({ target, trainedDir, workDir, ...model, log: ctx.log });
     const inputs = golden.inputs.slice(0, n);
+    stage(2, `validate on ${n} golden rows`);
     const predictions = await artifact.predict(inputs);
     const parity = checkParity(predictions, golden.predictions.slice(0, n), validate.atol, validate.rtol);
     // Labels are what users see: an embedding has none, a classifier's rows are its label width.
@@ -159,8 +166,10 @@ export async function compileTarget(
     };
     // Its own test files: the validated inputs and what the compiled model answers for them.
     const files = { ...artifact.files, ...goldenFiles(inputs, predictions) };
+    stage(3, "publish", { "max |Δ|": parity.maxAbsDiff.toExponential(2), "labels agree": `${(agreement * 100).toFixed(2)} %` });
     const ref = await ctx.registry.publishModel(ctx.project, ctx.key, "COMPILED", files, card);
     await ctx.registry.appendChild(trained.ref, ref);
+    stage(4, `published ${modelId(ref)}`, { "max |Δ|": parity.maxAbsDiff.toExponential(2), "labels agree": `${(agreement * 100).toFixed(2)} %` });
     return { ref, card: await ctx.registry.readModelCard(ref), skipped: false, maxAbsDiff: parity.maxAbsDiff };
   } catch (err) {
     if (err instanceof LifecycleError) throw err;

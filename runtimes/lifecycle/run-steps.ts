@@ -7,6 +7,7 @@ import { openRegistry } from "../registry/index.js";
 import { resolveRegistryUri, s3OptionsFromWorkspace } from "../registry/uri.js";
 import type { LifecycleStep, StepOutcome } from "./config.js";
 import type { Log } from "./progress.js";
+import type { UploadProgress } from "../registry/core.js";
 import type { RunConfig } from "./run-config.js";
 import { runLifecycle } from "./run-lifecycle.js";
 
@@ -27,7 +28,18 @@ export interface RunStepsOptions {
 export async function runSteps(config: RunConfig, opts: RunStepsOptions): Promise<StepOutcome[]> {
   const uri = resolveRegistryUri(opts.registryFlag, opts.env, config.registry);
   const s3 = s3OptionsFromWorkspace(config.aws, opts.env);
-  const registry = openRegistry(uri, { cwd: opts.root, s3 });
+  const progress = opts.log.progress;
+  const registry = openRegistry(uri, {
+    cwd: opts.root,
+    s3,
+    // Uploads show as a bar where progress is displayed; plain logs keep their step lines only.
+    ...(progress
+      ? {
+          onUpload: (u: UploadProgress) =>
+            progress({ task: "upload", label: u.version, unit: "bytes", done: u.bytes, total: u.totalBytes, fields: { files: `${u.files}/${u.totalFiles}` }, final: u.files === u.totalFiles }),
+        }
+      : {}),
+  });
   opts.onRegistry?.(registry.uri);
   const only = opts.only ?? config.step;
   return runLifecycle(config.lifecycle, {

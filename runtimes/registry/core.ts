@@ -3,7 +3,7 @@
  * stage files with their sha256, card last), listings of complete versions only, verified
  * reads and downloads, and lineage. Backends only supply storage (file-store.ts, s3-store.ts).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { aliasMethods } from "./aliases.js";
 import { decodeDatasetCard, decodeModelCard, encodeCard } from "./cards.js";
@@ -18,6 +18,18 @@ import type { ArtifactFiles, DatasetCard, DatasetRef, MeshRegistry, ModelCard, M
 export interface CoreOptions {
   /** The clock for `createdAt` (tests pin it). */
   readonly now?: () => Date;
+  /** Called after each file of a publish is stored (a progress display of the upload). */
+  readonly onUpload?: (progress: UploadProgress) => void;
+}
+
+/** How far a publish is: bytes and files stored of the version's total. */
+export interface UploadProgress {
+  /** The version being published, e.g. spam/SPAM-TRAINED-3. */
+  readonly version: string;
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly files: number;
+  readonly totalFiles: number;
 }
 
 export function createRegistry(store: BlobStore, options: CoreOptions = {}): MeshRegistry {
@@ -43,6 +55,8 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
     try {
       const hashes: Record<string, string> = {};
       const sizes: Record<string, number> = {};
+      const totalBytes = options.onUpload ? (await Promise.all(entries.map(([, source]) => sourceSize(source as Source)))).reduce((a, b) => a + b, 0) : 0;
+      let bytes = 0;
       for (const [rel, source] of entries) {
         const written = await stage.put(rel, source as Source).catch((err: unknown) => {
           if (err instanceof RegistryError) throw err;
@@ -50,6 +64,8 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
         });
         hashes[rel] = written.sha256;
         sizes[rel] = written.size;
+        bytes += written.size;
+        options.onUpload?.({ version: label(n), bytes, totalBytes: Math.max(totalBytes, bytes), files: Object.keys(hashes).length, totalFiles: entries.length });
       }
       await stage.commit(encodeCard(card(n, hashes, sizes, now().toISOString())));
       return n;
@@ -220,4 +236,9 @@ export function createRegistry(store: BlobStore, options: CoreOptions = {}): Mes
 async function downloadCard(localDir: string, card: ModelCard | DatasetCard): Promise<void> {
   await mkdir(localDir, { recursive: true });
   await writeFile(join(localDir, CARD), encodeCard(card));
+}
+
+/** The byte size of a file to publish (bytes in memory, or a local file). */
+async function sourceSize(source: Source): Promise<number> {
+  return source instanceof Uint8Array ? source.byteLength : (await stat((source as { localPath: string }).localPath)).size;
 }

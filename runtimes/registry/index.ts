@@ -4,7 +4,7 @@
  * file-store.ts / s3-store.ts / s3-claim.ts for how each backend keeps its guarantees.
  */
 import { isAbsolute, resolve } from "node:path";
-import { createRegistry } from "./core.js";
+import { createRegistry, type CoreOptions } from "./core.js";
 import { fileStore } from "./file-store.js";
 import { createS3Client, type S3Options } from "./s3-client.js";
 import { s3Store } from "./s3-store.js";
@@ -20,12 +20,14 @@ export interface OpenRegistryOptions {
   readonly cwd?: string;
   /** The clock for card `createdAt` (tests). */
   readonly now?: () => Date;
+  /** Progress of each publish, file by file. */
+  readonly onUpload?: CoreOptions["onUpload"];
 }
 
 /** Opens a registry by URI. Throws RegistryError("invalid") for a URI it cannot use. */
 export function openRegistry(uri: string, options: OpenRegistryOptions = {}): MeshRegistry {
   const loc = parseRegistryUri(uri);
-  const core = options.now ? { now: options.now } : {};
+  const core: CoreOptions = { ...(options.now ? { now: options.now } : {}), ...(options.onUpload ? { onUpload: options.onUpload } : {}) };
   if (loc.kind === "file") {
     const root = isAbsolute(loc.path) ? loc.path : resolve(options.cwd ?? process.cwd(), loc.path);
     return createRegistry(fileStore(root, uri), core);
@@ -38,4 +40,5 @@ export { RegistryError, isRegistryError, type RegistryErrorCode } from "./errors
 export { DEFAULT_REGISTRY_URI, parseRegistryUri, resolveRegistryUri, s3OptionsFromWorkspace, type WorkspaceAws } from "./uri.js";
 export type { S3Options } from "./s3-client.js";
 export * from "./types.js";
+export type { UploadProgress } from "./core.js";
 export { ALIAS_PATTERN, RESERVED_ALIASES, aliasProblem, checkAlias, rollbackTarget } from "./aliases.js";

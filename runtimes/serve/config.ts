@@ -17,6 +17,7 @@ export interface ServeConfig {
   readonly modelPath: string;
   readonly modelCard: string;
   readonly logLevel: LogLevel;
+  readonly accessLog: boolean;
   readonly workers: number;
   readonly batchEnabled: boolean;
   readonly batchMax: number;
@@ -67,7 +68,14 @@ export const ENV_VARS: readonly EnvVarDecl[] = [
     doc: "Path of the ONNX model file (or, for transformers, the model folder or its model.pt) to serve (required unless MESH_MODEL_REF is set).",
   },
   { name: "MESH_MODEL_CARD", key: "modelCard", type: "string", default: "", doc: "Path of the model card (card.json); default: card.json beside the model." },
-  { name: "MESH_LOG_LEVEL", key: "logLevel", type: "enum", values: LOG_LEVELS, default: "info", doc: "pino log level; access logs are written at debug." },
+  { name: "MESH_LOG_LEVEL", key: "logLevel", type: "enum", values: LOG_LEVELS, default: "info", doc: "pino log level; the access log is written at info." },
+  {
+    name: "MESH_ACCESS_LOG",
+    key: "accessLog",
+    type: "boolean",
+    default: false,
+    doc: "One info line per request: method, path (no query), status, latency in ms, rows, request id — never the body. Off in containers; mesh serve and mesh dev turn it on on a terminal.",
+  },
   { name: "MESH_WORKERS", key: "workers", type: "integer", default: 1, min: 1, max: 64, doc: "Server processes (node:cluster), one model session each." },
   { name: "MESH_BATCH_ENABLED", key: "batchEnabled", type: "boolean", default: true, doc: "Dynamic batching of predict rows across requests." },
   { name: "MESH_BATCH_MAX", key: "batchMax", type: "integer", default: 32, min: 1, max: 65536, doc: "Most rows in one model call." },

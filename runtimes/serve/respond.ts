@@ -14,6 +14,8 @@ export interface Exchange {
   readonly start: number;
   /** Route label for metrics: the route template, never the raw URL (bounded cardinality). */
   route: string;
+  /** Rows the request carried (predict and infer set it once decoded), for the access log. */
+  rows?: number;
   /** Set once the response is written, so late paths (timeouts, batch errors) never answer twice. */
   answered: boolean;
   /** The server's state: while draining every response closes its connection. */

@@ -61,6 +61,7 @@ function predict(ex: Exchange, ctx: ServerContext): void {
       const result = definition.decode((value as { data: unknown }).data, config.maxRows);
       if (!result.ok) return sendErrors(ex, result.errors.length > 0 ? result.errors : [apiError(400, "invalid_request", "the request is invalid", "/data")], finish);
       const decoded = result.decoded;
+      ex.rows = decoded.rows;
       if (decoded.rows < 1) return sendError(ex, 400, "empty_batch", "the batch holds no rows", finish, "/data/attributes");
       if (decoded.rows > config.maxRows) return sendError(ex, 400, "too_many_rows", `the batch holds ${decoded.rows} rows; at most ${config.maxRows} are allowed`, finish, "/data/attributes");
       if (ctx.pipeline) return transformerPredict(ex, ctx, ctx.pipeline, decoded);

@@ -72,6 +72,7 @@ function inferText(ex: Exchange, ctx: ServerContext, text: TextInterface): void 
       const v2 = decodeV2Text(body.value, text.input.name, text.outputs, config.maxRows);
       if (!v2.ok) return sendErrors(ex, v2.errors, finish);
       const request = v2.request;
+      ex.rows = request.texts.length;
       const data = { namespace: definition.name, attributes: { [text.input.name]: request.texts }, ...(request.parameters !== undefined ? { parameters: request.parameters } : {}) };
       const decoded = definition.decode(data, config.maxRows);
       // The decoder speaks v1 pointers; V2 clients sent /inputs/0/data and /parameters.
@@ -118,6 +119,7 @@ function infer(ex: Exchange, ctx: ServerContext): void {
       const decoded = decodeV2(body.value, definition.inputs, definition.outputs, config.maxRows);
       if (!decoded.ok) return sendErrors(ex, decoded.errors, finish);
       const request = decoded.request;
+      ex.rows = request.rows;
       const only = request.inputs.length === 1 ? request.inputs[0]! : undefined;
       if (predictor && only && only.data instanceof Float32Array) {
         const data = only.data;

@@ -15,7 +15,7 @@ import { Router } from "./http-router.js";
 import { rowWidth, type ServerContext, type ServerState } from "./context.js";
 import { sendError, type Exchange, type Finish } from "./respond.js";
 import { ServerMetrics } from "./metrics.js";
-import { createLogger, requestId, type Logger } from "./logger.js";
+import { accessRecord, createLogger, requestId, type Logger } from "./logger.js";
 import { addV1Routes } from "./routes-v1.js";
 import { addV2Routes } from "./routes-v2.js";
 import { addOpsRoutes } from "./routes-ops.js";
@@ -57,7 +57,8 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
   // A parser-level refusal on a connection whose earlier requests are not answered yet waits for them.
   const afterPending = new WeakMap<Socket, () => void>();
   let answered = 0;
-  const debug = log.isLevelEnabled("debug");
+  // Decided once: with the access log off, a request pays one boolean test and builds nothing.
+  const access = (config.accessLog || log.isLevelEnabled("debug")) && log.isLevelEnabled("info");
   let ctx: ServerContext;
   const metrics = new ServerMetrics(
     { name: definition.name, version: model.version, alias: model.alias ?? "", specHash: definition.specHash ?? "" },
@@ -68,7 +69,7 @@ export async function startServer(definition: ServiceDefinition, config: ServeCo
     const seconds = (performance.now() - ex.start) / 1000;
     metrics.request(ex.route, status, seconds);
     if (status >= 400) metrics.error(code ?? String(status));
-    if (debug) log.debug({ reqId: ex.id, method: ex.req.method, route: ex.route, status, ms: Math.round(seconds * 1e5) / 100 }, "request");
+    if (access) log.info(accessRecord(ex, status, seconds), "request");
     answered++;
     unanswered.delete(ex);
     const socket = ex.req.socket;

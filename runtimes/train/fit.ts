@@ -58,6 +58,8 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
   let epoch = 0;
   let trainLoss = NaN;
   const curve: EpochRecord[] = [];
+  // The last epoch's figures: the final event keeps them, so the display ends on the gate metric, not on loss alone.
+  let lastFields: Record<string, number> = {};
   const every = Math.max(1, Math.round(p.epochs / 10));
   while (epoch < p.epochs) {
     epoch++;
@@ -78,15 +80,8 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
     const val = nVal > 0 ? evaluate(net, valX, valY) : undefined;
     const valLoss = val ? val.loss : NaN;
     curve.push({ epoch, loss: trainLoss, accuracy: correct / Math.max(trainIdx.length, 1), ...(val ? { val_loss: val.loss, val_accuracy: val.accuracy } : {}) });
-    if (log.progress)
-      emitProgress(log, {
-        task: "train",
-        label: "epoch",
-        unit: "epochs",
-        done: epoch,
-        total: p.epochs,
-        fields: val ? { loss: trainLoss, "validation loss": val.loss, "validation accuracy": val.accuracy } : { loss: trainLoss },
-      });
+    lastFields = val ? { loss: trainLoss, "validation loss": val.loss, "validation accuracy": val.accuracy } : { loss: trainLoss };
+    if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: lastFields });
     else if (epoch % every === 0 || epoch === p.epochs) {
       log(`  epoch ${epoch}/${p.epochs}: loss ${trainLoss.toFixed(4)}${nVal > 0 ? `, validation loss ${valLoss.toFixed(4)}` : ""}`);
     }
@@ -99,7 +94,8 @@ export function fit(xs: readonly SparseRow[], ys: readonly number[], widths: rea
       break;
     }
   }
-  if (log.progress) emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: { loss: trainLoss }, final: true });
+  if (log.progress)
+    emitProgress(log, { task: "train", label: "epoch", unit: "epochs", done: epoch, total: p.epochs, fields: nVal > 0 ? { ...lastFields, "kept epoch": best.epoch } : lastFields, final: true });
   if (nVal > 0) net = best.net;
   return {
     net,

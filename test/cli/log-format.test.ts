@@ -33,6 +33,20 @@ describe("server log format", () => {
     expect(lines.at(-1)).toBe("not json");
   });
 
+  test("pretty: an access record reads as a request line — method, path, status, latency, rows, id — with no control characters", async () => {
+    const c = collect();
+    const sink = logSink("pretty", c.dest);
+    const access = { level: 30, time: 1764680000000, service: "spam", pid: 42, hostname: "h", reqId: "a1-7", method: "POST", path: "/spam/v1/predict", status: 200, ms: 1.23, rows: 4, msg: "request" };
+    sink.write(`${JSON.stringify(access)}\n`);
+    sink.write(`${JSON.stringify({ ...access, path: "/x\u001b[31m", status: 404, ms: 12.6, rows: undefined })}\n`);
+    await new Promise<void>((r) => sink.end(r));
+    const lines = c.text().split("\n").filter(Boolean);
+    expect(lines[0]).toMatch(/INFO.*POST \/spam\/v1\/predict 200 1\.2 ms rows=4 id=a1-7$/);
+    expect(lines[0]).not.toMatch(/"status"|service/);
+    expect(lines[1]).toMatch(/POST \/x\?\[31m 404 13 ms id=a1-7$/);
+    expect(c.text()).not.toContain("\u001b");
+  });
+
   test("json passes through byte for byte; the default is pretty only on a TTY", () => {
     const c = collect();
     expect(logSink("json", c.dest)).toBe(c.dest);

@@ -45,8 +45,13 @@ describe("progress display", () => {
     expect(last).toContain("MESH-EXIT=0");
     expect(last).toMatch(/lifecycle finished in [\d.]+ s/);
     expect(last).toMatch(/\[4\/4\] compile\s+done/);
+    expect(frames.join("\n")).not.toMatch(/NULL|LLs/); // no placeholder ETA on bars that start complete
     // The live bar: task, counter of total, the shade bar, ETA and the loss field.
     expect(frames.join("\n")).toMatch(/train epoch \[[█░]+\] +\d+\/200 epochs .*ETA .*loss \d/);
+    // The gate metric beside the loss, and bars for compile's stages and the registry uploads.
+    expect(frames.join("\n")).toMatch(/train epoch .*validation accuracy (1|0\.\d{4})\b/);
+    expect(frames.join("\n")).toMatch(/compile onnx .*\[[█░]+\] +4\/4 steps/);
+    expect(frames.join("\n")).toMatch(/upload \S+-TRAINED-\d+ \[[█░]+\] [\d.]+\/[\d.]+ [kM]B .*files \d+\/\d+/);
   }, 120_000);
 
   test("in a pipe: plain lines, no control characters, a handful of epoch lines (throttled), the summary", () => {
@@ -66,11 +71,22 @@ describe("progress display", () => {
     const events = r.stderr
       .split("\n")
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { type: string; task?: string; unit?: string; done?: number; total?: number; final?: boolean });
+      .map((l) => JSON.parse(l) as { type: string; task?: string; label?: string; unit?: string; done?: number; total?: number; final?: boolean; fields?: Record<string, unknown> });
     const train = events.filter((e) => e.type === "progress" && e.task === "train");
     expect(train.length).toBeGreaterThan(10);
     expect(train[0]).toMatchObject({ unit: "epochs", done: 1, total: 200 });
     expect(train.at(-1)).toMatchObject({ final: true });
+    // The gate metric is on every epoch and on the last event (the display ends on it), with the epoch kept.
+    expect(train.at(-1)!.fields).toMatchObject({ "validation accuracy": expect.any(Number), "kept epoch": expect.any(Number) });
+    expect(train[0]!.fields).toHaveProperty("validation accuracy");
+    // compile: download → compile → validate → publish → published, the last naming the new version.
+    const compile = events.filter((e) => e.type === "progress" && e.task === "compile");
+    expect(compile.map((e) => e.done)).toEqual([0, 1, 2, 3, 4]);
+    expect(compile.at(-1)).toMatchObject({ unit: "steps", total: 4, final: true, fields: { step: expect.stringMatching(/^published IRIS-COMPILED-\d+$/) } });
+    // uploads: each published version (dataset, trained, compiled) ends with all its bytes and files stored.
+    const uploads = events.filter((e) => e.type === "progress" && e.task === "upload" && e.final);
+    expect(uploads.map((e) => e.label)).toEqual(expect.arrayContaining([expect.stringMatching(/TRAINED-\d+$/), expect.stringMatching(/COMPILED-\d+$/)]));
+    for (const u of uploads) expect(u).toMatchObject({ unit: "bytes", done: u.total, fields: { files: expect.stringMatching(/^(\d+)\/\1$/) } });
     expect(events.some((e) => e.type === "progress" && e.task === "ingest" && e.unit === "bytes" && e.total! > 0)).toBe(true);
     expect(events.find((e) => e.type === "progress" && e.task === "register")).toMatchObject({ unit: "rows", done: 150, total: 150, final: true, fields: { kept: 150, bad: 0 } });
   }, 100_000);

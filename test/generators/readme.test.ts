@@ -4,7 +4,7 @@
  * server expects — checked by running them against a fake `curl` that records its argv.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { marked, type Token, type Tokens } from "marked";
@@ -122,6 +122,19 @@ describe("README.md", () => {
         "POST /v2/models/iris/infer",
       ]),
     );
+  });
+
+  it("runs mesh the way the repository README does: ./mesh from the workspace root (npx would resolve an unrelated npm package), and each command exists as a launcher", () => {
+    for (const ir of [spam, iris, app]) {
+      const text = readme(ir);
+      expect(text).not.toMatch(/npx mesh/);
+      const commands = codeBlocks(ir, "sh")
+        .flatMap((b) => b.split("\n"))
+        .filter((l) => /^\S*mesh /.test(l));
+      expect(commands.length).toBeGreaterThan(1);
+      for (const c of commands) expect(c).toMatch(new RegExp(`^\\./mesh (run|serve|test) ${ir.name}\\b`));
+    }
+    expect(existsSync(join(import.meta.dirname, "../../mesh"))).toBe(true);
   });
 
   it("names the registry versions the model comes from", () => {

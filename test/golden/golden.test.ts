@@ -4,7 +4,7 @@
  * included, so modes and the file list are pinned too. The committed out/ IS the golden copy:
  * a generator change shows up as a reviewable diff of real output in the same commit.
  *
- * After an intended change:   npm run build && npx mesh generate   (then review and commit out/)
+ * After an intended change:   npm run build && ./mesh generate   (then review and commit out/)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -21,7 +21,7 @@ import type { GeneratedFile } from "../../compiler/ir.js";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "../..");
 const GOLDEN = path.join(REPO, "out");
-const UPDATE = "npm run build && npx mesh generate";
+const UPDATE = "npm run build && ./mesh generate";
 
 const compiled = await compileWorkspace(nodeHost(REPO));
 const irs = compiled.value ?? [];

@@ -31,7 +31,8 @@ afterAll(() => rmSync(WS, { recursive: true, force: true }));
 async function serve(extra: Partial<Parameters<typeof serveProject>[0]>) {
   const err = new PassThrough();
   const out = new PassThrough();
-  out.resume();
+  let logs = "";
+  out.on("data", (c) => (logs += c));
   let messages = "";
   err.on("data", (c) => (messages += c));
   const abort = new AbortController();
@@ -44,7 +45,7 @@ async function serve(extra: Partial<Parameters<typeof serveProject>[0]>) {
     err.on("data", check);
     done.then((code) => rej(new Error(`serveProject ended with ${code}: ${messages}`)));
   });
-  return { url, messages: () => messages, stop: async () => (abort.abort(), done) };
+  return { url, messages: () => messages, logs: () => logs, stop: async () => (abort.abort(), done) };
 }
 
 describe("serveProject", () => {
@@ -60,6 +61,28 @@ describe("serveProject", () => {
     expect(r.json().data.attributes.label).toMatch(/^(ham|spam)$/);
     expect((await call(s.url, "GET", "/v2/models/spam/ready")).status).toBe(200);
     expect(await s.stop()).toBe(0);
+  });
+
+  test("accessLog (mesh serve / mesh dev on a terminal): one JSON request line per request on the server's stdout; without it, none", async () => {
+    const dir = join(WS, "models");
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "spam-log.onnx");
+    (await import("node:fs")).writeFileSync(path, spamModel());
+    const body = { data: { namespace: "spam", attributes: { text: ["private words one", "two"] } } };
+    const on = await serve({ model: path, accessLog: true });
+    expect((await postJson(on.url, "/spam/v1/predict?k=v", body)).status).toBe(200);
+    expect(await on.stop()).toBe(0);
+    const lines = on
+      .logs()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l["msg"] === "request")).toEqual([expect.objectContaining({ method: "POST", path: "/spam/v1/predict", status: 200, rows: 2 })]);
+    expect(on.logs()).not.toContain("private words");
+    const off = await serve({ model: path });
+    expect((await postJson(off.url, "/spam/v1/predict", body)).status).toBe(200);
+    expect(await off.stop()).toBe(0);
+    expect(off.logs()).not.toContain('"msg":"request"');
   });
 
   test("without --model: the newest COMPILED version, downloaded to the serve cache, with its card in /bio", async () => {

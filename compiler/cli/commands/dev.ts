@@ -40,6 +40,8 @@ export function register(program: Command): void {
       const cwd = process.cwd();
       const { logFormat, ...rest } = flags;
       const out = logSink(resolveLogFormat(logFormat, process.stdout), process.stdout);
-      process.exitCode = await runDev({ root: findWorkspaceRoot(cwd), cwd, name, out, ...rest });
+      // A person watching a terminal reads one line per request; pipes and CI stay quiet unless MESH_ACCESS_LOG says otherwise.
+      const accessLog = Boolean(process.stdout.isTTY);
+      process.exitCode = await runDev({ root: findWorkspaceRoot(cwd), cwd, name, out, accessLog, ...rest });
     });
 }

@@ -77,6 +77,8 @@ function ttyLog(dest: NodeJS.WritableStream): ProgressLog {
         fps: 10,
         etaBuffer: 20,
         autopadding: true,
+        // A bar that starts complete has no rate to estimate from: say so instead of cli-progress's "NULL".
+        formatTime: (t: number, options: object, round: number) => (Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, round) : "–"),
       },
       cliProgress.Presets.shades_classic,
     ));
@@ -87,7 +89,7 @@ function ttyLog(dest: NodeJS.WritableStream): ProgressLog {
     multi.log(`${line}\n`);
     multi.update();
   }) as ProgressLog;
-  const count = (e: ProgressEvent) => (e.unit === "bytes" ? `${(e.done / 1048576).toFixed(1)}/${((e.total ?? e.done) / 1048576).toFixed(1)} MB` : `${e.done}/${e.total ?? "?"} ${e.unit}`);
+  const count = (e: ProgressEvent) => (e.unit === "bytes" ? bytesOf(e.done, e.total ?? e.done) : `${e.done}/${e.total ?? "?"} ${e.unit}`);
   function stop() {
     multi?.stop();
     multi = undefined;
@@ -114,4 +116,10 @@ function ttyLog(dest: NodeJS.WritableStream): ProgressLog {
   };
   Object.assign(log, { progress, stop });
   return log;
+}
+
+/** `3.2/10.0 MB`, or in kB when the whole is under a megabyte (a model card, a small dataset). */
+function bytesOf(done: number, total: number): string {
+  const [div, unit] = total < 1048576 ? [1024, "kB"] : [1048576, "MB"];
+  return `${(done / div).toFixed(1)}/${(total / div).toFixed(1)} ${unit}`;
 }
