@@ -78,6 +78,19 @@ describe("stringifyDataYaml", () => {
     );
   });
 
+  it("with strings: double, prints what yaml prints with every string value double-quoted", () => {
+    // The options generators/compose/compose.ts prints with.
+    const doubled = (v: unknown) => stringify(v, { sortMapEntries: true, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0, aliasDuplicateObjects: false });
+    fc.assert(
+      fc.property(data, (v) => {
+        const fast = stringifyDataYaml(v, { strings: "double" });
+        if (fast !== undefined) expect(fast).toBe(doubled(v));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(stringifyDataYaml({ ports: ["127.0.0.1:8000:8000"], user: "10001:10001" }, { strings: "double" })).toBe('ports:\n  - "127.0.0.1:8000:8000"\nuser: "10001:10001"\n');
+  });
+
   it("accepts the data Kubernetes objects are made of", () => {
     const deployment = {
       apiVersion: "apps/v1",
