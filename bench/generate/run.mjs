@@ -148,7 +148,9 @@ for (const [label, k, goal] of rows) {
     const floor = median(runs[i].samples.node);
     const ok = goal === undefined ? "" : m <= goal ? "yes" : "NO";
     const ratio = AGAINST ? ` ${(m / median(runs[1 - i].samples[k])).toFixed(2)} |` : "";
-    console.log(`| ${c.label}${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(runs[i].cpu[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |${ratio}`);
+    console.log(
+      `| ${c.label}${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(runs[i].cpu[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |${ratio}`,
+    );
   }
 }
 const { samples, cpu } = runs[0];
