@@ -98,35 +98,43 @@ const median = (xs) => {
 };
 
 const clis = [{ label: "", repo: REPO }, ...(AGAINST ? [{ label: `${path.basename(AGAINST)}: `, repo: AGAINST }] : [])].map((c) => ({ ...c, dir: snapshotCli(c.repo) }));
-const ws = makeWorkspace();
+// One workspace per CLI, so each measure can run for both back to back (the cache and out/ of
+// one never meet the other's fingerprint).
+const wss = clis.map(() => makeWorkspace());
 const KEYS = ["node", "help", "cold", "noop", "noopNoCache"];
 const runs = clis.map(() => ({ samples: Object.fromEntries(KEYS.map((k) => [k, []])), cpu: Object.fromEntries(KEYS.map((k) => [k, []])) }));
 let files = 0;
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which CLI goes first, so neither always meets the same moment of machine load.
+    // Each step runs for every CLI before the next step, in alternating order per round, so
+    // the CLIs compared meet the same moment of machine load.
     const order = clis.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
-    for (const i of order) {
-      const MESH = path.join(clis[i].dir, "bin/mesh.js");
-      const record = (k, t) => (runs[i].samples[k].push(t.ms), runs[i].cpu[k].push(t.cpu), t);
+    const each = (fn) => {
+      for (const i of order) fn(i, path.join(clis[i].dir, "bin/mesh.js"), wss[i], (k, t) => (runs[i].samples[k].push(t.ms), runs[i].cpu[k].push(t.cpu), t));
+    };
+    each((_, __, ws) => {
       fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
       fs.rmSync(path.join(ws, ".mesh"), { recursive: true, force: true });
-      record("node", timed(["-e", "0"], ws));
-      record("help", timed([MESH, "--help"], ws));
+    });
+    each((_, __, ws, record) => record("node", timed(["-e", "0"], ws)));
+    each((_, MESH, ws, record) => record("help", timed([MESH, "--help"], ws)));
+    each((i, MESH, ws, record) => {
       const cold = record("cold", timed([MESH, "generate"], ws));
       if (i === 0) files = cold.stdout.split("\n").reduce((n, l) => n + Number(/: (\d+) created/.exec(l)?.[1] ?? 0), 0);
+    });
+    each((_, MESH, ws, record) => {
       const noop = timed([MESH, "generate"], ws);
       if (/ [1-9]\d* (created|updated|deleted)/.test(noop.stdout)) {
         console.error(`bench: the second run changed files (not deterministic?):\n${noop.stdout.slice(0, 2000)}`);
         process.exit(1);
       }
       record("noop", noop);
-      record("noopNoCache", timed([MESH, "generate", "--no-cache"], ws));
-    }
+    });
+    each((_, MESH, ws, record) => record("noopNoCache", timed([MESH, "generate", "--no-cache"], ws)));
   }
 } finally {
-  fs.rmSync(ws, { recursive: true, force: true });
+  for (const ws of wss) fs.rmSync(ws, { recursive: true, force: true });
   for (const c of clis) fs.rmSync(c.dir, { recursive: true, force: true });
 }
 
