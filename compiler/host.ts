@@ -40,7 +40,8 @@ export function nodeHost(root: string): Host {
   const ensureDir = (dir: string) => {
     if (madeDirs.has(dir)) return;
     fs.mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
+    // Its parents exist now too; a later file directly in one of them needs no mkdir either.
+    for (let d = dir; d.length > root.length && !madeDirs.has(d); d = path.dirname(d)) madeDirs.add(d);
   };
   return {
     root,

@@ -8,7 +8,10 @@
 // beside `node -e 0` (the floor any Node CLI pays), as medians over ROUNDS rounds, each a fresh
 // process; wall time and the children's CPU time (less sensitive to a busy machine). Prints a table and writes bench/results/generate.json. Never a pass/fail gate.
 //
-//   npm run build && node bench/generate/run.mjs [--rounds N] [--specs N]
+//   npm run build && node bench/generate/run.mjs [--rounds N] [--specs N] [--against DIR]
+//
+// --against DIR: also measure the built CLI of another checkout (e.g. main, built there), in the
+// same rounds, alternating with this one, so the two are compared under the same machine load.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -22,20 +25,24 @@ const arg = (name, dflt) => {
 };
 const ROUNDS = Math.max(3, arg("--rounds", 3));
 const SPECS = arg("--specs", 100);
+const againstAt = process.argv.indexOf("--against");
+const AGAINST = againstAt > 0 ? path.resolve(process.argv[againstAt + 1]) : undefined;
 
-if (!fs.existsSync(path.join(REPO, "dist/compiler/cli/main.js"))) {
-  console.error("bench: the CLI is not built; run `npm run build` first");
-  process.exit(2);
+for (const repo of [REPO, ...(AGAINST ? [AGAINST] : [])]) {
+  if (!fs.existsSync(path.join(repo, "dist/compiler/cli/main.js"))) {
+    console.error(`bench: the CLI in ${repo} is not built; run \`npm run build\` there first`);
+    process.exit(2);
+  }
 }
 
 /**
  * A private copy of the built CLI (bin/, dist/, package.json; node_modules linked), so a
  * rebuild of dist/ while the bench runs cannot change the code between two measured runs.
  */
-function snapshotCli() {
+function snapshotCli(repo) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-bench-cli-"));
-  for (const p of ["bin", "dist", "package.json"]) fs.cpSync(path.join(REPO, p), path.join(dir, p), { recursive: true });
-  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  for (const p of ["bin", "dist", "package.json"]) fs.cpSync(path.join(repo, p), path.join(dir, p), { recursive: true });
+  fs.symlinkSync(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
 
@@ -90,32 +97,45 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const cli = snapshotCli();
-const MESH = path.join(cli, "bin/mesh.js");
-const ws = makeWorkspace();
-const samples = { node: [], help: [], cold: [], noop: [], noopNoCache: [] };
-const cpu = { node: [], help: [], cold: [], noop: [], noopNoCache: [] };
-const record = (k, t) => (samples[k].push(t.ms), cpu[k].push(t.cpu), t);
+const clis = [{ label: "", repo: REPO }, ...(AGAINST ? [{ label: `${path.basename(AGAINST)}: `, repo: AGAINST }] : [])].map((c) => ({ ...c, dir: snapshotCli(c.repo) }));
+// One workspace per CLI, so each measure can run for both back to back (the cache and out/ of
+// one never meet the other's fingerprint).
+const wss = clis.map(() => makeWorkspace());
+const KEYS = ["node", "help", "cold", "noop", "noopNoCache"];
+const runs = clis.map(() => ({ samples: Object.fromEntries(KEYS.map((k) => [k, []])), cpu: Object.fromEntries(KEYS.map((k) => [k, []])) }));
 let files = 0;
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
-    fs.rmSync(path.join(ws, ".mesh"), { recursive: true, force: true });
-    record("node", timed(["-e", "0"], ws));
-    record("help", timed([MESH, "--help"], ws));
-    const cold = record("cold", timed([MESH, "generate"], ws));
-    files = cold.stdout.split("\n").reduce((n, l) => n + Number(/: (\d+) created/.exec(l)?.[1] ?? 0), 0);
-    const noop = timed([MESH, "generate"], ws);
-    if (/ [1-9]\d* (created|updated|deleted)/.test(noop.stdout)) {
-      console.error(`bench: the second run changed files (not deterministic?):\n${noop.stdout.slice(0, 2000)}`);
-      process.exit(1);
-    }
-    record("noop", noop);
-    record("noopNoCache", timed([MESH, "generate", "--no-cache"], ws));
+    // Each step runs for every CLI before the next step, in alternating order per round, so
+    // the CLIs compared meet the same moment of machine load.
+    const order = clis.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    const each = (fn) => {
+      for (const i of order) fn(i, path.join(clis[i].dir, "bin/mesh.js"), wss[i], (k, t) => (runs[i].samples[k].push(t.ms), runs[i].cpu[k].push(t.cpu), t));
+    };
+    each((_, __, ws) => {
+      fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
+      fs.rmSync(path.join(ws, ".mesh"), { recursive: true, force: true });
+    });
+    each((_, __, ws, record) => record("node", timed(["-e", "0"], ws)));
+    each((_, MESH, ws, record) => record("help", timed([MESH, "--help"], ws)));
+    each((i, MESH, ws, record) => {
+      const cold = record("cold", timed([MESH, "generate"], ws));
+      if (i === 0) files = cold.stdout.split("\n").reduce((n, l) => n + Number(/: (\d+) created/.exec(l)?.[1] ?? 0), 0);
+    });
+    each((_, MESH, ws, record) => {
+      const noop = timed([MESH, "generate"], ws);
+      if (/ [1-9]\d* (created|updated|deleted)/.test(noop.stdout)) {
+        console.error(`bench: the second run changed files (not deterministic?):\n${noop.stdout.slice(0, 2000)}`);
+        process.exit(1);
+      }
+      record("noop", noop);
+    });
+    each((_, MESH, ws, record) => record("noopNoCache", timed([MESH, "generate", "--no-cache"], ws)));
   }
 } finally {
-  fs.rmSync(ws, { recursive: true, force: true });
-  fs.rmSync(cli, { recursive: true, force: true });
+  for (const ws of wss) fs.rmSync(ws, { recursive: true, force: true });
+  for (const c of clis) fs.rmSync(c.dir, { recursive: true, force: true });
 }
 
 const rows = [
@@ -125,20 +145,26 @@ const rows = [
   [`mesh generate, no-op (${SPECS} specs, cache)`, "noop", 300],
   [`mesh generate --no-cache, no-op (${SPECS} specs)`, "noopNoCache", undefined],
 ];
-const floor = median(samples.node);
 const load = os.loadavg()[0].toFixed(1);
 console.log(`mesh generate benchmark — ${ROUNDS} rounds, medians, node ${process.version}, ${os.cpus().length} cpus, load ${load}`);
-console.log("| measure | wall ms (median) | min | max | CPU ms (median) | wall × node floor | goal ms | within goal |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+console.log(`| measure | wall ms (median) | min | max | CPU ms (median) | wall × node floor | goal ms | within goal |${AGAINST ? " wall × other |" : ""}`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${AGAINST ? " ---: |" : ""}`);
 for (const [label, k, goal] of rows) {
-  const xs = samples[k];
-  const m = median(xs);
-  const ok = goal === undefined ? "" : m <= goal ? "yes" : "NO";
-  console.log(`| ${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(cpu[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |`);
+  for (const [i, c] of clis.entries()) {
+    const xs = runs[i].samples[k];
+    const m = median(xs);
+    const floor = median(runs[i].samples.node);
+    const ok = goal === undefined ? "" : m <= goal ? "yes" : "NO";
+    const ratio = AGAINST ? ` ${(m / median(runs[1 - i].samples[k])).toFixed(2)} |` : "";
+    console.log(
+      `| ${c.label}${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(runs[i].cpu[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |${ratio}`,
+    );
+  }
 }
+const { samples, cpu } = runs[0];
 const resultsDir = path.join(REPO, "bench/results");
 fs.mkdirSync(resultsDir, { recursive: true });
 fs.writeFileSync(
   path.join(resultsDir, "generate.json"),
-  `${JSON.stringify({ rounds: ROUNDS, specs: SPECS, files, node: process.version, loadavg: os.loadavg(), samples, cpu, medians: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) }, null, 2)}\n`,
+  `${JSON.stringify({ rounds: ROUNDS, specs: SPECS, files, ...(AGAINST ? { against: AGAINST, againstSamples: runs[1].samples, againstCpu: runs[1].cpu } : {}), node: process.version, loadavg: os.loadavg(), samples, cpu, medians: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) }, null, 2)}\n`,
 );

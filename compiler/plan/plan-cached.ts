@@ -23,7 +23,11 @@ export function planFromCache(host: Host, name: string, outDir: string, entry: C
   const parsed = parseManifest(manifest.bytes, manifestTarget);
   if (parsed.diagnostics.length > 0) return undefined;
   if (symlinkDiagnostics(host, outDir, dir, [...parsed.paths, MANIFEST_FILE]).length > 0) return undefined;
-  if (host.listFiles(dir).some((t) => STALE_TEMP.test(t))) return undefined;
+  const onDisk = host.listFiles(dir);
+  if (onDisk.some((t) => STALE_TEMP.test(t))) return undefined;
+  // Every folder on the way is real (checked above) and listFiles names only regular files met
+  // through real folders, so a listed file is no link — one walk instead of a realpath per file.
+  const regular = new Set(onDisk);
 
   const files: PlannedFile[] = [{ path: MANIFEST_FILE, target: manifestTarget, action: "unchanged", bytes: manifest.bytes, mode: 0o644, previous: manifest }];
   for (const p of parsed.paths) {
@@ -31,7 +35,7 @@ export function planFromCache(host: Host, name: string, outDir: string, entry: C
     const recorded = parsed.entries[p] ?? {};
     const previous = readPrevious(host, target);
     const mode = typeof recorded.mode === "string" ? Number.parseInt(recorded.mode, 8) : Number.NaN;
-    if (!previous || sha256Hex(previous.bytes) !== recorded.sha256 || previous.mode !== mode || isLink(host, target)) return undefined;
+    if (!previous || sha256Hex(previous.bytes) !== recorded.sha256 || previous.mode !== mode || (!regular.has(target) && isLink(host, target))) return undefined;
     files.push({ path: p, target, action: "unchanged", bytes: previous.bytes, mode, previous });
   }
   if (manifest.mode !== 0o644) return undefined;

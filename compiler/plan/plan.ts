@@ -77,32 +77,47 @@ export function planProject(host: Host, ir: PlanOwner, files: readonly Generated
   diagnostics.push(...symlinkDiagnostics(host, outDir, dir, [...generated, ...orphans, MANIFEST_FILE]));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const planned: PlannedFile[] = files.map((f) => compare(host, dir, f.path, Buffer.from(f.contents, "utf8"), f.mode));
+  // A folder that does not exist holds nothing to compare with: a cold run then asks the disk
+  // once per project instead of once per file (thousands of failed opens for 100 projects).
+  const absent = host.realPath !== undefined && host.realPath(dir) === undefined;
+  const onDisk = absent ? [] : host.listFiles(dir);
+  // The folders on the way are real (checked above) and listFiles names only regular files met
+  // through real folders: a listed file needs no realpath to know it is no link.
+  const disk: Disk = { absent, regular: new Set(onDisk) };
+  const planned: PlannedFile[] = files.map((f) => compare(host, dir, f.path, Buffer.from(f.contents, "utf8"), f.mode, disk));
   for (const p of orphans) {
     const previous = readPrevious(host, `${dir}/${p}`);
     if (previous) planned.push({ path: p, target: `${dir}/${p}`, action: "delete", previous, reason: "orphan" });
   }
-  for (const target of host.listFiles(dir)) {
+  for (const target of onDisk) {
     const p = target.slice(dir.length + 1);
     if (STALE_TEMP.test(p) && !generated.has(p)) {
       planned.push({ path: p, target, action: "delete", previous: readPrevious(host, target)!, reason: "stale temp file" });
     }
   }
   const manifest = renderManifest(buildManifest(ir, files));
-  planned.push(compare(host, dir, MANIFEST_FILE, Buffer.from(manifest, "utf8"), 0o644));
+  planned.push(compare(host, dir, MANIFEST_FILE, Buffer.from(manifest, "utf8"), 0o644, disk));
   planned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { plan: { name: ir.name, dir, files: planned }, diagnostics };
 }
 
-function compare(host: Host, dir: string, relPath: string, bytes: Uint8Array, mode: number): PlannedFile {
+/** What one listing of the project folder already tells about its files. */
+interface Disk {
+  /** The folder does not exist, so no file in it does. */
+  readonly absent: boolean;
+  /** Regular files (not links) found by walking real folders. */
+  readonly regular: ReadonlySet<string>;
+}
+
+function compare(host: Host, dir: string, relPath: string, bytes: Uint8Array, mode: number, disk: Disk): PlannedFile {
   const target = `${dir}/${relPath}`;
-  const previous = readPrevious(host, target, mode);
+  const previous = disk.absent ? undefined : readPrevious(host, target, mode);
   if (!previous) return { path: relPath, target, action: "create", bytes, mode };
   const base = { path: relPath, target, bytes, mode, previous };
   if (!Buffer.from(previous.bytes).equals(bytes)) return { ...base, action: "update", reason: "contents" };
   // A file that is a symbolic link is replaced by a real one, even with equal bytes: the
   // link's target lies wherever it points, possibly outside out/.
-  if (isLink(host, target)) return { ...base, action: "update", reason: "link" };
+  if (!disk.regular.has(target) && isLink(host, target)) return { ...base, action: "update", reason: "link" };
   if (previous.mode !== mode) return { ...base, action: "update", reason: "mode" };
   return { ...base, action: "unchanged" };
 }

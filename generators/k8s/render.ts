@@ -1,13 +1,16 @@
 /**
  * Renders Kubernetes objects and kustomizations deterministically: the generated-by header line,
- * then YAML with sorted keys, block style, no line folding, LF and a trailing newline.
+ * then YAML with sorted keys, block style, no line folding, LF and a trailing newline. Plain data
+ * goes through the fast emitter in generators/support; the rest through `yaml`, which prints the
+ * same bytes for what both accept.
  */
 import { stringify } from "yaml";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
+import { stringifyDataYaml } from "../support/data-yaml.js";
 import { headerComment } from "../support/header.js";
 
 export function renderYaml(ir: ProjectIR, value: unknown): string {
-  const body = stringify(value, { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  const body = stringifyDataYaml(value) ?? stringify(value, { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
   return `${headerComment("#", ir.specPath)}\n${body.endsWith("\n") ? body : `${body}\n`}`;
 }
 
