@@ -4,7 +4,8 @@
  * mesh's built runtime — the new server is ready before the old one drains, so no request
  * fails. Runs until SIGINT/SIGTERM.
  */
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { parseHost, parsePort } from "../options.js";
 import { LOG_FORMATS, type LogFormat } from "../../serve/log-format.js";
 
 interface DevFlags {
@@ -15,19 +16,13 @@ interface DevFlags {
   readonly logFormat?: LogFormat;
 }
 
-const parsePort = (v: string) => {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
-  return n;
-};
-
 export function register(program: Command): void {
   program
     .command("dev")
     .description("serve a project on loopback and reload it on every change, without failing a request")
     .argument("<name>", "project name (projects/<name>/project.yaml)")
     .option("--port <port>", "port (default: the spec's serve.port; 0 picks a free one)", parsePort)
-    .option("--host <host>", "bind address (default 127.0.0.1)")
+    .option("--host <host>", "bind address (default 127.0.0.1)", parseHost)
     .option("--model <path>", "serve this ONNX file instead of a registry version (watched too)")
     .option("--registry <uri>", "model registry: file://PATH or s3://BUCKET/PREFIX (default: MESH_REGISTRY, mesh.yaml, file://.mesh/registry)")
     .addOption(new Option("--log-format <format>", "server logs: pretty (default on a TTY) or json").choices(LOG_FORMATS))

@@ -4,7 +4,8 @@
  * same resolution as every `mesh registry` command), prints its URL, and stops on SIGINT or
  * SIGTERM. Exit 0 after a signal · 1 the registry or the port cannot be used · 2 usage.
  */
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { parseHost, parsePort } from "../options.js";
 import { DEFAULTS } from "../../lower/defaults.js";
 import { processContext, withRegistry, type RegistryContext } from "./registry-context.js";
 
@@ -12,19 +13,6 @@ export interface UiFlags {
   readonly registry?: string;
   readonly port: number;
   readonly host: string;
-}
-
-function parsePort(raw: string): number {
-  if (!/^[0-9]{1,5}$/.test(raw) || Number(raw) > 65535) throw new InvalidArgumentError("expected a port from 0 to 65535 (0 picks a free one)");
-  return Number(raw);
-}
-
-/** An IP literal or a DNS name; anything else never reaches listen(). */
-function parseHost(raw: string): string {
-  if (!/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9a-fA-F:]{2,39})$/.test(raw)) {
-    throw new InvalidArgumentError("expected an IP address or host name, e.g. 127.0.0.1");
-  }
-  return raw;
 }
 
 export function registerUiCommand(registry: Command, registryOption: string): void {

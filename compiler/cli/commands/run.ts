@@ -5,7 +5,8 @@
  * opens the registry (`--registry` > MESH_REGISTRY > mesh.yaml/IR > file://.mesh/registry)
  * and turns failures into one sentence and an exit code (0 ok · 1 failure · 2 usage).
  */
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { parsePort } from "../options.js";
 import type { ProjectIR } from "../../ir.js";
 import { LIFECYCLE_STEPS } from "../../../runtimes/lifecycle/config.js";
 import type { LifecycleConfig, LifecycleStep } from "../../../runtimes/lifecycle/index.js";
@@ -23,12 +24,6 @@ export interface RunFlags {
   readonly params?: string;
   readonly format?: "text" | "json";
 }
-
-const parsePort = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
-  return n;
-};
 
 export function register(program: Command): void {
   program

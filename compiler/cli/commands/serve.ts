@@ -5,7 +5,8 @@
  * (else trained) version — or a model file, with the generated server.
  * Runs until SIGINT/SIGTERM; the server drains and the exit code is its own (0 after a drain).
  */
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { parseHost, parsePort } from "../options.js";
 import { LOG_FORMATS, type LogFormat } from "../../serve/log-format.js";
 
 interface ServeFlags {
@@ -18,19 +19,13 @@ interface ServeFlags {
   readonly logFormat?: LogFormat;
 }
 
-const parsePort = (v: string) => {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
-  return n;
-};
-
 export function register(program: Command): void {
   program
     .command("serve")
     .description("serve a project's newest compiled (else trained) model version, or a model file, on loopback")
     .argument("<name>", "project name (projects/<name>/project.yaml)")
     .option("--port <port>", "port (default: the spec's serve.port; 0 picks a free one)", parsePort)
-    .option("--host <host>", "bind address (default 127.0.0.1)")
+    .option("--host <host>", "bind address (default 127.0.0.1)", parseHost)
     .option("--model <path>", "serve this ONNX file instead of a registry version")
     .option("--model-ref <ref>", "serve this registry version: an id (SPAM-COMPILED-3), an alias (production) or latest (default: MESH_MODEL_REF)")
     .option("--env <env>", "serve the version this environment's serve.alias points at (dev, ci, stage, prod); the registry stays the local one unless --registry")
