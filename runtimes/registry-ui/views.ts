@@ -111,7 +111,8 @@ export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
         aliases: pointing,
       };
     } catch (err) {
-      if (err instanceof RegistryError && err.code === "corrupt") return { id, version: ref.version, metrics: {}, aliases: pointing, error: err.message };
+      // A folder without a readable card (corrupt, or copied in by hand) is one error row, not a failed page.
+      if (err instanceof RegistryError && (err.code === "corrupt" || err.code === "not-found")) return { id, version: ref.version, metrics: {}, aliases: pointing, error: err.message };
       throw err;
     }
   }
@@ -218,8 +219,13 @@ export function createViews(reg: MeshRegistry, now: () => number = Date.now) {
       const all = await datasetVersions(project, dataset);
       const rows = await Promise.all(
         pageOf(all, page).map(async (version) => {
-          const card = await reg.readDatasetCard({ project, dataset, version });
-          return { id: card.id, version, createdAt: card.createdAt, rows: card.rows, sha256: card.sha256 };
+          try {
+            const card = await reg.readDatasetCard({ project, dataset, version });
+            return { id: card.id, version, createdAt: card.createdAt, rows: card.rows, sha256: card.sha256 };
+          } catch (err) {
+            if (err instanceof RegistryError && (err.code === "corrupt" || err.code === "not-found")) return { id: datasetId({ dataset, version }), version, error: err.message };
+            throw err;
+          }
         }),
       );
       return { project, name: dataset, total: all.length, offset: page.offset, limit: page.limit, rows };

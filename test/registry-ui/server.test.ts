@@ -4,7 +4,7 @@
  * records, a registry without alias methods, and `mesh registry ui` starting, printing its URL
  * and stopping.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,6 +113,27 @@ describe("registry ui server", () => {
     expect((await raw("GET", "/api/projects/old/versions/not-an-id")).status).toBe(400);
     expect((await raw("GET", "/api/projects/old/compare?a=OLD-TRAINED-1")).status).toBe(400);
     expect((await raw("GET", "/api/projects/%2e%2e/versions/x")).status).toBe(404);
+  });
+
+  test("a version folder without a card (copied in by hand) is one error row, not a failed page", async () => {
+    const own = await mkdtemp(join(tmpdir(), "mesh-registry-ui-handmade-"));
+    const r2 = openRegistry(`file://${own}`);
+    await r2.publishModel("handmade", "HM", "TRAINED", {}, { type: "trained", project: "handmade", specHash: "d".repeat(64), params: {}, metrics: { accuracy: 0.5 }, toolVersion: "test" });
+    await mkdir(join(own, "handmade", "models", "HM-TRAINED", "2"), { recursive: true });
+    const server = await startUiServer(r2, { host: "127.0.0.1", port: 0 });
+    try {
+      const r = await fetch(new URL("/api/projects/handmade/models/HM-TRAINED/versions", server.url), { headers: { host: new URL(server.url).host } });
+      const body = await r.text();
+      expect(r.status, body).toBe(200);
+      const rows = JSON.parse(body).rows as { id: string; error?: string }[];
+      expect(rows.map((x) => [x.id, typeof x.error])).toEqual([
+        ["HM-TRAINED-2", "string"],
+        ["HM-TRAINED-1", "undefined"],
+      ]);
+    } finally {
+      await server.close();
+      await rm(own, { recursive: true, force: true });
+    }
   });
 
   test("an older card without training records still reads, with its metrics and the promote command", async () => {
