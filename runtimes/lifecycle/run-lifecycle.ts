@@ -150,7 +150,7 @@ export async function runLifecycle(cfg: LifecycleConfig, opts: LifecycleOptions)
     } catch (err) {
       if (err instanceof LifecycleError) throw err;
       if ((err as Error)?.name === "RegistryError") throw new LifecycleError(step, (err as Error).message, { cause: err });
-      throw new LifecycleError(step, `${step} failed: ${reason(err)}`, { cause: err });
+      throw new LifecycleError(step, reason(err), { cause: err }); // the CLI prints `${step} failed: …` once
     }
     const ms = performance.now() - t0;
     opts.report(`${tag} ${r.status === "skipped" ? "skipped (unchanged)" : `done in ${seconds(ms)}`}: ${r.detail}`);
