@@ -27,7 +27,8 @@ import type { AliasEvent, AliasState, ModelCard, ModelRef } from "./types.js";
  * Alias names: lower-case letters, digits and `_`, starting with a letter, at most 32 long.
  * No `-` or `.`: gate expressions read `production - 0.01` and `production.accuracy`, and an
  * alias name travels into environment variables, YAML and file paths, so the grammar is kept
- * small enough to be safe in all of them without escaping. Mirrored in schemas/identifiers.ts.
+ * small enough to be safe in all of them without escaping. Mirrored in schemas/gate-expression.ts
+ * (the spec language may not import the registry runtime).
  */
 export const ALIAS_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 /** Words with a meaning of their own wherever an alias may appear (MESH_MODEL_REF, gates). */
@@ -108,12 +109,27 @@ export function aliasMethods({ store, now, readModelCard }: AliasDeps): AliasMet
   const uri = store.uri;
 
   /** Committed events of one alias, oldest first, with `from` derived from the order. */
-  async function history(project: string, alias: string): Promise<AliasEvent[]> {
-    const base = aliasBase(project, alias);
-    const seqs = (await store.listDirs(base))
+  async function seqsOf(base: string): Promise<number[]> {
+    return (await store.listDirs(base))
       .map(parseVersionName)
       .filter((n): n is number => n !== undefined)
       .sort((a, b) => a - b);
+  }
+
+  /** The newest committed event only: one read, newest first (a claimed number may have no object yet). */
+  async function newest(project: string, alias: string) {
+    const base = aliasBase(project, alias);
+    const seqs = await seqsOf(base);
+    for (let i = seqs.length - 1; i >= 0; i--) {
+      const bytes = await store.get(`${base}/${seqs[i]}/${EVENT}`);
+      if (bytes) return decodeEvent(bytes, `${project}/${alias}#${seqs[i]}`, alias, seqs[i]!);
+    }
+    return undefined;
+  }
+
+  async function history(project: string, alias: string): Promise<AliasEvent[]> {
+    const base = aliasBase(project, alias);
+    const seqs = await seqsOf(base);
     const stored = await Promise.all(
       seqs.map(async (seq) => {
         const bytes = await store.get(`${base}/${seq}/${EVENT}`);
@@ -140,7 +156,7 @@ export function aliasMethods({ store, now, readModelCard }: AliasDeps): AliasMet
     async listAliases(project) {
       const states: AliasState[] = [];
       for (const alias of await aliasNames(project)) {
-        const last = (await history(project, alias)).at(-1);
+        const last = await newest(project, alias);
         if (last) states.push({ alias, target: toRef(project, last.to), since: last.at, by: last.by, ...(last.reason !== undefined ? { reason: last.reason } : {}) });
       }
       return states;
@@ -152,7 +168,7 @@ export function aliasMethods({ store, now, readModelCard }: AliasDeps): AliasMet
       return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : a.seq - b.seq));
     },
     async resolveAlias(project, alias) {
-      const last = (await history(project, alias)).at(-1);
+      const last = await newest(project, alias);
       return last ? toRef(project, last.to) : undefined;
     },
     async setAlias(project, alias, target, meta) {

@@ -6,6 +6,7 @@
  */
 import type { ServeDefaults } from "./definition.js";
 import { didYouMean } from "../support/did-you-mean.js";
+import { ALIAS_PATTERN } from "../registry/aliases.js";
 
 export type LogLevel = NonNullable<ServeDefaults["logLevel"]>;
 export type GraphOptimization = NonNullable<ServeDefaults["graphOptimization"]>;
@@ -194,7 +195,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, de
   const config = out as unknown as ServeConfig;
   if (!config.modelPath && !config.modelRef) return { ok: false, message: "no model to serve: set MESH_MODEL_PATH (an .onnx file) or MESH_MODEL_REF with MESH_REGISTRY" };
   // It becomes a metrics label and a /bio field: only what the registry accepts as an alias.
-  if (config.modelAlias && !/^[a-z][a-z0-9_]{0,31}$/.test(config.modelAlias))
+  if (config.modelAlias && !ALIAS_PATTERN.test(config.modelAlias))
     return { ok: false, message: `invalid MESH_MODEL_ALIAS ${JSON.stringify(config.modelAlias)}: expected an alias name such as production` };
   if (config.batchEnabled && config.maxRows > config.queueRows) {
     return { ok: false, message: `invalid MESH_MAX_ROWS: ${config.maxRows} exceeds MESH_QUEUE_ROWS (${config.queueRows}); one request could never fit the queue` };

@@ -14,6 +14,7 @@
 import { join, resolve } from "node:path";
 import type { MeshRegistry, ModelRef, ModelStage, Registry } from "../registry/types.js";
 import { modelId } from "../registry/types.js";
+import { aliasProblem } from "../registry/aliases.js";
 
 export interface FetchedModel {
   readonly id: string;
@@ -25,11 +26,9 @@ export interface FetchedModel {
 
 const REF = /^([A-Z][A-Z0-9_]*)-(TRAINED|COMPILED)-(\d+)$/;
 
-const ALIAS = /^[a-z][a-z0-9_]{0,31}$/;
-
 /** Resolves a reference (see the module comment) to a version, and the alias it went through. */
 export async function pickModelVersion(registry: Registry, project: string, ref: string, key?: string): Promise<{ ref: ModelRef; alias?: string }> {
-  if (ref !== "latest" && ref !== "newest" && ALIAS.test(ref)) {
+  if (aliasProblem(ref) === undefined) {
     const resolve = (registry as Partial<MeshRegistry>).resolveAlias;
     if (typeof resolve !== "function") throw new Error(`MESH_MODEL_REF ${ref} names an alias, but the registry ${registry.uri} has no aliases`);
     const target = await resolve.call(registry, project, ref);

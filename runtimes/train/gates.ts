@@ -10,7 +10,7 @@
  *   When the alias is not set yet (the first run) there is nothing to compare with: the gate
  *   is reported as "no baseline" and does not block promotion, so a first run can set it.
  */
-import { modelId, type MeshRegistry, type ModelCard, type ModelRef, type Registry } from "../registry/types.js";
+import { modelId, parseModelId, type MeshRegistry, type ModelCard, type ModelRef, type Registry } from "../registry/types.js";
 import type { Metrics } from "./metrics.js";
 import type { GateConfig, Metric } from "./types.js";
 
@@ -77,8 +77,8 @@ export function describeRelativeGate(r: RelativeGateResult): string {
 async function metricsOf(registry: Registry, ref: ModelRef): Promise<Readonly<Record<string, unknown>>> {
   const card: ModelCard = await registry.readModelCard(ref);
   if (card.type === "compiled" && card.parent) {
-    const m = /^([A-Z][A-Z0-9_]*)-TRAINED-([0-9]+)$/.exec(card.parent);
-    if (m) return (await registry.readModelCard({ project: ref.project, key: m[1]!, stage: "TRAINED", version: Number(m[2]) })).metrics;
+    const parent = parseModelId(card.parent);
+    if (parent?.stage === "TRAINED") return (await registry.readModelCard({ project: ref.project, ...parent })).metrics;
   }
   return card.metrics;
 }
