@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RegistryError } from "../../runtimes/registry/index.js";
 import type { MeshRegistry, ModelRef } from "../../runtimes/registry/types.js";
+import { modelId } from "../../runtimes/registry/types.js";
 import type { Backend } from "./support/backends.js";
 import { racePromoter, type ChildSettings } from "./support/children.js";
 import { compileRegistry, type CompiledRegistry } from "./support/compiled.js";
@@ -133,6 +134,8 @@ export function aliasContract(getBackend: () => Backend): void {
       expect(events.map((e) => e.seq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
       const history = await fx.open().aliasHistory("spam", "production");
       expect(history.map((e) => e.by).sort()).toEqual(["user0", "user1", "user2", "user3", "user4", "user5"]);
+      // Each event points where its own client asked (user<i> asked for versions[i % 3]): nothing mixed up between racers.
+      for (const e of history) expect(e.to, e.by).toBe(modelId(versions[Number(e.by.slice("user".length)) % 3]!));
       // from is the previous event's target: the history is one consistent chain.
       for (let i = 1; i < history.length; i++) expect(history[i]!.from).toBe(history[i - 1]!.to);
       const last = history.at(-1)!;
