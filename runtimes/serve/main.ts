@@ -38,7 +38,8 @@ export async function runMain(definition: ServiceDefinition, defaults: ServeDefa
       process.env["MESH_MODEL_ALIAS"] = alias;
       log.info({ ref: fetched.id, ...(fetched.alias ? { alias: fetched.alias } : {}), path: fetched.modelPath }, "model version downloaded");
     } catch (err) {
-      die(err instanceof Error ? err.message : String(err));
+      // The messages say "model reference": mesh serve's --model-ref and --env reach the same code.
+      die(`MESH_MODEL_REF: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   if (cluster.isPrimary && config.workers > 1) {

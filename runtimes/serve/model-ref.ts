@@ -30,9 +30,9 @@ const REF = /^([A-Z][A-Z0-9_]*)-(TRAINED|COMPILED)-(\d+)$/;
 export async function pickModelVersion(registry: Registry, project: string, ref: string, key?: string): Promise<{ ref: ModelRef; alias?: string }> {
   if (aliasProblem(ref) === undefined) {
     const resolve = (registry as Partial<MeshRegistry>).resolveAlias;
-    if (typeof resolve !== "function") throw new Error(`MESH_MODEL_REF ${ref} names an alias, but the registry ${registry.uri} has no aliases`);
+    if (typeof resolve !== "function") throw new Error(`model reference ${ref} names an alias, but the registry ${registry.uri} has no aliases`);
     const target = await resolve.call(registry, project, ref);
-    if (!target) throw new Error(`alias ${ref} of ${project} is not set in ${registry.uri}: point it at a version with \`mesh registry promote ID --alias ${ref}\` (or serve MESH_MODEL_REF=latest)`);
+    if (!target) throw new Error(`alias ${ref} of ${project} is not set in ${registry.uri}: point it at a version with \`mesh registry promote ID --alias ${ref}\` (or serve latest)`);
     return { ref: target, alias: ref };
   }
   return { ref: await pickVersion(registry, project, ref, key) };
@@ -43,7 +43,7 @@ export async function pickVersion(registry: Registry, project: string, ref: stri
   const m = REF.exec(ref);
   if (m) return { project, key: m[1]!, stage: m[2] as ModelStage, version: Number(m[3]) };
   const latest = /^(?:([A-Z][A-Z0-9_]*)-(TRAINED|COMPILED)-)?(?:latest|newest)$/.exec(ref);
-  if (!latest) throw new Error(`invalid MESH_MODEL_REF ${JSON.stringify(ref)}: expected KEY-STAGE-N (e.g. SPAM-COMPILED-3), an alias (e.g. production) or latest`);
+  if (!latest) throw new Error(`invalid model reference ${JSON.stringify(ref)}: expected KEY-STAGE-N (e.g. SPAM-COMPILED-3), an alias (e.g. production) or latest`);
   const k = latest[1] ?? key ?? (await soleKey(registry, project)) ?? project.toUpperCase().replace(/[^A-Z0-9]/g, "_");
   const stages: ModelStage[] = latest[2] ? [latest[2] as ModelStage] : ["COMPILED", "TRAINED"];
   const servable = (registry as Partial<MeshRegistry>).latestServableModel;

@@ -41,7 +41,7 @@ describe("MESH_MODEL_REF", () => {
   test("clear errors: no registry, malformed ref, nothing published", async () => {
     await expect(resolveModelRef("mail", "latest", "")).rejects.toThrow(/MESH_MODEL_REF needs MESH_REGISTRY/);
     const a = await registryWith([]);
-    await expect(pickVersion(a.registry, "mail", "mail-3")).rejects.toThrow(/invalid MESH_MODEL_REF "mail-3": expected KEY-STAGE-N/);
+    await expect(pickVersion(a.registry, "mail", "mail-3")).rejects.toThrow(/invalid model reference "mail-3": expected KEY-STAGE-N/);
     await expect(pickVersion(a.registry, "mail", "latest")).rejects.toThrow(/has no COMPILED or TRAINED version of mail/);
   });
 });
