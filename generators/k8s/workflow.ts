@@ -15,7 +15,7 @@
  * and the `image-tag` `mesh build` printed. Defaults are the spec's values.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { EXIT_FAILURE, EXIT_GATE_FAILED } from "../../runtimes/lifecycle/errors.js";
+import { EXIT_FAILURE } from "../../runtimes/lifecycle/errors.js";
 import { BASE_TAG, NAMES, imageRepo, labels, lifecycleSteps, type LifecycleStep } from "./names.js";
 import { JOB_POLICY, JOB_TTL_S } from "./policy.js";
 import { baseRegistry, podRegistryUri } from "./registry.js";
@@ -37,8 +37,6 @@ const param = (name: string) => `{{workflow.parameters.${name}}}`;
  * `lastRetry.exitCode` is "-1" when the container never ran.
  */
 export const RETRY_EXPRESSION = `lastRetry.status == "Error" || (lastRetry.status == "Failed" && asInt(lastRetry.exitCode) == ${EXIT_FAILURE})`;
-/** Documented beside the expression: the codes that are never retried. */
-export const NEVER_RETRIED_EXIT_CODES = [2, EXIT_GATE_FAILED] as const;
 
 /** Backoff between attempts: 30 s, 60 s, 120 s …, at most 30 minutes of retrying per step. */
 const BACKOFF = { duration: "30s", factor: 2, maxDuration: "30m" };

@@ -71,9 +71,10 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
   const [{ runSteps }] = await Promise.all([import("../../../runtimes/lifecycle/run-steps.js")]);
   const uri = registryLib.resolveRegistryUri(flags.registry, process.env, ir.registry);
   const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
-  const log = progressLog(resolveProgressMode(flags.format, process.stderr), process.stderr);
+  const mode = resolveProgressMode(flags.format, process.stderr);
+  const log = progressLog(mode, process.stderr);
   // The step report goes to stdout, except under the live display, which owns the terminal.
-  const live = resolveProgressMode(flags.format, process.stderr) === "tty";
+  const live = mode === "tty";
   const out = live ? (line: string) => log(line) : (line: string) => void process.stdout.write(`${line}\n`);
   // Ctrl-C: end the live display (cursor back), then die of SIGINT as before (registry writes are atomic).
   const stopDisplay = () => {
