@@ -5,7 +5,8 @@
  * (so node:cluster workers fork main.js), and is stopped by discard. Needs `npm run build` (the
  * spare program runs from dist/).
  */
-import { afterAll, describe, expect, test } from "vitest";
+import { ChildProcess } from "node:child_process";
+import { afterAll, describe, expect, test, vi } from "vitest";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SpareServer } from "../../compiler/dev/spare.js";
@@ -61,7 +62,17 @@ describe("mesh dev warm spare", () => {
     spare.launch(main, process.env);
     spare.warm();
     await new Promise((r) => setTimeout(r, 200));
-    spare.discard();
+    const kill = vi.spyOn(ChildProcess.prototype, "kill");
+    try {
+      spare.discard();
+      // The waiting process is really stopped (forgetting it would leave an orphan), not only dropped.
+      expect(kill).toHaveBeenCalledWith("SIGTERM");
+      const child = kill.mock.contexts[0] as ChildProcess;
+      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
+      expect(child.signalCode ?? child.exitCode).not.toBeNull();
+    } finally {
+      kill.mockRestore();
+    }
     expect(spare.launch(main, process.env)).toBeUndefined();
   });
 });
