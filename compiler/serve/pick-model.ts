@@ -101,6 +101,7 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
   const registry = openRegistry(opts.registry, { cwd: opts.root, s3 });
   let ref: ModelRef | undefined;
   let alias: string | undefined;
+  const refPrefix = opts.refSource ? `${opts.refSource}: ` : "";
   if (opts.modelRef !== undefined && opts.modelRef !== "latest") {
     const { pickModelVersion } = await import("../../runtimes/serve/model-ref.js");
     try {
@@ -108,10 +109,7 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
       ref = picked.ref;
       alias = picked.alias;
     } catch (err) {
-      return { ok: false, message: `${opts.refSource ? `${opts.refSource}: ` : ""}${err instanceof Error ? err.message : String(err)}` };
-    }
-    if (!(await registry.listModelVersions(ref.project, ref.key, ref.stage)).includes(ref.version)) {
-      return { ok: false, message: `${opts.refSource ? `${opts.refSource}: ` : ""}no version ${ref.key}-${ref.stage}-${ref.version} of ${ir.name} in ${registry.uri}` };
+      return { ok: false, message: `${refPrefix}${err instanceof Error ? err.message : String(err)}` };
     }
   } else {
     ref = await registry.latestServableModel(ir.name, ir.key);
@@ -119,7 +117,14 @@ export async function pickModel(ir: ProjectIR, opts: PickOptions): Promise<PickO
   if (!ref) return { ok: false, message: `no model of ${ir.name} in ${registry.uri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH` };
   const id = `${ref.key}-${ref.stage}-${ref.version}`;
   // The registry's card is the truth: the cache is keyed by it and checked against it.
-  const card = await registry.readModelCard(ref);
+  // An explicit KEY-STAGE-N that does not exist is found here, by the one read a pick needs anyway.
+  let card: ModelCard;
+  try {
+    card = await registry.readModelCard(ref);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "not-found") return { ok: false, message: `${refPrefix}no version ${id} of ${ir.name} in ${registry.uri}` };
+    throw err;
+  }
   const cardBytes = jsonBytes(card);
   const identity = registryIdentity(opts.registry, opts.root, s3.endpoint);
   const dir = servedCopyDir(opts.root, identity, id, cardBytes);
