@@ -64,7 +64,11 @@ afterAll(async () => {
   await s3.stop();
 });
 
-const client = (endpoint: string) => new S3Client({ endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials, maxAttempts: 1 });
+// The SDK's default retries, as the registry's own client keeps them: s3rver answers 500
+// InternalError when two deletes race to remove the same emptied folder (its delete lists the
+// parent, then rmdirs it), and S3 itself asks clients to retry that answer. Every step of the
+// claim protocols is idempotent, so a retried put or delete cannot change who wins.
+const client = (endpoint: string) => new S3Client({ endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials });
 const store = (endpoint: string, prefix: string) => s3Store({ client: client(endpoint), endpoint, bucket: s3.bucket, prefix, uri: `s3://${s3.bucket}/${prefix}` });
 
 async function keys(prefix: string): Promise<string[]> {
