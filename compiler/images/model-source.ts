@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ProjectIR } from "../ir.js";
 import { openRegistry, type S3Options } from "../../runtimes/registry/index.js";
-import { modelId, type ModelStage } from "../../runtimes/registry/types.js";
+import { modelId, type ModelRef, type ModelStage, type Registry } from "../../runtimes/registry/types.js";
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import { BuildError } from "./errors.js";
 import { resolveAppModel } from "../load/app-model-source.js";
@@ -58,6 +58,23 @@ function listFolder(dir: string, prefix = ""): string[] {
     .sort();
 }
 
+function servedGraph(ir: ProjectIR): string {
+  return ir.model.transformer?.modelFile ?? "model.onnx";
+}
+
+/**
+ * A registry version as the serve image bakes it: everything but its golden test files (a
+ * transformer needs its tokenizer and config). Undefined when the version has no graph this
+ * project serves.
+ */
+async function versionPick(registry: Registry, ref: ModelRef, ir: ProjectIR): Promise<ModelPick | undefined> {
+  const card = await registry.readModelCard(ref);
+  if (!(servedGraph(ir) in card.files)) return undefined;
+  const files: Record<string, Uint8Array> = {};
+  for (const rel of Object.keys(card.files).sort()) if (!rel.startsWith("test_files/")) files[rel] = await registry.readModelFile(ref, rel);
+  return { version: modelId(ref), files, card: Buffer.from(canonicalJson(card, true)) };
+}
+
 /** Picks the model for `ir`'s serve image; one clear sentence when there is none. */
 export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Promise<ModelPick> {
   if (options.modelPath) return fromFile(options.root, options.modelPath);
@@ -71,23 +88,15 @@ export async function pickModel(ir: ProjectIR, options: ModelSourceOptions): Pro
     const picked = await pickModelVersion(registry, ir.name, explicit, ir.key).catch((err: unknown) => {
       throw new BuildError(`MESH_MODEL_REF: ${err instanceof Error ? err.message : String(err)}`);
     });
-    const card = await registry.readModelCard(picked.ref);
-    const graph = ir.model.transformer?.modelFile ?? "model.onnx";
-    if (!(graph in card.files)) throw new BuildError(`MESH_MODEL_REF: ${modelId(picked.ref)} has no ${graph} to bake into the serve image`);
-    const files: Record<string, Uint8Array> = {};
-    for (const rel of Object.keys(card.files).sort()) if (!rel.startsWith("test_files/")) files[rel] = await registry.readModelFile(picked.ref, rel);
-    return { version: modelId(picked.ref), files, card: Buffer.from(canonicalJson(card, true)) };
+    const pick = await versionPick(registry, picked.ref, ir);
+    if (!pick) throw new BuildError(`MESH_MODEL_REF: ${modelId(picked.ref)} has no ${servedGraph(ir)} to bake into the serve image`);
+    return pick;
   }
   for (const stage of ["COMPILED", "TRAINED"] as const satisfies readonly ModelStage[]) {
     const ref = await registry.latestModel(ir.name, ir.key, stage);
     if (!ref) continue;
-    const card = await registry.readModelCard(ref);
-    const graph = ir.model.transformer?.modelFile ?? "model.onnx";
-    if (!(graph in card.files)) continue; // e.g. a Neuron-only compiled version
-    // Everything of the version but its golden test files: a transformer needs its tokenizer and config.
-    const files: Record<string, Uint8Array> = {};
-    for (const rel of Object.keys(card.files).sort()) if (!rel.startsWith("test_files/")) files[rel] = await registry.readModelFile(ref, rel);
-    return { version: modelId(ref), files, card: Buffer.from(canonicalJson(card, true)) };
+    const pick = await versionPick(registry, ref, ir);
+    if (pick) return pick; // none: e.g. a Neuron-only compiled version
   }
   throw new BuildError(`no trained or compiled ${ir.name} model in ${options.registryUri}: run \`mesh run ${ir.name} --no-serve\` first, or pass --model PATH to an .onnx file`);
 }
