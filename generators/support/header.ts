@@ -28,6 +28,7 @@ export function headerComment(syntax: CommentSyntax, from: string | readonly str
 
 /** Prefixes a TypeScript or JavaScript `source` with the `//` header; LF line ends, one trailing newline. */
 export function withTsHeader(specPath: string, source: string): string {
-  const body = source.replace(/\r\n/g, "\n").replace(/^\s+/, "").replace(/\s*$/, "\n");
+  // trim, not /\s*$/: that regex retries at every white-space run of a large module (quadratic).
+  const body = `${source.replace(/\r\n/g, "\n").trim()}\n`;
   return `${headerComment("//", specPath)}\n${body}`;
 }

@@ -3,4 +3,15 @@ import type { ProjectIR } from "../../compiler/ir.js";
 import { canonicalJson } from "./canonical-json.js";
 import { openapiDocument } from "./openapi-document.js";
 
-export const openapiJson = (ir: ProjectIR): string => canonicalJson(openapiDocument(ir), true);
+// Three generators publish the same text (openapi.json, the served copy, the Neuron copy):
+// serialized once per IR, as the document itself is built once.
+const byIr = new WeakMap<ProjectIR, string>();
+
+export function openapiJson(ir: ProjectIR): string {
+  let text = byIr.get(ir);
+  if (text === undefined) {
+    text = canonicalJson(openapiDocument(ir), true);
+    byIr.set(ir, text);
+  }
+  return text;
+}
