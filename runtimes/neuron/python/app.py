@@ -43,7 +43,62 @@ OPENAPI_TEXT = open(os.path.join(HERE, "openapi.json"), encoding="utf-8").read()
 NAME = API["name"]
 BASE = API["basePath"]
 LABELS = API["labels"]
-LIMITS = API["limits"]
+ENV = API["env"]
+
+
+def parse_setting(name, decl, raw):
+    """The value of one MESH_* variable by its declaration in api.json, or raises ValueError naming it and the bound."""
+    kind = decl["type"]
+    if kind == "string":
+        return raw
+    if kind == "boolean":
+        v = raw.strip().lower()
+        if v in ("1", "true", "yes", "on"):
+            return True
+        if v in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("invalid %s: expected true or false, got %s" % (name, json.dumps(raw)))
+    if kind == "enum":
+        if raw in decl["values"]:
+            return raw
+        raise ValueError("invalid %s: expected one of %s, got %s" % (name, ", ".join(decl["values"]), json.dumps(raw)))
+    if not re.match(r"^\s*-?\d+\s*$", raw):
+        raise ValueError("invalid %s: expected an integer, got %s" % (name, json.dumps(raw)))
+    n = int(raw)
+    if "min" in decl and n < decl["min"]:
+        raise ValueError("invalid %s: expected an integer >= %d, got %d" % (name, decl["min"], n))
+    if "max" in decl and n > decl["max"]:
+        raise ValueError("invalid %s: expected an integer <= %d, got %d" % (name, decl["max"], n))
+    return n
+
+
+def load_settings(environ):
+    """key -> value: api.json's defaults (the spec's) overlaid by the environment; raises ValueError with one sentence."""
+    for name in sorted(environ):
+        if not name.startswith("MESH_") or name in ENV:
+            continue
+        if name in API["unsupported"]:
+            raise ValueError("%s is a setting of the TypeScript server that the Neuron server cannot honour; unset it" % name)
+        raise ValueError("unknown environment variable %s; the Neuron server reads only: %s" % (name, ", ".join(sorted(ENV))))
+    out = {}
+    for name, decl in ENV.items():
+        raw = environ.get(name)
+        out[decl["key"]] = parse_setting(name, decl, raw) if raw not in (None, "") else decl["default"]
+    if out["batchEnabled"] and out["maxRows"] > out["queueRows"]:
+        raise ValueError("invalid MESH_MAX_ROWS: %d exceeds MESH_QUEUE_ROWS (%d); one request could never fit the queue" % (out["maxRows"], out["queueRows"]))
+    return out
+
+
+def check_traced_batch(settings, specs):
+    """A fixed-batch trace cannot take more rows per call than it was traced with; None or the sentence refusing the start."""
+    traced = int(specs["tracing__batch_size"])
+    if settings["batchEnabled"] and specs.get("tracing__dynamic_batch") is False and settings["batchMax"] > traced:
+        return "invalid MESH_BATCH_MAX: %d exceeds the batch size %d the model was traced with (fixed batch); set MESH_BATCH_MAX <= %d or trace with dynamic_batch" % (settings["batchMax"], traced, traced)
+    return None
+
+
+SETTINGS = {}
+LIMITS = SETTINGS
 
 
 # ---------------------------------------------------------------- responses
@@ -415,11 +470,11 @@ class Model:
 class Batcher:
     """Gathers rows of concurrent requests into one model call (max_batch rows, max_delay_ms)."""
 
-    def __init__(self, model, batching):
+    def __init__(self, model, settings):
         self.model = model
-        self.max_batch = max(1, int(batching["maxBatch"])) if batching["enabled"] else 1 << 30
-        self.delay = batching["maxDelayMs"] / 1000.0 if batching["enabled"] else 0.0
-        self.capacity = int(batching["queue"])
+        self.max_batch = max(1, int(settings["batchMax"])) if settings["batchEnabled"] else 1 << 30
+        self.delay = settings["batchDelayMs"] / 1000.0 if settings["batchEnabled"] else 0.0
+        self.capacity = int(settings["queueRows"])
         self.jobs = []
         self.rows = 0
         self.wake = asyncio.Event()
@@ -845,7 +900,7 @@ async def load_model():
     ROUTES.update(r.path for r in app.routes)
     model_dir = os.environ.get("MESH_MODEL_DIR") or os.path.join(HERE, "model")
     STATE.model = Model(model_dir)
-    STATE.batcher = Batcher(STATE.model, API["batching"])
+    STATE.batcher = Batcher(STATE.model, SETTINGS)
     STATE.batcher.task = asyncio.get_running_loop().create_task(STATE.batcher.loop())
     # Warm-up: one batch through the traced model before ready says yes.
     STATE.model.run(np.zeros((1, STATE.model.width), dtype=np.float32))
@@ -862,17 +917,29 @@ async def drain():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default=os.environ.get("MESH_HOST", API["host"]))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("MESH_PORT", API["port"])))
+    parser.add_argument("--host", help="address to bind (default: MESH_HOST)")
+    parser.add_argument("--port", type=int, help="TCP port (default: MESH_PORT)")
     parser.add_argument("--model-dir", help="a compiled version folder: card.json and neuron/{model.pt,compilation_specs.json,features.json}")
     args = parser.parse_args()
+    try:
+        SETTINGS.update(load_settings(os.environ))
+    except ValueError as err:
+        print("app.py: %s" % err, file=sys.stderr)
+        return 2
+    model_dir = args.model_dir or os.environ.get("MESH_MODEL_DIR") or os.path.join(HERE, "model")
+    refused = check_traced_batch(SETTINGS, load_json(os.path.join(model_dir, "neuron", "compilation_specs.json")))
+    if refused:
+        print("app.py: %s" % refused, file=sys.stderr)
+        return 2
     alias = model_alias()
     if alias and not re.match(ALIAS_PATTERN, alias):
         print("app.py: invalid MESH_MODEL_ALIAS %s: expected an alias name such as production" % json.dumps(alias), file=sys.stderr)
         return 2
     if args.model_dir:
         os.environ["MESH_MODEL_DIR"] = args.model_dir
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    host = args.host if args.host is not None else SETTINGS["host"]
+    port = args.port if args.port is not None else SETTINGS["port"]
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 

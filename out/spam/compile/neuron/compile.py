@@ -130,6 +130,7 @@ def main():
         "target": args.target,
         "torch": torch.__version__,
         "tracing__batch_size": BATCH_SIZE,
+        "tracing__dynamic_batch": bool(DYNAMIC_BATCH),
         "tracing__max_length": WIDTH,
         "tracing__neuron": args.target == "neuron",
         "tracing_kwargs": kwargs,
