@@ -30,18 +30,13 @@ export type FeaturesIR = FeatureSpec;
 /** How a model tensor is shaped and named; shared by train, compile and serve (-1: symbolic). */
 export type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
 import type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
-import type { TransformerServing } from "../runtimes/transformers/config.js";
+import type { PretrainedModel } from "../runtimes/train/types.js";
 
-/** A pretrained Hugging Face model folder and how its task is served. */
-export interface TransformerIR extends TransformerServing {
-  readonly source: {
-    readonly uri: string;
-    /** The commit an hf:// branch resolved to when the lock was written. */
-    readonly revision?: string;
+/** A pretrained Hugging Face model folder and how its task is served: the runtime's, plus where its lock is. */
+export interface TransformerIR extends PretrainedModel {
+  readonly source: PretrainedModel["source"] & {
     /** Workspace-relative path of model.lock.json. */
     readonly lockFile: string;
-    /** Every file of the folder, pinned. */
-    readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
   };
 }
 

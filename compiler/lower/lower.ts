@@ -65,7 +65,7 @@ export interface LowerInput {
 export interface LockedTransformer {
   readonly lockFile: string;
   readonly revision?: string;
-  readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
+  readonly files: TransformerIR["source"]["files"];
   readonly facts: TransformerFacts;
 }
 
