@@ -30,18 +30,13 @@ export type FeaturesIR = FeatureSpec;
 /** How a model tensor is shaped and named; shared by train, compile and serve (-1: symbolic). */
 export type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
 import type { SignatureTensor as TensorIR } from "../runtimes/support/onnx-signature.js";
-import type { TransformerServing } from "../runtimes/transformers/config.js";
+import type { PretrainedModel } from "../runtimes/train/types.js";
 
-/** A pretrained Hugging Face model folder and how its task is served. */
-export interface TransformerIR extends TransformerServing {
-  readonly source: {
-    readonly uri: string;
-    /** The commit an hf:// branch resolved to when the lock was written. */
-    readonly revision?: string;
+/** A pretrained Hugging Face model folder and how its task is served: the runtime's, plus where its lock is. */
+export interface TransformerIR extends PretrainedModel {
+  readonly source: PretrainedModel["source"] & {
     /** Workspace-relative path of model.lock.json. */
     readonly lockFile: string;
-    /** Every file of the folder, pinned. */
-    readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
   };
 }
 
@@ -85,6 +80,12 @@ export interface TransformerModelIR extends ModelCommonIR {
 
 /** What generators may assume about a model follows from its `kind`; the type checker enforces it. */
 export type ModelIR = TrainedModelIR | ExternalModelIR | TransformerModelIR;
+
+/** A Project's model: mesh trains it from featurized rows, or registers a pretrained transformer (no spec source of its own). */
+export type ProjectModelIR = TrainedModelIR | (TransformerModelIR & { readonly source?: undefined });
+
+/** An App's model: an external tensor model or a transformer folder, either way named by the spec's `model.source`. */
+export type AppModelIR = ExternalModelIR | (TransformerModelIR & { readonly source: ModelSourceIR });
 
 /** The ingest step as lowered: the runtime's IngestConfig without the host-only `allowPaths`. */
 export type IngestIR = Omit<IngestConfig, "allowPaths">;
@@ -269,8 +270,7 @@ export interface CiIR {
   readonly branches: readonly string[];
 }
 
-export interface ProjectIR {
-  readonly kind: "Project" | "App";
+interface ProjectCommonIR {
   readonly name: string;
   readonly key: string;
   readonly description: string;
@@ -285,16 +285,9 @@ export interface ProjectIR {
   /** sha256 (hex) of the canonical JSON of the validated spec. */
   readonly specHash: string;
   readonly meshVersion: string;
-  readonly model: ModelIR;
-  readonly ingest?: IngestIR;
-  readonly register?: RegisterIR;
-  readonly train?: TrainIR;
-  readonly compile?: CompileIR;
   readonly serve: ServeIR;
   /** Steps present, in lifecycle order. */
   readonly steps: readonly StepName[];
-  /** When the lifecycle runs by itself in the cluster (a CronWorkflow); absent: on demand only. */
-  readonly schedule?: { readonly cron: string; readonly timezone: string };
   /** The lifecycle steps present (`steps` without serve), in order: what `mesh run` and the step images run. */
   readonly lifecycleSteps: readonly LifecycleStep[];
   readonly stepImages: readonly StepImageIR[];
@@ -304,9 +297,36 @@ export interface ProjectIR {
   readonly environments: readonly EnvironmentIR[];
   readonly aws: { readonly region: string; readonly s3Endpoint: string; readonly s3ForcePathStyle: boolean };
   readonly ci: CiIR;
-  /** Projects: the lifecycle's configuration as the runtime reads it (`mesh run`, and each step image's step.json). */
-  readonly run?: RunConfig;
 }
+
+/** A Project: mesh runs its lifecycle (each step optional in the spec), then serves what it registered. */
+export interface LifecycleProjectIR extends ProjectCommonIR {
+  readonly kind: "Project";
+  readonly model: ProjectModelIR;
+  readonly ingest?: IngestIR;
+  readonly register?: RegisterIR;
+  readonly train?: TrainIR;
+  readonly compile?: CompileIR;
+  /** When the lifecycle runs by itself in the cluster (a CronWorkflow); absent: on demand only. */
+  readonly schedule?: { readonly cron: string; readonly timezone: string };
+  /** The lifecycle's configuration as the runtime reads it (`mesh run`, and each step image's step.json). */
+  readonly run: RunConfig;
+}
+
+/** An App: an externally maintained model, served as it is; it has no lifecycle (the spec refuses lifecycle steps). */
+export interface AppIR extends ProjectCommonIR {
+  readonly kind: "App";
+  readonly model: AppModelIR;
+  readonly ingest?: undefined;
+  readonly register?: undefined;
+  readonly train?: undefined;
+  readonly compile?: undefined;
+  readonly schedule?: undefined;
+  readonly run?: undefined;
+}
+
+/** What generators may assume about a project follows from its `kind`; the type checker enforces it. */
+export type ProjectIR = LifecycleProjectIR | AppIR;
 
 /** What a generator returns: a file relative to `out/<name>/`, and its mode. */
 export interface GeneratedFile {

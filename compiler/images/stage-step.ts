@@ -171,7 +171,7 @@ export async function stageStep(root: string, ir: ProjectIR, step: StepName, mod
   const ignore = createIgnore({ ignorecase: false }).add(ignoreText);
   const entries: ContextEntry[] = [textEntry("Dockerfile", dockerfile), textEntry(".dockerignore", ignoreText)];
   // The lowered step configuration, the same text `mesh generate` writes beside the Dockerfile.
-  if (step !== "serve") entries.push(textEntry(STEP_CONFIG_FILE, stepConfigJson(ir, step)));
+  if (step !== "serve" && ir.kind === "Project") entries.push(textEntry(STEP_CONFIG_FILE, stepConfigJson(ir, step)));
   for (const r of contextRoots(ir, step)) {
     const kept = (roots.get(r) ?? []).filter((e) => !ignore.ignores(e.path));
     if (kept.length === 0) throw new BuildError(`the ${step} image's context root ${r}/ is empty after .dockerignore; the Dockerfile COPYs it`);

@@ -19,10 +19,11 @@ export type AppModelOutcome = { readonly ok: true; readonly model: AppModel } | 
 
 /** undefined for a Project (its model comes from the registry). */
 export async function resolveAppModel(ir: ProjectIR, root: string, env: NodeJS.ProcessEnv = process.env): Promise<AppModelOutcome | undefined> {
-  const source = ir.model.transformer?.source ?? ir.model.source;
-  if (ir.kind !== "App" || !source) return undefined;
+  if (ir.kind !== "App") return undefined;
+  const m = ir.model;
+  const t = m.kind === "transformer" ? m.transformer : undefined;
+  const source = t ? t.source : m.source;
   const [{ resolveModelSource, lockOfPinned }, { s3OptionsFromWorkspace }] = await Promise.all([import("../../runtimes/models/index.js"), import("../../runtimes/registry/index.js")]);
-  const t = ir.model.transformer;
   const lock = t ? lockOfPinned(t.source) : undefined;
   try {
     const resolved = await resolveModelSource(source.uri, {
@@ -33,7 +34,7 @@ export async function resolveAppModel(ir: ProjectIR, root: string, env: NodeJS.P
       env,
       ...(lock ? { lock } : {}),
     });
-    const pinned = ir.model.source?.sha256;
+    const pinned = m.kind === "external" ? m.source.sha256 : undefined;
     if (!t && pinned && resolved.files[0]?.sha256 !== pinned) return { ok: false, message: `the App's model ${resolved.path} does not match its sha256 in the spec` };
     return { ok: true, model: { path: resolved.path, label: source.uri } };
   } catch (err) {

@@ -23,7 +23,13 @@ import {
   type ImagesIR,
   type IngestIR,
   type LifecycleStep,
+  type AppModelIR,
+  type ExternalModelIR,
+  type LifecycleProjectIR,
   type ModelIR,
+  type ProjectModelIR,
+  type TrainedModelIR,
+  type TransformerModelIR,
   type ParameterIR,
   type ProjectIR,
   type RegisterIR,
@@ -59,26 +65,45 @@ export interface LowerInput {
 export interface LockedTransformer {
   readonly lockFile: string;
   readonly revision?: string;
-  readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
+  readonly files: TransformerIR["source"]["files"];
   readonly facts: TransformerFacts;
 }
 
 const ENV_ORDER: readonly EnvironmentName[] = ["dev", "ci", "stage", "prod"];
 
+/** The fields only a Project has (an App declares them absent). */
+type LifecycleOnly = "ingest" | "register" | "train" | "compile" | "schedule" | "run";
+
 export function lower(input: LowerInput): ProjectIR {
   const { spec, workspace } = input;
   const task = transformerTaskOf(spec);
-  const model = task ? lowerTransformerModel(spec, task, input.transformer) : spec.kind === "Project" ? lowerProjectModel(spec) : lowerAppModel(spec, input.appSignature);
-  const lifecycle = spec.kind === "Project" ? lowerLifecycle(spec, model) : {};
-  const onnx = lifecycle.compile?.targets.find((t) => t.kind === "onnx");
+  if (spec.kind === "App") {
+    const model: AppModelIR = task ? { ...lowerTransformerModel(spec, task, input.transformer), source: { uri: spec.model.source.uri } } : lowerAppModel(spec, input.appSignature);
+    return { kind: "App", ...lowerCommon(input, model, undefined), model };
+  }
+  const model: ProjectModelIR = task ? lowerTransformerModel(spec, task, input.transformer) : lowerProjectModel(spec);
+  const lifecycle = lowerLifecycle(spec, model);
+  const project: Omit<LifecycleProjectIR, "run"> = {
+    kind: "Project",
+    ...lowerCommon(input, model, lifecycle.compile),
+    model,
+    ...lifecycle,
+    ...(spec.schedule !== undefined ? { schedule: { cron: spec.schedule.trim(), timezone: DEFAULTS.schedule.timezone } } : {}),
+  };
+  return { ...project, run: lowerRunConfig(project, workspace?.ingest?.allow_paths ?? []) };
+}
+
+/** What every project has, whatever its kind. */
+function lowerCommon(input: LowerInput, model: ModelIR, compile: CompileIR | undefined): Omit<ProjectIR, "kind" | "model" | LifecycleOnly> {
+  const { spec, workspace } = input;
+  const onnx = compile?.targets.find((t) => t.kind === "onnx");
   const graphOptimization = onnx?.kind === "onnx" ? onnx.optimization : undefined;
   const served = lowerServe(spec.name, spec.steps.serve ?? {}, model);
   const serve: ServeIR = { ...served, env: serveEnv({ ...served, ...(graphOptimization ? { graphOptimization } : {}) }) };
   const steps: StepName[] = STEP_ORDER.filter((s) => spec.steps[s as keyof typeof spec.steps] !== undefined || s === "serve");
   const images = lowerImages(spec, workspace);
   const registry = workspace?.environments?.dev?.registry ?? workspace?.registry ?? DEFAULTS.registry;
-  const ir: Omit<ProjectIR, "run"> = {
-    kind: spec.kind,
+  return {
     name: spec.name,
     key: spec.key,
     description: spec.description ?? "",
@@ -87,11 +112,8 @@ export function lower(input: LowerInput): ProjectIR {
     rootFromOut: input.rootFromOut ?? "../..",
     specHash: sha256Hex(canonicalJson(spec)),
     meshVersion: input.meshVersion,
-    model,
-    ...lifecycle,
     serve,
     steps,
-    ...(spec.kind === "Project" && spec.schedule !== undefined ? { schedule: { cron: spec.schedule.trim(), timezone: DEFAULTS.schedule.timezone } } : {}),
     lifecycleSteps: steps.filter((s): s is LifecycleStep => s !== "serve"),
     stepImages: steps.map((step) => stepImage(spec.name, step, images)),
     images,
@@ -107,8 +129,6 @@ export function lower(input: LowerInput): ProjectIR {
       branches: [...(workspace?.ci?.branches ?? DEFAULTS.ci.branches)],
     },
   };
-  const run = lowerRunConfig(ir, workspace?.ingest?.allow_paths ?? []);
-  return run ? { ...ir, run } : ir;
 }
 
 function lowerFeatures(spec: ProjectKindSpec): FeaturesIR {
@@ -126,7 +146,7 @@ function lowerFeatures(spec: ProjectKindSpec): FeaturesIR {
   };
 }
 
-function lowerProjectModel(spec: ProjectKindSpec): ModelIR {
+function lowerProjectModel(spec: ProjectKindSpec): TrainedModelIR {
   const features = lowerFeatures(spec);
   const width = features.kind === "hashed-ngrams" ? features.dims : features.columns.length;
   const labels = spec.model.labels ?? [];
@@ -142,7 +162,7 @@ function lowerProjectModel(spec: ProjectKindSpec): ModelIR {
 }
 
 /** A pretrained transformer: tensors and labels from the lock's facts, serving options defaulted. */
-function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], locked: LockedTransformer | undefined): ModelIR {
+function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], locked: LockedTransformer | undefined): TransformerModelIR & { readonly source?: undefined } {
   // The compiler refuses an unlocked or mismatched folder before lowering; this guards the invariant.
   if (!locked) throw new Error(`lower: ${spec.name} serves a transformer but no model.lock.json facts were given`);
   const facts = locked.facts;
@@ -191,12 +211,11 @@ function lowerTransformerModel(spec: ProjectSpec, task: TransformerIR["task"], l
     target: DEFAULTS.model.target,
     inputs: facts.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
     outputs: facts.outputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
-    ...(spec.kind === "App" ? { source: { uri: m.source!.uri } } : {}),
     transformer,
   };
 }
 
-function lowerAppModel(spec: AppKindSpec, signature: LowerInput["appSignature"]): ModelIR {
+function lowerAppModel(spec: AppKindSpec, signature: LowerInput["appSignature"]): ExternalModelIR {
   return {
     kind: "external",
     task: "tensor",
@@ -208,7 +227,7 @@ function lowerAppModel(spec: AppKindSpec, signature: LowerInput["appSignature"])
   };
 }
 
-function lowerLifecycle(spec: ProjectKindSpec, model: ModelIR): Pick<ProjectIR, "ingest" | "register" | "train" | "compile"> {
+function lowerLifecycle(spec: ProjectKindSpec, model: ProjectModelIR): Pick<LifecycleProjectIR, "ingest" | "register" | "train" | "compile"> {
   const s = spec.steps;
   const out: { ingest?: IngestIR; register?: RegisterIR; train?: TrainIR; compile?: CompileIR } = {};
   if (s.ingest) {

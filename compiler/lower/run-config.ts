@@ -4,11 +4,10 @@
  */
 import type { LifecycleConfig } from "../../runtimes/lifecycle/config.js";
 import { RUN_CONFIG_VERSION, type RunConfig } from "../../runtimes/lifecycle/run-config.js";
-import type { ProjectIR } from "../ir.js";
+import type { LifecycleProjectIR } from "../ir.js";
 
-export function lowerRunConfig(ir: Omit<ProjectIR, "run">, allowPaths: readonly string[]): RunConfig | undefined {
+export function lowerRunConfig(ir: Omit<LifecycleProjectIR, "run">, allowPaths: readonly string[]): RunConfig {
   const { features, transformer } = ir.model;
-  if (ir.kind !== "Project" || (!features && !transformer)) return undefined;
   const lifecycle: LifecycleConfig = {
     project: ir.name,
     key: ir.key,

@@ -13,6 +13,7 @@ export function dockerfileFiles(ir: ProjectIR): GeneratedFile[] {
   return ir.stepImages.flatMap((image) => [
     { path: `${image.step}/Dockerfile`, contents: renderDockerfile(stepDockerfile(ir, image)), mode: 0o644 as const },
     { path: `${image.step}/.dockerignore`, contents: dockerignore(ir, image.step), mode: 0o644 as const },
-    ...(image.step === "serve" ? [] : [{ path: `${image.step}/${STEP_CONFIG_FILE}`, contents: stepConfigJson(ir, image.step), mode: 0o644 as const }]),
+    // Only a Project has lifecycle step images (an App's only image is serve).
+    ...(image.step === "serve" || ir.kind !== "Project" ? [] : [{ path: `${image.step}/${STEP_CONFIG_FILE}`, contents: stepConfigJson(ir, image.step), mode: 0o644 as const }]),
   ]);
 }

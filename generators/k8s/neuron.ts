@@ -6,7 +6,6 @@
  * Its own kustomization (`k8s/neuron/`), so the base never needs a Neuron node.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
-import { hasNeuronTarget } from "../support/container-run.js";
 import { BASE_TAG, NAMES, labels, selector } from "./names.js";
 import { NEURON, PRESTOP_SLEEP_S, terminationGraceSeconds } from "./policy.js";
 import { HTTP_PORT_NAME, liveRoute, readyRoute } from "./serve.js";
@@ -25,9 +24,8 @@ export const neuronServeRepository = (ir: ProjectIR): string => ir.images.neuron
 
 /** The first Neuron target's instance family, or undefined. */
 export function neuronInstance(ir: ProjectIR): string | undefined {
-  if (!hasNeuronTarget(ir)) return undefined;
-  const t = ir.compile!.targets.find((x) => x.kind === "neuron");
-  return t && t.kind === "neuron" ? t.instance : undefined;
+  const t = ir.compile?.targets.find((x) => x.kind === "neuron");
+  return t?.kind === "neuron" ? t.instance : undefined;
 }
 
 export function neuronDeployment(ir: ProjectIR, instance: string): IDeployment {

@@ -26,23 +26,25 @@ import { generateTransformerNeuron } from "./transformer.js";
 const file = (path: string, contents: string, mode: 0o644 | 0o755 = 0o644): GeneratedFile => ({ path, contents, mode });
 
 export function generateNeuron(ir: ProjectIR): GeneratedFile[] {
-  const targets = neuronTargets(ir);
-  if (ir.kind !== "Project" || targets.length === 0) return [];
+  if (ir.kind !== "Project" || !ir.compile) return [];
+  const { compile, model } = ir;
+  const targets = neuronTargets(compile);
+  if (targets.length === 0) return [];
   const header = headerText(ir.specPath);
-  if (ir.model.transformer) return generateTransformerNeuron(ir, header);
+  if (model.kind === "transformer") return generateTransformerNeuron(ir, model.transformer, compile, header);
   const files: GeneratedFile[] = [];
   targets.forEach((t, i) => {
-    const cfg = scriptConfig(ir, t);
+    const cfg = scriptConfig(ir, model, t);
     if (!cfg) return;
     const dir = targetFolder(i);
-    const validate = ir.compile!.validate;
+    const validate = compile.validate;
     for (const [name, text] of Object.entries(compileScriptTexts(header, cfg, validate))) files.push(file(`${dir}/${name}`, text));
     files.push(file(`${dir}/requirements.txt`, requirementsTxt(header, ir, t.instance, false)));
     files.push(file(`${dir}/run.sh`, runSh(header, ir, `../../${ir.rootFromOut}`), 0o755));
     files.push(file(`${dir}/Dockerfile`, compileDockerfile(ir, header)), file(`${dir}/.dockerignore`, dockerignoreFor(header, COMPILE_FILES)));
   });
   const first = targets[0]!;
-  if (files.length === 0 || !ir.model.features) return files;
+  if (files.length === 0) return files;
   files.push(
     file("serve-neuron/app.py", appPy(header)),
     file("serve-neuron/featurizers.py", featurizersPy(header)),

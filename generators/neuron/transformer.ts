@@ -9,7 +9,7 @@
  *   server (the generated Node server with MESH_ENGINE=torch, the model in sidecar.py).
  * Data in, text out: the programs are read once per process like templates.
  */
-import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
+import type { CompileIR, GeneratedFile, LifecycleProjectIR, TransformerIR } from "../../compiler/ir.js";
 import { neuronJson, neuronTransformerConfig } from "../../runtimes/neuron/transformer/config.js";
 import { generatedProgram } from "../../runtimes/neuron/transformer/scripts.js";
 import { compileDockerfile, dockerignoreFor, serveTransformerDockerfile, TRANSFORMER_COMPILE_FILES, TRANSFORMER_SERVE_FILES } from "./dockerfiles.js";
@@ -19,15 +19,13 @@ import { neuronTargets, targetFolder } from "./script-config.js";
 
 const file = (path: string, contents: string, mode: 0o644 | 0o755 = 0o644): GeneratedFile => ({ path, contents, mode });
 
-export function generateTransformerNeuron(ir: ProjectIR, header: string): GeneratedFile[] {
-  const serving = ir.model.transformer;
-  const targets = neuronTargets(ir);
-  if (!serving || targets.length === 0) return [];
+export function generateTransformerNeuron(ir: LifecycleProjectIR, serving: TransformerIR, compile: CompileIR, header: string): GeneratedFile[] {
+  const targets = neuronTargets(compile);
   const files: GeneratedFile[] = [];
   const inputs = ir.model.inputs.map((t) => t.name);
   targets.forEach((t, i) => {
     const dir = targetFolder(i);
-    const cfg = neuronTransformerConfig(ir.key, serving, t, inputs, ir.compile!.validate);
+    const cfg = neuronTransformerConfig(ir.key, serving, t, inputs, compile.validate);
     files.push(
       file(`${dir}/compile.py`, generatedProgram("compile.py", header)),
       file(`${dir}/validate.py`, generatedProgram("validate.py", header)),

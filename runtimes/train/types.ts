@@ -3,6 +3,7 @@
  * trainer needs (labels, target column, featurizer: the IR's `model`).
  */
 import type { FeatureSpec } from "../features/index.js";
+import type { ModelFile } from "../models/types.js";
 import type { TransformerServing } from "../transformers/config.js";
 
 export type Metric = "accuracy" | "macro_f1" | "log_loss";
@@ -51,5 +52,11 @@ export interface ModelConfig {
 
 /** A pretrained model folder as the spec and its lock name it. */
 export interface PretrainedModel extends TransformerServing {
-  readonly source: { readonly uri: string; readonly revision?: string; readonly files: readonly { readonly path: string; readonly sha256: string; readonly size: number }[] };
+  readonly source: {
+    readonly uri: string;
+    /** The commit an hf:// branch resolved to when the lock was written. */
+    readonly revision?: string;
+    /** Every file of the folder, pinned. */
+    readonly files: readonly ModelFile[];
+  };
 }

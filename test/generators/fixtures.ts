@@ -26,10 +26,11 @@ const onPort = (env: ProjectIR["serve"]["env"], port: number) => env.map((v) => 
 
 /** An App (serve only, tensor model) derived from an example: no lifecycle steps. */
 export function appIR(base: ProjectIR): ProjectIR {
-  const { ingest: _i, register: _r, train: _t, compile: _c, ...rest } = base;
+  const { ingest: _i, register: _r, train: _t, compile: _c, schedule: _s, run: _run, model: m, ...rest } = base;
   return {
     ...rest,
     kind: "App",
+    model: { kind: "external", task: "tensor", labels: m.labels, target: m.target, inputs: m.inputs, outputs: m.outputs, source: { uri: "models/digits.onnx" } },
     name: "digits",
     key: "DIGITS",
     specPath: "projects/digits/project.yaml",

@@ -123,6 +123,7 @@ describe("the generated run.sh --offline (what the compile-neuron image runs)", 
   test("traces and validates a downloaded trained version with the generated scripts; refuses without torch", async () => {
     const work = scratch("run-sh");
     const ir = (await compileProject(nodeHost(REPO), "iris")).value!;
+    if (ir.kind !== "Project") throw new Error("iris is a Project");
     const withNeuron = { ...ir, compile: { ...ir.compile!, targets: [...ir.compile!.targets, { ...neuron, kind: "neuron" as const }] } };
     writeFiles(work, generateNeuron(withNeuron));
     const trainedDir = path.join(work, "trained");

@@ -46,7 +46,7 @@ export function register(program: Command): void {
 
 /** The project's lowered lifecycle configuration (compiler/lower/run-config.ts). */
 export function lifecycleConfig(ir: ProjectIR): LifecycleConfig {
-  if (!ir.run) throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
+  if (ir.kind !== "Project") throw new Error(`project ${ir.name} is an App: it has no lifecycle to run (mesh serve ${ir.name})`);
   return ir.run.lifecycle;
 }
 
@@ -67,7 +67,6 @@ export async function runRun(name: string, flags: RunFlags, cwd: string): Promis
   if (!ir) return 1;
   if (ir.kind !== "Project") return fail(`project ${name} is an App: there is no lifecycle to run; use mesh serve ${name}`);
 
-  if (!ir.run) return fail(`project ${name} has no lifecycle to run`);
   const [{ runSteps }] = await Promise.all([import("../../../runtimes/lifecycle/run-steps.js")]);
   const uri = registryLib.resolveRegistryUri(flags.registry, process.env, ir.registry);
   const { progressLog, resolveProgressMode } = await import("../progress/renderers.js");
