@@ -6,7 +6,7 @@
 import { runMain } from "../../runtimes/serve/index.js";
 import type { ServiceDefinition } from "../../runtimes/serve/definition.js";
 import { mlpDefinition } from "./mlp-definition.js";
-import { textDefinition } from "../../test/serve/fixtures/text-definition.js";
+import { textDefinition } from "../../test/support/serve/fixtures/text-definition.js";
 
 const kind = process.env["BENCH_DEF"] ?? "mlp";
 const definition = (kind === "mlp" ? mlpDefinition() : textDefinition("spam", 100_000)) as ServiceDefinition;

@@ -3,7 +3,7 @@
  * canary analysis, SLO alerts and the queue autoscaler read the same expressions. Series are
  * picked by the `service` label the prometheus-operator adds from the ServiceMonitor's
  * Service, and — for a canary — by the pod-template hash of the new version (copied onto every
- * series by the ServiceMonitor's podTargetLabels). test/k8s scrapes a real server and checks
+ * series by the ServiceMonitor's podTargetLabels). test/generators/k8s scrapes a real server and checks
  * that every metric these queries name is exported.
  */
 import type { ProjectIR } from "../../compiler/ir.js";

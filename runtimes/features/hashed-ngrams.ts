@@ -1,7 +1,7 @@
 /**
  * Hashed word n-grams: the text featurizer shared by the trainer and the server, so the two
  * can never disagree. The Python twin (generated for the Neuron server) must give identical
- * vectors; the lifecycle tests pin shared test vectors for both (test/lifecycle/features.test.ts).
+ * vectors; the lifecycle tests pin shared test vectors for both (test/runtimes/features/features.test.ts).
  *
  * text → (truncate to maxChars) → (lowercase) → tokens = maximal runs of Unicode letters or
  * digits → n-grams joined by one space → FNV-1a 32-bit over UTF-8 → bucket = hash mod dims

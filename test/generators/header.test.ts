@@ -11,7 +11,7 @@ import type { ProjectIR } from "../../compiler/ir.js";
 import { generateProject } from "../../generators/index.js";
 import { generateCiWorkflow } from "../../generators/ci-workflow/index.js";
 import { headerComment, headerText, withTsHeader } from "../../generators/support/header.js";
-import { exampleIR } from "./fixtures.js";
+import { exampleIR } from "../support/generators/fixtures.js";
 
 /** Every line terminator any of our target languages knows (JavaScript's include U+2028/2029). */
 const LINE_END = /\r\n|\r|\n|\u2028|\u2029|\u0085/;
@@ -57,7 +57,7 @@ describe("every generated file", () => {
   it.each(HOSTILE)("starts with one complete header line for the spec path %j", async (path) => {
     const ir = withPath(await exampleIR("spam"), path);
     // A line feed cannot become one Make recipe word: the Makefile generator refuses it (and
-    // validate refuses the path before any generator runs: test/frontend/spec-path.test.ts).
+    // validate refuses the path before any generator runs: test/compiler/load/spec-path.test.ts).
     if (path.includes("\n")) return void expect(() => generateProject(ir)).toThrow(/line break/);
     const files = [...generateProject(ir)];
     expect(files.length).toBeGreaterThan(20);

@@ -14,8 +14,8 @@ import type { ProjectIR } from "../../compiler/ir.js";
 import { generateCompose } from "../../generators/compose/compose.js";
 import { generateMakefile } from "../../generators/makefile/makefile.js";
 import { generateReadme } from "../../generators/readme/readme.js";
-import { hostileIR } from "./fixtures.js";
-import { MakeWorkspace, phonyTargets } from "./make-harness.js";
+import { hostileIR } from "../support/generators/fixtures.js";
+import { MakeWorkspace, phonyTargets } from "../support/generators/make-harness.js";
 
 const sentinel = mkdtempSync(join(tmpdir(), "mesh-sentinel-"));
 const specWorkspace = mkdtempSync(join(tmpdir(), "mesh-hostile-spec-"));

@@ -12,7 +12,7 @@ import { nodeHost } from "../../compiler/host.js";
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { compileWorkspace } from "../../compiler/pipeline.js";
 import { generateProject } from "../../generators/index.js";
-import { appIR, REPO_ROOT } from "./fixtures.js";
+import { appIR, REPO_ROOT } from "../support/generators/fixtures.js";
 
 const compiled = await compileWorkspace(nodeHost(REPO_ROOT));
 const examples = compiled.value ?? [];

@@ -7,7 +7,7 @@ import { GENERATORS, generateProject } from "../../generators/index.js";
 import { generateCompose } from "../../generators/compose/compose.js";
 import { generateMakefile } from "../../generators/makefile/makefile.js";
 import { generateReadme } from "../../generators/readme/readme.js";
-import { exampleIR } from "./fixtures.js";
+import { exampleIR } from "../support/generators/fixtures.js";
 
 describe("generator registry", () => {
   it("holds the Makefile, compose and README generators", () => {

@@ -5,7 +5,7 @@
  * length), `[^\W_]+` is exactly `[\p{L}\p{N}]+` (checked over every code point), FNV-1a
  * runs over UTF-8 with the n-gram continuing its first token's state, counts are summed
  * over touched buckets in ascending order in float64 and each value is rounded to float32
- * once. test/neuron/features-parity.test.ts pins both sides to shared vectors. The program is
+ * once. test/runtimes/neuron/python/features-parity.test.ts pins both sides to shared vectors. The program is
  * the real file featurizers.py beside this module.
  */
 import type { FeatureSpec } from "../../features/index.js";
