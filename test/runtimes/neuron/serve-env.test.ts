@@ -12,8 +12,8 @@ import type { ProjectIR } from "../../../compiler/ir.js";
 import { freeLoopbackPort } from "../../../compiler/servetest/free-port.js";
 import { apiJson } from "../../../generators/neuron/api-json.js";
 import { openapiDocument } from "../../../generators/support/openapi-document.js";
-import { exampleIR } from "../../servegen/fixtures.js";
-import { PYTHON, REPO, run, scratch } from "../../neuron/support.js";
+import { exampleIR } from "../../support/servegen/fixtures.js";
+import { PYTHON, REPO, run, scratch } from "../../support/neuron/support.js";
 
 const DIMS = 64;
 const TRACED = 4;
