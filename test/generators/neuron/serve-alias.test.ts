@@ -5,47 +5,26 @@
  * /usr/bin/python3 on CPU over a tiny traced TorchScript model.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ProjectIR } from "../../../compiler/ir.js";
 import { freeLoopbackPort } from "../../../compiler/servetest/free-port.js";
-import { apiJson } from "../../../generators/neuron/api-json.js";
-import { openapiDocument } from "../../../generators/support/openapi-document.js";
 import { exampleIR } from "../../support/servegen/fixtures.js";
-import { PYTHON, REPO, run, scratch } from "../../support/neuron/support.js";
+import { PYTHON, run } from "../../support/neuron/support.js";
+import { stageNeuronServer, type StagedServer } from "../../support/neuron/staged-server.js";
 
-const DIMS = 64;
 let ir: ProjectIR;
 let serverDir = "";
 let modelDir = "";
+let staged: StagedServer | undefined;
 
 beforeAll(async () => {
   ir = await exampleIR("spam");
-  serverDir = scratch("neuron-alias-server");
-  for (const f of ["app.py", "featurizers.py"]) fs.copyFileSync(path.join(REPO, "runtimes/neuron/python", f), path.join(serverDir, f));
-  fs.writeFileSync(path.join(serverDir, "api.json"), apiJson(ir));
-  fs.writeFileSync(path.join(serverDir, "openapi.json"), JSON.stringify(openapiDocument(ir)));
-  // A compiled version folder as the registry downloads it: card + neuron/{model.pt, specs, features}.
-  modelDir = scratch("neuron-alias-model");
-  const neuron = path.join(modelDir, "neuron");
-  fs.mkdirSync(neuron, { recursive: true });
-  fs.writeFileSync(path.join(modelDir, "card.json"), JSON.stringify({ id: "SPAM-COMPILED-2", type: "compiled", parent: "SPAM-TRAINED-1", metrics: {} }));
-  fs.writeFileSync(path.join(neuron, "compilation_specs.json"), JSON.stringify({ target: "cpu", tracing__batch_size: 2, tracing__max_length: DIMS }));
-  fs.writeFileSync(path.join(neuron, "features.json"), JSON.stringify({ kind: "hashed-ngrams", input: "text", dims: DIMS, ngrams: [1, 2], lowercase: true, maxChars: 2000 }));
-  const trace = [
-    "import sys, torch",
-    "torch.manual_seed(0)",
-    `net = torch.nn.Sequential(torch.nn.Linear(${DIMS}, 2), torch.nn.Softmax(dim=-1)).eval()`,
-    `torch.jit.trace(net, torch.zeros(2, ${DIMS})).save(sys.argv[1])`,
-  ].join("\n");
-  const traced = await run(PYTHON, ["-B", "-c", trace, path.join(neuron, "model.pt")], { timeout: 120_000 });
-  expect(traced.code, traced.stderr).toBe(0);
+  staged = await stageNeuronServer(ir, "neuron-alias", { batch: 2, card: { id: "SPAM-COMPILED-2", type: "compiled", parent: "SPAM-TRAINED-1", metrics: {} } });
+  serverDir = staged.serverDir;
+  modelDir = staged.modelDir;
 }, 180_000);
 
-afterAll(() => {
-  for (const d of [serverDir, modelDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => staged?.remove());
 
 /** Starts app.py on a free loopback port with the given MESH_MODEL_ALIAS; stopped by its PID. */
 async function startServer(alias: string | undefined): Promise<{ url: string; root: string; stop: () => Promise<void> }> {
