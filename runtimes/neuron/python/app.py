@@ -97,8 +97,8 @@ def check_traced_batch(settings, specs):
     return None
 
 
+# key -> value of every setting (load_settings), filled by main before the app starts.
 SETTINGS = {}
-LIMITS = SETTINGS
 
 
 # ---------------------------------------------------------------- responses
@@ -557,7 +557,7 @@ async def read_json(request):
     if not is_json_type(ctype):
         got = json.dumps(ctype[:100]) if ctype else "none"
         return None, send_error(415, "unsupported_media_type", "expected Content-Type: application/json, got " + got, None, {"connection": "close"})
-    limit = LIMITS["bodyBytes"]
+    limit = SETTINGS["bodyBytes"]
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return None, send_error(413, "payload_too_large", "the request body exceeds the limit of %d bytes" % limit, "", {"connection": "close"})
@@ -572,11 +572,11 @@ async def read_json(request):
         return b"".join(chunks)
 
     try:
-        body = await asyncio.wait_for(collect(), LIMITS["timeoutMs"] / 1000.0)
+        body = await asyncio.wait_for(collect(), SETTINGS["timeoutMs"] / 1000.0)
     except ClientDisconnect:
         return None, send_error(400, "bad_request", "the request body could not be read", None, {"connection": "close"})
     except asyncio.TimeoutError:
-        return None, send_error(408, "request_timeout", "the request body did not arrive within %d ms" % LIMITS["timeoutMs"], None, {"connection": "close"})
+        return None, send_error(408, "request_timeout", "the request body did not arrive within %d ms" % SETTINGS["timeoutMs"], None, {"connection": "close"})
     if body is None:
         return None, send_error(413, "payload_too_large", "the request body exceeds the limit of %d bytes" % limit, "", {"connection": "close"})
     if not body:
@@ -602,9 +602,9 @@ async def run_rows(features):
     if future is None:
         return None, send_error(503, "queue_full", "the server is overloaded; retry shortly", None, RETRY)
     try:
-        return await asyncio.wait_for(future, LIMITS["timeoutMs"] / 1000.0), None
+        return await asyncio.wait_for(future, SETTINGS["timeoutMs"] / 1000.0), None
     except asyncio.TimeoutError:
-        return None, send_error(504, "timeout", "the model did not answer within %d ms" % LIMITS["timeoutMs"])
+        return None, send_error(504, "timeout", "the model did not answer within %d ms" % SETTINGS["timeoutMs"])
     except Exception:
         return None, send_error(500, "inference_failed", "the model failed to run this request")
 
@@ -728,7 +728,7 @@ async def predict(request: Request):
         return send_errors([api_error(400, "unknown_field", 'unknown member "%s"; the body holds only "data"' % k[:64], "/" + k.replace("~", "~0").replace("/", "~1")) for k in extra])
     if "data" not in value:
         return send_error(400, "missing_field", 'the request body must have a "data" member', "/data")
-    max_rows = LIMITS["maxRows"]
+    max_rows = SETTINGS["maxRows"]
     rows, parameters, batch = decode(value["data"], max_rows)
     if rows is None:
         return send_errors(parameters or [api_error(400, "invalid_request", "the request is invalid", "/data")])
@@ -875,7 +875,7 @@ async def v2_infer(request: Request):
     value, refused = await read_json(request)
     if refused is not None:
         return refused
-    features, wanted, request_id = decode_v2(value, LIMITS["maxRows"])
+    features, wanted, request_id = decode_v2(value, SETTINGS["maxRows"])
     if features is None:
         return send_errors(wanted)
     probabilities, refused = await run_rows(features)
@@ -898,8 +898,7 @@ async def metrics():
 @app.on_event("startup")
 async def load_model():
     ROUTES.update(r.path for r in app.routes)
-    model_dir = os.environ.get("MESH_MODEL_DIR") or os.path.join(HERE, "model")
-    STATE.model = Model(model_dir)
+    STATE.model = Model(SETTINGS["modelDir"])
     STATE.batcher = Batcher(STATE.model, SETTINGS)
     STATE.batcher.task = asyncio.get_running_loop().create_task(STATE.batcher.loop())
     # Warm-up: one batch through the traced model before ready says yes.
@@ -926,8 +925,8 @@ def main():
     except ValueError as err:
         print("app.py: %s" % err, file=sys.stderr)
         return 2
-    model_dir = args.model_dir or os.environ.get("MESH_MODEL_DIR") or os.path.join(HERE, "model")
-    refused = check_traced_batch(SETTINGS, load_json(os.path.join(model_dir, "neuron", "compilation_specs.json")))
+    SETTINGS["modelDir"] = args.model_dir or SETTINGS["modelDir"] or os.path.join(HERE, "model")
+    refused = check_traced_batch(SETTINGS, load_json(os.path.join(SETTINGS["modelDir"], "neuron", "compilation_specs.json")))
     if refused:
         print("app.py: %s" % refused, file=sys.stderr)
         return 2
@@ -935,8 +934,6 @@ def main():
     if alias and not re.match(ALIAS_PATTERN, alias):
         print("app.py: invalid MESH_MODEL_ALIAS %s: expected an alias name such as production" % json.dumps(alias), file=sys.stderr)
         return 2
-    if args.model_dir:
-        os.environ["MESH_MODEL_DIR"] = args.model_dir
     host = args.host if args.host is not None else SETTINGS["host"]
     port = args.port if args.port is not None else SETTINGS["port"]
     uvicorn.run(app, host=host, port=port, log_level="warning")
