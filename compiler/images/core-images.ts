@@ -48,7 +48,7 @@ export interface CoreImageResult {
 const repo = (images: { prefix: string }, name: string) => `${images.prefix ? `${images.prefix}/` : ""}${name}`;
 
 /** Entry modules of the serve runtime image: what generated serving code may import. */
-const SERVE_ENTRIES = ["runtimes/serve/index.js", "runtimes/features/index.js", "runtimes/registry/index.js"];
+const SERVE_ENTRIES = ["runtimes/serve/index.js", "runtimes/serve/request-contract.js", "runtimes/features/index.js", "runtimes/registry/index.js"];
 
 /** The compiled files (absolute) and packages mesh-serve carries. */
 export function servePayload(root: string): { files: string[]; packages: string[] } {

@@ -1,6 +1,6 @@
 /**
  * `serve/definition.ts`: the `ServiceDefinition` of one project — the seam the server
- * library (`runtimes/serve`) runs. It wires the generated decoder, the shared featurizer
+ * library (`runtimes/serve`) runs. It wires the decoder (built from the OpenAPI document), the shared featurizer
  * (the very code the trainer used), response shaping and the embedded OpenAPI document.
  */
 import type { FieldRule, ProjectIR } from "../../compiler/ir.js";

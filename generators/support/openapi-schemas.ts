@@ -5,9 +5,11 @@
  */
 import type { FieldIR, ParameterIR, ProjectIR, ResponseFieldIR } from "../../compiler/ir.js";
 import { bioSchema } from "./openapi-bio-schema.js";
-import { LIST_ITEM_MAX_CHARS } from "./request-limits.js";
 
 type Schema = Record<string, unknown>;
+
+/** Each string of a `string[]` parameter holds 1 to this many Unicode code points (a served-API convention, not a spec setting). */
+const LIST_ITEM_MAX_CHARS = 200;
 
 function fieldSchema(f: FieldIR | ParameterIR | ResponseFieldIR, labels: readonly string[]): Schema {
   const s: Schema = {};
@@ -138,10 +140,14 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
       api.attributes.map((f) => [f.name, attributeSchema(f)]),
       attrNames,
     ),
-    BatchAttributes: object(
-      api.attributes.map((f) => [f.name, column(attributeSchema(f))]),
-      attrNames,
-    ),
+    BatchAttributes: {
+      ...object(
+        api.attributes.map((f) => [f.name, column(attributeSchema(f))]),
+        attrNames,
+      ),
+      // JSON Schema cannot compare array lengths, so the one rule it cannot carry is said here.
+      description: "one array per attribute, all of the same length (a mismatch is refused with length_mismatch); at most MESH_MAX_ROWS rows, whose default maxItems states",
+    },
     Parameters: object(
       api.parameters.map((p) => [p.name, fieldSchema(p, labels)]),
       [],
@@ -162,7 +168,8 @@ export function componentSchemas(ir: ProjectIR): Record<string, Schema> {
             [
               ["namespace", { type: "string", const: api.namespace }],
               ["attributes", { oneOf: [ref("Attributes"), ref("BatchAttributes")] }],
-              ["parameters", ref("Parameters")],
+              // null reads as "no parameters" (every default applies), as the servers accept it.
+              ["parameters", { oneOf: [ref("Parameters"), { type: "null" }] }],
               ["identifier", { type: ["string", "null"] }],
             ],
             ["namespace", "attributes"],

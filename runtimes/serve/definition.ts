@@ -1,7 +1,8 @@
 /**
  * The seam between generated serving code (`out/<name>/serve/`, written by
  * `generators/serving`) and the server library (`runtimes/serve`). The generated code
- * supplies what is specific to one project — typed request validation, featurization
+ * supplies what is specific to one project — the request decoder (built from its OpenAPI
+ * document by `request-contract.ts`), featurization
  * wiring, response shaping, the OpenAPI document — and the library supplies HTTP, batching,
  * the onnxruntime session, probes, metrics, logs and shutdown.
  */

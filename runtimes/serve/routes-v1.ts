@@ -1,6 +1,6 @@
 /**
  * The seed-compatible routes under `<base>` (`/<name>/v1`): live, ready, predict, bio,
- * openapi.json, docs. Predict validates with the generated `decode` (errors never enter the
+ * openapi.json, docs. Predict validates with the definition's `decode` (errors never enter the
  * batch), then queues the request's rows; its response holds only its own rows, in order.
  */
 import type { Decoded, TensorServiceDefinition } from "./definition.js";

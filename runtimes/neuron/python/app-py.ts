@@ -1,7 +1,7 @@
 /**
  * app.py: the Neuron inference server (FastAPI on uvicorn) over the traced TorchScript
  * model, answering exactly the HTTP contract of the TypeScript server (runtimes/serve and
- * the generated decoder): seed routes under /<name>/v1, Open Inference Protocol V2,
+ * the TypeScript decoder): seed routes under /<name>/v1, Open Inference Protocol V2,
  * /metrics in Prometheus text (written here: no client library needed), the same error
  * shape, codes and JSON pointers. What it serves is described by api.json (generated from
  * the spec), so the program is the same for every project: the real file app.py beside this

@@ -218,7 +218,7 @@ def model_alias():
     return os.environ.get("MESH_MODEL_ALIAS", "")
 
 
-# ---------------------------------------------------------------- decoding (as the generated decode.ts)
+# ---------------------------------------------------------------- decoding (as runtimes/serve/request-contract.ts)
 
 
 def kind(v):
@@ -259,7 +259,7 @@ def check_field(f, v, pointer, errors):
         if not isinstance(v, str):
             fail(errors, "invalid_type", pointer, "must be a string, got " + kind(v))
             return False
-        # Code points, as JSON Schema's maxLength (and the generated TypeScript decoder) count.
+        # Code points, as JSON Schema's maxLength (and so the TypeScript server's ajv) count.
         if f.get("maxLength") is not None and len(v) > f["maxLength"]:
             fail(errors, "too_long", pointer, "must be at most %d characters long" % f["maxLength"])
             return False
