@@ -3,7 +3,7 @@
  * library (`runtimes/serve`) runs. It wires the decoder (built from the OpenAPI document), the shared featurizer
  * (the very code the trainer used), response shaping and the embedded OpenAPI document.
  */
-import type { FieldRule, ProjectIR } from "../../compiler/ir.js";
+import type { FieldRule, ProjectIR, TransformerIR } from "../../compiler/ir.js";
 import { doc, functionText, importText, indent, moduleText, ty } from "../support/typed-code.js";
 import { respondPlanOf } from "../support/respond-plan.js";
 import { key } from "../support/ts-api-types.js";
@@ -45,8 +45,8 @@ function head(ir: ProjectIR, labels: string): string[] {
 const tail = (ir: ProjectIR): string[] => ["openapi: OPENAPI,", `specHash: ${lit(ir.specHash)},`, `meshVersion: ${lit(ir.meshVersion)},`];
 
 /** Transformer tasks: the library runs tokenizer, batching and the task; the code is data. */
-function transformerDefinition(ir: ProjectIR): string {
-  const { source: _source, ...serving } = ir.model.transformer!;
+function transformerDefinition(ir: ProjectIR, transformer: TransformerIR): string {
+  const { source: _source, ...serving } = transformer;
   return moduleText([
     [
       importText(["TransformerServiceDefinition"], "mesh/runtimes/serve/definition.js", true),
@@ -64,7 +64,7 @@ function transformerDefinition(ir: ProjectIR): string {
 }
 
 export function definitionModule(ir: ProjectIR): string {
-  if (ir.model.transformer) return transformerDefinition(ir);
+  if (ir.model.transformer) return transformerDefinition(ir, ir.model.transformer);
   const plan = respondPlanOf(ir);
   const features = featureSpec(ir);
   const imports = [

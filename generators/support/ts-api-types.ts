@@ -91,7 +91,7 @@ export function apiTypeAliases(ir: ProjectIR): TypeAlias[] {
     {
       name: "PredictRequest",
       doc: `Body of \`POST ${api.basePath}/predict\`.`,
-      type: objectType([`data: {\n    namespace: ${ns};\n    attributes: Attributes | BatchAttributes;\n    parameters?: Parameters;\n    identifier?: string | null;\n  }`]),
+      type: objectType([`data: {\n    namespace: ${ns};\n    attributes: Attributes | BatchAttributes;\n    parameters?: Parameters | null;\n    identifier?: string | null;\n  }`]),
     },
     {
       name: "PredictResponse",

@@ -40,7 +40,7 @@ export type PredictRequest = {
   data: {
     namespace: "iris";
     attributes: Attributes | BatchAttributes;
-    parameters?: Parameters;
+    parameters?: Parameters | null;
     identifier?: string | null;
   };
 };

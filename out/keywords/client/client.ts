@@ -52,7 +52,7 @@ export type PredictRequest = {
   data: {
     namespace: "keywords";
     attributes: Attributes | BatchAttributes;
-    parameters?: Parameters;
+    parameters?: Parameters | null;
     identifier?: string | null;
   };
 };

@@ -34,7 +34,7 @@ export type PredictRequest = {
   data: {
     namespace: "sentiment";
     attributes: Attributes | BatchAttributes;
-    parameters?: Parameters;
+    parameters?: Parameters | null;
     identifier?: string | null;
   };
 };

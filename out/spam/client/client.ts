@@ -36,7 +36,7 @@ export type PredictRequest = {
   data: {
     namespace: "spam";
     attributes: Attributes | BatchAttributes;
-    parameters?: Parameters;
+    parameters?: Parameters | null;
     identifier?: string | null;
   };
 };
