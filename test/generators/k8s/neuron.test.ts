@@ -6,12 +6,15 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import type { ProjectIR } from "../../../compiler/ir.js";
+import type { NeuronTarget } from "../../../runtimes/compile/types.js";
 import { apiJson } from "../../../generators/neuron/api-json.js";
 import { envMap } from "../../../generators/support/serve-env.js";
 import { compileSpec, edit, exampleText } from "../../support/frontend/helpers.js";
 import { exampleIr, k8sFiles } from "../../support/k8s/support.js";
 import { kustomize, removeTrees, writeTree } from "../../support/k8s/kubectl.js";
 import { validateObject } from "../../support/k8s/models.js";
+import { startAppPy } from "../../support/neuron/app-process.js";
+import { stageNeuronServer } from "../../support/neuron/staged-server.js";
 
 afterAll(removeTrees);
 
@@ -116,4 +119,36 @@ describe("Neuron settings", () => {
     const ir = await exampleIr("sentiment");
     expect(find(render(ir, "neuron"), "ConfigMap").data).toEqual(envMap(ir.serve.env));
   });
+
+  test("the real app.py starts with the ConfigMap each environment renders, and enforces its row limit", async () => {
+    const ir = await spamWithProdSettings();
+    const target = ir.compile!.targets.find((t): t is NeuronTarget => t.kind === "neuron")!;
+    // Traced as the spec's Neuron target (batch 8, dynamic), so app.py checks MESH_BATCH_MAX against it.
+    const staged = await stageNeuronServer(ir, "k8s-neuron-env", { batch: target.batchSize, dynamicBatch: target.dynamicBatch });
+    try {
+      for (const env of ir.environments) {
+        const data = find(render(ir, `overlays/${env.name}/neuron`), "ConfigMap").data as Record<string, string>;
+        const app = await startAppPy(ir, staged, data);
+        try {
+          const body = JSON.stringify({
+            data: {
+              namespace: ir.serve.api.namespace,
+              attributes: {
+                text: Array(200)
+                  .fill("free money")
+                  .slice(0, Number(data.MESH_MAX_ROWS) + 1),
+              },
+            },
+          });
+          const tooMany = await fetch(`${app.url}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body });
+          expect(tooMany.status, env.name).toBe(400);
+          expect(JSON.stringify(await tooMany.json())).toContain(`must hold at most ${data.MESH_MAX_ROWS} rows`);
+        } finally {
+          await app.stop();
+        }
+      }
+    } finally {
+      staged.remove();
+    }
+  }, 240_000);
 });
