@@ -1,7 +1,8 @@
 /**
  * `k8s/overlays/<env>/neuron/`: the Neuron variant per environment of the spec, over
- * `k8s/neuron/`, as `overlays/<env>/jobs/` is over `k8s/jobs/`. Like the serving overlays it holds only what its environment changes: the
- * server's settings (ConfigMap), replicas, resources and the image tag.
+ * `k8s/neuron/`, as `overlays/<env>/jobs/` is over `k8s/jobs/`. Like the serving overlays it
+ * holds only what its environment changes: the server's settings (ConfigMap), replicas,
+ * resources and the image tag.
  */
 import type { EnvironmentIR, GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { kustomization } from "./kustomize.js";
