@@ -4,7 +4,8 @@
  * spec asks), `monitoring/` scrapes and alerts on it (prometheus-operator), `lifecycle/` runs
  * the lifecycle as an Argo WorkflowTemplate (and CronWorkflow), `jobs/` as plain Jobs;
  * `overlays/<env>/` (and its `jobs/`, `lifecycle/`) adapt them per environment of the spec,
- * `neuron/` is the Inferentia/Trainium serving variant when the project compiles for Neuron.
+ * `neuron/` is the Inferentia/Trainium serving variant when the project compiles for Neuron,
+ * with its own `overlays/<env>/neuron/`.
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { stepJobs, jobsServiceAccount } from "./jobs.js";
@@ -15,6 +16,8 @@ import { prometheusRule, serviceMonitor } from "./monitoring.js";
 import { analysisTemplate, isCanary, serveRollout } from "./rollout.js";
 import { cronWorkflow, executorAccount, executorRole, executorRoleBinding, workflowTemplate } from "./workflow.js";
 import { neuronDeployment, neuronInstance, neuronService } from "./neuron.js";
+import { neuronConfigMap } from "./neuron-env.js";
+import { neuronOverlayFiles } from "./neuron-overlays.js";
 import { yamlFile } from "./render.js";
 import { serveAutoscaler, serveConfigMap, serveDeployment, serveDisruptionBudget, serveService, serveServiceAccount } from "./serve.js";
 
@@ -60,9 +63,11 @@ export function generateK8s(ir: ProjectIR): GeneratedFile[] {
   if (instance)
     files.push(
       ...folder(ir, NEURON_DIR, [
+        ["configmap.yaml", neuronConfigMap(ir)],
         ["deployment.yaml", neuronDeployment(ir, instance)],
         ["service.yaml", neuronService(ir)],
       ]),
+      ...neuronOverlayFiles(ir),
     );
   return files;
 }

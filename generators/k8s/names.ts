@@ -18,6 +18,8 @@ export const MONITORING_DIR = `${K8S_DIR}/monitoring`;
 export const overlayLifecycleDir = (env: string) => `${K8S_DIR}/overlays/${env}/lifecycle`;
 export const overlayDir = (env: string) => `${K8S_DIR}/overlays/${env}`;
 export const overlayJobsDir = (env: string) => `${overlayDir(env)}/jobs`;
+/** The Neuron variant per environment, over `k8s/neuron/` (beside the Jobs' overlay: Kustomize refuses an overlay inside its base). */
+export const overlayNeuronDir = (env: string) => `${overlayDir(env)}/neuron`;
 
 /**
  * The tag the base manifests name: `mesh build` tags every image `:<content hash>` and `:latest`.
@@ -55,6 +57,7 @@ export const NAMES = {
   /** A PersistentVolumeClaim holding a file registry; created by the operator. */
   registryClaim: (ir: ProjectIR) => `${ir.name}-registry`,
   neuronServe: (ir: ProjectIR) => `${ir.name}-serve-neuron`,
+  neuronServeConfig: (ir: ProjectIR) => `${ir.name}-serve-neuron-env`,
   lifecycle: (ir: ProjectIR) => `${ir.name}-lifecycle`,
   /** Argo's executor (the wait container) reports step results with this account's token. */
   workflowExecutor: (ir: ProjectIR) => `${ir.name}-workflow-executor`,

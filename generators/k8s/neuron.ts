@@ -3,12 +3,13 @@
  * Python server (`serve-neuron/`) on an Inferentia/Trainium node — one Neuron device requested
  * through the AWS device plugin, scheduled only on instances of the target's family, tolerating
  * the taint such node groups carry. Same port, routes and drain timing as the ONNX server.
- * Its own kustomization (`k8s/neuron/`), so the base never needs a Neuron node.
+ * Its own kustomization (`k8s/neuron/`), so the base never needs a Neuron node; its settings
+ * come from its own ConfigMap (./neuron-env.ts), patched per environment by `overlays/<env>/neuron/`.
  */
 import type { ProjectIR } from "../../compiler/ir.js";
 import { BASE_TAG, NAMES, labels, selector } from "./names.js";
 import { NEURON, PRESTOP_SLEEP_S, terminationGraceSeconds } from "./policy.js";
-import { HTTP_PORT_NAME, liveRoute, readyRoute } from "./serve.js";
+import { HTTP_PORT_NAME, SERVE_CONTAINER, liveRoute, readyRoute } from "./serve.js";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IService } from "kubernetes-models/v1/Service";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.js";
@@ -28,6 +29,9 @@ export function neuronInstance(ir: ProjectIR): string | undefined {
   return t?.kind === "neuron" ? t.instance : undefined;
 }
 
+/** Replicas of the Neuron Deployment for a replica count of the spec (at least one), base and overlays alike. */
+export const neuronReplicas = (replicas: number): number => Math.max(1, replicas);
+
 export function neuronDeployment(ir: ProjectIR, instance: string): IDeployment {
   const get = (path: string) => ({ httpGet: { path, port: HTTP_PORT_NAME } });
   const { cpu, memory } = ir.serve.resources;
@@ -37,7 +41,7 @@ export function neuronDeployment(ir: ProjectIR, instance: string): IDeployment {
     kind: "Deployment",
     metadata: { name: NAMES.neuronServe(ir), labels: labels(ir, component) },
     spec: {
-      replicas: Math.max(1, ir.serve.replicas),
+      replicas: neuronReplicas(ir.serve.replicas),
       selector: { matchLabels: selector(ir, component) },
       template: {
         metadata: { labels: labels(ir, component) },
@@ -56,13 +60,10 @@ export function neuronDeployment(ir: ProjectIR, instance: string): IDeployment {
           tolerations: [{ key: NEURON.taintKey, operator: "Exists", effect: "NoSchedule" }],
           containers: [
             {
-              name: "serve",
+              name: SERVE_CONTAINER,
               image: `${neuronServeRepository(ir)}:${BASE_TAG}`,
               ports: [{ name: HTTP_PORT_NAME, containerPort: ir.serve.containerPort, protocol: "TCP" }],
-              env: [
-                { name: "MESH_HOST", value: ir.serve.host },
-                { name: "MESH_PORT", value: String(ir.serve.containerPort) },
-              ],
+              envFrom: [{ configMapRef: { name: NAMES.neuronServeConfig(ir) } }],
               resources: { requests: { cpu, memory, [NEURON.resource]: "1" }, limits: { memory, [NEURON.resource]: "1" } },
               startupProbe: { ...get(liveRoute(ir)), periodSeconds: 5, failureThreshold: 120 },
               livenessProbe: { ...get(liveRoute(ir)), periodSeconds: 10, failureThreshold: 3 },

@@ -7,29 +7,15 @@
 import type { ProjectIR } from "../../compiler/ir.js";
 import { respondPlanOf } from "../support/respond-plan.js";
 import { canonicalJson } from "../support/canonical-json.js";
-import { ENV_VARS, type ServeConfig } from "../../runtimes/serve/config.js";
-
-/** The ServeConfig fields app.py honours; every other declared MESH_* variable it refuses by name. */
-const HONOURED: ReadonlySet<keyof ServeConfig> = new Set<keyof ServeConfig>([
-  "host",
-  "port",
-  "batchEnabled",
-  "batchMax",
-  "batchDelayMs",
-  "queueRows",
-  "bodyBytes",
-  "timeoutMs",
-  "maxRows",
-  "drainMs",
-  "modelAlias",
-]);
+import { ENV_VARS } from "../../runtimes/serve/config.js";
+import { honouredByAppPy } from "../support/neuron-env.js";
 
 /** name → {key, type, bounds, default}: the declaration app.py parses MESH_* with; defaults are the spec's values (ir.serve.env). */
 function envDecls(ir: ProjectIR) {
   const spec = new Map(ir.serve.env.map((v) => [v.name, v.value]));
   const env: Record<string, unknown> = {};
   for (const d of ENV_VARS) {
-    if (!HONOURED.has(d.key)) continue;
+    if (!honouredByAppPy(d)) continue;
     env[d.name] = {
       key: d.key,
       type: d.type,
@@ -42,7 +28,7 @@ function envDecls(ir: ProjectIR) {
   }
   // The Neuron image's own variable: where the compiled version folder is (the Dockerfile sets it).
   env.MESH_MODEL_DIR = { key: "modelDir", type: "string", default: "", doc: "Compiled version folder: card.json and neuron/{model.pt,compilation_specs.json,features.json}." };
-  return { env, unsupported: ENV_VARS.filter((d) => !HONOURED.has(d.key)).map((d) => d.name) };
+  return { env, unsupported: ENV_VARS.filter((d) => !honouredByAppPy(d)).map((d) => d.name) };
 }
 
 export function apiJson(ir: ProjectIR): string {

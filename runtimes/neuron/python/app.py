@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import signal
 import sys
 import time
 
@@ -215,7 +216,7 @@ METRICS = Metrics()
 
 def model_alias():
     """MESH_MODEL_ALIAS, checked at start (main); "" when the version was not picked through an alias."""
-    return os.environ.get("MESH_MODEL_ALIAS", "")
+    return SETTINGS["modelAlias"]
 
 
 # ---------------------------------------------------------------- decoding (as runtimes/serve/request-contract.ts)
@@ -908,10 +909,35 @@ async def load_model():
 
 
 @app.on_event("shutdown")
-async def drain():
+async def stop_batcher():
     STATE.draining = True
     if STATE.batcher and STATE.batcher.task:
         STATE.batcher.task.cancel()
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn's graceful shutdown bounded by MESH_DRAIN_MS, as the TypeScript server drains.
+
+    On SIGTERM/SIGINT ready turns 503 and new predict/infer requests get 503 draining at once
+    (not only once uvicorn reaches the lifespan shutdown, after the connections closed); uvicorn
+    stops accepting, closes idle connections and lets requests in flight finish. It would wait
+    for them without end, so at the deadline it stops waiting (force_exit) and the process
+    exits, closing the connections still open.
+    """
+
+    def handle_exit(self, sig, frame):
+        if not self.should_exit:
+            STATE.draining = True
+            drain_ms = SETTINGS["drainMs"]
+            print("app.py: %s, draining (up to %d ms for requests in flight)" % (signal.Signals(sig).name, drain_ms), file=sys.stderr)
+            asyncio.get_running_loop().call_later(drain_ms / 1000.0, self.drain_deadline)
+        super().handle_exit(sig, frame)
+
+    def drain_deadline(self):
+        if self.force_exit:
+            return
+        print("app.py: drain deadline (MESH_DRAIN_MS): closing %d connection(s) still open" % len(self.server_state.connections), file=sys.stderr)
+        self.force_exit = True
 
 
 def main():
@@ -936,8 +962,10 @@ def main():
         return 2
     host = args.host if args.host is not None else SETTINGS["host"]
     port = args.port if args.port is not None else SETTINGS["port"]
-    uvicorn.run(app, host=host, port=port, log_level="warning")
-    return 0
+    server = DrainingServer(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server.run()
+    # As uvicorn.run: a start that failed (model load, port in use) exits 3.
+    return 0 if server.started else 3
 
 
 if __name__ == "__main__":

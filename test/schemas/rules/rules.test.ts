@@ -165,6 +165,20 @@ describe("neuron targets vs serve batching", () => {
       "MESH030 environments.prod.serve.batching.max_batch: environments.prod.serve.batching.max_batch is 20, not a multiple of batch_size 8",
     );
   });
+  it("checks each environment with the batching it serves: on there though off in the project, and not where it is off", async () => {
+    const PROD = "serve: { replicas: 3, alias: production }";
+    const off = edit(SPAM, "batching: { max_batch: 32, max_delay_ms: 0, queue: 2048 }", "batching: { enabled: false, max_batch: 20, queue: 2048 }");
+    expect((await compileSpec(off)).diagnostics).toEqual([]);
+    const onInProd = (await compileSpec(edit(off, PROD, "serve: { replicas: 3, batching: { enabled: true } }"))).lines;
+    expect(onInProd).toHaveLength(1);
+    expect(onInProd[0]).toContain("MESH030 steps.serve.batching.max_batch: serve.batching.max_batch, which environments.prod turns batching on with, is 20, not a multiple of batch_size 8");
+    expect((await compileSpec(edit(off, PROD, "serve: { replicas: 3, batching: { enabled: true, max_batch: 12 } }"))).lines[0]).toContain(
+      "MESH030 environments.prod.serve.batching.max_batch: environments.prod.serve.batching.max_batch is 12, not a multiple of batch_size 8",
+    );
+    expect((await compileSpec(edit(off, PROD, "serve: { replicas: 3, batching: { enabled: true, max_batch: 16 } }"))).diagnostics).toEqual([]);
+    // Off in prod: app.py ignores MESH_BATCH_MAX there, so its value is not refused.
+    expect((await compileSpec(edit(SPAM, PROD, "serve: { replicas: 3, batching: { enabled: false, max_batch: 20 } }"))).diagnostics).toEqual([]);
+  });
 });
 
 describe("App", () => {
