@@ -16,6 +16,7 @@ import { checkPretrainedGates } from "./rules/pretrained.js";
 import { checkRegister } from "./rules/register.js";
 import { checkAutoscale, checkRelease, checkSchedule } from "./rules/scale.js";
 import { checkServeApi } from "./rules/serve-api.js";
+import { checkRowsFitQueue } from "./rules/serve-limits.js";
 import { checkTransformer, transformerTaskOf } from "./rules/transformer.js";
 import type { RuleContext, RuleViolation } from "./rules/types.js";
 
@@ -51,6 +52,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   { name: "autoscale", check: (spec) => checkAutoscale(spec) },
   { name: "pretrained-gates", check: (spec) => checkPretrainedGates(spec) },
   { name: "serve-api", check: (spec, ctx) => checkServeApi(spec, serveOf(spec), ctx) },
+  { name: "rows-over-queue", check: (spec, ctx) => checkRowsFitQueue(spec, ctx.defaults) },
   {
     name: "examples",
     check: (spec, ctx) => {

@@ -267,7 +267,7 @@ export const serveSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().optional(),
       max_batch: int(1, 4096).optional(),
-      max_delay_ms: z.number().min(0).max(1000).optional(),
+      max_delay_ms: int(0, 1000).optional().describe("whole milliseconds (MESH_BATCH_DELAY_MS is an integer)"),
       queue: int(1, 1_000_000).optional().describe("rows waiting at most; beyond → 503 with Retry-After"),
     })
     .optional(),
@@ -275,7 +275,7 @@ export const serveSchema = z.strictObject({
     .strictObject({
       body_bytes: int(64, 1 << 30).optional(),
       timeout_ms: int(1, 600_000).optional(),
-      max_rows: int(1, 100_000).optional().describe("rows one request may carry"),
+      max_rows: int(1, 65_536).optional().describe("rows one request may carry (MESH_MAX_ROWS allows at most 65536)"),
     })
     .optional(),
   drain_ms: int(0, 600_000).optional().describe("grace period for in-flight requests on SIGTERM"),

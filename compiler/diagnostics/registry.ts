@@ -55,6 +55,7 @@ export const MESSAGES = {
   "release-steps": { code: "MESH051", severity: "error", template: "{message}" },
   "autoscale-bounds": { code: "MESH052", severity: "error", template: "{message}" },
   "pretrained-gates": { code: "MESH053", severity: "error", template: "{message}" },
+  "rows-over-queue": { code: "MESH054", severity: "error", template: "{message}" },
 
   // ---- workspace-wide rules
   "duplicate-name": { code: "MESH031", severity: "error", template: 'project name "{name}" is also used by {other}' },

@@ -20,6 +20,8 @@ export const RULE_DEFAULTS: RuleDefaults = {
   transformerInput: DEFAULTS.transformer.input,
   maxBatch: DEFAULTS.serve.batching.maxBatch,
   batchingEnabled: DEFAULTS.serve.batching.enabled,
+  queueRows: DEFAULTS.serve.batching.queue,
+  maxRows: DEFAULTS.serve.limits.maxRows,
   dynamicBatch: DEFAULTS.compile.dynamicBatch,
   response: DEFAULTS.serve.response,
 };

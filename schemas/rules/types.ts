@@ -21,7 +21,8 @@ export type RuleId =
   | "cron-schedule"
   | "release-steps"
   | "autoscale-bounds"
-  | "pretrained-gates";
+  | "pretrained-gates"
+  | "rows-over-queue";
 
 /** One broken rule: where (a path into the spec) and the message parameters. */
 export interface RuleViolation {
@@ -41,6 +42,9 @@ export interface RuleDefaults {
   readonly textInput: string;
   readonly maxBatch: number;
   readonly batchingEnabled: boolean;
+  /** Rows that may wait for the model (MESH_QUEUE_ROWS) and rows one request may carry (MESH_MAX_ROWS), when the spec does not say. */
+  readonly queueRows: number;
+  readonly maxRows: number;
   readonly dynamicBatch: boolean;
   /** Request attribute holding the text of a transformer task when `model.input` is absent. */
   readonly transformerInput: string;

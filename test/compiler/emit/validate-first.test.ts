@@ -111,6 +111,28 @@ describe("validate refuses first (issue 13, item 9)", () => {
     expect(hasErrors(r.validated.diagnostics)).toBe(true);
   });
 
+  // Numbers at and past the bounds servers and tools have (ports, 2^16 rows, 2^31 bytes, hours of
+  // milliseconds), fractions where whole numbers are meant, negatives and zero: a spec bound
+  // looser than the server's declaration once passed validate and failed generate.
+  const EDGE_NUMBERS = [-1, 0, 0.5, 1, 1.5, 3, 1000, 1000.5, 4096, 4097, 65_535, 65_536, 65_537, 100_000, 600_001, 3_600_001, 2 ** 30, 2 ** 31, 1e12];
+  it.each(EXAMPLES)("fuzz: edge numbers in every number of %s", async (example) => {
+    const spec = parse(text(example)) as Json;
+    const slots: (string | number)[][] = [];
+    const walk = (v: Json, path: (string | number)[]) => {
+      if (typeof v === "number") slots.push(path);
+      else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+      else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    };
+    walk(spec, []);
+    expect(slots.length).toBeGreaterThan(5);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.constantFrom(...EDGE_NUMBERS), async (at, value) => {
+        expectValidateFirst(await both(example, stringify(setAt(spec, slots[at % slots.length]!, value))));
+      }),
+      { numRuns: 150, seed: 14 },
+    );
+  });
+
   it.each(EXAMPLES)("fuzz: hostile strings in every string value and key of %s", async (example) => {
     const spec = parse(text(example)) as Json;
     const slots: { path: (string | number)[]; kind: "value" | "key" }[] = [];

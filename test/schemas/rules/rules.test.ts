@@ -181,6 +181,30 @@ describe("neuron targets vs serve batching", () => {
   });
 });
 
+describe("request rows vs the batching queue (the servers refuse to start otherwise)", () => {
+  const PROD = "serve: { replicas: 3, alias: production }";
+  it("max_rows above the queue is refused where it is set, with the values that fit", async () => {
+    expect((await compileSpec(edit(SPAM, "max_rows: 64", "max_rows: 4000"))).lines).toEqual([
+      `${S}:48:64 error MESH054 steps.serve.limits.max_rows: limits.max_rows is 4000, more than batching.queue 2048: one request could never be queued, so the server would refuse to start\n    hint: raise batching.queue to at least 4000, or lower limits.max_rows to 2048 or less`,
+    ]);
+    expect((await compileSpec(edit(SPAM, "max_rows: 64", "max_rows: 2048"))).diagnostics).toEqual([]);
+  });
+  it("an environment is checked with what it serves: its queue over the project's rows, its rows over the project's queue", async () => {
+    expect((await compileSpec(edit(SPAM, PROD, "serve: { replicas: 3, batching: { queue: 32 } }"))).lines[0]).toContain(
+      "MESH054 environments.prod.serve.batching.queue: limits.max_rows is 64, more than batching.queue 32 in environments.prod:",
+    );
+    expect((await compileSpec(edit(SPAM, PROD, "serve: { replicas: 3, limits: { max_rows: 3000 } }"))).lines[0]).toContain(
+      "MESH054 environments.prod.serve.limits.max_rows: limits.max_rows is 3000, more than batching.queue 2048 in environments.prod:",
+    );
+  });
+  it("without batching the queue holds no request rows, so nothing is refused", async () => {
+    const off = edit(edit(SPAM, "max_rows: 64", "max_rows: 4000"), "batching: { max_batch: 32, max_delay_ms: 0, queue: 2048 }", "batching: { enabled: false, queue: 2048 }");
+    expect((await compileSpec(off)).diagnostics).toEqual([]);
+    // ...until an environment turns it on.
+    expect((await compileSpec(edit(off, PROD, "serve: { replicas: 3, batching: { enabled: true } }"))).lines[0]).toContain("MESH054 environments.prod.serve.batching.enabled:");
+  });
+});
+
 describe("App", () => {
   it("accepts the example", async () => {
     const r = await app(COLORS);
