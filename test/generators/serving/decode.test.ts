@@ -2,9 +2,13 @@
  * The generated decoders against every bad input of issue 3: each is refused with a 400
  * error whose JSON pointer names the field, and good inputs decode with defaults applied.
  */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appIR, exampleIR, removeTrees } from "../../support/servegen/fixtures.js";
-import { errorsOf, loadDecode, type DecodeFn } from "../../support/servegen/generated.js";
+import { errorsOf, loadDecode, writeGenerated, type DecodeFn } from "../../support/servegen/generated.js";
+import { ensureBuilt } from "../../support/servegen/workspace.js";
 
 afterAll(removeTrees);
 
@@ -166,4 +170,22 @@ test("an INT64 App input refuses fractions (they would be truncated silently)", 
   const body = (features: unknown) => ({ namespace: "sensor", attributes: { features } });
   expect(decode(body([0, 1, 2, 3, 4, 5, 6, 7]), 16).ok).toBe(true);
   expect(pointers(decode(body([0, 1, 2.5, 3, 4, 5, 6, 7]), 16))).toEqual([["/data/attributes/features/2", "invalid_type"]]);
+});
+
+test("the generated decoder answers the same under plain Node as here (no bundler's module interop in between)", async () => {
+  // vitest's loader once hid an ES-module/CommonJS interop bug that only `node main.js` met.
+  await ensureBuilt(); // the generated code imports mesh/runtimes/… from dist/
+  const spam = await exampleIR("spam");
+  const decode = await loadDecode(spam);
+  const bodies = [
+    { namespace: "spam", attributes: { text: "😀".repeat(100_001) } },
+    { namespace: "spam", attributes: { text: "😀".repeat(100_000) }, parameters: null },
+    { namespace: "spam", attributes: { text: ["a", "", 3] }, parameters: { threshold: 2, x: 1 } },
+    { namespace: "spam", attributes: { text: "x" }, parameters: { threshold: 0.25 } },
+  ];
+  const url = pathToFileURL(join(writeGenerated(spam), "serve", "decode.js")).href;
+  const script = `const { decode } = await import(${JSON.stringify(url)}); const bodies = JSON.parse((await import("node:fs")).readFileSync(0, "utf8")); console.log(JSON.stringify(bodies.map((b) => decode(b, 64))));`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { input: JSON.stringify(bodies), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(bodies.map((b) => decode(b, 64)))));
+  expect(JSON.parse(out)[0].errors[0].code).toBe("too_long");
 });

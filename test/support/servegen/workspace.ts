@@ -15,7 +15,7 @@ const run = promisify(execFile);
 
 /** Builds dist/ when the CLI or the server library is missing from it. */
 export async function ensureBuilt(): Promise<void> {
-  const needed = ["dist/compiler/cli/main.js", "dist/compiler/servetest/prepare.js", "dist/runtimes/serve/index.js", "dist/runtimes/features/index.js"];
+  const needed = ["dist/compiler/cli/main.js", "dist/compiler/servetest/prepare.js", "dist/runtimes/serve/index.js", "dist/runtimes/serve/request-contract.js", "dist/runtimes/features/index.js"];
   if (needed.every((p) => existsSync(join(REPO, p)))) return;
   await run("npm", ["run", "build"], { cwd: REPO, env: { ...process.env, npm_config_loglevel: "error" } }).catch((err: unknown) => {
     // tsc exits non-zero on type errors elsewhere in the tree but still emits; what matters is dist/.
