@@ -27,6 +27,23 @@ export interface Host {
    * when absent; `""` is the root. Optional: lets plan refuse output folders that are links.
    */
   realPath?(relPath: string): string | undefined;
+  /**
+   * What `lstat` says of a path (the path itself, not where a link points), or undefined when
+   * absent. Optional: lets the generate cache trust an output file by its stat signature
+   * instead of reading and hashing it (compiler/plan/stat-signature.ts).
+   */
+  fileStat?(relPath: string): FileStat | undefined;
+}
+
+export interface FileStat {
+  /** A regular file (not a link, not a folder). */
+  readonly isFile: boolean;
+  /** Permission bits, e.g. 0o644. */
+  readonly mode: number;
+  /** Status change time in nanoseconds: set by the kernel on every write, chmod, rename or utimes. */
+  readonly ctimeNs: bigint;
+  /** Device, inode, size, mtime, ctime and mode in one string; equal strings mean an untouched file. */
+  readonly signature: string;
 }
 
 const toPosix = (p: string) => p.split(path.sep).join("/");
@@ -117,6 +134,21 @@ export function nodeHost(root: string): Host {
       } catch {
         return undefined;
       }
+    },
+    fileStat(rel) {
+      let st: fs.BigIntStats | undefined;
+      try {
+        st = fs.lstatSync(abs(rel), { bigint: true, throwIfNoEntry: false });
+      } catch {
+        return undefined; // e.g. ENOTDIR: a parent is a file
+      }
+      if (!st) return undefined;
+      return {
+        isFile: st.isFile(),
+        mode: Number(st.mode & 0o777n),
+        ctimeNs: st.ctimeNs,
+        signature: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode.toString(8)}`,
+      };
     },
     deleteFile(rel) {
       fs.rmSync(abs(rel), { force: true });
