@@ -17,8 +17,7 @@ import { planWorkspace, type GenerateFn } from "../plan/plan-workspace.js";
 import type { ProjectPlan } from "../plan/plan.js";
 import { MANIFEST_FILE } from "../plan/manifest.js";
 import { EMPTY_CACHE, cacheKey, compileKey, readCache, writeCache, type CacheEntry, type CompileEntry, type GenerateCache } from "../plan/cache.js";
-import { planFromCache } from "../plan/plan-cached.js";
-import { anyRacy } from "../plan/stat-signature.js";
+import { hadToHash, planFromCache } from "../plan/plan-cached.js";
 import { planRemovedProjects } from "../plan/plan-removed.js";
 import { codeFingerprint } from "../plan/fingerprint.js";
 import { observationsHold, recordingHost } from "../plan/recording-host.js";
@@ -77,10 +76,7 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   if (fast && entry) {
     // Files hashed because their signature was too new to trust (or had changed without a
     // change of bytes) are trusted next time once the rewritten cache is older than them.
-    if (options.mode === "write") {
-      const racy = fast.some((p) => anyRacy(signaturesOf(p, new Map()).values(), cache.stamp));
-      updateCache(host, cache, ckey, entry, fast, new Map(), [], entry.projects, new Map(), racy);
-    }
+    if (options.mode === "write" && fast.some(hadToHash)) updateCache(host, cache, ckey, entry, fast, new Map(), [], entry.projects, new Map(), true);
     return { plans: fast, diagnostics: [], changed: false, wrote: false, cached: projectsOnly(fast), compiled: false };
   }
 

@@ -31,7 +31,8 @@ export function planFromCache(
   const dir = path.posix.join(outDir, name);
   const manifestTarget = `${dir}/${MANIFEST_FILE}`;
   const manifest = readPrevious(host, manifestTarget);
-  if (!manifest || sha256Hex(manifest.bytes) !== entry.manifest || isLink(host, manifestTarget)) return undefined;
+  // A signature means lstat saw a regular file (no link); the folders are checked just below.
+  if (!manifest || sha256Hex(manifest.bytes) !== entry.manifest || (manifest.signature === undefined && isLink(host, manifestTarget))) return undefined;
   const parsed = parseManifest(manifest.bytes, manifestTarget);
   if (parsed.diagnostics.length > 0) return undefined;
   if (symlinkDiagnostics(host, outDir, dir, [...parsed.paths, MANIFEST_FILE]).length > 0) return undefined;
@@ -41,6 +42,7 @@ export function planFromCache(
   // through real folders, so a listed file is no link — one walk instead of a realpath per file.
   const regular = new Set(onDisk);
 
+  let hashed = 0;
   const files: PlannedFile[] = [{ path: MANIFEST_FILE, target: manifestTarget, action: "unchanged", bytes: manifest.bytes, mode: 0o644, previous: manifest }];
   for (const p of parsed.paths) {
     const target = `${dir}/${p}`;
@@ -51,14 +53,24 @@ export function planFromCache(
       files.push(untouched(host, p, target, mode, stat.signature));
       continue;
     }
+    if (stat) hashed++;
     const previous = readPrevious(host, target);
     if (!previous || sha256Hex(previous.bytes) !== recorded.sha256 || previous.mode !== mode || (!regular.has(target) && isLink(host, target))) return undefined;
     files.push({ path: p, target, action: "unchanged", bytes: previous.bytes, mode, previous });
   }
   if (manifest.mode !== 0o644) return undefined;
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { name, dir, files };
+  const plan = { name, dir, files };
+  if (hashed > 0) rehashed.add(plan);
+  return plan;
 }
+
+const rehashed = new WeakSet<ProjectPlan>();
+/**
+ * True when some file of a plan from `planFromCache` had to be read because its signature did
+ * not hold (new, changed, or too recent): recording the signatures again lets the next run skip it.
+ */
+export const hadToHash = (plan: ProjectPlan): boolean => rehashed.has(plan);
 
 /**
  * An unchanged file vouched for by its signature: its bytes are read only if someone asks (a

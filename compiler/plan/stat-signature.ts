@@ -9,12 +9,6 @@
  */
 import type { FileStat } from "../host.js";
 
-/** The ctime in the signature (its fifth field), or undefined when it is not one of ours. */
-export function signatureCtime(signature: string): bigint | undefined {
-  const ctime = signature.split(":")[4];
-  return ctime !== undefined && /^\d+$/.test(ctime) ? BigInt(ctime) : undefined;
-}
-
 /**
  * True when `now` is the file `recorded` describes: same signature, and recorded before the
  * tick of `stamp` (the cache file's ctime) so that no same-tick change can hide behind it.
@@ -22,13 +16,4 @@ export function signatureCtime(signature: string): bigint | undefined {
 export function signatureHolds(now: FileStat | undefined, recorded: string | undefined, stamp: bigint | undefined): boolean {
   if (!now?.isFile || recorded === undefined || stamp === undefined || now.signature !== recorded) return false;
   return now.ctimeNs < stamp;
-}
-
-/** True when some signature is too new to be trusted against `stamp` (a rewrite of the cache moves the stamp past it). */
-export function anyRacy(signatures: Iterable<string>, stamp: bigint | undefined): boolean {
-  for (const s of signatures) {
-    const ctime = signatureCtime(s);
-    if (ctime === undefined || stamp === undefined || ctime >= stamp) return true;
-  }
-  return false;
 }

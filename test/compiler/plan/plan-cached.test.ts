@@ -55,11 +55,14 @@ describe("stat signatures", () => {
     const root = workspace();
     await generate(nodeHost(root));
     await ageOutputs(root);
+    const cacheBefore = fs.statSync(path.join(root, CACHE_FILE), { bigint: true }).ctimeNs;
     const { host, reads } = countingHost(root);
     const r = await generate(host);
     expect(r.changed).toBe(false);
     expect(r.cached).toBe(1);
     expect(reads).toEqual(["out/alpha/.mesh-manifest.json"]);
+    // Nothing to record either: a no-op writes nothing, not even the cache.
+    expect(fs.statSync(path.join(root, CACHE_FILE), { bigint: true }).ctimeNs).toBe(cacheBefore);
   });
 
   it("an edit of the same size with its mtime restored is rewritten on the next generate", async () => {
