@@ -48,7 +48,17 @@ export interface GenerateCache {
 
 export const EMPTY_CACHE: GenerateCache = { compile: {}, entries: {} };
 
-export const cacheKey = (fingerprint: string, ir: ProjectIR) => sha256Hex(`${fingerprint}\n${canonicalJson(ir)}`);
+// The IR is readonly and both the project's key and the workspace outputs' key serialize it:
+// once per IR.
+const irTexts = new WeakMap<ProjectIR, string>();
+/** canonicalJson of an IR, serialized once per IR object. */
+export function canonicalIr(ir: ProjectIR): string {
+  let text = irTexts.get(ir);
+  if (text === undefined) irTexts.set(ir, (text = canonicalJson(ir)));
+  return text;
+}
+
+export const cacheKey = (fingerprint: string, ir: ProjectIR) => sha256Hex(`${fingerprint}\n${canonicalIr(ir)}`);
 
 export const compileKey = (fingerprint: string, outDir: string, specPaths: readonly string[] | undefined) => sha256Hex(`${fingerprint}\n${outDir}\n${JSON.stringify(specPaths ?? null)}`);
 
