@@ -155,11 +155,12 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
  */
 function noOpFromCache(host: Host, cache: GenerateCache, entry: CompileEntry, outDir: string, specPaths: readonly string[] | undefined): ProjectPlan[] | undefined {
   if (!observationsHold(host, entry.observations)) return undefined;
-  // One walk of the output root serves every project and the removed-project check (a walk
-  // per project and another of the root cost a readdir per folder twice).
-  const listed = host.listFiles(outDir);
+  // Over the whole workspace, one walk of the output root serves every project and the
+  // removed-project check (a walk per project and another of the root read every folder
+  // twice). A run on named specs walks only their folders.
+  const listed = specPaths ? undefined : host.listFiles(outDir);
   const byFolder = new Map<string, string[]>();
-  for (const file of listed) {
+  for (const file of listed ?? []) {
     const folder = file.slice(outDir.length + 1).split("/", 1)[0]!;
     let files = byFolder.get(folder);
     if (!files) byFolder.set(folder, (files = []));
@@ -167,12 +168,12 @@ function noOpFromCache(host: Host, cache: GenerateCache, entry: CompileEntry, ou
   }
   const plans: ProjectPlan[] = [];
   for (const p of entry.projects) {
-    const plan = planFromCache(host, p.name, outDir, cache.entries[`${outDir}/${p.name}`], p.key, cache.stamp, byFolder.get(p.name) ?? []);
+    const plan = planFromCache(host, p.name, outDir, cache.entries[`${outDir}/${p.name}`], p.key, cache.stamp, listed && (byFolder.get(p.name) ?? []));
     if (!plan) return undefined;
     plans.push(plan);
   }
   if (!specPaths) {
-    const removed = planRemovedProjects(host, outDir, new Set(entry.projects.map((p) => p.name)), listed);
+    const removed = planRemovedProjects(host, outDir, new Set(entry.projects.map((p) => p.name)), listed ?? host.listFiles(outDir));
     if (removed.plans.length > 0 || removed.diagnostics.length > 0) return undefined;
   }
   return plans;
