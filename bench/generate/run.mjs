@@ -6,7 +6,10 @@
 //   - `mesh --help`                                          (goal ≤ 150 ms)
 //   - the no-op again with --no-cache (every generator runs: what the cache saves)
 // beside `node -e 0` (the floor any Node CLI pays), as medians over ROUNDS rounds, each a fresh
-// process; wall time and the children's CPU time (less sensitive to a busy machine). Prints a table and writes bench/results/generate.json. Never a pass/fail gate.
+// process; wall time and the children's CPU time, user and system apart (user is what mesh
+// controls; system time of a cold run is mostly the kernel creating files, and on ext4 without a
+// journal it grows with the files deleted just before, i.e. with the rm -rf between rounds).
+// Prints a table and writes bench/results/generate.json. Never a pass/fail gate.
 //
 //   npm run build && node bench/generate/run.mjs [--rounds N] [--specs N] [--against DIR]
 //
@@ -67,14 +70,18 @@ function makeWorkspace() {
   return ws;
 }
 
-/** CPU milliseconds (user + system) of this process's finished children; Linux only, else NaN. */
+/**
+ * CPU milliseconds of this process's finished children, user and system apart; Linux only,
+ * else NaN. System time is mostly the kernel creating files: on this machine's ext4 it grows
+ * with how many files were deleted just before (rm -rf out/ between rounds), whatever mesh does.
+ */
 function childrenCpuMs() {
   try {
     // /proc/self/stat: fields after the ")" of the command name; cutime and cstime are 16 and 17.
     const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+    return { user: (Number(fields[13]) * 1000) / 100, sys: (Number(fields[14]) * 1000) / 100 };
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, sys: Number.NaN };
   }
 }
 
@@ -84,12 +91,14 @@ function timed(args, cwd) {
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const cpu = childrenCpuMs() - cpu0;
+  const cpu1 = childrenCpuMs();
+  const user = cpu1.user - cpu0.user;
+  const sys = cpu1.sys - cpu0.sys;
   if (r.status !== 0) {
     console.error(`bench: \`node ${args.join(" ")}\` exited ${r.status}\n${r.stderr.slice(0, 4000)}`);
     process.exit(1);
   }
-  return { ms, cpu, stdout: r.stdout };
+  return { ms, cpu: user + sys, user, sys, stdout: r.stdout };
 }
 
 const median = (xs) => {
@@ -102,7 +111,8 @@ const clis = [{ label: "", repo: REPO }, ...(AGAINST ? [{ label: `${path.basenam
 // one never meet the other's fingerprint).
 const wss = clis.map(() => makeWorkspace());
 const KEYS = ["node", "help", "cold", "noop", "noopNoCache"];
-const runs = clis.map(() => ({ samples: Object.fromEntries(KEYS.map((k) => [k, []])), cpu: Object.fromEntries(KEYS.map((k) => [k, []])) }));
+const perKey = () => Object.fromEntries(KEYS.map((k) => [k, []]));
+const runs = clis.map(() => ({ samples: perKey(), cpu: perKey(), user: perKey(), sys: perKey() }));
 let files = 0;
 try {
   for (let round = 0; round < ROUNDS; round++) {
@@ -111,7 +121,8 @@ try {
     const order = clis.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     const each = (fn) => {
-      for (const i of order) fn(i, path.join(clis[i].dir, "bin/mesh.js"), wss[i], (k, t) => (runs[i].samples[k].push(t.ms), runs[i].cpu[k].push(t.cpu), t));
+      for (const i of order)
+        fn(i, path.join(clis[i].dir, "bin/mesh.js"), wss[i], (k, t) => (runs[i].samples[k].push(t.ms), runs[i].cpu[k].push(t.cpu), runs[i].user[k].push(t.user), runs[i].sys[k].push(t.sys), t));
     };
     each((_, __, ws) => {
       fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
@@ -147,24 +158,25 @@ const rows = [
 ];
 const load = os.loadavg()[0].toFixed(1);
 console.log(`mesh generate benchmark — ${ROUNDS} rounds, medians, node ${process.version}, ${os.cpus().length} cpus, load ${load}`);
-console.log(`| measure | wall ms (median) | min | max | CPU ms (median) | wall × node floor | goal ms | within goal |${AGAINST ? " wall × other |" : ""}`);
-console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |${AGAINST ? " ---: |" : ""}`);
+console.log(`| measure | wall ms (median) | min | max | CPU ms (median) | user / sys ms (medians) | wall × node floor | goal ms | within goal |${AGAINST ? " wall × other | user × other |" : ""}`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |${AGAINST ? " ---: | ---: |" : ""}`);
 for (const [label, k, goal] of rows) {
   for (const [i, c] of clis.entries()) {
     const xs = runs[i].samples[k];
     const m = median(xs);
     const floor = median(runs[i].samples.node);
     const ok = goal === undefined ? "" : m <= goal ? "yes" : "NO";
-    const ratio = AGAINST ? ` ${(m / median(runs[1 - i].samples[k])).toFixed(2)} |` : "";
+    const user = median(runs[i].user[k]);
+    const ratio = AGAINST ? ` ${(m / median(runs[1 - i].samples[k])).toFixed(2)} | ${(user / median(runs[1 - i].user[k])).toFixed(2)} |` : "";
     console.log(
-      `| ${c.label}${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(runs[i].cpu[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |${ratio}`,
+      `| ${c.label}${label} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${median(runs[i].cpu[k]).toFixed(0)} | ${user.toFixed(0)} / ${median(runs[i].sys[k]).toFixed(0)} | ${(m / floor).toFixed(1)} | ${goal ?? ""} | ${ok} |${ratio}`,
     );
   }
 }
-const { samples, cpu } = runs[0];
+const { samples, cpu, user, sys } = runs[0];
 const resultsDir = path.join(REPO, "bench/results");
 fs.mkdirSync(resultsDir, { recursive: true });
 fs.writeFileSync(
   path.join(resultsDir, "generate.json"),
-  `${JSON.stringify({ rounds: ROUNDS, specs: SPECS, files, ...(AGAINST ? { against: AGAINST, againstSamples: runs[1].samples, againstCpu: runs[1].cpu } : {}), node: process.version, loadavg: os.loadavg(), samples, cpu, medians: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) }, null, 2)}\n`,
+  `${JSON.stringify({ rounds: ROUNDS, specs: SPECS, files, ...(AGAINST ? { against: AGAINST, againstSamples: runs[1].samples, againstCpu: runs[1].cpu, againstUser: runs[1].user, againstSys: runs[1].sys } : {}), node: process.version, loadavg: os.loadavg(), samples, cpu, user, sys, medians: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) }, null, 2)}\n`,
 );

@@ -22,6 +22,11 @@ export interface ApplyResult {
   readonly deleted: readonly string[];
   /** Empty on success; on failure one MESH307 diagnostic (and nothing changed on disk). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Workspace-relative path → stat signature of each file written, taken right after its write
+   * (when the host tells signatures): the generate cache records them.
+   */
+  readonly signatures: ReadonlyMap<string, string>;
 }
 
 interface Undo {
@@ -36,6 +41,7 @@ export function applyPlans(host: Host, plans: readonly ProjectPlan[]): ApplyResu
   const written: string[] = [];
   const deleted: string[] = [];
   const journal: Undo[] = [];
+  const signatures = new Map<string, string>();
   let current = "";
   try {
     for (const plan of plans) {
@@ -53,15 +59,17 @@ export function applyPlans(host: Host, plans: readonly ProjectPlan[]): ApplyResu
         write(host, f);
         journal.push({ target: f.target, dir: plan.dir, previous: f.previous });
         written.push(f.target);
+        const stat = host.fileStat?.(f.target);
+        if (stat?.isFile) signatures.set(f.target, stat.signature);
       }
     }
   } catch (err) {
     const failures = rollback(host, journal);
     const undone = failures.length === 0 ? "every change of this run was undone" : `undoing failed for ${failures.join("; ")}`;
     const message = err instanceof Error ? err.message : String(err);
-    return { written: [], deleted: [], diagnostics: [planDiagnostic("write-failed", current, { message, undone })] };
+    return { written: [], deleted: [], diagnostics: [planDiagnostic("write-failed", current, { message, undone })], signatures: new Map() };
   }
-  return { written, deleted, diagnostics: [] };
+  return { written, deleted, diagnostics: [], signatures };
 }
 
 function write(host: Host, f: PlannedFile): void {

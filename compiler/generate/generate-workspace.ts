@@ -17,7 +17,7 @@ import { planWorkspace, type GenerateFn } from "../plan/plan-workspace.js";
 import type { ProjectPlan } from "../plan/plan.js";
 import { MANIFEST_FILE } from "../plan/manifest.js";
 import { EMPTY_CACHE, cacheKey, compileKey, readCache, writeCache, type CacheEntry, type CompileEntry, type GenerateCache } from "../plan/cache.js";
-import { planFromCache } from "../plan/plan-cached.js";
+import { hadToHash, planFromCache } from "../plan/plan-cached.js";
 import { planRemovedProjects } from "../plan/plan-removed.js";
 import { codeFingerprint } from "../plan/fingerprint.js";
 import { observationsHold, recordingHost } from "../plan/recording-host.js";
@@ -70,9 +70,15 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const cache = fingerprint ? readCache(host) : EMPTY_CACHE;
   const ckey = fingerprint ? compileKey(fingerprint, outDir, specPaths) : "";
 
-  const fast = fingerprint ? noOpFromCache(host, cache, cache.compile[ckey], outDir, specPaths) : undefined;
+  const entry = cache.compile[ckey];
+  const fast = fingerprint && entry ? noOpFromCache(host, cache, entry, outDir, specPaths) : undefined;
   const projectsOnly = (plans: readonly ProjectPlan[]) => plans.filter((p) => !(RESERVED_PROJECT_NAMES as readonly string[]).includes(p.name)).length;
-  if (fast) return { plans: fast, diagnostics: [], changed: false, wrote: false, cached: projectsOnly(fast), compiled: false };
+  if (fast && entry) {
+    // Files hashed because their signature was too new to trust (or had changed without a
+    // change of bytes) are trusted next time once the rewritten cache is older than them.
+    if (options.mode === "write" && fast.some(hadToHash)) updateCache(host, cache, ckey, entry, fast, new Map(), [], entry.projects, new Map(), true);
+    return { plans: fast, diagnostics: [], changed: false, wrote: false, cached: projectsOnly(fast), compiled: false };
+  }
 
   const fail = (diagnostics: readonly Diagnostic[], cached = 0): GenerateOutcome => ({ diagnostics, changed: false, wrote: false, cached, compiled: true });
   const recorder = recordingHost(host);
@@ -84,7 +90,7 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const keys = new Map<ProjectIR, string>(fingerprint ? irs.map((ir) => [ir, cacheKey(fingerprint, ir)]) : []);
   const fromCache = new Map<ProjectIR, ProjectPlan>();
   for (const [ir, key] of keys) {
-    const plan = planFromCache(host, ir.name, outDir, cache.entries[`${outDir}/${ir.name}`], key);
+    const plan = planFromCache(host, ir.name, outDir, cache.entries[`${outDir}/${ir.name}`], key, cache.stamp);
     if (plan) fromCache.set(ir, plan);
   }
   const generate = options.generate ?? (fromCache.size < irs.length ? (await import("../../generators/index.js")).generateProject : unreachable);
@@ -115,7 +121,7 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
     wsGenerators,
     meshVersion,
     (f) => (fingerprint ? workspaceKey(fingerprint, f, workspaceIrs) : undefined),
-    (f, key) => planFromCache(host, f, outDir, cache.entries[`${outDir}/${f}`], key),
+    (f, key) => planFromCache(host, f, outDir, cache.entries[`${outDir}/${f}`], key, cache.stamp),
   );
   // Over the whole workspace, output folders of projects that no longer exist go too.
   const removed = specPaths ? { plans: [], diagnostics: [] } : planRemovedProjects(host, outDir, new Set([...irs.map((ir) => ir.name), ...folders]));
@@ -126,9 +132,11 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
   const changed = plans.some((p) => p.files.some((f) => f.action !== "unchanged"));
   const outcome = { plans, diagnostics, changed, wrote: false, cached: fromCache.size, compiled: true };
   if (options.mode !== "write") return outcome;
+  let written: ReadonlyMap<string, string> = new Map();
   if (changed) {
     const applied = applyPlans(host, plans);
     if (applied.diagnostics.length > 0) return fail([...diagnostics, ...applied.diagnostics], fromCache.size);
+    written = applied.signatures;
   }
   if (fingerprint) {
     // Only a compile without any diagnostic is worth skipping next time (warnings must reappear).
@@ -136,7 +144,7 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
       compiled.diagnostics.length === 0 && staleWarnings.length === 0
         ? { observations: recorder.observations(), projects: [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir)! })), ...workspace.units] }
         : undefined;
-    updateCache(host, cache, ckey, compileEntry, plans, keys, irs, workspace.units);
+    updateCache(host, cache, ckey, compileEntry, plans, keys, irs, workspace.units, written);
   }
   return { ...outcome, wrote: changed };
 }
@@ -145,22 +153,47 @@ export async function generateWorkspace(host: Host, options: GenerateOptions): P
  * The no-op fast path: the cached compile still holds, every project's folder matches its
  * manifest, and no removed project's output lingers. Returns all-unchanged plans, or undefined.
  */
-function noOpFromCache(host: Host, cache: GenerateCache, entry: CompileEntry | undefined, outDir: string, specPaths: readonly string[] | undefined): ProjectPlan[] | undefined {
-  if (!entry || !observationsHold(host, entry.observations)) return undefined;
+function noOpFromCache(host: Host, cache: GenerateCache, entry: CompileEntry, outDir: string, specPaths: readonly string[] | undefined): ProjectPlan[] | undefined {
+  if (!observationsHold(host, entry.observations)) return undefined;
+  // Over the whole workspace, one walk of the output root serves every project and the
+  // removed-project check (a walk per project and another of the root read every folder
+  // twice). A run on named specs walks only their folders.
+  const listed = specPaths ? undefined : host.listFiles(outDir);
+  const byFolder = new Map<string, string[]>();
+  for (const file of listed ?? []) {
+    const folder = file.slice(outDir.length + 1).split("/", 1)[0]!;
+    let files = byFolder.get(folder);
+    if (!files) byFolder.set(folder, (files = []));
+    files.push(file);
+  }
   const plans: ProjectPlan[] = [];
   for (const p of entry.projects) {
-    const plan = planFromCache(host, p.name, outDir, cache.entries[`${outDir}/${p.name}`], p.key);
+    const plan = planFromCache(host, p.name, outDir, cache.entries[`${outDir}/${p.name}`], p.key, cache.stamp, listed && (byFolder.get(p.name) ?? []));
     if (!plan) return undefined;
     plans.push(plan);
   }
   if (!specPaths) {
-    const removed = planRemovedProjects(host, outDir, new Set(entry.projects.map((p) => p.name)));
+    const removed = planRemovedProjects(host, outDir, new Set(entry.projects.map((p) => p.name)), listed ?? host.listFiles(outDir));
     if (removed.plans.length > 0 || removed.diagnostics.length > 0) return undefined;
   }
   return plans;
 }
 
-/** Records the compile observations and, per project now on disk, the key that produced its manifest. */
+/** Path (relative to the plan's folder) → signature of each file the plan leaves on disk, where known. */
+function signaturesOf(plan: ProjectPlan, written: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of plan.files) {
+    if (f.action === "delete") continue;
+    const signature = f.action === "unchanged" ? f.previous?.signature : written.get(f.target);
+    if (signature !== undefined) out.set(f.path, signature);
+  }
+  return out;
+}
+
+/**
+ * Records the compile observations and, per project now on disk, the key that produced its
+ * manifest and the stat signatures of its files. Written when anything differs, or on `force`.
+ */
 function updateCache(
   host: Host,
   cache: GenerateCache,
@@ -170,20 +203,23 @@ function updateCache(
   keys: ReadonlyMap<ProjectIR, string>,
   irs: readonly ProjectIR[],
   workspaceUnits: readonly { readonly name: string; readonly key: string }[] = [],
+  written: ReadonlyMap<string, string> = new Map(),
+  force = false,
 ): void {
   const entries: Record<string, CacheEntry> = { ...cache.entries };
   const units = [...irs.map((ir) => ({ name: ir.name, key: keys.get(ir) })), ...workspaceUnits];
+  const byName = new Map(plans.filter((p) => !p.removed).map((p) => [p.name, p]));
   for (const { name, key } of units) {
-    const plan = plans.find((p) => p.name === name && !p.removed);
+    const plan = byName.get(name);
     const manifest = plan?.files.find((f) => f.path === MANIFEST_FILE)?.bytes;
-    if (plan && manifest && key) entries[plan.dir] = { key, manifest: sha256Hex(manifest) };
+    if (plan && manifest && key) entries[plan.dir] = { key, manifest: sha256Hex(manifest), files: Object.fromEntries(signaturesOf(plan, written)) };
   }
   for (const plan of plans) if (plan.removed) delete entries[plan.dir];
   const compile: Record<string, CompileEntry> = { ...cache.compile };
   delete compile[ckey];
   if (compileEntry) compile[ckey] = compileEntry;
   const next = { compile, entries };
-  if (JSON.stringify(next) !== JSON.stringify(cache)) writeCache(host, next);
+  if (force || JSON.stringify(next) !== JSON.stringify({ compile: cache.compile, entries: cache.entries })) writeCache(host, next);
 }
 
 const unreachable: GenerateFn = () => {

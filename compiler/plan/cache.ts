@@ -8,8 +8,12 @@
  *   that run wrote. When both match, the folder is checked on disk against the manifest instead
  *   of running generators.
  *
- * A no-op regenerate then costs a read and a hash per input and output file. Any doubt (no
- * cache, damaged cache, a changed input, a hand edit, a link) means the full path.
+ *   Each entry also keeps the stat signature of every file that run left on disk
+ *   (compiler/plan/stat-signature.ts): a file whose signature still holds is not read at all.
+ *
+ * A no-op regenerate then costs a read and a hash per input file and an lstat per output file
+ * (a read and a hash for an output whose signature does not hold). Any doubt (no cache,
+ * damaged cache, a changed input, a hand edit, a link) means the full path.
  */
 import { canonicalJson, sha256Hex } from "../../generators/support/canonical-json.js";
 import type { Host } from "../host.js";
@@ -17,7 +21,7 @@ import type { ProjectIR } from "../ir.js";
 import type { Observation } from "./recording-host.js";
 
 export const CACHE_FILE = ".mesh/cache/generate.json";
-const VERSION = 2;
+const VERSION = 3;
 /** Compile entries kept (one per output root and spec selection in use). */
 const MAX_COMPILE_ENTRIES = 8;
 
@@ -26,6 +30,8 @@ export interface CacheEntry {
   readonly key: string;
   /** sha256 of the manifest bytes that run wrote. */
   readonly manifest: string;
+  /** Path (relative to the folder) → stat signature of the file as that run left it, where known. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface CompileEntry {
@@ -36,16 +42,30 @@ export interface CompileEntry {
 export interface GenerateCache {
   readonly compile: Readonly<Record<string, CompileEntry>>;
   readonly entries: Readonly<Record<string, CacheEntry>>;
+  /** The cache file's ctime when it was read: signatures not older than it are not trusted. */
+  readonly stamp?: bigint;
 }
 
 export const EMPTY_CACHE: GenerateCache = { compile: {}, entries: {} };
 
-export const cacheKey = (fingerprint: string, ir: ProjectIR) => sha256Hex(`${fingerprint}\n${canonicalJson(ir)}`);
+// The IR is readonly and both the project's key and the workspace outputs' key serialize it:
+// once per IR.
+const irTexts = new WeakMap<ProjectIR, string>();
+/** canonicalJson of an IR, serialized once per IR object. */
+export function canonicalIr(ir: ProjectIR): string {
+  let text = irTexts.get(ir);
+  if (text === undefined) irTexts.set(ir, (text = canonicalJson(ir)));
+  return text;
+}
+
+export const cacheKey = (fingerprint: string, ir: ProjectIR) => sha256Hex(`${fingerprint}\n${canonicalIr(ir)}`);
 
 export const compileKey = (fingerprint: string, outDir: string, specPaths: readonly string[] | undefined) => sha256Hex(`${fingerprint}\n${outDir}\n${JSON.stringify(specPaths ?? null)}`);
 
 /** The cache, or an empty one when absent or unreadable (a cache is never worth an error). */
 export function readCache(host: Host): GenerateCache {
+  // Stat before reading: a rewrite in between only makes the stamp older, i.e. stricter.
+  const stamp = host.fileStat?.(CACHE_FILE)?.ctimeNs;
   const bytes = host.readFile(CACHE_FILE);
   if (!bytes) return EMPTY_CACHE;
   try {
@@ -54,7 +74,9 @@ export function readCache(host: Host): GenerateCache {
     const entries: Record<string, CacheEntry> = {};
     for (const [dir, e] of Object.entries(asRecord(value.entries))) {
       const entry = asRecord(e);
-      if (typeof entry.key === "string" && typeof entry.manifest === "string") entries[dir] = { key: entry.key, manifest: entry.manifest };
+      if (typeof entry.key !== "string" || typeof entry.manifest !== "string") continue;
+      const files = Object.fromEntries(Object.entries(asRecord(entry.files)).filter((f): f is [string, string] => typeof f[1] === "string"));
+      entries[dir] = { key: entry.key, manifest: entry.manifest, files };
     }
     const compile: Record<string, CompileEntry> = {};
     for (const [key, c] of Object.entries(asRecord(value.compile))) {
@@ -66,7 +88,7 @@ export function readCache(host: Host): GenerateCache {
         projects.every((p) => typeof asRecord(p).name === "string" && typeof asRecord(p).key === "string");
       if (wellFormed) compile[key] = { observations: observations as Observation[], projects: projects as CompileEntry["projects"] };
     }
-    return { compile, entries };
+    return stamp === undefined ? { compile, entries } : { compile, entries, stamp };
   } catch {
     return EMPTY_CACHE;
   }

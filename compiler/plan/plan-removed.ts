@@ -17,12 +17,15 @@ export interface RemovedResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Plans the deletion of every `<outDir>/<dir>/` with a mesh manifest and no project named `<dir>`. */
-export function planRemovedProjects(host: Host, outDir: string, projectNames: ReadonlySet<string>): RemovedResult {
+/**
+ * Plans the deletion of every `<outDir>/<dir>/` with a mesh manifest and no project named `<dir>`.
+ * `listed` is `host.listFiles(outDir)`, when the caller already has it.
+ */
+export function planRemovedProjects(host: Host, outDir: string, projectNames: ReadonlySet<string>, listed: readonly string[] = host.listFiles(outDir)): RemovedResult {
   const manifestPath = new RegExp(`^${escapeRegExp(outDir)}/([^/]+)/${escapeRegExp(MANIFEST_FILE)}$`);
   const plans: ProjectPlan[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const file of host.listFiles(outDir)) {
+  for (const file of listed) {
     const name = manifestPath.exec(file)?.[1];
     if (name === undefined || projectNames.has(name)) continue;
     const dir = `${outDir}/${name}`;

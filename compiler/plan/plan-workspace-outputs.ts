@@ -10,6 +10,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { GeneratedFile, ProjectIR } from "../ir.js";
 import { planDiagnostic } from "./codes.js";
 import { planProject, type PlanOwner, type ProjectPlan } from "./plan.js";
+import { canonicalIr } from "./cache.js";
 
 export type WorkspaceGenerateFn = (irs: readonly ProjectIR[]) => readonly GeneratedFile[];
 
@@ -21,7 +22,7 @@ export function workspaceOwner(folder: string, irs: readonly ProjectIR[], meshVe
 
 /** The cache key of a workspace output: the code and every project's IR. */
 export function workspaceKey(fingerprint: string, folder: string, irs: readonly ProjectIR[]): string {
-  const parts = irs.map((ir) => canonicalJson(ir)).sort();
+  const parts = irs.map(canonicalIr).sort();
   return sha256Hex(`${fingerprint}\nworkspace:${folder}\n${parts.join("\n")}`);
 }
 

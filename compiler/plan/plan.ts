@@ -20,6 +20,11 @@ export type Action = "create" | "update" | "delete" | "unchanged";
 export interface Previous {
   readonly bytes: Uint8Array;
   readonly mode: number;
+  /**
+   * The file's stat signature taken before its bytes were read (when the host tells one and
+   * the file is a regular file): what the generate cache records for an unchanged file.
+   */
+  readonly signature?: string;
 }
 
 export interface PlannedFile {
@@ -124,8 +129,12 @@ function compare(host: Host, dir: string, relPath: string, bytes: Uint8Array, mo
 
 /** What is on disk at `target`; a host that cannot tell modes reports `assumedMode` (assume it is right). */
 export function readPrevious(host: Host, target: string, assumedMode = 0o644): Previous | undefined {
+  // Stat first, then read: a change after the stat changes the signature (as git does it), so
+  // a recorded signature never vouches for bytes newer than the ones compared.
+  const stat = host.fileStat?.(target);
   const bytes = host.readFile(target);
   if (!bytes) return undefined;
+  if (stat?.isFile) return { bytes, mode: stat.mode, signature: stat.signature };
   return { bytes, mode: host.fileMode?.(target) ?? assumedMode };
 }
 

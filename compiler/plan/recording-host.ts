@@ -39,6 +39,9 @@ export function recordingHost(inner: Host): RecordingHost {
     listFiles: (d) => note("list", d, inner.listFiles(d)),
     observations: () => [...seen.values()],
   };
+  // Not passed through unrecorded: compile reading a stat (whose ctime changes on every
+  // touch) would go unobserved. Without it, callers fall back to reads, which are recorded.
+  delete host.fileStat;
   if (inner.fileMode) host.fileMode = (p) => note("mode", p, inner.fileMode!(p));
   if (inner.realPath) host.realPath = (p) => note("real", p, inner.realPath!(p));
   return host;

@@ -25,6 +25,13 @@ export function symlinkDiagnostics(host: Host, outDir: string, dir: string, relP
   for (const folder of [...folders].sort()) {
     // Below a linked folder everything resolves elsewhere too; report only the link itself.
     if (linked.some((l) => folder.startsWith(`${l}/`))) continue;
+    // Parents come first (sorted) and were real, so a folder that lstat shows is no link
+    // resolves to its own place: one lstat instead of a realpath (a readlink per component,
+    // and a thrown error for each folder a cold run has not made yet).
+    if (host.fileStat) {
+      const stat = host.fileStat(folder);
+      if (stat === undefined || !stat.isLink) continue;
+    }
     const real = host.realPath(folder);
     if (real !== undefined && real !== path.join(rootReal, folder)) {
       linked.push(folder);

@@ -9,7 +9,7 @@
  */
 import type { GeneratedFile, ProjectIR } from "../../compiler/ir.js";
 import { canonicalJson } from "../support/canonical-json.js";
-import { openapiDocument } from "../support/openapi-document.js";
+import { openapiJsonCompact } from "../support/openapi-json.js";
 import { decodeModule } from "./decode-module.js";
 import { definitionModule } from "./definition-module.js";
 import { withTsHeader } from "../support/header.js";
@@ -19,7 +19,7 @@ import { typesModule } from "./types-module.js";
 
 function openapiModule(ir: ProjectIR): string {
   // JSON.parse of a string literal: safe for any key (even "__proto__") and fast to load.
-  const text = JSON.stringify(canonicalJson(openapiDocument(ir)));
+  const text = JSON.stringify(openapiJsonCompact(ir));
   return moduleText([
     [
       doc(`OpenAPI 3.1 of exactly the served routes; the same document as out/${ir.name}/openapi.json.`),

@@ -15,3 +15,12 @@ export function openapiJson(ir: ProjectIR): string {
   }
   return text;
 }
+
+/**
+ * The same document as one line (the serving module embeds it): re-serialized from the pretty
+ * text, whose keys are already in canonical order (JSON.parse keeps it), instead of sorting
+ * the document a second time.
+ */
+export function openapiJsonCompact(ir: ProjectIR): string {
+  return JSON.stringify(JSON.parse(openapiJson(ir)));
+}
