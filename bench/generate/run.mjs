@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Benchmark of `mesh generate` (issue 2's goals): in one temp workspace holding 100 synthetic
+// Benchmark of `mesh generate` (issue 2's goals): in temp workspaces holding 100 synthetic
 // valid specs (renamed copies of the spam, iris and colors examples), measure with the built CLI
-//   - cold `mesh generate` of all 100 into an empty out/   (goal ≤ 2 s)
-//   - no-op regenerate, nothing changed                    (goal ≤ 0.3 s, issue 12)
-//   - `mesh --help`                                          (goal ≤ 150 ms)
+//   - cold `mesh generate` of all 100 into a new workspace     (goal ≤ 2 s)
+//   - no-op regenerate, nothing changed                        (goal ≤ 0.3 s, issue 12)
+//   - `mesh --help`                                              (goal ≤ 150 ms)
 //   - the no-op again with --no-cache (every generator runs: what the cache saves)
+//   - the same files and folders written by plain node:fs calls (write-floor.mjs): the floor
+//     under a cold run, which on this machine's file system varies by ±0.5 s from run to run
+//   - cold again right after `rm -rf out/ .mesh/`
 // beside `node -e 0` (the floor any Node CLI pays), as medians over ROUNDS rounds, each a fresh
 // process; wall time and the children's CPU time, user and system apart (user is what mesh
-// controls; system time of a cold run is mostly the kernel creating files, and on ext4 without a
-// journal it grows with the files deleted just before, i.e. with the rm -rf between rounds).
+// controls; system time of a cold run is mostly the kernel creating ~6,000 files).
 // Prints a table and writes bench/results/generate.json. Never a pass/fail gate.
 //
 //   npm run build && node bench/generate/run.mjs [--rounds N] [--specs N] [--against DIR]
@@ -107,15 +109,22 @@ const median = (xs) => {
 };
 
 const clis = [{ label: "", repo: REPO }, ...(AGAINST ? [{ label: `${path.basename(AGAINST)}: `, repo: AGAINST }] : [])].map((c) => ({ ...c, dir: snapshotCli(c.repo) }));
-// One workspace per CLI, so each measure can run for both back to back (the cache and out/ of
-// one never meet the other's fingerprint).
-const wss = clis.map(() => makeWorkspace());
-const KEYS = ["node", "help", "cold", "noop", "noopNoCache"];
+const KEYS = ["node", "help", "cold", "writeFloor", "noop", "noopNoCache", "coldAfterDelete"];
 const perKey = () => Object.fromEntries(KEYS.map((k) => [k, []]));
 const runs = clis.map(() => ({ samples: perKey(), cpu: perKey(), user: perKey(), sys: perKey() }));
 let files = 0;
+
+const removeAll = (ws) => {
+  fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
+  fs.rmSync(path.join(ws, ".mesh"), { recursive: true, force: true });
+};
+const made = [];
 try {
   for (let round = 0; round < ROUNDS; round++) {
+    // One fresh workspace per CLI and round, so each measure can run for both back to back (the
+    // cache and out/ of one never meet the other's fingerprint).
+    const wss = clis.map(() => makeWorkspace());
+    made.push(...wss);
     // Each step runs for every CLI before the next step, in alternating order per round, so
     // the CLIs compared meet the same moment of machine load.
     const order = clis.map((_, i) => i);
@@ -124,15 +133,16 @@ try {
       for (const i of order)
         fn(i, path.join(clis[i].dir, "bin/mesh.js"), wss[i], (k, t) => (runs[i].samples[k].push(t.ms), runs[i].cpu[k].push(t.cpu), runs[i].user[k].push(t.user), runs[i].sys[k].push(t.sys), t));
     };
-    each((_, __, ws) => {
-      fs.rmSync(path.join(ws, "out"), { recursive: true, force: true });
-      fs.rmSync(path.join(ws, ".mesh"), { recursive: true, force: true });
-    });
     each((_, __, ws, record) => record("node", timed(["-e", "0"], ws)));
     each((_, MESH, ws, record) => record("help", timed([MESH, "--help"], ws)));
     each((i, MESH, ws, record) => {
       const cold = record("cold", timed([MESH, "generate"], ws));
       if (i === 0) files = cold.stdout.split("\n").reduce((n, l) => n + Number(/: (\d+) created/.exec(l)?.[1] ?? 0), 0);
+    });
+    // The kernel's part of a cold run: the same tree written with plain node:fs calls.
+    each((_, __, ws, record) => {
+      const floor = JSON.parse(timed([path.join(REPO, "bench/generate/write-floor.mjs"), path.join(ws, "out"), path.join(ws, "floor")], ws).stdout);
+      record("writeFloor", { ms: floor.ms, cpu: floor.user + floor.sys, user: floor.user, sys: floor.sys });
     });
     each((_, MESH, ws, record) => {
       const noop = timed([MESH, "generate"], ws);
@@ -143,9 +153,13 @@ try {
       record("noop", noop);
     });
     each((_, MESH, ws, record) => record("noopNoCache", timed([MESH, "generate", "--no-cache"], ws)));
+    each((_, MESH, ws, record) => {
+      removeAll(ws);
+      record("coldAfterDelete", timed([MESH, "generate"], ws));
+    });
   }
 } finally {
-  for (const ws of wss) fs.rmSync(ws, { recursive: true, force: true });
+  for (const ws of made) fs.rmSync(ws, { recursive: true, force: true });
   for (const c of clis) fs.rmSync(c.dir, { recursive: true, force: true });
 }
 
@@ -153,8 +167,10 @@ const rows = [
   ["node -e 0 (floor)", "node", undefined],
   ["mesh --help", "help", 150],
   [`mesh generate, cold (${SPECS} specs, ${files} files)`, "cold", 2000],
+  ["  node:fs writing the same files and folders (the floor under cold)", "writeFloor", undefined],
   [`mesh generate, no-op (${SPECS} specs, cache)`, "noop", 300],
   [`mesh generate --no-cache, no-op (${SPECS} specs)`, "noopNoCache", undefined],
+  ["mesh generate, cold right after deleting out/ and .mesh/", "coldAfterDelete", undefined],
 ];
 const load = os.loadavg()[0].toFixed(1);
 console.log(`mesh generate benchmark — ${ROUNDS} rounds, medians, node ${process.version}, ${os.cpus().length} cpus, load ${load}`);
