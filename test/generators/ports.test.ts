@@ -84,7 +84,10 @@ describe.each(cases.map((ir) => [ir.name, ir] as const))("%s", (_name, ir) => {
     if (neuron) {
       const c = docs(neuron.contents)[0].spec.template.spec.containers[0];
       expect(c.ports[0].containerPort).toBe(port);
-      expect(c.env.find((e: { name: string }) => e.name === "MESH_PORT").value).toBe(String(port));
+      // Its settings come from its own ConfigMap (envFrom), which must name the same port.
+      const config = docs(fileOf(files, "k8s/neuron/configmap.yaml"))[0];
+      expect(c.envFrom).toEqual([{ configMapRef: { name: config.metadata.name } }]);
+      expect(config.data.MESH_PORT).toBe(String(port));
     }
   });
 
