@@ -12,8 +12,8 @@
  * trend) whose teeth say when V8 chose to collect, not what the server holds; compared raw,
  * two runs of the same code differed by 70 MB at their peaks, while after collections they
  * stay within ~40 MB of each other. What the server holds — a leak, or answers that grow
- * with the request (issue 13 item 1: 119 → 453 MB and staying there) — survives a collection,
- * and that is bounded by 50 MB. The raw peak is bounded too, below the 512 Mi of the
+ * with the request (issue 13 item 1: 119 → 453 MB and staying there) — survives collections,
+ * so the level two consecutive collections both show is bounded by 50 MB. The raw peak is bounded too, below the 512 Mi of the
  * generated Deployment.
  *
  * Bounded: a fixed number of client loops, a request cap, a wall-clock end; the server is
@@ -303,7 +303,10 @@ test(
     const warm = collected.filter((x) => x.s <= WARM_S + 1);
     const after = collected.filter((x) => x.s > WARM_S + 1);
     const baseline = Math.round((warm.reduce((n, x) => n + x.mb, 0) / warm.length) * 10) / 10;
-    const held = Math.max(...after.map((x) => x.mb));
+    // What the server holds survives the next collection too; one high reading alone is a
+    // collection that met a megabyte body mid-parse (seen: 289 MB once, 158 MB 5 s before and
+    // after). So a level counts when two consecutive collections both show it.
+    const held = Math.max(...after.slice(1).map((x, i) => Math.min(x.mb, after[i]!.mb)));
     const rawPeak = Math.max(...samples.map((x) => x.mb));
     const report = { sent, baselineMb: baseline, heldMb: held, rawPeakMb: rawPeak, afterGc: collected.map((x) => `${x.s}s:${x.mb}`), raw: samples.map((x) => x.mb), kinds: Object.fromEntries(stats) };
     console.log(JSON.stringify(report));
@@ -311,7 +314,7 @@ test(
     expect(failures, JSON.stringify(report.kinds)).toEqual([]);
     for (const k of all) expect(stats.get(k.name)?.n ?? 0, k.name).toBeGreaterThan(0);
     expect(warm.length).toBeGreaterThan(0);
-    expect(after.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(1);
     expect(held - baseline, `RSS after collections ${JSON.stringify(report.afterGc)}`).toBeLessThanOrEqual(RSS_SLACK_MB);
     expect(rawPeak, `raw RSS ${JSON.stringify(report.raw)}`).toBeLessThan(RSS_CEILING_MB);
     // Still healthy, and it stops cleanly.
