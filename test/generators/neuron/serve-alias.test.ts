@@ -4,12 +4,11 @@
  * both from MESH_MODEL_ALIAS, which is checked at start. Runs the real app.py with
  * /usr/bin/python3 on CPU over a tiny traced TorchScript model.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ProjectIR } from "../../../compiler/ir.js";
-import { freeLoopbackPort } from "../../../compiler/servetest/free-port.js";
 import { exampleIR } from "../../support/servegen/fixtures.js";
 import { PYTHON, run } from "../../support/neuron/support.js";
+import { startAppPy } from "../../support/neuron/app-process.js";
 import { stageNeuronServer, type StagedServer } from "../../support/neuron/staged-server.js";
 
 let ir: ProjectIR;
@@ -26,43 +25,8 @@ beforeAll(async () => {
 
 afterAll(() => staged?.remove());
 
-/** Starts app.py on a free loopback port with the given MESH_MODEL_ALIAS; stopped by its PID. */
-async function startServer(alias: string | undefined): Promise<{ url: string; root: string; stop: () => Promise<void> }> {
-  const port = await freeLoopbackPort();
-  const { MESH_MODEL_ALIAS: _drop, ...env } = process.env;
-  const child: ChildProcess = spawn(PYTHON, ["-B", "app.py", "--host", "127.0.0.1", "--port", String(port), "--model-dir", modelDir], {
-    cwd: serverDir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, PYTHONDONTWRITEBYTECODE: "1", ...(alias !== undefined ? { MESH_MODEL_ALIAS: alias } : {}) },
-  });
-  let log = "";
-  child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const root = `http://127.0.0.1:${port}`;
-  const url = `${root}${ir.serve.api.basePath}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app.py exited with ${child.exitCode}: ${log}`);
-    const ok = await fetch(`${url}/ready`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return { url, root, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`app.py not ready within 60 s: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** app.py with the given MESH_MODEL_ALIAS (and no other MESH_* variable); stopped by its PID. */
+const startServer = (alias: string | undefined) => startAppPy(ir, staged!, alias !== undefined ? { MESH_MODEL_ALIAS: alias } : {});
 
 describe("the Python Neuron server names the alias it serves", () => {
   test("MESH_MODEL_ALIAS=production: /bio says alias production, mesh_model_info carries the alias label", async () => {

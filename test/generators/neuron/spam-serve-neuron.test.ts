@@ -7,7 +7,6 @@
  * contract checks `mesh test` runs against the TypeScript server, and its scores equal
  * the trained model's golden predictions.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -15,12 +14,12 @@ import { nodeHost } from "../../../compiler/host.js";
 import { compileProject } from "../../../compiler/pipeline.js";
 import { loadGeneratedClient } from "../../../compiler/servetest/client-shape.js";
 import { runContractChecks } from "../../../compiler/servetest/contract-checks.js";
-import { freeLoopbackPort } from "../../../compiler/servetest/free-port.js";
 import { prepareProject } from "../../../compiler/servetest/prepare.js";
 import { withServer } from "../../../compiler/servetest/with-server.js";
 import { openRegistry, type MeshRegistry, type ModelRef } from "../../../runtimes/registry/index.js";
 import { createWorkspace, ensureBuilt, type Workspace } from "../../support/servegen/workspace.js";
-import { PYTHON, REPO, run } from "../../support/neuron/support.js";
+import { REPO, run } from "../../support/neuron/support.js";
+import { type AppProcess, startAppPy } from "../../support/neuron/app-process.js";
 
 let ws: Workspace;
 let registryUri: string;
@@ -66,44 +65,20 @@ describe("make -C out/spam compile-neuron-cpu", () => {
 });
 
 describe("the Python Neuron server on the CPU-traced artifact", () => {
-  let child: ChildProcess | undefined;
+  let app: AppProcess | undefined;
   let baseUrl = "";
-  let log = "";
   let modelDir = "";
 
   beforeAll(async () => {
     modelDir = path.join(ws.root, "model");
     await registry.downloadModel(compiled(2), modelDir);
-    const port = await freeLoopbackPort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    child = spawn(PYTHON, ["app.py", "--host", "127.0.0.1", "--port", String(port), "--model-dir", modelDir], {
-      cwd: path.join(ws.root, "out/spam/serve-neuron"),
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
-    });
-    child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`app.py exited with ${child.exitCode}: ${log}`);
-      const ok = await fetch(`${baseUrl}/spam/v1/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`app.py not ready within 90 s: ${log}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const ir = (await compileProject(nodeHost(ws.root), "spam")).value!;
+    app = await startAppPy(ir, { serverDir: path.join(ws.root, "out/spam/serve-neuron"), modelDir });
+    baseUrl = app.root;
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once("exit", r));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child!.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await app?.stop();
   });
 
   test("passes every contract check mesh test runs against the TypeScript server", async () => {

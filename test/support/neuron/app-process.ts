@@ -1,5 +1,6 @@
 /**
- * The real app.py as a child process of a test: started in a staged server folder on a free
+ * The real app.py as a child process of a test: started in a server folder (staged, or a
+ * generated `out/<name>/serve-neuron/`) on a free
  * loopback port with exactly the MESH_* variables given (none inherited from the test's own
  * environment), ready once /ready answers 200, stopped by its PID.
  */
@@ -11,6 +12,8 @@ import { PYTHON } from "./support.js";
 
 export interface AppProcess {
   readonly port: number;
+  /** http://127.0.0.1:<port>: the V2 routes and /metrics live here. */
+  readonly root: string;
   /** http://127.0.0.1:<port><basePath> */
   readonly url: string;
   /** stdout and stderr so far. */
@@ -23,7 +26,7 @@ export interface AppProcess {
   readonly stop: () => Promise<void>;
 }
 
-export async function startAppPy(ir: ProjectIR, staged: StagedServer, mesh: Readonly<Record<string, string>>): Promise<AppProcess> {
+export async function startAppPy(ir: ProjectIR, staged: Pick<StagedServer, "serverDir" | "modelDir">, mesh: Readonly<Record<string, string>> = {}): Promise<AppProcess> {
   const port = await freeLoopbackPort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MESH_")));
   // --host/--port win over MESH_HOST/MESH_PORT, so a ConfigMap's values can be passed as they are.
@@ -43,7 +46,8 @@ export async function startAppPy(ir: ProjectIR, staged: StagedServer, mesh: Read
     await exited;
     clearTimeout(timer);
   };
-  const url = `http://127.0.0.1:${port}${ir.serve.api.basePath}`;
+  const root = `http://127.0.0.1:${port}`;
+  const url = `${root}${ir.serve.api.basePath}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app.py exited with ${child.exitCode}: ${log}`);
@@ -51,7 +55,7 @@ export async function startAppPy(ir: ProjectIR, staged: StagedServer, mesh: Read
       (r) => r.status === 200,
       () => false,
     );
-    if (ok) return { port, url, log: () => log, exited, signal: (sig) => child.kill(sig), stop };
+    if (ok) return { port, root, url, log: () => log, exited, signal: (sig) => child.kill(sig), stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`app.py not ready within 90 s: ${log}`);
