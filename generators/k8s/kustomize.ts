@@ -24,6 +24,27 @@ export function kustomization(resources: readonly string[], extra: Obj = {}): Ob
   return { ...API, resources: [...resources], ...extra };
 }
 
+/**
+ * One environment's overlay in `dir`: `patch` adds a patch file (listed in the kustomization),
+ * `finish` writes the kustomization over `resources` with the image tag the environment pins
+ * on `repos` (none: the tag travels another way). Shared by every overlay of an environment.
+ */
+export function overlay(ir: ProjectIR, env: EnvironmentIR, dir: string) {
+  const files: GeneratedFile[] = [];
+  const patches: Obj[] = [];
+  return {
+    patch(file: string, value: Obj, target?: Obj): void {
+      files.push(yamlFile(ir, `${dir}/${file}`, value));
+      patches.push(target ? { path: file, target } : { path: file });
+    },
+    finish(resources: readonly string[], repos: readonly string[]): GeneratedFile[] {
+      const images = env.imageTag !== BASE_TAG && repos.length > 0 ? { images: repos.map((name) => ({ name, newTag: env.imageTag })) } : {};
+      files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(resources, { ...images, ...(patches.length > 0 ? { patches } : {}) })));
+      return files;
+    },
+  };
+}
+
 /** Volume changes when an environment's registry is of another kind than the base's. */
 function registryVolumePatch(ir: ProjectIR, env: EnvironmentIR, container: string, readOnly: boolean): { volumes?: object[]; mounts?: object[] } {
   const baseFile = isFileRegistry(baseRegistry(ir));
@@ -45,13 +66,8 @@ function podPatch(kind: string, apiVersion: string, name: string, container: Obj
 
 /** Overlay files of the serving base for one environment. */
 function serveOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
-  const dir = overlayDir(env.name);
-  const files: GeneratedFile[] = [];
-  const patches: Obj[] = [];
-  const patch = (file: string, value: Obj) => {
-    files.push(yamlFile(ir, `${dir}/${file}`, value));
-    patches.push({ path: file });
-  };
+  const out = overlay(ir, env, overlayDir(env.name));
+  const patch = out.patch;
 
   const delta = serveEnvDelta(ir, env);
   if (Object.keys(delta).length > 0) patch("serve-env-patch.yaml", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAMES.serveConfig(ir) }, data: delta });
@@ -87,26 +103,22 @@ function serveOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
       patch(file, { ...target, spec: keda ? { minReplicaCount: min, maxReplicaCount: max } : { minReplicas: min, maxReplicas: max } });
     }
   }
-  const images = env.imageTag !== BASE_TAG ? { images: [{ name: imageRepo(ir, "serve"), newTag: env.imageTag }] } : {};
-  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../base"], { ...images, ...(patches.length > 0 ? { patches } : {}) })));
-  return files;
+  return out.finish(["../../base"], [imageRepo(ir, "serve")]);
 }
 
 /** Overlay files of the Jobs for one environment. */
 function jobsOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
-  const dir = overlayJobsDir(env.name);
-  const files: GeneratedFile[] = [];
-  const patches: Obj[] = [];
+  const out = overlay(ir, env, overlayJobsDir(env.name));
   if (registryDiffers(ir, env)) {
     const vol = registryVolumePatch(ir, env, STEP_CONTAINER, false);
     const container: Obj = { name: STEP_CONTAINER, env: [{ name: "MESH_REGISTRY", value: podRegistryUri(env.registry) }], ...(vol.mounts ? { volumeMounts: vol.mounts } : {}) };
     // One patch for every Job: they share the container name.
-    files.push(yamlFile(ir, `${dir}/registry-patch.yaml`, podPatch("Job", "batch/v1", "any", container, vol.volumes)));
-    patches.push({ path: "registry-patch.yaml", target: { group: "batch", version: "v1", kind: "Job" } });
+    out.patch("registry-patch.yaml", podPatch("Job", "batch/v1", "any", container, vol.volumes), { group: "batch", version: "v1", kind: "Job" });
   }
-  const images = env.imageTag !== BASE_TAG ? { images: lifecycleSteps(ir).map((s) => ({ name: imageRepo(ir, s), newTag: env.imageTag })) } : {};
-  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../../jobs"], { ...images, ...(patches.length > 0 ? { patches } : {}) })));
-  return files;
+  return out.finish(
+    ["../../../jobs"],
+    lifecycleSteps(ir).map((s) => imageRepo(ir, s)),
+  );
 }
 
 /**
@@ -116,18 +128,15 @@ function jobsOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
  * lists whole, so the patch carries full lists.
  */
 function lifecycleOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
-  const dir = overlayLifecycleDir(env.name);
-  const files: GeneratedFile[] = [];
-  const patches: Obj[] = [];
+  const out = overlay(ir, env, overlayLifecycleDir(env.name));
   if (registryDiffers(ir, env) || env.imageTag !== BASE_TAG) {
     const parameters = workflowParameters(ir, env.registry, env.imageTag);
     const kindDiffers = isFileRegistry(env.registry) !== isFileRegistry(baseRegistry(ir));
     const spec = { arguments: { parameters }, ...(kindDiffers ? { templates: workflowTemplates(ir, env.registry) } : {}) };
-    files.push(yamlFile(ir, `${dir}/workflow-parameters-patch.yaml`, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowTemplate", metadata: { name: NAMES.lifecycle(ir) }, spec }));
-    patches.push({ path: "workflow-parameters-patch.yaml" });
+    out.patch("workflow-parameters-patch.yaml", { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowTemplate", metadata: { name: NAMES.lifecycle(ir) }, spec });
   }
-  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../../lifecycle"], patches.length > 0 ? { patches } : {})));
-  return files;
+  // The steps' image tag is a workflow parameter (above), not a kustomize image.
+  return out.finish(["../../../lifecycle"], []);
 }
 
 export function overlayFiles(ir: ProjectIR): GeneratedFile[] {

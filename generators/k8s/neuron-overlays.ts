@@ -5,25 +5,17 @@
  * resources and the image tag.
  */
 import type { EnvironmentIR, GeneratedFile, ProjectIR } from "../../compiler/ir.js";
-import { kustomization } from "./kustomize.js";
-import { BASE_TAG, NAMES, overlayNeuronDir } from "./names.js";
+import { overlay } from "./kustomize.js";
+import { NAMES, overlayNeuronDir } from "./names.js";
 import { neuronEnvDelta } from "./neuron-env.js";
 import { neuronReplicas, neuronServeRepository } from "./neuron.js";
-import { yamlFile } from "./render.js";
 import type { Obj } from "./security.js";
 import { SERVE_CONTAINER } from "./serve.js";
 
 function neuronOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
-  const dir = overlayNeuronDir(env.name);
-  const files: GeneratedFile[] = [];
-  const patches: Obj[] = [];
-  const patch = (file: string, value: Obj) => {
-    files.push(yamlFile(ir, `${dir}/${file}`, value));
-    patches.push({ path: file });
-  };
-
+  const out = overlay(ir, env, overlayNeuronDir(env.name));
   const delta = neuronEnvDelta(ir, env);
-  if (Object.keys(delta).length > 0) patch("serve-env-patch.yaml", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAMES.neuronServeConfig(ir) }, data: delta });
+  if (Object.keys(delta).length > 0) out.patch("serve-env-patch.yaml", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAMES.neuronServeConfig(ir) }, data: delta });
 
   const spec: Obj = {};
   const replicas = neuronReplicas(env.serve.replicas);
@@ -34,11 +26,8 @@ function neuronOverlay(ir: ProjectIR, env: EnvironmentIR): GeneratedFile[] {
     // Strategic merge: the Neuron device request and limit of the base stay.
     spec.template = { spec: { containers: [{ name: SERVE_CONTAINER, resources: { requests: { cpu, memory }, limits: { memory } } }] } };
   }
-  if (Object.keys(spec).length > 0) patch("deployment-patch.yaml", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: NAMES.neuronServe(ir) }, spec });
-
-  const images = env.imageTag !== BASE_TAG ? { images: [{ name: neuronServeRepository(ir), newTag: env.imageTag }] } : {};
-  files.push(yamlFile(ir, `${dir}/kustomization.yaml`, kustomization(["../../../neuron"], { ...images, ...(patches.length > 0 ? { patches } : {}) })));
-  return files;
+  if (Object.keys(spec).length > 0) out.patch("deployment-patch.yaml", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: NAMES.neuronServe(ir) }, spec });
+  return out.finish(["../../../neuron"], [neuronServeRepository(ir)]);
 }
 
 export const neuronOverlayFiles = (ir: ProjectIR): GeneratedFile[] => ir.environments.flatMap((env) => neuronOverlay(ir, env));
