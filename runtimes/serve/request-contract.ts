@@ -77,8 +77,9 @@ export function requestDecoder<Req extends DecodedRows = DecodedRows>(openapi: R
   const namespace = objectAt(dataSchema, ["properties", "namespace"])["const"];
   if (typeof namespace !== "string") throw new Error("request contract: PredictRequest data.namespace has no const");
   const compilers = fieldCompilers();
-  const dataMembers = new Set(Object.keys(objectAt(dataSchema, ["properties"])));
-  const identifierCheck = fieldCheck(objectAt(dataSchema, ["properties", "identifier"]), compilers);
+  const dataProperties = objectAt(dataSchema, ["properties"]);
+  const dataMembers = new Set(Object.keys(dataProperties));
+  const identifierCheck = fieldCheck(objectAt(dataProperties, ["identifier"]), compilers);
 
   const attributes: Field[] = fields.attributes.map((name) => {
     const schema = objectAt(schemas, ["Attributes", "properties", name]);
@@ -96,18 +97,13 @@ export function requestDecoder<Req extends DecodedRows = DecodedRows>(openapi: R
   const attributeNames = new Set(fields.attributes);
   const attributesWhat = `an attribute of ${fields.name} (attributes: ${fields.attributes.join(", ") || "none"})`;
 
-  const parameters = fields.parameters.map((name) => ({ name, pointer: member("/data/parameters", name), check: fieldCheck(objectAt(schemas, ["Parameters", "properties", name]), compilers) }));
+  const parameterSchemas = fields.parameters.map((name) => [name, objectAt(schemas, ["Parameters", "properties", name])] as const);
+  const parameters = parameterSchemas.map(([name, schema]) => ({ name, pointer: member("/data/parameters", name), check: fieldCheck(schema, compilers) }));
   const parameterNames = new Set(fields.parameters);
   const parametersWhat = `a parameter of ${fields.name} (parameters: ${fields.parameters.join(", ") || "none"})`;
-  // Frozen: every request shares them, so a consumer that mutated one would change the next answer.
-  const defaults = deepFreeze(
-    Object.fromEntries(
-      fields.parameters.flatMap((name) => {
-        const d = objectAt(schemas, ["Parameters", "properties", name])["default"];
-        return d === undefined ? [] : [[name, d]];
-      }),
-    ),
-  );
+  // Frozen: every request shares them, so a consumer that mutated one would change the next
+  // answer. A copy is frozen, not the document's own values (the decoder never alters its input).
+  const defaults = deepFreeze(structuredClone(Object.fromEntries(parameterSchemas.flatMap(([name, schema]) => (schema["default"] === undefined ? [] : [[name, schema["default"]]])))));
 
   function decodeAttributes(v: unknown, maxRows: number, errors: ApiError[]): { rows: Record<string, unknown>[]; batch: boolean } | undefined {
     if (v === undefined) {
@@ -185,7 +181,6 @@ export function requestDecoder<Req extends DecodedRows = DecodedRows>(openapi: R
   // The good path of the single form in one validator call: the published data schema with
   // the single-row attributes in place of the oneOf (the batch form and every refusal take the
   // field-by-field path below, which accepts exactly what this accepts, and more).
-  const dataProperties = objectAt(dataSchema, ["properties"]);
   const singleForm = compilers.first({ ...dataSchema, properties: { ...dataProperties, attributes: objectAt(schemas, ["Attributes"]), parameters: objectAt(schemas, ["Parameters"]) } });
 
   return (data, maxRows) => {

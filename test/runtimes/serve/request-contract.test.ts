@@ -64,7 +64,8 @@ test("hostile bodies stay bounded: 100,000 bad rows get 20 errors, a bad 100,000
 
 test("one request cannot change another's defaults: the shared defaults are frozen", async () => {
   const keywords = await exampleIR("keywords");
-  const decode = decoderOf(keywords);
+  const doc = openapiDocument(keywords) as Doc;
+  const decode = decoderOf(keywords, doc);
   const body = { namespace: "keywords", attributes: { content: "a text" } };
   const first = decode(body, 64);
   if (!first.ok) throw new Error("expected the body to decode");
@@ -73,6 +74,9 @@ test("one request cannot change another's defaults: the shared defaults are froz
   first.decoded.value.parameters["top_n"] = 99;
   const second = decode(body, 64);
   expect(second.ok && second.decoded.value.parameters).toMatchObject({ keyphrase_ngram_range: [1, 1], top_n: 5 });
+  // The copy is frozen, not the document's own value (the server also publishes it).
+  const published = (schemasOf(doc)["Parameters"]!["properties"] as Record<string, { default: unknown }>)["keyphrase_ngram_range"]!.default;
+  expect(Object.isFrozen(published)).toBe(false);
 });
 
 /** Values the schema accepts (bounded in size): most bodies must be good for agreement to mean much. */
