@@ -38,5 +38,6 @@ export function flattenText(text: string): string {
 export function commentText(text: string, max = 160): string {
   let t = flattenText(text).replace(/\s+/g, " ").trim();
   if (t.length > max) t = `${t.slice(0, max - 1).trimEnd()}…`;
-  return t.replace(/\\+$/, "").trimEnd();
+  // Backslashes and white space in one pass: stripping only one can expose the other (`x\ \`).
+  return t.replace(/[\s\\]+$/, "");
 }

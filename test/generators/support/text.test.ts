@@ -34,6 +34,12 @@ describe("commentText", () => {
       }),
     );
   });
+
+  it("strips a trailing backslash that trailing white space hid", () => {
+    // fast-check's counterexample: removing the last backslash left "\ ", trimmed to "\".
+    expect(commentText("\\ \\")).toBe("");
+    expect(commentText("path C:\\dir\\ \\")).toBe("path C:\\dir");
+  });
 });
 
 describe("markdownInline", () => {
